@@ -1,0 +1,165 @@
+"""The inspectorate's case-management application: `create_app()` builds it."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user, logout_user
+
+from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
+from inspect_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+BLUEPRINTS = (
+    "inspect_app.home.views",
+    "inspect_app.auth.views",
+    "inspect_app.units.views",
+)
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application from a config class, a dict of overrides, or the environment."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(root, "templates"),
+        instance_relative_config=True,
+    )
+    if isinstance(config, dict):
+        app.config.from_object(config_from_env())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_from_env())
+    _check_secret(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "inspect.db"
+        )
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from inspect_app.core.errors import register_error_handlers
+    from inspect_app.core.schemas import translate_marshmallow_messages
+    from inspect_app.core.templating import register_template_helpers
+
+    translate_marshmallow_messages()
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from inspect_app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _check_secret(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+        raise RuntimeError(
+            "SECRET_KEY is missing or is the development default. Set the environment variable "
+            "SECRET_KEY to a long random value (e.g. python -c 'import secrets; "
+            "print(secrets.token_hex(32))'), or APP_ENV=development for local work."
+        )
+
+
+def _select_locale() -> str:
+    langs = ("vi", "en")
+    if not has_request_context():
+        return "vi"
+    if current_user and current_user.is_authenticated and current_user.locale in langs:
+        return current_user.locale
+    lang = session.get("lang")
+    return lang if lang in langs else "vi"
+
+
+def _init_extensions(app: Flask) -> None:
+    import inspect_app.models  # noqa: F401 - registers every model with the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    htmx.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+
+    from inspect_app.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, url_for
+        from flask_babel import gettext as _
+
+        from inspect_app.core.errors import error_response, wants_json
+
+        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if wants_json():
+            return error_response(401, _("Sign in first."))
+        if getattr(request, "htmx", False):
+            # A fragment request must not swap a login form into the page: leave it.
+            return "", 401, {"HX-Redirect": login_url}
+        return redirect(login_url)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for path in BLUEPRINTS:
+        app.register_blueprint(import_module(path).bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from inspect_app.core import clock
+    from inspect_app.core.permissions import enforce_access
+
+    @app.before_request
+    def expire_idle_session():
+        """Sign out a session idle for longer than IDLE_TIMEOUT_MINUTES."""
+        if not current_user.is_authenticated:
+            return
+        now = clock.now().timestamp()
+        limit = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"]).total_seconds()
+        last = session.get("last_seen")
+        if last is not None and now - float(last) > limit:
+            lang = session.get("lang")
+            logout_user()
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session["expired"] = True
+            return
+        session["last_seen"] = now
+
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

@@ -1,0 +1,79 @@
+"""Command-line tools: `flask seed-demo`, `flask create-user`, `flask audit verify`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from inspect_app.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Create the demo province, units and users (safe to run again)."""
+        from inspect_app.seed import DEMO_PASSWORD, seed_demo
+
+        users = seed_demo()
+        db.session.commit()
+        click.echo(f"Demo data ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
+        for u in users:
+            click.echo(f"  {u.username:<16} {u.role.label:<20} {u.full_name}")
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--full-name", required=True)
+    @click.option(
+        "--role",
+        required=True,
+        type=click.Choice(["admin", "inspector", "lead_inspector", "unit_leader", "leadership"]),
+    )
+    @click.option("--unit-code", default=None, help="Unit code (required for unit leaders).")
+    @click.option("--email", default=None)
+    @click.password_option()
+    def create_user_command(username, full_name, role, unit_code, email, password):
+        """Create an account from the command line."""
+        from sqlalchemy import select
+
+        from inspect_app.auth.operations import create_user
+        from inspect_app.core.errors import OperationError
+        from inspect_app.units.models import Unit
+
+        unit_id = None
+        if unit_code:
+            unit_id = db.session.execute(
+                select(Unit.id).where(Unit.code == unit_code.upper())
+            ).scalar_one_or_none()
+            if unit_id is None:
+                raise click.ClickException(f"Unknown unit code: {unit_code}")
+        data = {"username": username, "full_name": full_name, "role": role, "unit_id": unit_id}
+        data.update(email=email, password=password)
+        try:
+            user = create_user(None, data)
+        except OperationError as e:
+            db.session.rollback()
+            raise click.ClickException(str(e.message)) from None
+        db.session.commit()
+        click.echo(f"Created {user.username} ({role}).")
+
+    @app.cli.group("audit")
+    def audit_group():
+        """The audit trail."""
+
+    @audit_group.command("verify")
+    def audit_verify():
+        """Walk the hash chain and report the first tampered or missing event."""
+        from inspect_app.core.audit import verify_chain
+
+        report = verify_chain()
+        if report.ok:
+            click.echo(f"Audit chain intact: {report.checked} events verified.")
+            return
+        click.echo(
+            f"Audit chain BROKEN at event {report.broken_id}: {report.reason} "
+            f"({report.checked} events verified before it).",
+            err=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""What every feature uses: base mixins, clock, rendering, permissions, audit, errors."""

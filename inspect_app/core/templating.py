@@ -1,0 +1,76 @@
+"""Filters and globals every template uses: dates, money, navigation by role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from inspect_app.core import clock
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy, the Vietnamese way (dates of instants in the province's zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return clock.local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def fmt_vnd(value: Decimal | int | None) -> str:
+    """Thousands separated by dots in Vietnamese, commas in English, with the ₫ sign."""
+    if value is None:
+        return ""
+    text = f"{int(value):,}"
+    if str(get_locale()) == "vi":
+        text = text.replace(",", ".")
+    return f"{text} ₫"
+
+
+# (endpoint, label, roles); a role sees an entry when the endpoint exists and it is listed.
+NAV = [
+    ("home.index", _l("Home"), None),
+    ("units.index", _l("Units"), {"admin"}),
+    ("auth.users", _l("Users"), {"admin"}),
+]
+
+
+def register_nav(endpoint: str, label, roles: set[str] | None, position: int | None = None) -> None:
+    """Feature packages add their menu entries here."""
+    entry = (endpoint, label, roles)
+    if entry not in NAV:
+        NAV.insert(position if position is not None else len(NAV), entry)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role.value
+    return [(ep, str(label)) for ep, label, roles in NAV if roles is None or role in roles]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["d"] = fmt_date
+    app.jinja_env.filters["dt"] = fmt_datetime
+    app.jinja_env.filters["vnd"] = fmt_vnd
+
+    @app.context_processor
+    def globals_():
+        return {
+            "nav_items": nav_items,
+            "current_locale": str(get_locale()),
+            "today": clock.today(),
+            "request_path": request.full_path.rstrip("?"),
+            "endpoint_exists": lambda ep: ep in app.view_functions,
+        }

@@ -1,0 +1,41 @@
+"""Each role's home page and the assets served from our own origin."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from flask import Blueprint, Response, redirect, url_for
+from flask_login import current_user
+
+from inspect_app.core.permissions import PUBLIC, access
+from inspect_app.core.rendering import render
+
+bp = Blueprint("home", __name__)
+
+HTMX_JS = resources.files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"
+
+
+@bp.route("/")
+@access(PUBLIC)
+def index():
+    """Send visitors to sign in and signed-in users to the home of their role."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render(f"home/{current_user.role.value}.html")
+
+
+@bp.route("/assets/htmx.min.js")
+@access(PUBLIC)
+def htmx_js():
+    """htmx, installed from PyPI (django-js-lib-htmx) and served from our own origin."""
+    response = Response(HTMX_JS.read_bytes(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@bp.route("/healthz")
+@access(PUBLIC)
+def healthz():
+    """Liveness probe for the process manager."""
+    return {"status": "ok"}

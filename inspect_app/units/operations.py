@@ -1,0 +1,73 @@
+"""State changes of the unit tree (each audited)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from inspect_app.core import audit
+from inspect_app.core.errors import OperationError
+from inspect_app.core.models import check_version
+from inspect_app.extensions import db
+from inspect_app.units.models import Unit, UnitKind
+
+UNIT_FIELDS = ("code", "name", "kind", "parent_id", "active", "successor_id")
+
+
+def _check_parent(unit: Unit | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    parent = db.session.get(Unit, parent_id)
+    if parent is None:
+        raise OperationError(_("Unknown unit."), field="parent_id")
+    node = parent
+    while node is not None:
+        if unit is not None and node.id == unit.id:
+            raise OperationError(
+                _("A unit cannot be placed under itself or one of its sub-units."),
+                field="parent_id",
+            )
+        node = node.parent
+
+
+def _check_code(code: str, unit: Unit | None) -> None:
+    other = db.session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
+    if other is not None and other is not unit:
+        raise OperationError(
+            _("This code is already used by %(name)s.", name=other.name), field="code"
+        )
+
+
+def create_unit(actor, data: dict) -> Unit:
+    """Add a unit to the tree."""
+    code = data["code"].strip().upper()
+    _check_code(code, None)
+    _check_parent(None, data.get("parent_id"))
+    unit = Unit(
+        code=code,
+        name=data["name"],
+        kind=UnitKind(data["kind"]),
+        parent_id=data.get("parent_id"),
+        active=data.get("active", True),
+    )
+    db.session.add(unit)
+    db.session.flush()
+    audit.record(actor, unit, "unit_created", after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+def update_unit(actor, unit: Unit, data: dict) -> Unit:
+    """Rename, re-code, move or (de)activate a unit; a stale form raises Conflict."""
+    check_version(unit, data.get("version"))
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    code = data["code"].strip().upper()
+    _check_code(code, unit)
+    _check_parent(unit, data.get("parent_id"))
+    unit.code = code
+    unit.name = data["name"]
+    unit.kind = UnitKind(data["kind"])
+    unit.parent_id = data.get("parent_id")
+    unit.active = data.get("active", unit.active)
+    db.session.flush()
+    audit.record(actor, unit, "unit_updated", before, audit.snapshot(unit, UNIT_FIELDS))
+    return unit

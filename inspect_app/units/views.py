@@ -1,0 +1,75 @@
+"""Administrators' pages for the unit tree."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from inspect_app.auth.models import Role
+from inspect_app.core.errors import OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.core.permissions import access
+from inspect_app.core.rendering import render
+from inspect_app.extensions import db
+from inspect_app.units import operations
+from inspect_app.units.models import Unit, UnitKind
+from inspect_app.units.queries import all_units, tree_rows
+from inspect_app.units.schemas import UnitSchema
+
+bp = Blueprint("units", __name__, url_prefix="/admin/units")
+
+
+@bp.route("")
+@access(Role.ADMIN)
+def index():
+    """The unit tree."""
+    return render("units/index.html", rows=tree_rows(all_units()))
+
+
+def _form(unit: Unit | None, errors: dict, status: int = 200, form=None):
+    return render(
+        "units/form.html",
+        status=status,
+        unit=unit,
+        units=all_units(),
+        kinds=list(UnitKind),
+        errors=errors,
+        form=request.form if form is None else form,
+    )
+
+
+def _save(unit: Unit | None):
+    data, errors = load_form(UnitSchema())
+    if data:
+        try:
+            if unit is None:
+                unit = operations.create_unit(current_user, data)
+            else:
+                operations.update_unit(current_user, unit, data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status == 409:
+                flash(str(e.message), "error")
+                return _form(db.session.get(Unit, unit.id), {}, 409, form={})
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            return redirect(url_for("units.index"), 303)
+    return _form(unit, errors, 422)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def new():
+    """Create a unit (422 with messages on bad input)."""
+    return _save(None) if request.method == "POST" else _form(None, {})
+
+
+@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def edit(unit_id: int):
+    """Edit a unit; a stale form gets 409 and the current values."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    return _save(unit) if request.method == "POST" else _form(unit, {})

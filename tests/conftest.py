@@ -1,0 +1,129 @@
+"""Fixtures: the app on SQLite (or TEST_DATABASE_URL), a clean database per test, clients."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from inspect_app import create_app
+from inspect_app.config import TestingConfig
+from inspect_app.core import clock
+from inspect_app.extensions import db as _db
+from tests import factories
+
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token on unsafe requests unless told not to."""
+
+    token: str | None = None
+
+    def refresh_token(self) -> str:
+        body = self.get("/login" if not self.signed_in else "/").get_data(as_text=True)
+        match = TOKEN_RE.search(body)
+        assert match, body[:3000]
+        self.token = match.group(1) or match.group(2)
+        return self.token
+
+    @property
+    def signed_in(self) -> bool:
+        with self.session_transaction() as s:
+            return "_user_id" in s
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        # Requests reuse the test's app context: forget what the last request cached on g
+        # (signed-in user, CSRF token), and read fresh rows afterwards.
+        if has_app_context():
+            for key in list(vars(g)):
+                g.pop(key, None)
+        method = kwargs.get("method", "GET")
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.token or self.refresh_token())
+            kwargs["headers"] = headers
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestingConfig)
+    app.test_client_class = Client
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+
+
+@pytest.fixture()
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _wipe()
+    clock.freeze(None)
+
+
+def _wipe() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def login_as(app, db):
+    """login_as(role or user) -> a signed-in client (a user of that role is made if needed)."""
+
+    def _login(who, client=None, **user_kwargs):
+        user = who if hasattr(who, "username") else factories.make_user(role=who, **user_kwargs)
+        _db.session.commit()
+        c = client or app.test_client()
+        c.token = None
+        response = c.post(
+            "/login", data={"username": user.username, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        c.token = None
+        c.user = user
+        return c
+
+    return _login
+
+
+@pytest.fixture()
+def count_queries(app):
+    """Context manager counting SQL statements: `with count_queries() as n: ...; n()`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return _count
