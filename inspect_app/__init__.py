@@ -15,6 +15,11 @@ BLUEPRINTS = (
     "inspect_app.home.views",
     "inspect_app.auth.views",
     "inspect_app.units.views",
+    "inspect_app.reference.views",
+    "inspect_app.plans.views",
+    "inspect_app.inspections.views",
+    "inspect_app.findings.views",
+    "inspect_app.cases.views",
 )
 
 

@@ -1,5 +1,15 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
+from inspect_app.cases.models import Case  # noqa: F401
 from inspect_app.core.audit import AuditEvent  # noqa: F401
+from inspect_app.findings.models import EvidenceFile, Finding  # noqa: F401
+from inspect_app.inspections.models import Inspection  # noqa: F401
+from inspect_app.plans.models import Plan, PlanItem  # noqa: F401
+from inspect_app.reference.models import (  # noqa: F401
+    DeadlineRule,
+    FieldOfWork,
+    Holiday,
+    LegalReference,
+)
 from inspect_app.units.models import Unit  # noqa: F401

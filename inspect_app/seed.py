@@ -115,13 +115,23 @@ def seed_users(units: dict[str, Unit]) -> list[User]:
     return users
 
 
-SEEDERS: list = []  # later features append callables taking (units, users)
+# Feature seeders, in dependency order; each takes (units by code, users by username).
+SEEDERS = (
+    "inspect_app.reference.seed",
+    "inspect_app.plans.seed",
+    "inspect_app.inspections.seed",
+    "inspect_app.findings.seed",
+    "inspect_app.cases.seed",
+)
 
 
 def seed_demo() -> list[User]:
     """Create (or complete) the demo data; returns the demo users."""
     units = seed_units()
     users = seed_users(units)
-    for seeder in SEEDERS:
-        seeder(units, {u.username: u for u in users})
+    from importlib import import_module
+
+    by_name = {u.username: u for u in users}
+    for module in SEEDERS:
+        import_module(module).seed(units, by_name)
     return users

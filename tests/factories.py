@@ -44,3 +44,152 @@ def make_user(role: Role | str = Role.INSPECTOR, unit=None, **kw) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_field(name: str | None = None, code: str | None = None):
+    from inspect_app.reference.models import FieldOfWork
+
+    n = next(_seq)
+    field = FieldOfWork(code=code or f"F{n}", name=name or f"Lĩnh vực {n}")
+    db.session.add(field)
+    db.session.flush()
+    return field
+
+
+def make_legal_reference(**kw):
+    from inspect_app.reference.models import LegalReference
+
+    n = next(_seq)
+    ref = LegalReference(
+        instrument=kw.pop("instrument", f"Luật Cán bộ, công chức số {n}"),
+        article=kw.pop("article", str(n)),
+        clause=kw.pop("clause", "1"),
+        summary=kw.pop("summary", "Nội dung quy định"),
+        **kw,
+    )
+    db.session.add(ref)
+    db.session.flush()
+    return ref
+
+
+def make_plan(year: int = 2026, state: str = "draft", issuing_unit=None, **kw):
+    from inspect_app.core import clock
+    from inspect_app.plans.models import Plan, PlanState
+
+    state = PlanState(state)
+    actor = kw.pop("actor", None) or make_user(Role.LEAD_INSPECTOR)
+    plan = Plan(
+        year=year,
+        title=kw.pop("title", f"Kế hoạch thanh tra năm {year}"),
+        issuing_unit=issuing_unit or make_unit(kind=UnitKind.DEPARTMENT),
+        state=state,
+        created_by=actor,
+        **kw,
+    )
+    if state != PlanState.DRAFT:
+        plan.submitted_by, plan.submitted_at = actor, clock.now()
+    if state == PlanState.APPROVED:
+        plan.approved_by, plan.approved_at = make_user(Role.LEADERSHIP), clock.now()
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def make_plan_item(plan=None, target_unit=None, fields=(), **kw):
+    from inspect_app.plans.models import PeriodKind, PlanItem
+    from inspect_app.reference.models import ActivityKind
+
+    item = PlanItem(
+        plan=plan or make_plan(),
+        target_unit=target_unit or make_unit(),
+        kind=ActivityKind(kw.pop("kind", "thanh_tra")),
+        period_kind=PeriodKind(kw.pop("period_kind", "quarter")),
+        period=kw.pop("period", 2),
+        fields=list(fields),
+        **kw,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def make_inspection(state: str = "in_progress", target_unit=None, lead=None, members=(), **kw):
+    from datetime import date, timedelta
+
+    from inspect_app.inspections.models import CONCLUDED_STATES, Inspection, InspectionState
+    from inspect_app.reference.models import ActivityKind
+
+    state = InspectionState(state)
+    start = kw.pop("start_date", date(2026, 3, 2))
+    inspection = Inspection(
+        kind=ActivityKind(kw.pop("kind", "thanh_tra")),
+        title=kw.pop("title", "Thanh tra công tác tuyển dụng công chức"),
+        ad_hoc_reason=kw.pop("ad_hoc_reason", "Theo chỉ đạo của Chủ tịch UBND tỉnh"),
+        decision_number=kw.pop("decision_number", f"{next(_seq)}/QĐ-TTr"),
+        decision_date=kw.pop("decision_date", start - timedelta(days=7)),
+        target_unit=target_unit or make_unit(),
+        lead=lead or make_user(Role.LEAD_INSPECTOR),
+        members=list(members),
+        start_date=start,
+        planned_end_date=kw.pop("planned_end_date", start + timedelta(days=44)),
+        state=state,
+        **kw,
+    )
+    if state != InspectionState.PLANNED and inspection.onsite_started_on is None:
+        inspection.onsite_started_on = start
+    if state in CONCLUDED_STATES and inspection.conclusion_number is None:
+        inspection.conclusion_number = f"{next(_seq)}/KL-TTr"
+        inspection.conclusion_date = start + timedelta(days=90)
+    db.session.add(inspection)
+    db.session.flush()
+    return inspection
+
+
+def make_finding(inspection=None, author=None, **kw):
+    from inspect_app.core import clock
+    from inspect_app.findings.models import Finding
+    from inspect_app.reference.models import Severity
+
+    inspection = inspection or make_inspection()
+    finding = Finding(
+        inspection=inspection,
+        author=author or inspection.lead,
+        description=kw.pop("description", "Hồ sơ tuyển dụng thiếu văn bằng chứng chỉ"),
+        observed_at=kw.pop("observed_at", clock.now()),
+        severity=Severity(kw.pop("severity", "medium")),
+        **kw,
+    )
+    db.session.add(finding)
+    db.session.flush()
+    return finding
+
+
+def make_case(inspection=None, state: str = "open", due=None, **kw):
+    from datetime import date
+
+    from inspect_app.cases.models import Case, CaseState, CaseType
+    from inspect_app.reference.models import Severity
+
+    inspection = inspection or make_inspection(state="monitoring")
+    due = due or date(2026, 9, 30)
+    state = CaseState(state)
+    case = Case(
+        inspection=inspection,
+        number=kw.pop("number", next(_seq)),
+        type=CaseType(kw.pop("type", "fix_practices")),
+        title=kw.pop("title", "Chấn chỉnh công tác tuyển dụng"),
+        legal_reference=kw.pop("legal_reference", None) or make_legal_reference(),
+        severity=Severity(kw.pop("severity", "medium")),
+        responsible_unit=kw.pop("responsible_unit", None) or inspection.target_unit,
+        required_action=kw.pop("required_action", "Rà soát, hoàn thiện hồ sơ"),
+        due_date=due,
+        original_due_date=kw.pop("original_due_date", due),
+        state=state,
+        withdrawn_reason=kw.pop(
+            "withdrawn_reason", "Không còn căn cứ" if state == "withdrawn" else None
+        ),
+        **kw,
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case

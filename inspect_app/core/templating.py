@@ -60,6 +60,19 @@ def nav_items() -> list[tuple[str, str]]:
     return [(ep, str(label)) for ep, label, roles in NAV if roles is None or role in roles]
 
 
+# Human labels of audit actions shown on timelines; features add theirs with register_actions.
+ACTION_LABELS: dict[str, object] = {}
+
+
+def register_actions(labels: dict[str, object]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action.replace("_", " ").capitalize()
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["dt"] = fmt_datetime
@@ -69,6 +82,7 @@ def register_template_helpers(app: Flask) -> None:
     def globals_():
         return {
             "nav_items": nav_items,
+            "action_label": action_label,
             "current_locale": str(get_locale()),
             "today": clock.today(),
             "request_path": request.full_path.rstrip("?"),

@@ -47,3 +47,11 @@ def subtree_ids(root_id: int) -> set[int]:
         found.add(uid)
         stack.extend(children.get(uid, []))
     return found
+
+
+def visible_unit_ids(user) -> set[int] | None:
+    """Units whose records `user` may see: None means all (staff); a unit leader sees their
+    unit and every unit below it."""
+    if user.role.value != "unit_leader":
+        return None
+    return subtree_ids(user.unit_id) if user.unit_id else set()

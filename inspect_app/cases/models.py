@@ -1,0 +1,137 @@
+"""Violations and recommendations (kiến nghị): the cases followed up until remedied."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.extensions import db
+from inspect_app.findings.models import Finding
+from inspect_app.inspections.models import Inspection
+from inspect_app.reference.models import LegalReference, Severity
+from inspect_app.units.models import Unit
+
+
+class CaseType(enum.StrEnum):
+    ADMIN_HANDLING = "admin_handling"
+    RECOVERY = "recovery"
+    DISCIPLINE = "discipline"
+    AMEND_DOCUMENTS = "amend_documents"
+    FIX_PRACTICES = "fix_practices"
+
+    @property
+    def label(self) -> str:
+        return str(CASE_TYPE_LABELS[self])
+
+
+CASE_TYPE_LABELS = {
+    CaseType.ADMIN_HANDLING: _l("Administrative handling"),
+    CaseType.RECOVERY: _l("Recovery of money or assets"),
+    CaseType.DISCIPLINE: _l("Disciplinary review"),
+    CaseType.AMEND_DOCUMENTS: _l("Amend documents or procedures"),
+    CaseType.FIX_PRACTICES: _l("Fix practices"),
+}
+
+
+class CaseState(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(CASE_STATE_LABELS[self])
+
+
+CASE_STATE_LABELS = {
+    CaseState.OPEN: _l("Open"),
+    CaseState.ANSWERED: _l("Answered"),
+    CaseState.ACCEPTED: _l("Accepted (done)"),
+    CaseState.WITHDRAWN: _l("Withdrawn"),
+}
+
+# States in which the deadline runs (overdue is derived from these and the due date).
+ACTIVE_CASE_STATES = (CaseState.OPEN,)
+
+case_finding = Table(
+    "recommendation_finding",
+    db.metadata,
+    Column("case_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True),
+    Column("finding_id", ForeignKey("finding.id"), primary_key=True),
+)
+
+
+class Case(TimestampMixin, VersionedMixin, db.Model):
+    """A recommendation with a remedial deadline addressed to a responsible unit."""
+
+    __tablename__ = "recommendation"
+    __table_args__ = (
+        CheckConstraint(
+            "type <> 'recovery' OR (amount_vnd IS NOT NULL AND amount_vnd > 0)",
+            name="recovery_has_amount",
+        ),
+        CheckConstraint(
+            "state <> 'withdrawn' OR withdrawn_reason IS NOT NULL", name="withdrawn_has_reason"
+        ),
+        CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_range"),
+        Index("ix_case_state_due", "state", "due_date"),
+        Index("ix_case_unit_state", "responsible_unit_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspection.id"), nullable=False, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    type: Mapped[CaseType] = mapped_column(enum_column(CaseType), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    legal_reference_id: Mapped[int] = mapped_column(
+        ForeignKey("legal_reference.id"), nullable=False
+    )
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity), nullable=False)
+    responsible_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False)
+    required_action: Mapped[str] = mapped_column(Text, nullable=False)
+    amount_vnd: Mapped[Decimal | None] = mapped_column(Numeric(18, 0))
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    original_due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    due_change_reason: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[CaseState] = mapped_column(
+        enum_column(CaseState), nullable=False, default=CaseState.OPEN
+    )
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_level: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    escalated_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    inspection: Mapped[Inspection] = relationship()
+    legal_reference: Mapped[LegalReference] = relationship()
+    responsible_unit: Mapped[Unit] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    findings: Mapped[list[Finding]] = relationship(secondary=case_finding, order_by="Finding.id")
+
+    @property
+    def reference(self) -> str:
+        return f"KN-{self.inspection_id}/{self.number}"
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"

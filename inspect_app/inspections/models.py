@@ -1,0 +1,147 @@
+"""Inspections and checks (cuộc thanh tra / kiểm tra) and their teams."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.extensions import db
+from inspect_app.plans.models import PlanItem
+from inspect_app.reference.models import ActivityKind, FieldOfWork
+from inspect_app.units.models import Unit
+
+if TYPE_CHECKING:
+    from inspect_app.findings.models import EvidenceFile, Finding
+
+
+class InspectionState(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    ONSITE_ENDED = "onsite_ended"
+    REPORTED = "reported"
+    CONCLUDED = "concluded"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(INSPECTION_STATE_LABELS[self])
+
+
+INSPECTION_STATE_LABELS = {
+    InspectionState.PLANNED: _l("Planned"),
+    InspectionState.IN_PROGRESS: _l("On-site in progress"),
+    InspectionState.ONSITE_ENDED: _l("On-site work ended"),
+    InspectionState.REPORTED: _l("Team report submitted"),
+    InspectionState.CONCLUDED: _l("Concluded"),
+    InspectionState.MONITORING: _l("Monitoring implementation"),
+    InspectionState.CLOSED: _l("Closed"),
+}
+
+# States after the conclusion: findings are locked, cases exist.
+CONCLUDED_STATES = (InspectionState.CONCLUDED, InspectionState.MONITORING, InspectionState.CLOSED)
+
+inspection_field = Table(
+    "inspection_field",
+    db.metadata,
+    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
+    Column("field_id", ForeignKey("field_of_work.id"), primary_key=True),
+)
+
+inspection_member = Table(
+    "inspection_member",
+    db.metadata,
+    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id"), primary_key=True, index=True),
+)
+
+
+class Inspection(TimestampMixin, VersionedMixin, db.Model):
+    """One inspection or check of a target unit, led by a team leader (trưởng đoàn)."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (
+        CheckConstraint(
+            "plan_item_id IS NOT NULL OR ad_hoc_reason IS NOT NULL", name="planned_or_ad_hoc"
+        ),
+        CheckConstraint("planned_end_date >= start_date", name="end_after_start"),
+        CheckConstraint(
+            "state NOT IN ('concluded', 'monitoring', 'closed') OR "
+            "(conclusion_number IS NOT NULL AND conclusion_date IS NOT NULL)",
+            name="concluded_has_conclusion",
+        ),
+        Index("ix_inspection_state_target", "state", "target_unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id"), index=True)
+    ad_hoc_reason: Mapped[str | None] = mapped_column(Text)
+    decision_number: Mapped[str] = mapped_column(String(60), nullable=False)
+    decision_date: Mapped[date] = mapped_column(Date, nullable=False)
+    target_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False, index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False, index=True)
+    scope: Mapped[str | None] = mapped_column(Text)
+    period_under_review: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    planned_end_date: Mapped[date] = mapped_column(Date, nullable=False)
+    state: Mapped[InspectionState] = mapped_column(
+        enum_column(InspectionState), nullable=False, default=InspectionState.PLANNED
+    )
+    onsite_started_on: Mapped[date | None] = mapped_column(Date)
+    onsite_ended_on: Mapped[date | None] = mapped_column(Date)
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    extension_reference: Mapped[str | None] = mapped_column(String(120))
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    conclusion_number: Mapped[str | None] = mapped_column(String(60))
+    conclusion_date: Mapped[date | None] = mapped_column(Date)
+    conclusion_summary: Mapped[str | None] = mapped_column(Text)
+    conclusion_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_file.id", use_alter=True, name="fk_inspection_conclusion_file")
+    )
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    plan_item: Mapped[PlanItem | None] = relationship()
+    target_unit: Mapped[Unit] = relationship()
+    lead: Mapped[User] = relationship(foreign_keys=[lead_id])
+    members: Mapped[list[User]] = relationship(
+        secondary=inspection_member, order_by="User.full_name"
+    )
+    fields: Mapped[list[FieldOfWork]] = relationship(
+        secondary=inspection_field, order_by="FieldOfWork.name"
+    )
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="inspection", order_by="Finding.id"
+    )
+    conclusion_file: Mapped[EvidenceFile | None] = relationship(
+        foreign_keys=[conclusion_file_id], post_update=True
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.state in CONCLUDED_STATES
+
+    def is_on_team(self, user) -> bool:
+        return user.id == self.lead_id or any(m.id == user.id for m in self.members)

@@ -1,0 +1,76 @@
+"""Working-day arithmetic: Monday to Friday minus the holiday table, plus announced make-up
+working days (a Holiday row with is_working_day=True turns a Saturday into a working day)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from inspect_app.extensions import db
+from inspect_app.reference.models import DayKind, Holiday
+
+
+class Calendar:
+    """The off days and make-up working days between two dates, loaded with one query."""
+
+    def __init__(self, start: date, end: date):
+        lo, hi = min(start, end) - timedelta(days=7), max(start, end) + timedelta(days=400)
+        rows = db.session.execute(
+            select(Holiday.day, Holiday.is_working_day).where(Holiday.day.between(lo, hi))
+        ).all()
+        self.off = {d for d, working in rows if not working}
+        self.extra = {d for d, working in rows if working}
+
+    def is_working_day(self, d: date) -> bool:
+        if d in self.extra:
+            return True
+        return d.weekday() < 5 and d not in self.off
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative if end < start).
+
+        The calendar must cover both dates (build it with the widest range a page needs)."""
+        if end == start:
+            return 0
+        sign = 1 if end > start else -1
+        lo, hi = (start, end) if sign > 0 else (end, start)
+        count, d = 0, lo
+        while d < hi:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                count += 1
+        return sign * count
+
+
+def is_working_day(d: date) -> bool:
+    return Calendar(d, d).is_working_day(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date `n` working days after `start` (n=0: start itself, moved to a working day)."""
+    cal = Calendar(start, start + timedelta(days=n * 2 + 30))
+    d = start
+    if n == 0:
+        while not cal.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+    step = 1 if n > 0 else -1
+    remaining = abs(n)
+    while remaining:
+        d += timedelta(days=step)
+        if cal.is_working_day(d):
+            remaining -= 1
+    return d
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative if end < start)."""
+    return Calendar(start, end).between(start, end)
+
+
+def add_days(start: date, amount: int, kind: DayKind) -> date:
+    """Add calendar or working days as a rule says."""
+    if kind == DayKind.WORKING:
+        return add_working_days(start, amount)
+    return start + timedelta(days=amount)

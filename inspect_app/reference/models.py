@@ -1,0 +1,131 @@
+"""Reference data administrators maintain: fields of work, legal references, deadline rules,
+public holidays. Shared enums (activity kind, severity) live here too."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.extensions import db
+
+
+class ActivityKind(enum.StrEnum):
+    """Thanh tra (formal inspection, statutory procedure) or kiểm tra (check, lighter)."""
+
+    THANH_TRA = "thanh_tra"
+    KIEM_TRA = "kiem_tra"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {"thanh_tra": _l("Inspection (thanh tra)"), "kiem_tra": _l("Check (kiểm tra)")}[
+                self.value
+            ]
+        )
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    SERIOUS = "serious"
+
+    @property
+    def label(self) -> str:
+        return str(SEVERITY_LABELS[self])
+
+
+SEVERITY_LABELS = {
+    Severity.LOW: _l("Minor"),
+    Severity.MEDIUM: _l("Moderate"),
+    Severity.HIGH: _l("Serious"),
+    Severity.SERIOUS: _l("Very serious"),
+}
+
+
+class DayKind(enum.StrEnum):
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+    @property
+    def label(self) -> str:
+        return str({"calendar": _l("calendar days"), "working": _l("working days")}[self.value])
+
+
+class FieldOfWork(TimestampMixin, db.Model):
+    """A field (lĩnh vực) of state management inspected, e.g. officials and public service."""
+
+    __tablename__ = "field_of_work"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalReference(TimestampMixin, VersionedMixin, db.Model):
+    """A legal basis (căn cứ pháp lý): instrument, article, clause, and what it says."""
+
+    __tablename__ = "legal_reference"
+    __table_args__ = (UniqueConstraint("instrument", "article", "clause", name="uq_legal_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(200), nullable=False)
+    article: Mapped[str] = mapped_column(String(30), nullable=False)
+    clause: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    @property
+    def citation(self) -> str:
+        parts = []
+        if self.clause:
+            parts.append(f"Khoản {self.clause}")
+        parts.append(f"Điều {self.article}")
+        parts.append(self.instrument)
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return self.citation
+
+
+class DeadlineRule(TimestampMixin, VersionedMixin, db.Model):
+    """A deadline as data with its legal source; `key` names where the product uses it.
+
+    Case deadlines use keys `case.<type>.<severity>` then `case.<type>` then `case.default`.
+    """
+
+    __tablename__ = "deadline_rule"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("extension_max IS NULL OR extension_max >= 0", name="ext_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    label: Mapped[str] = mapped_column(String(200), nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    day_kind: Mapped[DayKind] = mapped_column(enum_column(DayKind), nullable=False)
+    extension_max: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Holiday(db.Model):
+    """A public holiday or compensatory day off (ngày nghỉ); weekends are implicit."""
+
+    __tablename__ = "holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    is_working_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
