@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "inspect_app.inspections.views",
     "inspect_app.findings.views",
     "inspect_app.cases.views",
+    "inspect_app.notifications.views",
 )
 
 

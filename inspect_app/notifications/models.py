@@ -1,0 +1,55 @@
+"""In-app notifications, their e-mail delivery state, and each user's e-mail preference."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.core.models import UTCDateTime, enum_column
+from inspect_app.extensions import db
+
+
+class EmailMode(enum.StrEnum):
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    NONE = "none"
+
+
+class Notification(db.Model):
+    """One message to one user; e-mailed after the transaction that created it commits."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user_unread", "user_id", "read_at"),
+        Index("ix_notification_unsent", "emailed_at", "email_attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    email_error: Mapped[str | None] = mapped_column(String(500))
+
+    user: Mapped[User] = relationship()
+
+
+class NotificationPreference(db.Model):
+    """How a user wants e-mails: each at once, one daily digest, or none."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    email_mode: Mapped[EmailMode] = mapped_column(
+        enum_column(EmailMode), nullable=False, default=EmailMode.IMMEDIATE
+    )
+    last_digest_on: Mapped[date | None] = mapped_column(Date)
