@@ -11,6 +11,10 @@ from inspect_app.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from inspect_app.scheduler import register_scheduler_cli
+
+    register_scheduler_cli(app)
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Create the demo province, units and users (safe to run again)."""

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ee1e5db0b170
+Revision ID: a024a8f31d94
 Revises: 
-Create Date: 2026-11-25 14:50:54.057152
+Create Date: 2026-11-25 14:53:57.585028
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ee1e5db0b170'
+revision = 'a024a8f31d94'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -53,6 +53,16 @@ def upgrade():
     sa.Column('is_working_day', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_holiday')),
     sa.UniqueConstraint('day', name=op.f('uq_holiday_day'))
+    )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=60), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('holder', sa.String(length=120), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
+    sa.UniqueConstraint('job', 'period', name='uq_job_run_once')
     )
     op.create_table('legal_reference',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -345,6 +355,20 @@ def upgrade():
         batch_op.create_index('ix_case_unit_state', ['responsible_unit_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_recommendation_inspection_id'), ['inspection_id'], unique=False)
 
+    op.create_table('escalation_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('step', sa.String(length=20), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('on_date', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['recommendation.id'], name=op.f('fk_escalation_step_case_id_recommendation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalation_step')),
+    sa.UniqueConstraint('case_id', 'step', 'due_date', name='uq_escalation_once')
+    )
+    with op.batch_alter_table('escalation_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_escalation_step_case_id'), ['case_id'], unique=False)
+
     op.create_table('evidence_file',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=True),
@@ -389,6 +413,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_evidence_file_finding_id'))
 
     op.drop_table('evidence_file')
+    with op.batch_alter_table('escalation_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_escalation_step_case_id'))
+
+    op.drop_table('escalation_step')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recommendation_inspection_id'))
         batch_op.drop_index('ix_case_unit_state')
@@ -445,6 +473,7 @@ def downgrade():
 
     op.drop_table('login_attempt')
     op.drop_table('legal_reference')
+    op.drop_table('job_run')
     op.drop_table('holiday')
     op.drop_table('field_of_work')
     op.drop_table('deadline_rule')

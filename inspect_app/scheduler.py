@@ -1,0 +1,135 @@
+"""The scheduler process (`flask scheduler run`): APScheduler in its own process, never in web
+workers. Each job run is claimed in the database first (`JobRun`, unique per job and period),
+so however many scheduler processes run, each job runs once per period."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from datetime import date
+
+import click
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+
+from inspect_app.core import clock
+from inspect_app.extensions import db
+
+
+def claim(job: str, period: str) -> bool:
+    """Insert the claim for (job, period); False when another process already holds it."""
+    from inspect_app.escalation.models import JobRun
+
+    holder = f"{socket.gethostname()}:{os.getpid()}"[:120]
+    db.session.add(JobRun(job=job, period=period, holder=holder, started_at=clock.now()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def finish(job: str, period: str) -> None:
+    from sqlalchemy import update
+
+    from inspect_app.escalation.models import JobRun
+
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.job == job, JobRun.period == period)
+        .values(finished_at=clock.now())
+    )
+    db.session.commit()
+
+
+def daily_sweep(as_of: date) -> str:
+    """Job: the escalation sweep for one day (reminders and overdue levels)."""
+    from inspect_app.escalation.operations import sweep
+
+    report = sweep(as_of)
+    return f"{report.total} steps taken"
+
+
+def deliver_mail(as_of: date) -> str:
+    """Job: retry e-mails that could not be sent, and send the daily digests."""
+    from inspect_app.notifications.operations import deliver, send_digests
+
+    return f"{deliver()} e-mails, {send_digests(as_of)} digests"
+
+
+JOBS: dict[str, Callable[[date], str]] = {"daily_sweep": daily_sweep, "deliver_mail": deliver_mail}
+
+
+def run_job(app: Flask, name: str, period: str | None = None) -> str:
+    """Run job `name` once for `period` (default: today) unless another process claimed it."""
+    with app.app_context():
+        as_of = date.fromisoformat(period) if period else clock.today()
+        key = as_of.isoformat()
+        if not claim(name, key):
+            return f"{name} {key}: already run by another process"
+        result = JOBS[name](as_of)
+        finish(name, key)
+        return f"{name} {key}: {result}"
+
+
+def register_scheduler_cli(app: Flask) -> None:
+    @app.cli.group("scheduler")
+    def scheduler_group():
+        """The background job process."""
+
+    @scheduler_group.command("run")
+    def run():
+        """Start the scheduler (daily sweep at SWEEP_HOUR, mail every 5 minutes)."""
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        tz = app.config["TIMEZONE"]
+        hour = int(app.config.get("SWEEP_HOUR", 6))
+        sched = BlockingScheduler(timezone=tz)
+        sched.add_job(lambda: click.echo(run_job(app, "daily_sweep")), "cron", hour=hour, minute=0)
+        sched.add_job(lambda: _mail(app), "interval", minutes=5)
+        click.echo(f"Scheduler started: daily sweep at {hour:02d}:00 {tz}. Ctrl+C stops it.")
+        sched.start()
+
+    @scheduler_group.command("run-job")
+    @click.argument("name", type=click.Choice(sorted(JOBS)))
+    @click.option("--period", default=None, help="YYYY-MM-DD (default: today)")
+    def run_job_command(name, period):
+        """Run one job now, once per period across all scheduler processes."""
+        if period:
+            _parse_date(period)
+        click.echo(run_job(app, name, period))
+
+    @app.cli.command("escalate")
+    @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (default: today)")
+    @click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")
+    def escalate(as_of, dry_run):
+        """Run the escalation sweep for a date and print what it did (or would do)."""
+        from inspect_app.core.errors import OperationError
+        from inspect_app.escalation.operations import sweep
+
+        day = _parse_date(as_of) if as_of else clock.today()
+        try:
+            report = sweep(day, dry_run=dry_run)
+        except OperationError as e:
+            raise click.ClickException(str(e.message)) from None
+        verb = "would take" if dry_run else "took"
+        click.echo(f"Escalation sweep for {day.isoformat()}: {verb} {report.total} steps.")
+        for step, refs in report.steps.items():
+            if refs:
+                click.echo(f"  {step}: {', '.join(refs)}")
+
+
+def _mail(app: Flask) -> None:
+    with app.app_context():
+        from inspect_app.notifications.operations import deliver
+
+        deliver()
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date in the form YYYY-MM-DD: {value!r}") from None
