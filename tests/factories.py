@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from inspect_app.auth.models import Role, User
@@ -9,6 +10,17 @@ from inspect_app.extensions import db
 from inspect_app.units.models import Unit, UnitKind
 
 PASSWORD = "correct-horse-battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    """scrypt is slow by design: test users get a cheap cost factor (production keeps the
+    default), hashed once per run; the account pages' own tests still go through set_password."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+
+
 _seq = itertools.count(1)
 
 
@@ -40,7 +52,7 @@ def make_user(role: Role | str = Role.INSPECTOR, unit=None, **kw) -> User:
         locale=kw.pop("locale", "vi"),
         **kw,
     )
-    user.set_password(PASSWORD)
+    user.password_hash = _password_hash()
     db.session.add(user)
     db.session.flush()
     return user

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspect_app.auth.models import LoginAttempt, Role, User
 from inspect_app.core import audit, clock
@@ -27,6 +29,11 @@ class LoginResult:
     user: User | None
     error: str | None = None
     status: int = 200
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-password-of-anyone", method="scrypt")
 
 
 def _failures_since(username: str, ip: str, since) -> tuple[int, int]:
@@ -58,6 +65,10 @@ def authenticate(username: str, password: str, ip: str) -> LoginResult:
         )
         return LoginResult(None, message, 429)
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        # Spend the same time as for a wrong password, so that timing does not reveal which
+        # usernames exist.
+        check_password_hash(_dummy_hash(), password or "")
     ok = user is not None and user.check_password(password or "")
     db.session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok and user.active))
     if not ok:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from inspect_app.auth.models import Role
-from inspect_app.core.schemas import BaseSchema, length, one_of
+from inspect_app.core.schemas import BaseSchema, Email, length, one_of, record_id
 
 
 class LoginSchema(BaseSchema):
@@ -23,22 +23,22 @@ class PasswordChangeSchema(BaseSchema):
 class UserCreateSchema(BaseSchema):
     username = fields.String(required=True, validate=length(60, 3))
     full_name = fields.String(required=True, validate=length(120))
-    email = fields.Email(load_default=None, validate=length(200))
+    email = Email(load_default=None, validate=length(200))
     title = fields.String(load_default=None, validate=length(120))
     role = fields.String(required=True, validate=one_of(Role))
-    unit_id = fields.Integer(load_default=None, strict=False)
+    unit_id = record_id(load_default=None)
     locale = fields.String(load_default="vi", validate=one_of(("vi", "en")))
     password = fields.String(required=True, validate=length(200))
 
 
 class UserEditSchema(BaseSchema):
     full_name = fields.String(required=True, validate=length(120))
-    email = fields.Email(load_default=None, validate=length(200))
+    email = Email(load_default=None, validate=length(200))
     title = fields.String(load_default=None, validate=length(120))
     role = fields.String(required=True, validate=one_of(Role))
-    unit_id = fields.Integer(load_default=None)
+    unit_id = record_id(load_default=None)
     locale = fields.String(load_default="vi", validate=one_of(("vi", "en")))
-    version = fields.Integer(required=True)
+    version = record_id(required=True)
 
 
 class PasswordResetSchema(BaseSchema):

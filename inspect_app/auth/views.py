@@ -19,7 +19,7 @@ from inspect_app.auth.schemas import (
     UserEditSchema,
 )
 from inspect_app.core import clock
-from inspect_app.core.errors import OperationError
+from inspect_app.core.errors import OperationError, get_or_404
 from inspect_app.core.forms import load_form
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access
@@ -36,6 +36,9 @@ def _safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "/\\host" as "//host" and drop tabs and newlines inside URLs.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     return target
 
@@ -130,14 +133,18 @@ def _units() -> list[Unit]:
 @access(Role.ADMIN)
 def users():
     """List of accounts, filtered by text, role and state."""
-    q = (request.args.get("q") or "").strip()[:100]
+    # NUL cannot be sent to PostgreSQL; % and _ are searched for literally (autoescape).
+    q = (request.args.get("q") or "").replace("\x00", "").strip()[:100]
     role = request.args.get("role") or ""
     state = request.args.get("state") or ""
-    stmt = select(User).order_by(User.full_name)
+    stmt = select(User).order_by(User.full_name, User.id)
     if q:
-        like = f"%{q.lower()}%"
+        needle = q.lower()
         stmt = stmt.where(
-            or_(func.lower(User.username).like(like), func.lower(User.full_name).like(like))
+            or_(
+                func.lower(User.username).contains(needle, autoescape=True),
+                func.lower(User.full_name).contains(needle, autoescape=True),
+            )
         )
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
@@ -181,12 +188,7 @@ def user_new():
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        from flask import abort
-
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])

@@ -135,3 +135,53 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    # --- derived values and permissions (object level) ---------------------------------
+
+    def is_overdue(self, today: date) -> bool:
+        """Mirrors `queries.overdue_clause` for one loaded case (the lists use the SQL one)."""
+        return self.state in ACTIVE_CASE_STATES and self.due_date < today
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due_date).days if self.is_overdue(today) else 0
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in (CaseState.ACCEPTED, CaseState.WITHDRAWN)
+
+    def can_view(self, user) -> bool:
+        """Staff see every case; a unit leader only cases addressed to their units."""
+        from inspect_app.units.queries import visible_unit_ids
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        visible = visible_unit_ids(user)
+        return visible is None or self.responsible_unit_id in visible
+
+    def _is_lead_or_admin(self, user) -> bool:
+        return user.role.value == "admin" or user.id == self.inspection.lead_id
+
+    def can_change_deadline(self, user) -> bool:
+        """The team lead (trưởng đoàn) or an administrator, while the case is not final."""
+        return self._is_lead_or_admin(user) and not self.is_final
+
+    def can_withdraw(self, user) -> bool:
+        """The team lead, leadership or an administrator, while open or answered."""
+        allowed = self._is_lead_or_admin(user) or user.role.value == "leadership"
+        return allowed and self.state in (CaseState.OPEN, CaseState.ANSWERED)
+
+    def can_decide(self, user) -> bool:
+        """Accept or reject an answer: the team lead or a team member (or an administrator);
+        the unit leader who answered never."""
+        if user.role.value == "unit_leader":
+            return False
+        allowed = user.role.value == "admin" or self.inspection.is_on_team(user)
+        return allowed and self.state == CaseState.ANSWERED
+
+    def can_answer(self, user) -> bool:
+        """The leader of the responsible unit (or of a unit above it), while the case is open."""
+        from inspect_app.units.queries import visible_unit_ids
+
+        if user.role.value != "unit_leader" or self.state != CaseState.OPEN:
+            return False
+        return self.responsible_unit_id in (visible_unit_ids(user) or set())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -73,6 +73,17 @@ MESSAGES = {
 }
 
 
+def get_or_404(model, ident: int):
+    """The record of `model` with this id, or 404 (also for an id too large for the column,
+    which the `int` URL converter accepts and the database would refuse with a 500)."""
+    from inspect_app.core.schemas import MAX_ID
+
+    record = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if record is None:
+        abort(404)
+    return record
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
@@ -82,14 +93,19 @@ def error_response(status: int, message: str | None = None, title: str | None = 
     title = str(title or TITLES.get(status, TITLES[500]))
     message = str(message or MESSAGES.get(status, ""))
     if wants_json():
-        body = jsonify(status=status, title=title, detail=message)
-        body.status_code = status
-        return body
-    if getattr(request, "htmx", False):
+        response = jsonify(status=status, title=title, detail=message)
+        response.status_code = status
+    elif getattr(request, "htmx", False):
         html = render_template("core/_error_fragment.html", status=status, message=message)
+        response = make_response(html, status)
         # Errors of an htmx action show in the flash area, not inside the target element.
-        return html, status, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
-    return render_template("core/error.html", status=status, title=title, message=message), status
+        response.headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    else:
+        html = render_template("core/error.html", status=status, title=title, message=message)
+        response = make_response(html, status)
+    # One URL answers JSON, a fragment or a page (404s may be cached): keep them apart.
+    response.vary.update(("Accept", "HX-Request"))
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

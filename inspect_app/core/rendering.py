@@ -11,11 +11,17 @@ def is_fragment_request() -> bool:
     return bool(hx) and not hx.boosted and not hx.history_restore_request
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, trigger=None, **context):
-    """Render `fragment` for htmx requests and `page` otherwise; `Vary: HX-Request` always."""
-    template = fragment if fragment and is_fragment_request() else page
+def render(
+    template: str, /, fragment: str | None = None, status: int = 200, trigger=None, **context
+):
+    """Render `fragment` for htmx requests and `template` otherwise; `Vary: HX-Request` always.
+
+    The page template is positional-only so that `page=...` (a pagination Page) can be passed
+    to the templates as context.
+    """
+    template = fragment if fragment and is_fragment_request() else template
     response = make_response(render_template(template, **context), status)
-    response.headers["Vary"] = "HX-Request"
+    response.vary.add("HX-Request")
     if trigger:
         import json
 

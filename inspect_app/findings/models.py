@@ -38,6 +38,22 @@ class Finding(TimestampMixin, VersionedMixin, db.Model):
         back_populates="finding", order_by="EvidenceFile.id", foreign_keys="EvidenceFile.finding_id"
     )
 
+    @property
+    def is_locked(self) -> bool:
+        """Locked once the inspection is concluded (or not open for findings)."""
+        from inspect_app.findings.access import OPEN_STATES
+
+        return self.inspection.state not in OPEN_STATES
+
+    def can_view(self, user) -> bool:
+        from inspect_app.findings.access import can_view_inspection
+
+        return can_view_inspection(user, self.inspection)
+
+    def can_edit(self, user) -> bool:
+        """Only its author, until the inspection is concluded."""
+        return user.id == self.author_id and not self.is_locked
+
 
 class EvidenceFile(db.Model):
     """A stored file: random name outside the web root, sha256 and sniffed type recorded.
@@ -63,6 +79,21 @@ class EvidenceFile(db.Model):
         back_populates="files", foreign_keys=[finding_id]
     )
     uploaded_by: Mapped[User] = relationship()
+    owner_inspection: Mapped[Inspection | None] = relationship(foreign_keys=[inspection_id])
+
+    @property
+    def inspection(self) -> Inspection | None:
+        """The inspection the file belongs to, directly or through its finding."""
+        if self.finding is not None:
+            return self.finding.inspection
+        return self.owner_inspection
+
+    def can_view(self, user) -> bool:
+        """Who may see the owning inspection; files of other owners are not served here."""
+        from inspect_app.findings.access import can_view_inspection
+
+        inspection = self.inspection
+        return inspection is not None and can_view_inspection(user, inspection)
 
     @property
     def is_image(self) -> bool:

@@ -145,3 +145,26 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
 
     def is_on_team(self, user) -> bool:
         return user.id == self.lead_id or any(m.id == user.id for m in self.members)
+
+    def can_view(self, user) -> bool:
+        """Staff see every inspection; a unit leader only those targeting their units."""
+        from inspect_app.units.queries import visible_unit_ids
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        visible = visible_unit_ids(user)
+        return visible is None or self.target_unit_id in visible
+
+    def can_edit(self, user) -> bool:
+        """Team lead or member (or admin) may edit and add work; never once closed."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if self.state == InspectionState.CLOSED:
+            return False
+        return user.role.value == "admin" or self.is_on_team(user)
+
+    def can_manage(self, user) -> bool:
+        """The team lead (trưởng đoàn) or an administrator steers the inspection."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return user.role.value == "admin" or user.id == self.lead_id

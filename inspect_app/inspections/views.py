@@ -1,7 +1,349 @@
-"""Pages of the inspections feature."""
+"""Pages of the inspections feature: list, detail, create/edit, and the transitions."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-bp = Blueprint("inspections", __name__)
+from inspect_app.auth.models import Role
+from inspect_app.core.audit import events_for
+from inspect_app.core.errors import OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.core.pagination import paginate
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.rendering import is_fragment_request, render
+from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
+from inspect_app.inspections import operations
+from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.inspections.queries import (
+    Filters,
+    filter_choices,
+    form_choices,
+    get_visible_inspection,
+    list_statement,
+)
+from inspect_app.inspections.schemas import (
+    ConcludeSchema,
+    EditSchema,
+    EndOnsiteSchema,
+    ExtensionSchema,
+    InspectionSchema,
+    TransitionSchema,
+)
+
+bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+
+STAFF = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+CREATORS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+
+register_nav(
+    "inspections.index",
+    _l("Inspections"),
+    {"admin", "inspector", "lead_inspector", "unit_leader", "leadership"},
+)
+register_actions(
+    {
+        "inspection_created": _l("Inspection opened"),
+        "inspection_updated": _l("Inspection edited"),
+        "inspection_started": _l("On-site work started"),
+        "inspection_extended": _l("On-site work extended"),
+        "inspection_onsite_ended": _l("On-site work ended"),
+        "inspection_reported": _l("Team report submitted"),
+        "inspection_concluded": _l("Conclusion signed"),
+        "inspection_monitoring": _l("Monitoring started"),
+        "inspection_closed": _l("Inspection closed"),
+    }
+)
+
+
+@bp.route("/")
+@access(AUTHENTICATED)
+def index():
+    """The inspections the user may see, filtered, sorted and paginated (htmx fragment)."""
+    filters = Filters.from_args(request.args)
+    page = paginate(list_statement(current_user, filters))
+    return render(
+        "inspections/index.html",
+        "inspections/_table.html",
+        page=page,
+        filters=filters,
+        args=filters.as_args(),
+        can_create=current_user.role in CREATORS,
+        **filter_choices(current_user),
+    )
+
+
+def _detail(inspection: Inspection, status: int = 200):
+    return render(
+        "inspections/detail.html",
+        "inspections/_detail.html",
+        status=status,
+        inspection=inspection,
+        duration=operations.duration(inspection),
+        events=events_for("Inspection", inspection.id),
+        actions=available_actions(inspection, current_user),
+        oob_flash=is_fragment_request(),
+    )
+
+
+def available_actions(inspection: Inspection, user) -> list[str]:
+    """The transitions `user` may attempt now (the operations decide again on submit)."""
+    S = InspectionState
+    manage = inspection.can_manage(user)
+    leadership = user.role in (Role.LEADERSHIP, Role.ADMIN)
+    table = {
+        S.PLANNED: [("start", manage)],
+        S.IN_PROGRESS: [
+            ("extension", manage and not inspection.extension_reference),
+            ("end_onsite", manage),
+        ],
+        S.ONSITE_ENDED: [("report", manage)],
+        S.REPORTED: [("conclude", leadership)],
+        S.CONCLUDED: [("monitoring", manage or user.role == Role.LEADERSHIP)],
+        S.MONITORING: [("close", leadership)],
+        S.CLOSED: [],
+    }
+    return [name for name, allowed in table[inspection.state] if allowed]
+
+
+@bp.route("/<int:inspection_id>")
+@access(AUTHENTICATED)
+def detail(inspection_id: int):
+    """One inspection: properties, team, duration, actions, timeline; 404 if not visible."""
+    return _detail(get_visible_inspection(current_user, inspection_id))
+
+
+def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=None):
+    return render(
+        "inspections/form.html",
+        status=status,
+        inspection=inspection,
+        errors=errors,
+        form=request.form if form is None else form,
+        **form_choices(),
+    )
+
+
+def _errors(e: OperationError) -> dict:
+    return {e.field or "_schema": [str(e.message)]}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*CREATORS)
+def new():
+    """Open an inspection from a plan item or ad hoc (422 with messages on bad input)."""
+    if request.method == "GET":
+        form = {"plan_item_id": request.args.get("plan_item_id", "")}
+        return _form(None, {}, form=form)
+    data, errors = load_form(InspectionSchema())
+    if data:
+        try:
+            inspection = operations.create_inspection(current_user, data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status != 422:
+                raise
+            errors = _errors(e)
+        else:
+            db.session.commit()
+            flash(_("Inspection %(n)s opened.", n=inspection.decision_number), "success")
+            return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+    return _form(None, errors, 422)
+
+
+@bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])
+@access(*STAFF)
+def edit(inspection_id: int):
+    """Edit an inspection (team only, planned or in progress); 403, 409 stale, 422 bad input."""
+    inspection = get_visible_inspection(current_user, inspection_id)
+    if not inspection.can_edit(current_user):
+        raise OperationError(_("Only the team or an administrator may edit this inspection."), 403)
+    if request.method == "GET":
+        return _form(inspection, {}, form={})
+    data, errors = load_form(EditSchema())
+    if data:
+        try:
+            operations.update_inspection(current_user, inspection, data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status == 409:
+                flash(str(e.message), "error")
+                fresh = get_visible_inspection(current_user, inspection_id)
+                return _form(fresh, {}, 409, form={})
+            if e.status != 422:
+                raise
+            errors = _errors(e)
+        else:
+            db.session.commit()
+            flash(_("Inspection saved."), "success")
+            return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+    return _form(inspection, errors, 422)
+
+
+def _simple_transition(inspection_id: int, operation, message: str):
+    inspection = get_visible_inspection(current_user, inspection_id)
+    data, _errors_ = load_form(TransitionSchema())
+    if data is None:
+        raise OperationError(_("Invalid request."), 400)
+    operation(current_user, inspection, data.get("version"))
+    db.session.commit()
+    flash(message, "success")
+    return _after(inspection)
+
+
+def _after(inspection: Inspection):
+    """htmx gets the refreshed detail fragment; a plain form is redirected to the page."""
+    if is_fragment_request():
+        return _detail(inspection)
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+
+
+@bp.route("/<int:inspection_id>/start", methods=["POST"])
+@access(*STAFF)
+def start(inspection_id: int):
+    """Start on-site work (team lead); 403 wrong role, 409 wrong state or stale."""
+    return _simple_transition(inspection_id, operations.start_onsite, _("On-site work started."))
+
+
+@bp.route("/<int:inspection_id>/report", methods=["POST"])
+@access(*STAFF)
+def report(inspection_id: int):
+    """Submit the team report (team lead); 403 wrong role, 409 wrong state or stale."""
+    return _simple_transition(inspection_id, operations.submit_report, _("Team report submitted."))
+
+
+@bp.route("/<int:inspection_id>/monitoring", methods=["POST"])
+@access(*STAFF)
+def monitoring(inspection_id: int):
+    """Start monitoring implementation (lead or leadership); 403, 409."""
+    return _simple_transition(
+        inspection_id, operations.start_monitoring, _("Monitoring of implementation started.")
+    )
+
+
+@bp.route("/<int:inspection_id>/close", methods=["POST"])
+@access(*STAFF)
+def close(inspection_id: int):
+    """Close the inspection (leadership); 403, 409 wrong state or cases still open."""
+    return _simple_transition(inspection_id, operations.close, _("Inspection closed."))
+
+
+def _check_offered(inspection: Inspection, action: str, states: tuple) -> None:
+    """Refuse to show a transition form the user could not submit: 409 state, 403 role."""
+    if inspection.state not in states:
+        raise OperationError(
+            _(
+                "This cannot be done while the inspection is in the state “%(state)s”.",
+                state=inspection.state.label,
+            ),
+            409,
+        )
+    if action not in available_actions(inspection, current_user):
+        raise OperationError(_("You do not have permission to do this."), 403)
+
+
+def _form_transition(
+    inspection_id: int, action: str, states: tuple, template: str, schema, run, message: str
+):
+    """A transition with its own form: GET shows it, POST runs it (422 errors in place)."""
+    inspection = get_visible_inspection(current_user, inspection_id)
+    errors: dict = {}
+    status = 200
+    if request.method == "GET":
+        _check_offered(inspection, action, states)
+    else:
+        data, errors = load_form(schema)
+        if data:
+            try:
+                run(inspection, data)
+            except OperationError as e:
+                db.session.rollback()
+                if e.status != 422:
+                    raise
+                errors = _errors(e)
+                inspection = get_visible_inspection(current_user, inspection_id)
+            else:
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+        status = 422
+    return render(
+        template,
+        status=status,
+        inspection=inspection,
+        duration=operations.duration(inspection),
+        errors=errors,
+        form=request.form,
+    )
+
+
+@bp.route("/<int:inspection_id>/end-onsite", methods=["GET", "POST"])
+@access(*STAFF)
+def end_onsite(inspection_id: int):
+    """End on-site work (team lead); past the legal duration asks for the extension; 403/409/422."""
+
+    def run(inspection, data):
+        operations.end_onsite(
+            current_user,
+            inspection,
+            data.get("version"),
+            data.get("extension_reference"),
+            data.get("extension_days"),
+        )
+
+    return _form_transition(
+        inspection_id,
+        "end_onsite",
+        (InspectionState.IN_PROGRESS,),
+        "inspections/end_onsite.html",
+        EndOnsiteSchema(),
+        run,
+        _("On-site work ended."),
+    )
+
+
+@bp.route("/<int:inspection_id>/extension", methods=["GET", "POST"])
+@access(*STAFF)
+def extension(inspection_id: int):
+    """Record the extension decision of on-site work (team lead); 403/409/422."""
+
+    def run(inspection, data):
+        operations.record_extension(
+            current_user,
+            inspection,
+            data["extension_reference"],
+            data["extension_days"],
+            data.get("version"),
+        )
+
+    return _form_transition(
+        inspection_id,
+        "extension",
+        (InspectionState.IN_PROGRESS,),
+        "inspections/extension.html",
+        ExtensionSchema(),
+        run,
+        _("Extension recorded."),
+    )
+
+
+@bp.route("/<int:inspection_id>/conclude", methods=["GET", "POST"])
+@access(*STAFF)
+def conclude(inspection_id: int):
+    """Record the signed conclusion (leadership or admin); 403/409/422."""
+
+    def run(inspection, data):
+        operations.conclude(current_user, inspection, data)
+
+    return _form_transition(
+        inspection_id,
+        "conclude",
+        (InspectionState.REPORTED,),
+        "inspections/conclude.html",
+        ConcludeSchema(),
+        run,
+        _("Conclusion recorded."),
+    )

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspect_app.auth.models import User
+from inspect_app.auth.models import Role, User
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -33,6 +33,18 @@ class PlanState(enum.StrEnum):
 class PeriodKind(enum.StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
+
+    @property
+    def label(self) -> str:
+        return str({"month": _l("Month"), "quarter": _l("Quarter")}[self.value])
+
+    @property
+    def max_period(self) -> int:
+        return 12 if self == PeriodKind.MONTH else 4
+
+
+PLAN_READERS = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP})
+PLAN_EDITORS = frozenset({Role.ADMIN, Role.LEAD_INSPECTOR})
 
 
 plan_item_field = Table(
@@ -82,6 +94,26 @@ class Plan(TimestampMixin, VersionedMixin, db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Object-level permissions: plans are internal to the inspectorate (no unit leaders).
+
+    def can_view(self, user) -> bool:
+        return user.role in PLAN_READERS
+
+    def can_edit(self, user) -> bool:
+        """Lead inspectors and administrators edit a draft (and its items)."""
+        return self.state == PlanState.DRAFT and user.role in PLAN_EDITORS
+
+    def can_submit(self, user) -> bool:
+        return self.state == PlanState.DRAFT and user.role in PLAN_EDITORS
+
+    def can_approve(self, user) -> bool:
+        """Leadership approves a submitted plan."""
+        return self.state == PlanState.SUBMITTED and user.role == Role.LEADERSHIP
+
+    def can_return(self, user) -> bool:
+        """Leadership sends a submitted plan back to draft (with a reason)."""
+        return self.state == PlanState.SUBMITTED and user.role == Role.LEADERSHIP
 
 
 class PlanItem(TimestampMixin, VersionedMixin, db.Model):

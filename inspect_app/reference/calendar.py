@@ -49,7 +49,8 @@ def is_working_day(d: date) -> bool:
 
 def add_working_days(start: date, n: int) -> date:
     """The date `n` working days after `start` (n=0: start itself, moved to a working day)."""
-    cal = Calendar(start, start + timedelta(days=n * 2 + 30))
+    # Two calendar days per working day plus a month covers weekends and the longest break.
+    cal = Calendar(start, start + timedelta(days=n * 2 + (30 if n >= 0 else -30)))
     d = start
     if n == 0:
         while not cal.is_working_day(d):

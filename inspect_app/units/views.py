@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from inspect_app.auth.models import Role
-from inspect_app.core.errors import OperationError
+from inspect_app.core.errors import OperationError, get_or_404
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import access
 from inspect_app.core.rendering import render
@@ -71,5 +71,5 @@ def new():
 @access(Role.ADMIN)
 def edit(unit_id: int):
     """Edit a unit; a stale form gets 409 and the current values."""
-    unit = db.session.get(Unit, unit_id) or abort(404)
+    unit = get_or_404(Unit, unit_id)
     return _save(unit) if request.method == "POST" else _form(unit, {})

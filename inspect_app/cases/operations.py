@@ -1,0 +1,296 @@
+"""State changes of cases (kiến nghị): creation from findings, deadline changes, withdrawal,
+the unit's answer, acceptance or rejection. Each checks state and actor, flushes, audits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.core import audit, clock
+from inspect_app.core.errors import Forbidden, OperationError
+from inspect_app.core.models import check_version
+from inspect_app.extensions import db
+from inspect_app.findings.models import Finding
+from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.reference.calendar import add_days
+from inspect_app.reference.models import DayKind, LegalReference, Severity
+from inspect_app.reference.rules import rule_for
+from inspect_app.units.models import Unit
+
+# An inspection takes cases once the team has reported, until it is closed.
+CASE_CREATION_STATES = (
+    InspectionState.REPORTED,
+    InspectionState.CONCLUDED,
+    InspectionState.MONITORING,
+)
+
+CASE_FIELDS = (
+    "number",
+    "type",
+    "title",
+    "legal_reference_id",
+    "severity",
+    "responsible_unit_id",
+    "required_action",
+    "amount_vnd",
+    "due_date",
+    "original_due_date",
+    "due_change_reason",
+    "state",
+)
+
+
+@dataclass
+class DefaultDeadline:
+    """The rule's deadline for a case, with what it was computed from (shown on the form)."""
+
+    due_date: date
+    start: date
+    amount: int
+    day_kind: DayKind
+    source: str
+
+
+def deadline_start(inspection: Inspection) -> date:
+    """Deadlines count from the conclusion date (today while the inspection is not concluded)."""
+    return inspection.conclusion_date or clock.today()
+
+
+def default_deadline(inspection: Inspection, case_type: str, severity: str) -> DefaultDeadline:
+    """The default deadline of `reference.rules` (most specific rule first) and its source."""
+    start = deadline_start(inspection)
+    amount, kind, source = rule_for(
+        f"case.{case_type}.{severity}", f"case.{case_type}", "case.default"
+    )
+    return DefaultDeadline(add_days(start, amount, kind), start, amount, kind, source)
+
+
+def can_create_for(user, inspection: Inspection) -> bool:
+    """The inspection's team lead or an administrator, while the inspection takes cases."""
+    is_lead = user.role.value == "admin" or user.id == inspection.lead_id
+    return is_lead and inspection.state in CASE_CREATION_STATES
+
+
+def _next_number(inspection: Inspection) -> int:
+    # Lock the inspection row (PostgreSQL) so that two leads saving at once get two numbers.
+    db.session.execute(
+        select(Inspection.id).where(Inspection.id == inspection.id).with_for_update()
+    )
+    current = db.session.execute(
+        select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
+    ).scalar_one()
+    return (current or 0) + 1
+
+
+def _check_not_before_start(inspection: Inspection, due: date, field: str) -> None:
+    start = deadline_start(inspection)
+    if due < start:
+        if inspection.conclusion_date:
+            message = _(
+                "The deadline cannot be before the conclusion date (%(date)s).",
+                date=start.strftime("%d/%m/%Y"),
+            )
+        else:
+            message = _("The deadline cannot be in the past.")
+        raise OperationError(message, field=field)
+
+
+def create_case(actor, inspection: Inspection, data: dict) -> Case:
+    """Create a case from findings of `inspection` (lead or admin); 403, 409 stale, 422."""
+    if not (actor.role.value == "admin" or actor.id == inspection.lead_id):
+        raise Forbidden()
+    check_version(inspection, data.get("inspection_version"))
+    if inspection.state not in CASE_CREATION_STATES:
+        raise OperationError(
+            _("Cases can be created only once the team report is in and until monitoring ends.")
+        )
+    finding_ids = sorted(set(data.get("finding_ids") or []))
+    findings = list(
+        db.session.execute(
+            select(Finding).where(
+                Finding.id.in_(finding_ids), Finding.inspection_id == inspection.id
+            )
+        ).scalars()
+    )
+    if not finding_ids or len(findings) != len(finding_ids):
+        raise OperationError(
+            _("Choose at least one finding of this inspection."), field="finding_ids"
+        )
+    reference = db.session.get(LegalReference, data["legal_reference_id"])
+    if reference is None or not reference.active:
+        raise OperationError(
+            _("Choose a legal basis from the catalogue."), field="legal_reference_id"
+        )
+    unit_id = data.get("responsible_unit_id") or inspection.target_unit_id
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not unit.active:
+        raise OperationError(
+            _("Unknown or inactive unit. Choose one from the list."), field="responsible_unit_id"
+        )
+    case_type = CaseType(data["type"])
+    severity = Severity(data["severity"])
+    amount = data.get("amount_vnd")
+    if case_type == CaseType.RECOVERY:
+        if amount is None or amount <= 0:
+            raise OperationError(
+                _("A recovery needs the amount to recover, in đồng."), field="amount_vnd"
+            )
+    else:
+        amount = None
+    default = default_deadline(inspection, case_type.value, severity.value)
+    due = data.get("due_date") or default.due_date
+    reason = (data.get("due_change_reason") or "").strip() or None
+    _check_not_before_start(inspection, due, "due_date")
+    if due != default.due_date and not reason:
+        raise OperationError(
+            _("Give the reason for changing the deadline set by the rule."),
+            field="due_change_reason",
+        )
+    case = Case(
+        inspection=inspection,
+        number=_next_number(inspection),
+        type=case_type,
+        title=data["title"].strip(),
+        legal_reference=reference,
+        severity=severity,
+        responsible_unit=unit,
+        required_action=data["required_action"].strip(),
+        amount_vnd=amount,
+        due_date=due,
+        original_due_date=default.due_date,
+        due_change_reason=reason if due != default.due_date else None,
+        state=CaseState.OPEN,
+        created_by_id=actor.id,
+        findings=findings,
+    )
+    db.session.add(case)
+    db.session.flush()
+    after = audit.snapshot(case, CASE_FIELDS)
+    after["finding_ids"] = [f.id for f in findings]
+    audit.record(actor, case, "case_created", after=after, note=reason)
+    return case
+
+
+def change_deadline(actor, case: Case, due: date, reason: str, version: int | None) -> Case:
+    """Move the deadline (lead or admin) with a reason; 403, 409 stale, 422."""
+    if not case._is_lead_or_admin(actor):
+        raise Forbidden()
+    check_version(case, version)
+    if case.is_final:
+        raise OperationError(_("The deadline of an accepted or withdrawn case cannot change."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise OperationError(_("Give the reason for the new deadline."), field="reason")
+    if due == case.due_date:
+        raise OperationError(
+            _("The new deadline is the same as the current one."), field="due_date"
+        )
+    _check_not_before_start(case.inspection, due, "due_date")
+    before = {"due_date": case.due_date, "due_change_reason": case.due_change_reason}
+    case.due_date = due
+    case.due_change_reason = reason
+    db.session.flush()
+    audit.record(
+        actor,
+        case,
+        "case_deadline_changed",
+        before=before,
+        after={"due_date": due, "due_change_reason": reason},
+        note=reason,
+    )
+    return case
+
+
+def _transition(actor, case: Case, new_state: CaseState, action: str, note=None, **changes):
+    before = audit.snapshot(case, ("state", *changes))
+    case.state = new_state
+    for key, value in changes.items():
+        setattr(case, key, value)
+    db.session.flush()
+    audit.record(
+        actor,
+        case,
+        action,
+        before=before,
+        after=audit.snapshot(case, ("state", *changes)),
+        note=note,
+    )
+    return case
+
+
+def _require_reason(reason: str | None, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise OperationError(message, field="reason")
+    return reason
+
+
+def withdraw(actor, case: Case, reason: str, version: int | None) -> Case:
+    """Withdraw an open or answered case (lead, leadership, admin) with a reason; 403/409/422."""
+    allowed = case._is_lead_or_admin(actor) or actor.role.value == "leadership"
+    if not allowed:
+        raise Forbidden()
+    check_version(case, version)
+    if case.state not in (CaseState.OPEN, CaseState.ANSWERED):
+        raise OperationError(_("Only an open or answered case can be withdrawn."))
+    reason = _require_reason(reason, _("Give the reason for withdrawing the case."))
+    return _transition(
+        actor,
+        case,
+        CaseState.WITHDRAWN,
+        "case_withdrawn",
+        reason,
+        withdrawn_reason=reason,
+        closed_at=clock.now(),
+    )
+
+
+def _check_decider(actor, case: Case, version: int | None) -> None:
+    if actor.role.value == "unit_leader" or not (
+        actor.role.value == "admin" or case.inspection.is_on_team(actor)
+    ):
+        raise Forbidden()
+    check_version(case, version)
+    if case.state != CaseState.ANSWERED:
+        raise OperationError(_("Only an answered case can be accepted or rejected."))
+
+
+def accept(actor, case: Case, version: int | None, note: str | None = None) -> Case:
+    """Accept the unit's answer: the case is done (team lead, member, admin); 403/409/422."""
+    _check_decider(actor, case, version)
+    return _transition(
+        actor,
+        case,
+        CaseState.ACCEPTED,
+        "case_accepted",
+        (note or "").strip() or None,
+        closed_at=clock.now(),
+    )
+
+
+def reject(actor, case: Case, reason: str, version: int | None) -> Case:
+    """Reject the unit's answer: the case is open again (team lead, member, admin); 403/409/422."""
+    _check_decider(actor, case, version)
+    reason = _require_reason(reason, _("Give the reason for rejecting the answer."))
+    return _transition(actor, case, CaseState.OPEN, "case_rejected", reason)
+
+
+def submit_answer(actor, case: Case, text: str, version: int | None = None) -> Case:
+    """The responsible unit's leader reports what was done (open -> answered); 403/409/422."""
+    from inspect_app.units.queries import visible_unit_ids
+
+    if actor.role.value != "unit_leader" or case.responsible_unit_id not in (
+        visible_unit_ids(actor) or set()
+    ):
+        raise Forbidden()
+    check_version(case, version)
+    if case.state != CaseState.OPEN:
+        raise OperationError(_("Only an open case can be answered."))
+    text = (text or "").strip()
+    if not text:
+        raise OperationError(_("Describe what your unit has done."), field="text")
+    return _transition(actor, case, CaseState.ANSWERED, "case_answered", text)

@@ -1,0 +1,71 @@
+"""What the case forms may send."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
+
+from inspect_app.cases.models import CaseType
+from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
+from inspect_app.reference.models import Severity
+
+# Numeric(18, 0): at most 18 digits.
+_MAX_VND = Decimal(10**18 - 1)
+
+
+class VndAmount(fields.Field):
+    """A whole amount of đồng; dots, commas, spaces and the currency sign are ignored, so that
+    "1.500.000 ₫" and "1,500,000" both read as 1500000."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = re.sub(r"[\s.,₫đĐ]|VND", "", str(value), flags=re.IGNORECASE)
+        if not text.isdigit():
+            raise ValidationError(str(_l("Enter a whole amount in đồng, e.g. 15.000.000.")))
+        amount = Decimal(text)
+        if amount <= 0:
+            raise ValidationError(str(_l("The amount must be greater than zero.")))
+        if amount > _MAX_VND:
+            raise ValidationError(str(_l("Number too large.")))
+        return amount
+
+
+class CaseCreateSchema(BaseSchema):
+    finding_ids = MultiValue(
+        record_id(),
+        required=True,
+        validate=validate.Length(min=1, error=_l("Choose at least one finding.")),
+    )
+    type = fields.String(required=True, validate=one_of(CaseType))
+    title = fields.String(required=True, validate=length(300))
+    legal_reference_id = record_id(required=True)
+    severity = fields.String(required=True, validate=one_of(Severity))
+    responsible_unit_id = record_id(load_default=None)
+    required_action = fields.String(required=True, validate=length(5000))
+    amount_vnd = VndAmount(load_default=None)
+    due_date = fields.Date(load_default=None)
+    due_change_reason = fields.String(load_default=None, validate=length(2000))
+    inspection_version = record_id(load_default=None)
+
+
+class DeadlineChangeSchema(BaseSchema):
+    due_date = fields.Date(required=True)
+    reason = fields.String(required=True, validate=length(2000))
+    version = record_id(required=True)
+
+
+class ReasonSchema(BaseSchema):
+    reason = fields.String(required=True, validate=length(2000))
+    version = record_id(required=True)
+
+
+class VersionSchema(BaseSchema):
+    note = fields.String(load_default=None, validate=length(2000))
+    version = record_id(required=True)
+
+
+class AnswerSchema(BaseSchema):
+    text = fields.String(required=True, validate=length(2000))
+    version = record_id(required=True)

@@ -1,0 +1,121 @@
+"""Lists of findings, with their eager loads declared once."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from inspect_app.extensions import db
+from inspect_app.findings.models import Finding
+from inspect_app.inspections.models import Inspection
+from inspect_app.reference.models import FieldOfWork, Severity
+from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
+
+# One query for the page, one for all the files of its rows: constant whatever the row count.
+FINDING_LOADS = (
+    joinedload(Finding.author),
+    joinedload(Finding.field),
+    joinedload(Finding.inspection).joinedload(Inspection.target_unit),
+    selectinload(Finding.files),
+)
+
+FILTER_KEYS = ("inspection", "field", "severity", "unit", "q")
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def clean_filters(args) -> dict[str, str]:
+    """The list filters from a query string, normalised (unknown values dropped)."""
+    filters = {key: (args.get(key) or "").strip() for key in FILTER_KEYS}
+    filters["q"] = filters["q"].replace("\x00", "")[:100]
+    for key in ("inspection", "field", "unit"):
+        if _int(filters[key]) is None:
+            filters[key] = ""
+    if filters["severity"] not in {s.value for s in Severity}:
+        filters["severity"] = ""
+    return filters
+
+
+def findings_query(user, filters: dict[str, str]) -> Select:
+    """Findings `user` may see, newest observation first, filtered."""
+    stmt = (
+        select(Finding)
+        .join(Finding.inspection)
+        .options(*FINDING_LOADS)
+        .order_by(Finding.observed_at.desc(), Finding.id.desc())
+    )
+    visible = visible_unit_ids(user)
+    if visible is not None:
+        stmt = stmt.where(Inspection.target_unit_id.in_(visible or [-1]))
+    if filters.get("inspection"):
+        stmt = stmt.where(Finding.inspection_id == int(filters["inspection"]))
+    if filters.get("field"):
+        stmt = stmt.where(Finding.field_id == int(filters["field"]))
+    if filters.get("unit"):
+        stmt = stmt.where(Inspection.target_unit_id == int(filters["unit"]))
+    if filters.get("severity"):
+        stmt = stmt.where(Finding.severity == Severity(filters["severity"]))
+    if filters.get("q"):
+        escaped = filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%")
+        like = "%" + escaped.replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Finding.description).like(like, escape="\\"),
+                func.lower(Finding.place).like(like, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def findings_of(inspection: Inspection) -> list[Finding]:
+    """The findings of one inspection with author, field and files (three queries)."""
+    return list(
+        db.session.execute(
+            select(Finding)
+            .where(Finding.inspection_id == inspection.id)
+            .options(joinedload(Finding.author), joinedload(Finding.field))
+            .options(selectinload(Finding.files))
+            .order_by(Finding.observed_at, Finding.id)
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def filter_choices(user) -> dict[str, list]:
+    """Options of the list filters (inspections and units limited to what `user` may see)."""
+    visible = visible_unit_ids(user)
+    inspections = select(Inspection.id, Inspection.decision_number, Inspection.title).order_by(
+        Inspection.decision_date.desc(), Inspection.id.desc()
+    )
+    units = select(Unit.id, Unit.name).order_by(Unit.name)
+    if visible is not None:
+        inspections = inspections.where(Inspection.target_unit_id.in_(visible or [-1]))
+        units = units.where(Unit.id.in_(visible or [-1]))
+    return {
+        "inspections": [
+            (i, f"{num} — {title}") for i, num, title in db.session.execute(inspections)
+        ],
+        "fields": list(
+            db.session.execute(
+                select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
+            ).all()
+        ),
+        "units": [tuple(row) for row in db.session.execute(units)],
+        "severities": [(s.value, s.label) for s in Severity],
+    }
+
+
+def active_fields() -> list[FieldOfWork]:
+    return list(
+        db.session.execute(
+            select(FieldOfWork).where(FieldOfWork.active.is_(True)).order_by(FieldOfWork.name)
+        ).scalars()
+    )

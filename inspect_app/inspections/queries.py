@@ -1,0 +1,194 @@
+"""Reading inspections: the filtered list (eager loads declared once) and visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from inspect_app.auth.models import INSPECTORS, User
+from inspect_app.core.schemas import MAX_ID
+from inspect_app.extensions import db
+from inspect_app.inspections.models import (
+    Inspection,
+    InspectionState,
+    inspection_field,
+    inspection_member,
+)
+from inspect_app.plans.models import Plan, PlanItem, PlanState
+from inspect_app.reference.models import ActivityKind, FieldOfWork
+from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
+
+# One place for what a list row shows: target unit and lead joined, fields in one more query.
+LIST_LOADS = (
+    joinedload(Inspection.target_unit),
+    joinedload(Inspection.lead),
+    selectinload(Inspection.fields),
+)
+
+SORTS = {
+    "start": (Inspection.start_date.asc(), Inspection.id.asc()),
+    "-start": (Inspection.start_date.desc(), Inspection.id.desc()),
+    "decision": (Inspection.decision_date.asc(), Inspection.id.asc()),
+    "-decision": (Inspection.decision_date.desc(), Inspection.id.desc()),
+}
+
+
+def visible(stmt: Select, user) -> Select:
+    """Restrict a statement on Inspection to what `user` may see."""
+    units = visible_unit_ids(user)
+    if units is None:
+        return stmt
+    return stmt.where(Inspection.target_unit_id.in_(units or [-1]))
+
+
+def get_visible_inspection(user, inspection_id: int) -> Inspection:
+    """The inspection with this id if `user` may see it, else 404."""
+    inspection = db.session.get(Inspection, inspection_id) if 0 < inspection_id <= MAX_ID else None
+    if inspection is None or not inspection.can_view(user):
+        abort(404)
+    return inspection
+
+
+@dataclass
+class Filters:
+    state: str = ""
+    unit: int | None = None
+    field: int | None = None
+    year: int | None = None
+    kind: str = ""
+    q: str = ""
+    mine: bool = False
+    sort: str = "-start"
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        def num(name, lo=1, hi=MAX_ID):
+            try:
+                value = int(args.get(name) or "")
+            except ValueError:
+                return None
+            return value if lo <= value <= hi else None
+
+        state = args.get("state") or ""
+        kind = args.get("kind") or ""
+        sort = args.get("sort") or "-start"
+        return cls(
+            state=state if state in {s.value for s in InspectionState} else "",
+            unit=num("unit"),
+            field=num("field"),
+            year=num("year", 2000, 2100),
+            kind=kind if kind in {k.value for k in ActivityKind} else "",
+            q=(args.get("q") or "").replace("\x00", "").strip()[:100],
+            mine=args.get("mine") in ("1", "on", "true"),
+            sort=sort if sort in SORTS else "-start",
+        )
+
+    def as_args(self) -> dict:
+        """The non-empty filters, for links (pagination, sorting)."""
+        values = {
+            "state": self.state,
+            "unit": self.unit,
+            "field": self.field,
+            "year": self.year,
+            "kind": self.kind,
+            "q": self.q,
+            "mine": "1" if self.mine else "",
+            "sort": self.sort if self.sort != "-start" else "",
+        }
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+def list_statement(user, f: Filters) -> Select:
+    """The inspections `user` may see, filtered and sorted, with the list's eager loads."""
+    stmt = visible(select(Inspection), user).options(*LIST_LOADS)
+    if f.state:
+        stmt = stmt.where(Inspection.state == InspectionState(f.state))
+    if f.unit:
+        stmt = stmt.where(Inspection.target_unit_id == f.unit)
+    if f.kind:
+        stmt = stmt.where(Inspection.kind == ActivityKind(f.kind))
+    if f.year:
+        stmt = stmt.where(Inspection.start_date.between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    if f.field:
+        stmt = stmt.where(
+            exists().where(
+                inspection_field.c.inspection_id == Inspection.id,
+                inspection_field.c.field_id == f.field,
+            )
+        )
+    if f.q:
+        needle = f.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Inspection.title).contains(needle, autoescape=True),
+                func.lower(Inspection.decision_number).contains(needle, autoescape=True),
+            )
+        )
+    if f.mine:
+        stmt = stmt.where(
+            or_(
+                Inspection.lead_id == user.id,
+                exists().where(
+                    inspection_member.c.inspection_id == Inspection.id,
+                    inspection_member.c.user_id == user.id,
+                ),
+            )
+        )
+    return stmt.order_by(*SORTS[f.sort])
+
+
+def filter_choices(user) -> dict:
+    """Options of the list filters: visible units, fields, years."""
+    units = visible_unit_ids(user)
+    unit_stmt = select(Unit).order_by(Unit.name)
+    if units is not None:
+        unit_stmt = unit_stmt.where(Unit.id.in_(units or [-1]))
+    return {
+        "units": list(db.session.execute(unit_stmt).scalars()),
+        "fields": list(
+            db.session.execute(select(FieldOfWork).order_by(FieldOfWork.name)).scalars()
+        ),
+        "states": list(InspectionState),
+        "kinds": list(ActivityKind),
+    }
+
+
+def form_choices() -> dict:
+    """Options of the create/edit form: units, active inspectors, fields, approved plan items."""
+    return {
+        "units": list(
+            db.session.execute(
+                select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)
+            ).scalars()
+        ),
+        "inspectors": list(
+            db.session.execute(
+                select(User)
+                .where(User.active.is_(True), User.role.in_(INSPECTORS))
+                .order_by(User.full_name)
+            ).scalars()
+        ),
+        "fields": list(
+            db.session.execute(
+                select(FieldOfWork).where(FieldOfWork.active.is_(True)).order_by(FieldOfWork.name)
+            ).scalars()
+        ),
+        "plan_items": list(
+            db.session.execute(
+                select(PlanItem)
+                .join(Plan)
+                .where(
+                    Plan.state == PlanState.APPROVED,
+                    ~exists().where(Inspection.plan_item_id == PlanItem.id),
+                )
+                .options(joinedload(PlanItem.target_unit), joinedload(PlanItem.plan))
+                .order_by(Plan.year.desc(), PlanItem.id)
+            ).scalars()
+        ),
+        "kinds": list(ActivityKind),
+    }

@@ -1,0 +1,82 @@
+"""What the inspection forms may send."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
+from inspect_app.inspections.models import InspectionState
+from inspect_app.reference.models import ActivityKind
+
+
+class InspectionSchema(BaseSchema):
+    """Create and edit form: decision, team, target, fields, scope, dates."""
+
+    plan_item_id = record_id(load_default=None)
+    ad_hoc_reason = fields.String(load_default=None, validate=length(4000))
+    kind = fields.String(load_default=None, validate=one_of(ActivityKind))
+    title = fields.String(load_default=None, validate=length(300, 3))
+    decision_number = fields.String(required=True, validate=length(60))
+    decision_date = fields.Date(required=True)
+    target_unit_id = record_id(load_default=None)
+    lead_id = record_id(load_default=None)
+    member_ids = MultiValue(record_id(), load_default=list)
+    field_ids = MultiValue(record_id(), load_default=list)
+    scope = fields.String(load_default=None, validate=length(4000))
+    period_under_review = fields.String(load_default=None, validate=length(200))
+    start_date = fields.Date(required=True)
+    planned_end_date = fields.Date(required=True)
+    version = record_id(load_default=None)
+
+
+class EditSchema(InspectionSchema):
+    title = fields.String(required=True, validate=length(300, 3))
+    target_unit_id = record_id(required=True)
+    version = record_id(required=True)
+
+
+class TransitionSchema(BaseSchema):
+    version = record_id(load_default=None)
+
+
+class ExtensionSchema(BaseSchema):
+    extension_reference = fields.String(required=True, validate=length(120))
+    extension_days = fields.Integer(
+        required=True,
+        strict=False,
+        validate=validate.Range(min=1, max=365, error=_l("Must be between {min} and {max}.")),
+    )
+    version = record_id(load_default=None)
+
+
+class EndOnsiteSchema(BaseSchema):
+    extension_reference = fields.String(load_default=None, validate=length(120))
+    extension_days = fields.Integer(
+        load_default=None,
+        strict=False,
+        validate=validate.Range(min=1, max=365, error=_l("Must be between {min} and {max}.")),
+    )
+    version = record_id(load_default=None)
+
+
+class ConcludeSchema(BaseSchema):
+    conclusion_number = fields.String(required=True, validate=length(60))
+    conclusion_date = fields.Date(required=True)
+    conclusion_summary = fields.String(required=True, validate=length(20000))
+    version = record_id(load_default=None)
+
+
+class InspectionDumpSchema(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    decision_number = fields.String()
+    decision_date = fields.Date()
+    target_unit_id = fields.Integer()
+    lead_id = fields.Integer()
+    state = fields.String(validate=one_of(InspectionState))
+    start_date = fields.Date()
+    planned_end_date = fields.Date()
+    conclusion_number = fields.String(allow_none=True)
+    conclusion_date = fields.Date(allow_none=True)

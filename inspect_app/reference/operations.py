@@ -1,0 +1,228 @@
+"""Changes to reference data (each audited): fields, legal references, deadline rules, holidays."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from inspect_app.core import audit
+from inspect_app.core.errors import OperationError
+from inspect_app.core.models import check_version
+from inspect_app.extensions import db
+from inspect_app.reference.models import (
+    DayKind,
+    DeadlineRule,
+    FieldOfWork,
+    Holiday,
+    LegalReference,
+)
+
+FIELD_FIELDS = ("code", "name", "name_en", "active")
+LEGAL_FIELDS = ("instrument", "article", "clause", "summary", "active")
+RULE_FIELDS = ("key", "label", "amount", "day_kind", "extension_max", "source", "note")
+HOLIDAY_FIELDS = ("day", "name", "is_working_day")
+
+
+# --- fields of work ------------------------------------------------------------------------
+
+
+def _check_field_code(code: str, field: FieldOfWork | None) -> None:
+    other = db.session.execute(
+        select(FieldOfWork).where(FieldOfWork.code == code)
+    ).scalar_one_or_none()
+    if other is not None and other is not field:
+        raise OperationError(
+            _("This code is already used by %(name)s.", name=other.name), field="code"
+        )
+
+
+def create_field(actor, data: dict) -> FieldOfWork:
+    """Add a field of work (lĩnh vực); 422 if the code is taken."""
+    code = data["code"].strip().upper()
+    _check_field_code(code, None)
+    field = FieldOfWork(
+        code=code,
+        name=data["name"],
+        name_en=data.get("name_en") or None,
+        active=data.get("active", True),
+    )
+    db.session.add(field)
+    db.session.flush()
+    audit.record(actor, field, "field_created", after=audit.snapshot(field, FIELD_FIELDS))
+    return field
+
+
+def update_field(actor, field: FieldOfWork, data: dict) -> FieldOfWork:
+    """Rename or re-code a field of work; 422 if the code is taken."""
+    before = audit.snapshot(field, FIELD_FIELDS)
+    code = data["code"].strip().upper()
+    _check_field_code(code, field)
+    field.code = code
+    field.name = data["name"]
+    field.name_en = data.get("name_en") or None
+    db.session.flush()
+    audit.record(actor, field, "field_updated", before, audit.snapshot(field, FIELD_FIELDS))
+    return field
+
+
+def set_field_active(actor, field: FieldOfWork, active: bool) -> FieldOfWork:
+    """Deactivate (hide from new records, keep for old ones) or reactivate a field."""
+    if field.active == active:
+        return field
+    field.active = active
+    db.session.flush()
+    audit.record(
+        actor,
+        field,
+        "field_activated" if active else "field_deactivated",
+        {"active": not active},
+        {"active": active},
+    )
+    return field
+
+
+# --- legal references ----------------------------------------------------------------------
+
+
+def _check_legal_unique(data: dict, ref: LegalReference | None) -> None:
+    other = db.session.execute(
+        select(LegalReference).where(
+            LegalReference.instrument == data["instrument"],
+            LegalReference.article == data["article"],
+            LegalReference.clause == (data.get("clause") or ""),
+        )
+    ).scalar_one_or_none()
+    if other is not None and other is not ref:
+        raise OperationError(
+            _("This article and clause of this instrument is already recorded."), field="article"
+        )
+
+
+def create_legal_reference(actor, data: dict) -> LegalReference:
+    """Add a legal reference (căn cứ pháp lý); 422 if the same citation exists."""
+    _check_legal_unique(data, None)
+    ref = LegalReference(
+        instrument=data["instrument"],
+        article=data["article"],
+        clause=data.get("clause") or "",
+        summary=data["summary"],
+        active=data.get("active", True),
+    )
+    db.session.add(ref)
+    db.session.flush()
+    audit.record(actor, ref, "legal_reference_created", after=audit.snapshot(ref, LEGAL_FIELDS))
+    return ref
+
+
+def update_legal_reference(actor, ref: LegalReference, data: dict) -> LegalReference:
+    """Edit a legal reference; 409 on a stale version, 422 if the citation is taken."""
+    check_version(ref, data.get("version"))
+    before = audit.snapshot(ref, LEGAL_FIELDS)
+    _check_legal_unique(data, ref)
+    ref.instrument = data["instrument"]
+    ref.article = data["article"]
+    ref.clause = data.get("clause") or ""
+    ref.summary = data["summary"]
+    db.session.flush()
+    audit.record(actor, ref, "legal_reference_updated", before, audit.snapshot(ref, LEGAL_FIELDS))
+    return ref
+
+
+def set_legal_reference_active(
+    actor, ref: LegalReference, active: bool, version: int | None = None
+) -> LegalReference:
+    """Withdraw (deactivate) or reinstate a legal reference; 409 on a stale version."""
+    check_version(ref, version)
+    if ref.active == active:
+        return ref
+    ref.active = active
+    db.session.flush()
+    audit.record(
+        actor,
+        ref,
+        "legal_reference_activated" if active else "legal_reference_deactivated",
+        {"active": not active},
+        {"active": active},
+    )
+    return ref
+
+
+# --- deadline rules ------------------------------------------------------------------------
+
+
+def _check_amounts(amount: int, extension_max: int | None) -> None:
+    if amount < 0:
+        raise OperationError(_("The number of days cannot be negative."), field="amount")
+    if extension_max is not None and extension_max < 0:
+        raise OperationError(_("The maximum extension cannot be negative."), field="extension_max")
+
+
+def create_deadline_rule(actor, data: dict) -> DeadlineRule:
+    """Add a deadline rule (used by the seed; the product looks rules up by key)."""
+    _check_amounts(data["amount"], data.get("extension_max"))
+    if get_rule_by_key(data["key"]) is not None:
+        raise OperationError(_("A rule with this key already exists."), field="key")
+    rule = DeadlineRule(
+        key=data["key"],
+        label=data["label"],
+        amount=data["amount"],
+        day_kind=DayKind(data["day_kind"]),
+        extension_max=data.get("extension_max"),
+        source=data["source"],
+        note=data.get("note") or None,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(actor, rule, "deadline_rule_created", after=audit.snapshot(rule, RULE_FIELDS))
+    return rule
+
+
+def get_rule_by_key(key: str) -> DeadlineRule | None:
+    return db.session.execute(
+        select(DeadlineRule).where(DeadlineRule.key == key)
+    ).scalar_one_or_none()
+
+
+def update_deadline_rule(actor, rule: DeadlineRule, data: dict) -> DeadlineRule:
+    """Change a rule's amount, day kind, extension, source or note; 409 stale, 422 negative."""
+    check_version(rule, data.get("version"))
+    _check_amounts(data["amount"], data.get("extension_max"))
+    before = audit.snapshot(rule, RULE_FIELDS)
+    rule.label = data.get("label") or rule.label
+    rule.amount = data["amount"]
+    rule.day_kind = DayKind(data["day_kind"])
+    rule.extension_max = data.get("extension_max")
+    rule.source = data["source"]
+    rule.note = data.get("note") or None
+    db.session.flush()
+    audit.record(actor, rule, "deadline_rule_updated", before, audit.snapshot(rule, RULE_FIELDS))
+    return rule
+
+
+# --- holidays ------------------------------------------------------------------------------
+
+
+def create_holiday(actor, data: dict) -> Holiday:
+    """Add a day off (or a make-up working day); 422 if the date is already listed."""
+    other = db.session.execute(
+        select(Holiday).where(Holiday.day == data["day"])
+    ).scalar_one_or_none()
+    if other is not None:
+        raise OperationError(
+            _("This date is already listed (%(name)s).", name=other.name), field="day"
+        )
+    holiday = Holiday(
+        day=data["day"], name=data["name"], is_working_day=bool(data.get("is_working_day"))
+    )
+    db.session.add(holiday)
+    db.session.flush()
+    audit.record(actor, holiday, "holiday_created", after=audit.snapshot(holiday, HOLIDAY_FIELDS))
+    return holiday
+
+
+def delete_holiday(actor, holiday: Holiday) -> None:
+    """Remove a day from the holiday table (the audit event keeps what it was)."""
+    before = audit.snapshot(holiday, HOLIDAY_FIELDS)
+    audit.record(actor, holiday, "holiday_deleted", before=before)
+    db.session.delete(holiday)
+    db.session.flush()

@@ -1,0 +1,79 @@
+"""Reading reference data: choices for other features' forms and the admin list pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+
+from inspect_app.extensions import db
+from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
+
+
+def active_fields() -> list[FieldOfWork]:
+    """Active fields of work, ordered by name (one query)."""
+    stmt = (
+        select(FieldOfWork)
+        .where(FieldOfWork.active.is_(True))
+        .order_by(FieldOfWork.name, FieldOfWork.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def _natural(text: str) -> tuple:
+    """Sort key reading leading digits as a number: article "9" before "10", "10a" after."""
+    digits = len(text) - len(text.lstrip("0123456789"))
+    return (int(text[:digits]) if digits else 0, text[digits:])
+
+
+def active_legal_references() -> list[LegalReference]:
+    """Active legal references, by instrument then article and clause in numeric order (one
+    query)."""
+    stmt = select(LegalReference).where(LegalReference.active.is_(True))
+    refs = list(db.session.execute(stmt).scalars())
+    refs.sort(key=lambda r: (r.instrument, _natural(r.article), _natural(r.clause), r.id))
+    return refs
+
+
+def all_fields() -> list[FieldOfWork]:
+    """Every field of work, active first, then by name (admin list)."""
+    stmt = select(FieldOfWork).order_by(FieldOfWork.active.desc(), FieldOfWork.name)
+    return list(db.session.execute(stmt).scalars())
+
+
+def legal_references_stmt(q: str = "", state: str = "") -> Select:
+    """Legal references matching a text (instrument, article, clause or summary) and a state."""
+    stmt = select(LegalReference).order_by(
+        LegalReference.instrument, LegalReference.article, LegalReference.clause, LegalReference.id
+    )
+    if q:
+        needle = q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(LegalReference.instrument).contains(needle, autoescape=True),
+                func.lower(LegalReference.summary).contains(needle, autoescape=True),
+                func.lower(LegalReference.article).contains(needle, autoescape=True),
+            )
+        )
+    if state in ("active", "inactive"):
+        stmt = stmt.where(LegalReference.active.is_(state == "active"))
+    return stmt
+
+
+def all_deadline_rules() -> list[DeadlineRule]:
+    return list(db.session.execute(select(DeadlineRule).order_by(DeadlineRule.key)).scalars())
+
+
+def holidays_in(year: int) -> list[Holiday]:
+    stmt = (
+        select(Holiday)
+        .where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
+        .order_by(Holiday.day)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def holiday_years() -> list[int]:
+    """Years that have at least one listed day (for the year filter)."""
+    days = db.session.execute(select(Holiday.day)).scalars()
+    return sorted({d.year for d in days})

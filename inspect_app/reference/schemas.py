@@ -1,0 +1,60 @@
+"""What the reference-data forms may send."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
+from inspect_app.reference.models import DayKind
+
+# Deadlines longer than ten years are typing mistakes (and would overflow date arithmetic).
+MAX_DAYS = 3650
+
+_BOOL = {"truthy": {"1", "on", "true"}, "falsy": {"0", "false"}}
+
+
+def day_count(**kwargs) -> fields.Integer:
+    return fields.Integer(
+        strict=False,
+        validate=[
+            validate.Range(min=0, error=_l("The number of days cannot be negative.")),
+            validate.Range(max=MAX_DAYS, error=_l("At most {max} days.")),
+        ],
+        **kwargs,
+    )
+
+
+class FieldSchema(BaseSchema):
+    code = fields.String(required=True, validate=length(30, 2))
+    name = fields.String(required=True, validate=length(200, 2))
+    name_en = fields.String(load_default=None, validate=length(200))
+
+
+class LegalReferenceSchema(BaseSchema):
+    instrument = fields.String(required=True, validate=length(200, 3))
+    article = fields.String(required=True, validate=length(30))
+    clause = fields.String(load_default="", validate=length(30, 0))
+    summary = fields.String(required=True, validate=length(2000, 3))
+    version = record_id(load_default=None)
+
+
+class ActiveSchema(BaseSchema):
+    active = fields.Boolean(required=True, **_BOOL)
+    version = record_id(load_default=None)
+
+
+class DeadlineRuleSchema(BaseSchema):
+    label = fields.String(load_default=None, validate=length(200, 2))
+    amount = day_count(required=True)
+    day_kind = fields.String(required=True, validate=one_of(DayKind))
+    extension_max = day_count(load_default=None)
+    source = fields.String(required=True, validate=length(300, 2))
+    note = fields.String(load_default=None, validate=length(2000))
+    version = record_id(load_default=None)
+
+
+class HolidaySchema(BaseSchema):
+    day = fields.Date(required=True)
+    name = fields.String(required=True, validate=length(200, 2))
+    is_working_day = fields.Boolean(load_default=False, **_BOOL)
