@@ -134,4 +134,10 @@ def seed_demo() -> list[User]:
     by_name = {u.username: u for u in users}
     for module in SEEDERS:
         import_module(module).seed(units, by_name)
+    # Bring the demo's overdue cases up the escalation ladder as of today (idempotent).
+    from inspect_app.core import clock
+    from inspect_app.escalation.operations import sweep
+
+    db.session.commit()
+    sweep(clock.today())
     return users
