@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
 
     _init_extensions(app)
+    _bounded_int_urls(app)
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -125,6 +126,18 @@ def _init_extensions(app: Flask) -> None:
             # A fragment request must not swap a login form into the page: leave it.
             return "", 401, {"HX-Redirect": login_url}
         return redirect(login_url)
+
+
+def _bounded_int_urls(app: Flask) -> None:
+    """`<int:id>` beyond the database's integer range is a 404, not an overflow (500)."""
+    from werkzeug.routing import IntegerConverter
+
+    class RecordId(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = RecordId
 
 
 def _register_blueprints(app: Flask) -> None:
