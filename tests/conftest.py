@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from inspect_app import create_app
 from inspect_app.config import TestingConfig
@@ -127,3 +129,22 @@ def count_queries(app):
             event.remove(_db.engine, "before_cursor_execute", before)
 
     return _count
+
+
+@pytest.fixture()
+def empty_database_url(tmp_path):
+    """A brand-new database of the kind the suite runs on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    base = make_url(url)
+    name = f"{base.database}_migrations"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -9,8 +9,7 @@ import sys
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from inspect_app.cases.models import CaseState
 from inspect_app.escalation.models import EscalationStep, JobRun
@@ -157,29 +156,11 @@ def test_escalate_cli_dry_run_and_bad_date(app, db):
     assert "took 1" in done.output and _steps(case) == ["level_1"]
 
 
-@pytest.fixture()
-def shared_database_url(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'shared.db'}"
-        return
-    base = make_url(url)
-    name = f"{base.database}_two_procs"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_two_scheduler_processes_run_the_job_once(shared_database_url):
+def test_two_scheduler_processes_run_the_job_once(empty_database_url):
     from inspect_app import create_app
     from inspect_app.extensions import db
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": shared_database_url})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
         db.create_all()
         cases = [_case_for_leader(date(2026, 11, 20))[0] for _ in range(20)]
@@ -189,7 +170,7 @@ def test_two_scheduler_processes_run_the_job_once(shared_database_url):
     env = {
         **os.environ,
         "APP_ENV": "development",
-        "DATABASE_URL": shared_database_url,
+        "DATABASE_URL": empty_database_url,
         "FLASK_APP": "wsgi",
     }
     cmd = [
