@@ -21,6 +21,12 @@ BLUEPRINTS = (
     "inspect_app.findings.views",
     "inspect_app.cases.views",
     "inspect_app.notifications.views",
+    "inspect_app.answers.views",
+    "inspect_app.extension_requests.views",
+    "inspect_app.deputies.views",
+    "inspect_app.reports.views",
+    "inspect_app.dashboard.views",
+    "inspect_app.api.views",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from inspect_app.extensions import db
@@ -35,11 +36,18 @@ def tree_rows(units: list[Unit]) -> list[tuple[Unit, int]]:
 
 def subtree_ids(root_id: int) -> set[int]:
     """The id of a unit and of every unit below it (one query)."""
+    return _subtrees([root_id])
+
+
+def _subtrees(root_ids: list[int]) -> set[int]:
+    """The ids of the given units and of every unit below them (one query, none if no root)."""
+    if not root_ids:
+        return set()
     pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for uid, pid in pairs:
         children.setdefault(pid, []).append(uid)
-    found, stack = set(), [root_id]
+    found, stack = set(), list(root_ids)
     while stack:
         uid = stack.pop()
         if uid in found:
@@ -51,7 +59,15 @@ def subtree_ids(root_id: int) -> set[int]:
 
 def visible_unit_ids(user) -> set[int] | None:
     """Units whose records `user` may see: None means all (staff); a unit leader sees their
-    unit and every unit below it."""
+    unit and every unit below it, and, while a delegation runs, the units they deputise for.
+    Computed once per request and user (lists call it several times)."""
     if user.role.value != "unit_leader":
         return None
-    return subtree_ids(user.unit_id) if user.unit_id else set()
+    from inspect_app.deputies.queries import active_delegations
+
+    cache = g.setdefault("_visible_units", {}) if has_request_context() else {}
+    if user.id not in cache:
+        roots = [user.unit_id] if user.unit_id else []
+        roots += [d.unit_id for d in active_delegations(user)]
+        cache[user.id] = _subtrees(roots)
+    return set(cache[user.id])

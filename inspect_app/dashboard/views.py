@@ -1,0 +1,7 @@
+"""The leadership dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
