@@ -180,6 +180,12 @@ def change_deadline(actor, case: Case, due: date, reason: str, version: int | No
     if not case._is_lead_or_admin(actor):
         raise Forbidden()
     check_version(case, version)
+    return apply_deadline(actor, case, due, reason)
+
+
+def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None) -> Case:
+    """Set the case's deadline and audit it, for a caller that has checked the actor's right
+    (the lead's change above, an approved extension request); 422 final case, bad date/reason."""
     if case.is_final:
         raise OperationError(_("The deadline of an accepted or withdrawn case cannot change."))
     reason = (reason or "").strip()
@@ -201,6 +207,7 @@ def change_deadline(actor, case: Case, due: date, reason: str, version: int | No
         before=before,
         after={"due_date": due, "due_change_reason": reason},
         note=reason,
+        on_behalf_of=on_behalf_of,
     )
     return case
 
