@@ -52,6 +52,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     _init_extensions(app)
     _bounded_int_urls(app)
     _register_blueprints(app)
@@ -125,13 +130,26 @@ def _init_extensions(app: Flask) -> None:
 
         from inspect_app.core.errors import error_response, wants_json
 
-        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+        login_url = url_for("auth.login", next=_return_path())
         if wants_json():
             return error_response(401, _("Sign in first."))
         if getattr(request, "htmx", False):
             # A fragment request must not swap a login form into the page: leave it.
             return "", 401, {"HX-Redirect": login_url}
         return redirect(login_url)
+
+
+def _return_path() -> str | None:
+    """Where to go back after signing in: the page itself for a plain GET; for a fragment or a
+    form post, the page the user was on (htmx's HX-Current-URL, else the referrer), same host."""
+    from urllib.parse import urlsplit
+
+    if request.method == "GET" and not request.headers.get("HX-Request"):
+        return request.full_path.rstrip("?")
+    source = urlsplit(request.headers.get("HX-Current-URL") or request.referrer or "")
+    if not source.path or (source.netloc and source.netloc != request.host):
+        return None
+    return source.path + (f"?{source.query}" if source.query else "")
 
 
 def _bounded_int_urls(app: Flask) -> None:

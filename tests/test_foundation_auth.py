@@ -501,3 +501,31 @@ def test_signed_in_language_is_remembered_on_the_account(app, db, login_as):
     fresh = app.test_client()
     assert sign_in(fresh, user.username).status_code == 303
     assert '<html lang="en">' in body(fresh.get("/"))
+
+
+def _next_of(location: str) -> str | None:
+    from urllib.parse import parse_qs
+
+    values = parse_qs(urlsplit(location).query).get("next")
+    return values[0] if values else None
+
+
+def test_fragment_request_returns_to_the_page_not_the_fragment(client):
+    r = client.get(
+        "/cases?state=open",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/cases?state=open"},
+    )
+    assert r.status_code == 401
+    assert _next_of(r.headers["HX-Redirect"]) == "/cases?state=open"
+
+
+def test_form_post_returns_to_the_page_it_was_posted_from(client):
+    r = client.post("/cases/1/accept", headers={"Referer": "http://localhost/cases/1"})
+    assert r.status_code == 302
+    assert _next_of(r.headers["Location"]) == "/cases/1"
+
+
+def test_foreign_referrer_is_not_a_return_path(client):
+    r = client.post("/cases/1/accept", headers={"Referer": "https://evil.example/x"})
+    assert r.status_code == 302
+    assert _next_of(r.headers["Location"]) is None
