@@ -1,0 +1,193 @@
+"""Browser tests: the app served on a loopback port, driven by Playwright with the system Chromium.
+
+The server is the real application in a daemon thread (werkzeug's `make_server`), on a fresh
+SQLite file seeded by `flask seed-demo`. It always uses SQLite, also when TEST_DATABASE_URL
+points the rest of the suite at PostgreSQL: the browser journeys exercise pages and scripts, the
+database behaviour is covered by the other tests on both databases. These tests never skip: a
+missing Chromium or a missing `npm ci` is a failure with a message saying what to install.
+
+Every page opened through the `open_page` factory is watched: a server error (5xx), an
+uncaught script error or a Content-Security-Policy violation fails the test at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from inspect_app import create_app
+from inspect_app.config import TestingConfig
+from inspect_app.extensions import db
+from inspect_app.seed import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp/h/shots"))
+
+
+def _browser_config(folder: Path) -> type:
+    class BrowserTestConfig(TestingConfig):
+        TESTING = False  # answer like production: error pages, not tracebacks
+        SECRET_KEY = "browser-tests-secret-key-0123456789"  # noqa: S105
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'browser.db'}"
+        UPLOAD_FOLDER = str(folder / "uploads")
+        SERVER_NAME = None
+
+    return BrowserTestConfig
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> LiveServer:
+    """The app on 127.0.0.1:<free port> (`.url`, `.app`), its database seeded by
+    `flask seed-demo`."""
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(_browser_config(folder))
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser, live_server, tmp_path_factory):
+    """Storage state (cookies) of a signed-in demo user, one sign-in per user per session."""
+    states: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("states")
+
+    def _state(username: str) -> Path:
+        if username not in states:
+            context = browser.new_context(base_url=live_server.url)
+            page = context.new_page()
+            sign_in(page, username)
+            path = folder / f"{username}.json"
+            context.storage_state(path=str(path))
+            context.close()
+            states[username] = path
+        return states[username]
+
+    return _state
+
+
+def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form and wait for the home page."""
+    page.goto("/login")
+    page.fill("#f-username", username)
+    page.fill("#f-password", password)
+    page.click("form[action='/login'] button")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+class Watch:
+    """What went wrong while the test's pages were open."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def attach(self, page: Page) -> None:
+        page.on(
+            "response",
+            lambda r: r.status >= 500 and self.problems.append(f"{r.status} {r.url}"),
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        page.on(
+            "console",
+            lambda m: m.type == "error"
+            and "Content Security Policy" in m.text
+            and self.problems.append(f"CSP: {m.text}"),
+        )
+
+
+@pytest.fixture()
+def open_page(browser, live_server, signed_in_state):
+    """open_page(user=None, viewport=DESKTOP, **context_options) -> a new page in its own
+    context (signed in as `user` when given); checked for errors at teardown."""
+    contexts: list[BrowserContext] = []
+    watch = Watch()
+
+    def _open(user: str | None = None, viewport=DESKTOP, **options) -> Page:
+        if user:
+            options["storage_state"] = str(signed_in_state(user))
+        context = browser.new_context(
+            base_url=live_server.url, viewport=viewport, locale="vi-VN", **options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        watch.attach(page)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not watch.problems, watch.problems
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url}: {width}px wide in a {viewport}px viewport"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Serious and critical axe-core violations of the page (the context must bypass CSP)."""
+    assert AXE_JS.exists(), f"{AXE_JS} missing: run `npm ci` in {ROOT}"
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,83 @@
+"""axe-core on every main page, for the role that uses it: no serious or critical violation.
+
+Each page is also photographed at desktop (1280 px) and phone (375 px) width into
+/tmp/h/shots (BROWSER_SHOTS) for a human look, and must not scroll sideways on the phone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from inspect_app.cases.models import Case
+from inspect_app.extensions import db
+from inspect_app.inspections.models import Inspection
+from inspect_app.plans.models import Plan
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, no_horizontal_scroll, screenshot
+
+
+def _first_id(app, query) -> int:
+    with app.app_context():
+        value = db.session.execute(query.limit(1)).scalar_one()
+        db.session.remove()
+    return value
+
+
+def _inspection(app, decision: str = "18/QĐ-TTr") -> int:
+    return _first_id(
+        app, select(Inspection.id).where(Inspection.decision_number == decision)
+    )
+
+
+# (name, user or None, path; "{inspection}" / "{case}" / "{plan}" are filled from the seed)
+PAGES = [
+    ("login", None, "/login"),
+    ("home-admin", "admin", "/"),
+    ("home-inspector", "thanhtra3", "/"),
+    ("home-lead", "truongdoan2", "/"),
+    ("home-unit-leader", "giamdoc.snv", "/"),
+    ("home-leadership", "chanhthanhtra", "/"),
+    ("plans", "chanhthanhtra", "/plans"),
+    ("plan", "chanhthanhtra", "/plans/{plan}"),
+    ("inspections", "truongdoan2", "/inspections/"),
+    ("inspection", "truongdoan2", "/inspections/{inspection}"),
+    ("finding-form", "thanhtra3", "/inspections/{inspection}/findings/new"),
+    ("findings", "thanhtra3", "/findings"),
+    ("cases", "truongdoan", "/cases"),
+    ("case", "truongdoan", "/cases/{case}"),
+    ("case-unit-leader", "giamdoc.syt", "/cases"),
+    ("notifications", "truongdoan", "/notifications"),
+    ("admin-users", "admin", "/admin/users"),
+    ("admin-units", "admin", "/admin/units"),
+    ("admin-reference", "admin", "/reference"),
+    ("admin-legal", "admin", "/reference/legal"),
+    ("admin-rules", "admin", "/reference/rules"),
+    ("admin-holidays", "admin", "/reference/holidays"),
+]
+
+
+@pytest.fixture(scope="module")
+def seeded_ids(live_server):
+    app = live_server.app
+    return {
+        "inspection": _inspection(app),
+        "case": _first_id(app, select(Case.id).order_by(Case.id)),
+        "plan": _first_id(app, select(Plan.id).order_by(Plan.year.desc())),
+    }
+
+
+@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_main_page_has_no_serious_axe_violation(open_page, seeded_ids, name, user, path):
+    url = path.format(**seeded_ids)
+    # axe is injected as a script tag: only these contexts bypass the CSP.
+    page = open_page(user, viewport=DESKTOP, bypass_csp=True)
+    response = page.goto(url)
+    assert response.status == 200, (url, response.status)
+    screenshot(page, f"{name}-desktop")
+    assert axe_violations(page) == []
+
+    phone = open_page(user, viewport=PHONE, bypass_csp=True, has_touch=True, is_mobile=True)
+    phone.goto(url)
+    screenshot(phone, f"{name}-phone")
+    no_horizontal_scroll(phone)
+    assert axe_violations(phone) == []
