@@ -12,7 +12,7 @@ from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseTy
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import inspection_field
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import lineage_ids, visible_unit_ids
 
 # Every list of cases shows these with each row: loaded in the same query, never per row.
 LIST_LOADS = (
@@ -91,7 +91,8 @@ def _conditions(user, filters: CaseFilters, today: date, with_state: bool = True
     if with_state and filters.state:
         conditions.append(Case.state == CaseState(filters.state))
     if filters.unit:
-        conditions.append(Case.responsible_unit_id == filters.unit)
+        # Under both names: the unit, the units merged into it, and the units it became.
+        conditions.append(Case.responsible_unit_id.in_(lineage_ids(filters.unit)))
     if filters.field:
         by_finding = exists().where(
             case_finding.c.case_id == Case.id,
