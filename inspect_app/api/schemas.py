@@ -1,0 +1,269 @@
+"""What the API sends back (dump schemas) and the query parameters it documents.
+
+Request bodies are the features' own form schemas (cases.schemas, plans.schemas, ...): the API
+validates exactly what the pages validate. Where a feature already has a dump schema it is
+reused (units, findings, inspections); the others are declared here. Fields that may be null are
+`allow_none` so that the OpenAPI document says so.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from inspect_app.auth.models import Role
+from inspect_app.cases.models import CaseState, CaseType
+from inspect_app.cases.queries import SORTS as CASE_SORTS
+from inspect_app.core.schemas import MAX_ID, BaseSchema, length, one_of
+from inspect_app.findings.schemas import FindingDumpSchema
+from inspect_app.inspections.models import InspectionState
+from inspect_app.inspections.queries import SORTS as INSPECTION_SORTS
+from inspect_app.inspections.schemas import InspectionDumpSchema
+from inspect_app.plans.models import PeriodKind, PlanState
+from inspect_app.reference.models import ActivityKind, Severity
+from inspect_app.units.models import UnitKind
+from inspect_app.units.schemas import UnitDumpSchema
+
+
+def _enum(enum_cls, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf([e.value for e in enum_cls]), **kwargs)
+
+
+def _id(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+# --- responses -------------------------------------------------------------------------------
+
+
+class ProblemSchema(Schema):
+    """An error (RFC 9457 problem details); `errors` names the invalid fields."""
+
+    type = fields.String(required=True)
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class UnitOut(UnitDumpSchema):
+    kind = _enum(UnitKind, required=True)
+    version = fields.Integer(required=True)
+
+
+class UserOut(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    role = _enum(Role, required=True)
+    unit_id = fields.Integer(allow_none=True)
+    active = fields.Boolean(required=True)
+    locale = fields.String(required=True)
+    version = fields.Integer(required=True)
+
+
+class PlanItemOut(Schema):
+    id = fields.Integer(required=True)
+    plan_id = fields.Integer(required=True)
+    target_unit_id = fields.Integer(required=True)
+    kind = _enum(ActivityKind, required=True)
+    period_kind = _enum(PeriodKind, required=True)
+    period = fields.Integer(required=True)
+    lead_id = fields.Integer(allow_none=True)
+    content = fields.String(allow_none=True)
+    overlap_justification = fields.String(allow_none=True)
+    field_ids = fields.Method(
+        "_field_ids", metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    version = fields.Integer(required=True)
+
+    def _field_ids(self, item) -> list[int]:
+        return [f.id for f in item.fields]
+
+
+class PlanOut(Schema):
+    id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    issuing_unit_id = fields.Integer(required=True)
+    state = _enum(PlanState, required=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class PlanDetailOut(PlanOut):
+    items = fields.List(fields.Nested(PlanItemOut), required=True)
+
+
+class InspectionOut(InspectionDumpSchema):
+    kind = _enum(ActivityKind, required=True)
+    state = _enum(InspectionState, required=True)
+    plan_item_id = fields.Integer(allow_none=True)
+    ad_hoc_reason = fields.String(allow_none=True)
+    scope = fields.String(allow_none=True)
+    period_under_review = fields.String(allow_none=True)
+    onsite_started_on = fields.Date(allow_none=True)
+    onsite_ended_on = fields.Date(allow_none=True)
+    reported_on = fields.Date(allow_none=True)
+    extension_reference = fields.String(allow_none=True)
+    extension_days = fields.Integer(allow_none=True)
+    conclusion_summary = fields.String(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    member_ids = fields.Method(
+        "_member_ids", metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    field_ids = fields.Method(
+        "_field_ids", metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    version = fields.Integer(required=True)
+
+    def _member_ids(self, inspection) -> list[int]:
+        return [m.id for m in inspection.members]
+
+    def _field_ids(self, inspection) -> list[int]:
+        return [f.id for f in inspection.fields]
+
+
+class EvidenceOut(Schema):
+    id = fields.Integer(required=True)
+    finding_id = fields.Integer(allow_none=True)
+    inspection_id = fields.Integer(allow_none=True)
+    original_name = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by_id = fields.Integer(required=True)
+    uploaded_at = fields.DateTime(required=True)
+    download_url = fields.Method("_download", metadata={"type": "string"})
+
+    def _download(self, evidence) -> str:
+        from flask import url_for
+
+        return url_for("api.evidence_download", evidence_id=evidence.id)
+
+
+class FindingOut(FindingDumpSchema):
+    severity = _enum(Severity, required=True)
+    field_id = fields.Integer(allow_none=True)
+    place = fields.String(allow_none=True)
+    files = fields.List(fields.Nested(EvidenceOut), required=True)
+
+
+class CaseOut(Schema):
+    id = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    inspection_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    type = _enum(CaseType, required=True)
+    title = fields.String(required=True)
+    legal_reference_id = fields.Integer(required=True)
+    severity = _enum(Severity, required=True)
+    responsible_unit_id = fields.Integer(required=True)
+    required_action = fields.String(required=True)
+    # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
+    amount_vnd = fields.Decimal(as_string=True, allow_none=True, places=0)
+    due_date = fields.Date(required=True)
+    original_due_date = fields.Date(required=True)
+    due_change_reason = fields.String(allow_none=True)
+    state = _enum(CaseState, required=True)
+    withdrawn_reason = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    escalation_level = fields.Integer(required=True)
+    overdue = fields.Method("_overdue", required=True, metadata={"type": "boolean"})
+    version = fields.Integer(required=True)
+
+    def _overdue(self, case) -> bool:
+        from inspect_app.core import clock
+
+        return case.is_overdue(clock.today())
+
+
+class NotificationOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    body = fields.String(allow_none=True)
+    link = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    read_at = fields.DateTime(allow_none=True)
+
+
+class UnreadOut(Schema):
+    unread = fields.Integer(required=True)
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """The envelope of a paginated list of `item`."""
+    return type(
+        item.__name__.removesuffix("Out") + "Page",
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "pages": fields.Integer(required=True),
+        },
+    )
+
+
+# --- query parameters (documented; parsed leniently by the features' own filter readers) -----
+
+
+class PageQuery(Schema):
+    page = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(validate=validate.Range(min=1, max=200))
+
+
+class CaseQuery(PageQuery):
+    state = _enum(CaseState)
+    unit = _id()
+    field = _id()
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    overdue = fields.String(validate=validate.OneOf(["1"]))
+    type = _enum(CaseType)
+    q = fields.String(validate=validate.Length(max=100))
+    sort = fields.String(validate=validate.OneOf(list(CASE_SORTS)))
+
+
+class InspectionQuery(PageQuery):
+    state = _enum(InspectionState)
+    unit = _id()
+    field = _id()
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    kind = _enum(ActivityKind)
+    q = fields.String(validate=validate.Length(max=100))
+    mine = fields.String(validate=validate.OneOf(["1"]))
+    sort = fields.String(validate=validate.OneOf(list(INSPECTION_SORTS)))
+
+
+class PlanQuery(PageQuery):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    state = _enum(PlanState)
+    q = fields.String(validate=validate.Length(max=100))
+
+
+class FindingQuery(PageQuery):
+    inspection = _id()
+    field = _id()
+    unit = _id()
+    severity = _enum(Severity)
+    q = fields.String(validate=validate.Length(max=100))
+
+
+class UserQuery(PageQuery):
+    q = fields.String(validate=validate.Length(max=100))
+    role = _enum(Role)
+    state = fields.String(validate=validate.OneOf(["active", "inactive"]))
+
+
+# --- the token form (account page) -------------------------------------------------------------
+
+TOKEN_EXPIRY_DAYS = ("30", "90", "365", "0")  # 0: never expires
+
+
+class TokenCreateSchema(BaseSchema):
+    name = fields.String(required=True, validate=length(100))
+    days = fields.String(load_default="90", validate=one_of(TOKEN_EXPIRY_DAYS))
