@@ -47,6 +47,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # The JSON API: requests per token (or per client address without one).
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix):
+    # 0 = none (the app is reached directly; forwarded headers are ignored).
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # Uploads.
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)

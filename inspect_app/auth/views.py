@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
@@ -120,6 +120,74 @@ def change_password():
                 return redirect(url_for("home.index"), 303)
         return render("auth/password.html", status=422, errors=errors)
     return render("auth/password.html", errors=errors)
+
+
+# --- personal API tokens ---------------------------------------------------------------------
+
+
+def _tokens_page(status: int = 200, errors: dict | None = None, form=None, new_secret=None):
+    from flask_babel import lazy_gettext as _l
+
+    from inspect_app.api.operations import active_tokens
+
+    choices = [
+        ("30", _l("30 days")),
+        ("90", _l("90 days")),
+        ("365", _l("1 year")),
+        ("0", _l("No expiry")),
+    ]
+    response = render(
+        "auth/tokens.html",
+        status=status,
+        tokens=active_tokens(current_user),
+        errors=errors or {},
+        form=form if form is not None else {},
+        expiry_choices=choices,
+        new_secret=new_secret,
+    )
+    # The page may show a secret once: never keep it in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@access(AUTHENTICATED)
+def tokens():
+    """The user's API tokens; POST creates one and shows its secret once (422 bad input)."""
+    from inspect_app.api import operations as token_operations
+    from inspect_app.api.schemas import TokenCreateSchema
+
+    if request.method == "GET":
+        return _tokens_page()
+    data, errors = load_form(TokenCreateSchema())
+    if data:
+        try:
+            _token, secret = token_operations.create_token(
+                current_user, data["name"], int(data["days"]) or None
+            )
+        except OperationError as e:
+            db.session.rollback()
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            return _tokens_page(new_secret=secret)
+    return _tokens_page(422, errors, request.form)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@access(AUTHENTICATED)
+def token_revoke(token_id: int):
+    """Revoke one of the user's tokens (404 for another user's)."""
+    from inspect_app.api import operations as token_operations
+    from inspect_app.api.models import ApiToken
+
+    token = get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id:
+        abort(404)
+    token_operations.revoke_token(current_user, token)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect_to("auth.tokens")
 
 
 # --- administration of users -------------------------------------------------------------

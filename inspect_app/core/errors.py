@@ -88,13 +88,20 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, message: str | None = None, title: str | None = None):
-    """Render an error as JSON problem details, an htmx fragment, or a full page."""
+def error_response(
+    status: int, message: str | None = None, title: str | None = None, errors: dict | None = None
+):
+    """Render an error as JSON problem details (RFC 9457, with the invalid fields in `errors`),
+    an htmx fragment, or a full page."""
     title = str(title or TITLES.get(status, TITLES[500]))
     message = str(message or MESSAGES.get(status, ""))
     if wants_json():
-        response = jsonify(status=status, title=title, detail=message)
+        body = {"type": "about:blank", "status": status, "title": title, "detail": message}
+        if errors:
+            body["errors"] = {str(k): [str(m) for m in v] for k, v in errors.items()}
+        response = jsonify(body)
         response.status_code = status
+        response.mimetype = "application/problem+json"
     elif getattr(request, "htmx", False):
         html = render_template("core/_error_fragment.html", status=status, message=message)
         response = make_response(html, status)
@@ -118,7 +125,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationError)
     def operation_error(e: OperationError):
         db.session.rollback()
-        return error_response(e.status, str(e.message))
+        errors = {e.field: [str(e.message)]} if e.field else None
+        return error_response(e.status, str(e.message), errors=errors)
 
     @app.errorhandler(StaleDataError)
     def stale(e):
