@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.core import clock
@@ -52,3 +52,61 @@ def authority_over(user, unit_id: int, day: date | None = None) -> Authority:
         if unit_id in subtree_ids(delegation.unit_id):
             return Authority(True, delegation.principal)
     return Authority(False)
+
+
+def delegations_list(user) -> Select:
+    """Delegations `user` may see, newest first: an administrator all of them, a unit leader
+    those naming them as principal or deputy (people and unit loaded with each row)."""
+    from sqlalchemy import or_
+
+    stmt = (
+        select(Delegation)
+        .options(
+            joinedload(Delegation.principal),
+            joinedload(Delegation.deputy),
+            joinedload(Delegation.unit),
+            joinedload(Delegation.revoked_by),
+        )
+        .order_by(Delegation.starts_on.desc(), Delegation.id.desc())
+    )
+    if user.role.value != "admin":
+        stmt = stmt.where(or_(Delegation.principal_id == user.id, Delegation.deputy_id == user.id))
+    return stmt
+
+
+def deputy_candidates(user) -> list:
+    """Who `user` may name as deputy: other active unit leaders of their unit or a unit below it
+    (one query for the tree, one for the users)."""
+    from inspect_app.auth.models import Role, User
+    from inspect_app.units.queries import subtree_ids
+
+    if user.role.value != "unit_leader" or not user.unit_id:
+        return []
+    return list(
+        db.session.execute(
+            select(User)
+            .where(
+                User.role == Role.UNIT_LEADER,
+                User.active.is_(True),
+                User.id != user.id,
+                User.unit_id.in_(subtree_ids(user.unit_id)),
+            )
+            .order_by(User.full_name, User.id)
+        ).scalars()
+    )
+
+
+def acting_for(user) -> list[Delegation]:
+    """The delegations `user` acts under today, once per request (the banner of every page)."""
+    from flask import g, has_request_context
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    if user.role.value != "unit_leader":
+        return []
+    if not has_request_context():
+        return active_delegations(user)
+    cache = g.setdefault("_acting_for", {})
+    if user.id not in cache:
+        cache[user.id] = active_delegations(user)
+    return cache[user.id]

@@ -1,7 +1,129 @@
-"""Deputies named by unit leaders for a period."""
+"""Deputies named by unit leaders for a period: the list, naming a deputy, revoking, and the
+"you act for" notice on every page of a deputy."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from inspect_app.auth.models import Role
+from inspect_app.core import clock
+from inspect_app.core.errors import OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.core.pagination import paginate
+from inspect_app.core.permissions import access
+from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.schemas import MAX_ID
+from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.deputies import operations, queries
+from inspect_app.deputies.models import Delegation
+from inspect_app.deputies.schemas import DelegationSchema, RevokeSchema
+from inspect_app.extensions import db
 
 bp = Blueprint("deputies", __name__, url_prefix="/deputies")
+
+register_nav("deputies.index", _l("Deputies"), {"unit_leader", "admin"})
+register_actions(
+    {
+        "delegation_created": _l("Deputy named"),
+        "delegation_revoked": _l("Delegation revoked"),
+    }
+)
+
+
+@bp.app_context_processor
+def _deputy_helpers():
+    """`acting_for()` for the notice in base.html: the delegations the user acts under today."""
+    return {"acting_for": lambda: queries.acting_for(current_user)}
+
+
+def _page(status: int = 200, errors: dict | None = None, form=None, notice: str | None = None):
+    page = paginate(queries.delegations_list(current_user))
+    return render(
+        "deputies/index.html",
+        fragment="deputies/_list.html",
+        status=status,
+        page=page,
+        candidates=queries.deputy_candidates(current_user),
+        errors=errors or {},
+        form=form if form is not None else {},
+        notice=notice,
+        today=clock.today(),
+    )
+
+
+@bp.route("")
+@access(Role.UNIT_LEADER, Role.ADMIN)
+def index():
+    """The user's delegations (as principal or deputy; all for an administrator) and the form
+    to name a deputy (unit leaders)."""
+    return _page()
+
+
+@bp.route("", methods=["POST"])
+@access(Role.UNIT_LEADER)
+def create():
+    """Name a deputy for a period; 422 with the form on bad input."""
+    data, errors = load_form(DelegationSchema())
+    if data:
+        try:
+            delegation = operations.name_deputy(current_user, data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status != 422:
+                raise
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is your deputy from %(start)s to %(end)s.",
+                    name=delegation.deputy.full_name,
+                    start=delegation.starts_on.strftime("%d/%m/%Y"),
+                    end=delegation.ends_on.strftime("%d/%m/%Y"),
+                ),
+                "success",
+            )
+            return redirect_to("deputies.index")
+    return _page(422, errors, request.form)
+
+
+def _get_delegation(delegation_id: int) -> Delegation:
+    """A delegation the user may see (principal, deputy, admin); 404 otherwise."""
+    delegation = None
+    if 0 < delegation_id <= MAX_ID:
+        delegation = db.session.execute(
+            select(Delegation)
+            .options(joinedload(Delegation.deputy), joinedload(Delegation.unit))
+            .where(Delegation.id == delegation_id)
+        ).scalar_one_or_none()
+    if delegation is None or not (
+        current_user.role == Role.ADMIN
+        or current_user.id in (delegation.principal_id, delegation.deputy_id)
+    ):
+        abort(404)
+    return delegation
+
+
+@bp.route("/<int:delegation_id>/revoke", methods=["POST"])
+@access(Role.UNIT_LEADER, Role.ADMIN)
+def revoke(delegation_id: int):
+    """End a delegation now (its principal or an administrator); 403, 404, 409, 422."""
+    delegation = _get_delegation(delegation_id)
+    data, errors = load_form(RevokeSchema())
+    if not data:
+        return _page(422, errors)
+    try:
+        operations.revoke(current_user, delegation, data["version"])
+    except OperationError as e:
+        db.session.rollback()
+        if e.status not in (409, 422):
+            raise
+        return _page(e.status, notice=str(e.message))
+    db.session.commit()
+    flash(_("The delegation has been revoked."), "success")
+    return redirect_to("deputies.index")

@@ -1,7 +1,242 @@
-"""Extension requests on case deadlines and their decisions."""
+"""Extension requests on case deadlines and their decisions: the section of the case page, its
+forms, and the approvers' list of pending requests."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from inspect_app.auth.models import Role
+from inspect_app.cases.models import Case, CaseState
+from inspect_app.core import clock
+from inspect_app.core.errors import OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.core.pagination import paginate
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.schemas import MAX_ID
+from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.deputies.queries import authority_over
+from inspect_app.extension_requests import operations, queries
+from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.extension_requests.schemas import CancelSchema, DecisionSchema, ExtensionAskSchema
+from inspect_app.extensions import db
+from inspect_app.reference.rules import extension_approver, extension_max_approved
 
 bp = Blueprint("extension_requests", __name__, url_prefix="/extensions")
+
+APPROVER_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+
+register_nav("extension_requests.index", _l("Extensions"), {r.value for r in APPROVER_ROLES})
+register_actions(
+    {
+        "extension_requested": _l("Extension requested"),
+        "extension_approved": _l("Extension approved"),
+        "extension_refused": _l("Extension refused"),
+        "extension_cancelled": _l("Extension request cancelled"),
+        "setting_changed": _l("Setting changed"),
+    }
+)
+
+
+@dataclass
+class CaseExtensions:
+    """What the case page's extension section shows to the signed-in user."""
+
+    case: Case
+    requests: list[ExtensionRequest]
+    cap: int
+    approved: int
+    can_ask: bool
+    on_behalf_of: object | None
+    approver: str
+    errors: dict = field(default_factory=dict)
+    form: dict = field(default_factory=dict)
+    action: str | None = None
+    action_id: int | None = None
+    notice: str | None = None
+
+    @property
+    def pending(self) -> ExtensionRequest | None:
+        return next((r for r in self.requests if r.is_pending), None)
+
+    @property
+    def cap_reached(self) -> bool:
+        return self.approved >= self.cap
+
+
+def case_extensions(case: Case, **form_state) -> CaseExtensions:
+    requests = queries.requests_of_case(case.id)
+    approved = sum(1 for r in requests if r.state == ExtensionState.APPROVED)
+    cap = extension_max_approved()
+    authority = authority_over(current_user, case.responsible_unit_id)
+    return CaseExtensions(
+        case=case,
+        requests=requests,
+        cap=cap,
+        approved=approved,
+        can_ask=authority.allowed and case.state == CaseState.OPEN,
+        on_behalf_of=authority.on_behalf_of if authority.allowed else None,
+        approver=extension_approver(),
+        **form_state,
+    )
+
+
+@bp.app_context_processor
+def _extension_helpers():
+    """`extensions_of(case)` for `extension_requests/_case_extensions.html` in the case page."""
+    return {"extensions_of": case_extensions}
+
+
+def _get_case(case_id: int) -> Case:
+    """The case if the user may see it; 404 otherwise (also for other units' cases)."""
+    case = None
+    if 0 < case_id <= MAX_ID:
+        case = db.session.execute(
+            select(Case)
+            .options(joinedload(Case.inspection), joinedload(Case.responsible_unit))
+            .where(Case.id == case_id)
+        ).scalar_one_or_none()
+    if case is None or not case.can_view(current_user):
+        abort(404)
+    return case
+
+
+def _get_request(ext_id: int) -> ExtensionRequest:
+    """The request if the user may see its case; 404 otherwise."""
+    ext = None
+    if 0 < ext_id <= MAX_ID:
+        ext = db.session.execute(
+            select(ExtensionRequest)
+            .options(joinedload(ExtensionRequest.case).joinedload(Case.inspection))
+            .where(ExtensionRequest.id == ext_id)
+        ).scalar_one_or_none()
+    if ext is None or not ext.case.can_view(current_user):
+        abort(404)
+    return ext
+
+
+def _section(case_id: int, status: int = 200, **form_state):
+    """The case's extension section: a fragment for htmx, a page of its own otherwise."""
+    case = _get_case(case_id)
+    ext = case_extensions(case, **form_state)
+    return render(
+        "extension_requests/case.html",
+        fragment="extension_requests/_case_extensions.html",
+        status=status,
+        case=case,
+        ext=ext,
+        today=clock.today(),
+    )
+
+
+def _act(case_id: int, action: str, action_id, schema, call, done_message):
+    """Run one form: back to the case page when done; else the section with the errors (422)
+    or the current state (409); 403 from the operation when the user may not act."""
+    data, errors = load_form(schema)
+    if data:
+        try:
+            call(data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status == 409:
+                return _section(case_id, 409, notice=str(e.message))
+            if e.status != 422:
+                raise
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            flash(str(done_message), "success")
+            return redirect_to("cases.detail", case_id=case_id)
+    return _section(
+        case_id, 422, errors=errors, form=request.form, action=action, action_id=action_id
+    )
+
+
+@bp.route("/cases/<int:case_id>")
+@access(AUTHENTICATED)
+def case_section(case_id: int):
+    """The history of dates and the extension forms of one case; 404 if not visible."""
+    return _section(case_id)
+
+
+@bp.route("/cases/<int:case_id>", methods=["POST"])
+@access(Role.UNIT_LEADER)
+def ask(case_id: int):
+    """A leader of the responsible unit (or a deputy) asks for a later deadline; 403, 404, 409,
+    422."""
+    case = _get_case(case_id)
+    return _act(
+        case_id,
+        "ask",
+        None,
+        ExtensionAskSchema(),
+        lambda d: operations.request_extension(
+            current_user, case, d["requested_date"], d["reason"], d["version"]
+        ),
+        _l("Your extension request has been sent for a decision."),
+    )
+
+
+@bp.route("/<int:ext_id>/approve", methods=["POST"])
+@access(*APPROVER_ROLES)
+def approve(ext_id: int):
+    """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
+    ext = _get_request(ext_id)
+    return _act(
+        ext.case_id,
+        "decide",
+        ext.id,
+        DecisionSchema(),
+        lambda d: operations.approve(current_user, ext, d["decision_reason"], d["version"]),
+        _l("The extension has been approved; the deadline has moved."),
+    )
+
+
+@bp.route("/<int:ext_id>/refuse", methods=["POST"])
+@access(*APPROVER_ROLES)
+def refuse(ext_id: int):
+    """Refuse a pending request with a reason; 403, 404, 409, 422."""
+    ext = _get_request(ext_id)
+    return _act(
+        ext.case_id,
+        "decide",
+        ext.id,
+        DecisionSchema(),
+        lambda d: operations.refuse(current_user, ext, d["decision_reason"], d["version"]),
+        _l("The extension has been refused."),
+    )
+
+
+@bp.route("/<int:ext_id>/cancel", methods=["POST"])
+@access(Role.UNIT_LEADER)
+def cancel(ext_id: int):
+    """The requester withdraws a pending request; 403, 404, 409, 422."""
+    ext = _get_request(ext_id)
+    return _act(
+        ext.case_id,
+        "cancel",
+        ext.id,
+        CancelSchema(),
+        lambda d: operations.cancel(current_user, ext, d["version"]),
+        _l("Your extension request has been cancelled."),
+    )
+
+
+@bp.route("")
+@access(*APPROVER_ROLES)
+def index():
+    """Pending extension requests the user may decide (constant number of queries)."""
+    page = paginate(queries.pending_for(current_user))
+    return render(
+        "extension_requests/index.html",
+        fragment="extension_requests/_list.html",
+        page=page,
+        today=clock.today(),
+        approver=extension_approver(),
+    )

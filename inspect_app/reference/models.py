@@ -129,3 +129,14 @@ class Holiday(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     is_working_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Setting(TimestampMixin, VersionedMixin, db.Model):
+    """An application setting an administrator may change (key/value; typed getters and the
+    defaults live in `reference.rules`)."""
+
+    __tablename__ = "app_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    value: Mapped[str] = mapped_column(String(200), nullable=False)

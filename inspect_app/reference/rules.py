@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from inspect_app.extensions import db
 from inspect_app.reference.calendar import add_days
-from inspect_app.reference.models import DayKind, DeadlineRule
+from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 
 # Fallbacks used only when an administrator deleted a rule; the seed creates each of them.
 FALLBACKS: dict[str, tuple[int, DayKind, str]] = {
@@ -57,3 +58,88 @@ def onsite_duration(kind: str) -> tuple[int, DayKind, int | None, str]:
         return rule.amount, rule.day_kind, rule.extension_max, rule.source
     amount, day_kind, source = FALLBACKS[key]
     return amount, day_kind, None, source
+
+
+# --- application settings ------------------------------------------------------------------
+
+APPROVER_CHOICES = ("lead", "leadership", "lead_or_leadership")
+MAX_APPROVED_RANGE = (0, 10)
+
+# key -> default value (as stored: text)
+SETTING_DEFAULTS: dict[str, str] = {
+    "extension.approver": "lead_or_leadership",
+    "extension.max_approved": "2",
+}
+
+
+def setting_rows() -> dict[str, Setting]:
+    """The stored settings by key (one query); a missing key means its default."""
+    return {s.key: s for s in db.session.execute(select(Setting)).scalars()}
+
+
+def _setting(key: str) -> str:
+    value = db.session.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
+    return value if value is not None else SETTING_DEFAULTS[key]
+
+
+def extension_approver() -> str:
+    """Who decides extension requests: "lead" (the inspection's team lead), "leadership", or
+    "lead_or_leadership"; an administrator always may. A bad stored value means the default."""
+    value = _setting("extension.approver")
+    return value if value in APPROVER_CHOICES else SETTING_DEFAULTS["extension.approver"]
+
+
+def extension_max_approved() -> int:
+    """How many extensions of one case may be approved (default 2)."""
+    try:
+        value = int(_setting("extension.max_approved"))
+    except ValueError:
+        value = int(SETTING_DEFAULTS["extension.max_approved"])
+    lo, hi = MAX_APPROVED_RANGE
+    return min(max(value, lo), hi)
+
+
+def update_settings(actor, values: dict[str, str], versions: dict[str, int]) -> list[str]:
+    """Store the given settings (admin page); each change audited. `versions` are those the form
+    was built on (0: not stored yet); 409 if one changed since, 422 on a bad value."""
+    from flask_babel import gettext as _
+
+    from inspect_app.core import audit
+    from inspect_app.core.errors import Conflict, OperationError
+
+    rows = setting_rows()
+    for key in values:
+        row = rows.get(key)
+        if versions.get(key) != (row.version if row else 0):
+            raise Conflict()
+    approver = values.get("extension.approver")
+    if approver is not None and approver not in APPROVER_CHOICES:
+        raise OperationError(_("Not a valid choice."), field="extension_approver")
+    cap = values.get("extension.max_approved")
+    if cap is not None:
+        lo, hi = MAX_APPROVED_RANGE
+        if not cap.isdigit() or not lo <= int(cap) <= hi:
+            raise OperationError(
+                _("Enter a whole number from %(lo)d to %(hi)d.", lo=lo, hi=hi),
+                field="extension_max_approved",
+            )
+    changed = []
+    for key, value in values.items():
+        row = rows.get(key)
+        before = row.value if row else SETTING_DEFAULTS[key]
+        if value == before:
+            continue
+        if row is None:
+            # Two administrators saving the first value at once: the unique key refuses one.
+            try:
+                with db.session.begin_nested():
+                    row = Setting(key=key, value=value)
+                    db.session.add(row)
+            except IntegrityError:
+                raise Conflict() from None
+        else:
+            row.value = value
+        db.session.flush()
+        audit.record(actor, row, "setting_changed", {"value": before}, {"key": key, "value": value})
+        changed.append(key)
+    return changed

@@ -323,3 +323,76 @@ def holiday_delete(holiday_id: int):
     db.session.commit()
     flash(_("%(day)s removed.", day=label), "success")
     return redirect(url_for("reference.holidays", year=year), 303)
+
+
+# --- application settings ------------------------------------------------------------------
+
+
+def _settings_page(errors: dict, status: int = 200, form=None, notice: str | None = None):
+    from inspect_app.reference import rules as rules_mod
+
+    rows = rules_mod.setting_rows()
+    keys = ("extension.approver", "extension.max_approved")
+    events = []
+    for key in keys:
+        if key in rows:
+            events += audit.events_for("Setting", rows[key].id)
+    return render(
+        "reference/settings.html",
+        status=status,
+        approver=rules_mod.extension_approver(),
+        max_approved=rules_mod.extension_max_approved(),
+        approver_version=rows["extension.approver"].version if keys[0] in rows else 0,
+        max_approved_version=rows["extension.max_approved"].version if keys[1] in rows else 0,
+        choices=APPROVER_LABELS,
+        bounds=rules_mod.MAX_APPROVED_RANGE,
+        errors=errors,
+        form=form if form is not None else {},
+        notice=notice,
+        events=sorted(events, key=lambda e: e.id),
+    )
+
+
+APPROVER_LABELS = {
+    "lead": _l("The inspection's team lead"),
+    "leadership": _l("Leadership"),
+    "lead_or_leadership": _l("The team lead or leadership"),
+}
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def settings():
+    """Application settings (who approves extensions, how many); 409 stale, 422 bad input."""
+    from inspect_app.extension_requests.schemas import SettingsSchema
+    from inspect_app.reference.rules import update_settings
+
+    if request.method == "GET":
+        return _settings_page({})
+    data, errors = load_form(SettingsSchema())
+    if data:
+        try:
+            changed = update_settings(
+                current_user,
+                {
+                    "extension.approver": data["extension_approver"],
+                    "extension.max_approved": data["extension_max_approved"],
+                },
+                {
+                    "extension.approver": data["approver_version"],
+                    "extension.max_approved": data["max_approved_version"],
+                },
+            )
+        except OperationError as e:
+            db.session.rollback()
+            if e.status == 409:
+                return _settings_page({}, 409, notice=str(e.message))
+            errors = _errors_of(e)
+        else:
+            db.session.commit()
+            flash(
+                _("Settings saved.") if changed else _("Nothing was changed."),
+                "success",
+            )
+            return redirect(url_for("reference.settings"), 303)
+    return _settings_page(errors, 422, form=request.form)

@@ -1,0 +1,95 @@
+"""Extension requests (đề nghị gia hạn): a unit leader asks for a later remedial deadline with
+a reason; an approver (team lead and/or leadership, per setting) approves or refuses it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.cases.models import Case
+from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.extensions import db
+
+
+class ExtensionState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(EXTENSION_STATE_LABELS[self])
+
+
+EXTENSION_STATE_LABELS = {
+    ExtensionState.PENDING: _l("Pending"),
+    ExtensionState.APPROVED: _l("Approved"),
+    ExtensionState.REFUSED: _l("Refused"),
+    ExtensionState.CANCELLED: _l("Cancelled"),
+}
+
+_PENDING = text("state = 'pending'")
+
+
+class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
+    """A request to move a case's deadline from `previous_due_date` to `requested_date`."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (
+        # At most one pending request per case, enforced by the database on both dialects.
+        Index(
+            "uq_extension_request_one_pending",
+            "case_id",
+            unique=True,
+            sqlite_where=_PENDING,
+            postgresql_where=_PENDING,
+        ),
+        CheckConstraint("requested_date > previous_due_date", name="later_than_previous"),
+        CheckConstraint(
+            "state NOT IN ('approved', 'refused') OR (decided_by_id IS NOT NULL "
+            "AND decided_at IS NOT NULL AND decision_reason IS NOT NULL)",
+            name="decision_recorded",
+        ),
+        CheckConstraint("state <> 'cancelled' OR decided_at IS NOT NULL", name="cancel_recorded"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    requested_date: Mapped[date] = mapped_column(Date, nullable=False)
+    previous_due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[ExtensionState] = mapped_column(
+        enum_column(ExtensionState), nullable=False, default=ExtensionState.PENDING
+    )
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ExtensionState.PENDING
+
+    def can_decide(self, user) -> bool:
+        """Approve or refuse: an approver of the case under the setting, while pending."""
+        from inspect_app.extension_requests.operations import is_approver
+
+        return self.is_pending and is_approver(user, self.case)
+
+    def can_cancel(self, user) -> bool:
+        """The requester withdraws their own pending request."""
+        return self.is_pending and user is not None and user.id == self.requested_by_id
