@@ -1,7 +1,113 @@
-"""The leadership dashboard."""
+"""The leadership dashboard: counters, overdue by unit, ageing, compliance, monthly trend."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from inspect_app.auth.models import Role
+from inspect_app.core import clock
+from inspect_app.core.permissions import access
+from inspect_app.core.rendering import is_fragment_request, render
+from inspect_app.core.templating import register_nav
+from inspect_app.dashboard import charts, queries
+from inspect_app.extensions import db
+from inspect_app.reference.models import FieldOfWork
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+# Unit leaders are left out on purpose: the dashboard compares units with one another.
+VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+
+register_nav("dashboard.index", _l("Dashboard"), {r.value for r in VIEWERS})
+
+
+def percent(rate: float | None) -> str:
+    """87.5 % (87,5 % in Vietnamese); a dash when there is nothing to measure."""
+    if rate is None:
+        return "–"
+    text = f"{rate * 100:.1f}".removesuffix(".0")
+    if str(get_locale()) == "vi":
+        text = text.replace(".", ",")
+    return f"{text} %"
+
+
+def cases_url(filters: queries.DashboardFilters, **extra) -> str:
+    """The `/cases` list behind a figure."""
+    return url_for("cases.index", **filters.case_args(**extra))
+
+
+@bp.app_context_processor
+def _dashboard_helpers():
+    """What the leadership home page needs (computed only when the template asks)."""
+    return {"dashboard_summary": lambda: queries.summary(current_user), "percent": percent}
+
+
+def _month_links(filters: queries.DashboardFilters):
+    def hrefs(month) -> tuple[str, str]:
+        due = cases_url(
+            filters, year=month.year, due_from=month.start.isoformat(), due_to=month.end.isoformat()
+        )
+        accepted = cases_url(
+            filters,
+            state="accepted",
+            closed_from=month.start.isoformat(),
+            closed_to=month.end.isoformat(),
+        )
+        return due, accepted
+
+    return hrefs
+
+
+def _overdue_href(filters: queries.DashboardFilters, month) -> str | None:
+    """The current month's figure is today's overdue list; a past month's needs `overdue_on`."""
+    if month.as_of is None:
+        return None
+    if month.as_of >= clock.today():
+        return cases_url(filters, overdue="1")
+    return cases_url(filters, overdue_on=month.as_of.isoformat())
+
+
+def _year_choices(filters: queries.DashboardFilters, today) -> list[int]:
+    years = set(range(today.year - 5, today.year + 2))
+    if filters.year is not None:
+        years.add(filters.year)
+    return sorted(years, reverse=True)
+
+
+@bp.route("")
+@access(*VIEWERS)
+def index():
+    """The dashboard for the year and field in the URL (htmx: the body only); 403 for others."""
+    today = clock.today()
+    filters = queries.DashboardFilters.from_args(request.args, today)
+    data = queries.dashboard(current_user, filters, today)
+    by_unit_chart = charts.horizontal_bars(
+        [
+            (row.unit_name, row.count, cases_url(filters, unit=row.unit_id, overdue="1"))
+            for row in data.by_unit
+        ]
+    )
+    trend_chart = charts.trend_chart(data.trend, lambda m: str(m.month), _month_links(filters))
+    context = {
+        "dash": data,
+        "filters": filters,
+        "today": today,
+        "by_unit_chart": by_unit_chart,
+        "trend_chart": trend_chart,
+        "cases_url": lambda **extra: cases_url(filters, **extra),
+        "overdue_href": lambda month: _overdue_href(filters, month),
+        "month_links": _month_links(filters),
+    }
+    if is_fragment_request():
+        return render("dashboard/index.html", "dashboard/_body.html", **context)
+    fields = db.session.execute(select(FieldOfWork).order_by(FieldOfWork.name)).scalars()
+    return render(
+        "dashboard/index.html",
+        **context,
+        fields=list(fields),
+        years=_year_choices(filters, today),
+    )

@@ -1,0 +1,337 @@
+"""The leadership dashboard's figures, each from one aggregate query (GROUP BY / FILTER).
+
+Scope: every figure counts the cases the user may see whose deadline (due_date) falls in the
+chosen year, like `/cases?year=`, optionally narrowed to one field like `/cases?field=`. With
+"all years" the deadline year is not restricted.
+
+Definitions (shown on the page too):
+- Overdue: `cases.queries.overdue_clause(today)` - still open and the deadline has passed.
+- Working days overdue: working days after the deadline up to and including today
+  (`reference.calendar.Calendar.between`); a deadline that passed over a weekend or holiday
+  gives 0, counted in the first ageing bucket, so the buckets add up to the overdue counter.
+- On-time compliance rate (tỷ lệ thực hiện đúng hạn) = accepted on time / (accepted on time +
+  accepted late + still open past the deadline), where "accepted on time" means accepted with
+  the local date of `closed_at` on or before `due_date`. Answered cases (awaiting verification),
+  withdrawn cases and open cases not yet due are left out: their outcome is not known yet or
+  does not count.
+- Overdue at month end: on the last day of the month (today for the current month) the deadline
+  had passed, and the case was neither accepted nor withdrawn by then; a case now awaiting
+  verification of its answer is not counted (the date of the answer is not on the case).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Date, and_, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.queries import CaseFilters, _conditions, overdue_clause, state_counters
+from inspect_app.core import clock
+from inspect_app.extensions import db
+from inspect_app.reference.calendar import Calendar
+from inspect_app.units.models import Unit
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+# (key, lowest, highest working days overdue; None = unbounded). The first bucket starts at 0:
+# a deadline passed over a weekend is overdue by 0 working days (see the module docstring).
+AGEING_BUCKETS = (("1-5", 0, 5), ("6-15", 6, 15), ("16-30", 16, 30), ("30+", 31, None))
+
+
+# --- SQL helpers -----------------------------------------------------------------------------
+
+
+class local_date(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The date in the province's zone of a UTC timestamp column, computed by the database."""
+
+    type = Date()
+    inherit_cache = True
+    name = "local_date"
+
+
+@compiles(local_date)
+def _local_date_sqlite(element, compiler, **kw):
+    # SQLite stores the UTC instant as text; Asia/Ho_Chi_Minh has had no daylight saving since
+    # 1975, so a fixed offset is exact.
+    (column,) = list(element.clauses)
+    offset = clock.ZONE.utcoffset(clock.now().replace(tzinfo=None))
+    minutes = int(offset.total_seconds() // 60)
+    return f"date({compiler.process(column, **kw)}, '{minutes:+d} minutes')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"CAST(timezone('{clock.ZONE.key}', {compiler.process(column, **kw)}) AS DATE)"
+
+
+def on_time_clause():
+    """Accepted with the local closing date on or before the deadline (proposed `ontime=1`)."""
+    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) <= Case.due_date)
+
+
+def late_clause():
+    """Accepted after the deadline (proposed `state=accepted&ontime=0`)."""
+    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) > Case.due_date)
+
+
+def missed_clause(today: date):
+    """The deadline was missed: accepted late or still open past it (proposed `ontime=0`)."""
+    return or_(late_clause(), overdue_clause(today))
+
+
+def overdue_on_clause(day: date, today: date):
+    """Overdue as it stood on `day` (proposed `overdue_on=`); the overdue rule when day=today."""
+    if day >= today:
+        return overdue_clause(today)
+    settled_later = and_(
+        Case.state.in_((CaseState.ACCEPTED, CaseState.WITHDRAWN)),
+        local_date(Case.closed_at) > day,
+    )
+    return and_(Case.due_date < day, or_(Case.state == CaseState.OPEN, settled_later))
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardFilters:
+    """Year (deadline year; None = all years) and field, read from the URL; bad values ignored."""
+
+    year: int | None
+    field: int | None = None
+
+    @classmethod
+    def from_args(cls, args, today: date) -> DashboardFilters:
+        raw_year = (args.get("year") or "").strip()
+        if raw_year == "all":
+            year = None
+        elif raw_year.isascii() and raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
+            year = int(raw_year)
+        else:
+            year = today.year
+        raw_field = (args.get("field") or "").strip()
+        valid = raw_field.isascii() and raw_field.isdigit() and 0 < int(raw_field) < 2**31
+        field_id = int(raw_field) if valid else None
+        return cls(year=year, field=field_id)
+
+    def as_args(self) -> dict:
+        """The dashboard's own URL parameters (the default year is written out too)."""
+        args: dict = {"year": self.year if self.year is not None else "all"}
+        if self.field:
+            args["field"] = self.field
+        return args
+
+    def case_args(self, **extra) -> dict:
+        """Parameters of the `/cases` list behind a figure: these filters plus `extra`."""
+        args = {"year": self.year, "field": self.field, **extra}
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+    def case_filters(self) -> CaseFilters:
+        return CaseFilters(year=self.year, field=self.field)
+
+
+def _scope(user, filters: DashboardFilters, today: date) -> list:
+    """Visibility, deadline year and field: the same conditions as the `/cases` list."""
+    return _conditions(user, filters.case_filters(), today)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def state_counts(user, filters: DashboardFilters, today: date) -> dict[str, int]:
+    """Cases per state, overdue and all (one query; the `/cases` counters)."""
+    return state_counters(user, filters.case_filters(), today)
+
+
+@dataclass
+class UnitCount:
+    unit_id: int
+    unit_name: str
+    count: int
+
+
+def overdue_by_unit(user, filters: DashboardFilters, today: date) -> list[UnitCount]:
+    """Overdue cases per responsible unit, most first (one query)."""
+    n = func.count(Case.id).label("n")
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, n)
+        .join(Unit, Unit.id == Case.responsible_unit_id)
+        .where(*_scope(user, filters, today), overdue_clause(today))
+        .group_by(Unit.id, Unit.name)
+        .order_by(n.desc(), Unit.name, Unit.id)
+    ).all()
+    return [UnitCount(uid, name, count) for uid, name, count in rows]
+
+
+@dataclass
+class AgeingBucket:
+    key: str
+    low: int
+    high: int | None
+    count: int = 0
+
+
+def ageing(user, filters: DashboardFilters, today: date) -> list[AgeingBucket]:
+    """Open overdue cases by working days overdue: one query grouped by due date, then one
+    Calendar (holidays loaded once) turns each distinct due date into working days."""
+    rows = db.session.execute(
+        select(Case.due_date, func.count(Case.id))
+        .where(*_scope(user, filters, today), overdue_clause(today))
+        .group_by(Case.due_date)
+    ).all()
+    buckets = [AgeingBucket(key, low, high) for key, low, high in AGEING_BUCKETS]
+    cal = Calendar(min((due for due, _ in rows), default=today), today)
+    for due, count in rows:
+        days = cal.between(due, today)
+        for bucket in buckets:
+            if days >= bucket.low and (bucket.high is None or days <= bucket.high):
+                bucket.count += count
+                break
+    return buckets
+
+
+@dataclass
+class Compliance:
+    unit_id: int | None
+    unit_name: str
+    on_time: int
+    late: int
+    open_late: int
+
+    @property
+    def missed(self) -> int:
+        return self.late + self.open_late
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        """Share accepted on time, 0..1; None when no deadline has been settled or missed."""
+        return self.on_time / self.total if self.total else None
+
+
+@dataclass
+class ComplianceReport:
+    units: list[Compliance] = field(default_factory=list)
+    overall: Compliance = field(default_factory=lambda: Compliance(None, "", 0, 0, 0))
+
+
+def compliance(user, filters: DashboardFilters, today: date) -> ComplianceReport:
+    """On-time compliance per responsible unit, lowest rate first, and overall (one query)."""
+    on_time, late, open_late = on_time_clause(), late_clause(), overdue_clause(today)
+    rows = db.session.execute(
+        select(
+            Unit.id,
+            Unit.name,
+            func.count(Case.id).filter(on_time),
+            func.count(Case.id).filter(late),
+            func.count(Case.id).filter(open_late),
+        )
+        .join(Unit, Unit.id == Case.responsible_unit_id)
+        .where(*_scope(user, filters, today), or_(on_time, late, open_late))
+        .group_by(Unit.id, Unit.name)
+    ).all()
+    units = [Compliance(*row) for row in rows]
+    units.sort(
+        key=lambda c: (c.rate if c.rate is not None else 2, -c.total, c.unit_name, c.unit_id)
+    )
+    overall = Compliance(
+        None,
+        "",
+        sum(c.on_time for c in units),
+        sum(c.late for c in units),
+        sum(c.open_late for c in units),
+    )
+    return ComplianceReport(units, overall)
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    start: date
+    end: date
+    as_of: date | None  # the day "overdue at month end" is taken; None for months to come
+    due: int = 0
+    accepted: int = 0
+    overdue: int | None = None
+
+
+def trend_year(filters: DashboardFilters, today: date) -> int:
+    return filters.year if filters.year is not None else today.year
+
+
+def monthly_trend(user, filters: DashboardFilters, today: date) -> list[Month]:
+    """For each month of the year: cases due, cases accepted (local closing date in the month),
+    and cases overdue at month end (one query with three filtered counts per month)."""
+    year = trend_year(filters, today)
+    months = []
+    for m in range(1, 13):
+        start = date(year, m, 1)
+        end = date(year, m, _calendar.monthrange(year, m)[1])
+        as_of = None if start > today else min(end, today)
+        months.append(Month(year, m, start, end, as_of))
+    columns = []
+    for month in months:
+        columns.append(func.count(Case.id).filter(Case.due_date.between(month.start, month.end)))
+        columns.append(
+            func.count(Case.id).filter(
+                Case.state == CaseState.ACCEPTED,
+                local_date(Case.closed_at).between(month.start, month.end),
+            )
+        )
+        if month.as_of is not None:
+            columns.append(func.count(Case.id).filter(overdue_on_clause(month.as_of, today)))
+    row = db.session.execute(
+        select(*columns).select_from(Case).where(*_scope(user, filters, today))
+    ).one()
+    values = iter(row)
+    for month in months:
+        month.due = next(values)
+        month.accepted = next(values)
+        if month.as_of is not None:
+            month.overdue = next(values)
+    return months
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    today: date
+    counts: dict
+    by_unit: list[UnitCount]
+    ageing: list[AgeingBucket]
+    compliance: ComplianceReport
+    trend: list[Month]
+
+
+def dashboard(user, filters: DashboardFilters, today: date | None = None) -> Dashboard:
+    """Every figure of the dashboard (six queries whatever the number of cases)."""
+    today = today or clock.today()
+    return Dashboard(
+        filters=filters,
+        today=today,
+        counts=state_counts(user, filters, today),
+        by_unit=overdue_by_unit(user, filters, today),
+        ageing=ageing(user, filters, today),
+        compliance=compliance(user, filters, today),
+        trend=monthly_trend(user, filters, today),
+    )
+
+
+def summary(user, today: date | None = None) -> tuple[DashboardFilters, dict, ComplianceReport]:
+    """The key counters of the current year for the leadership home page (two queries)."""
+    today = today or clock.today()
+    filters = DashboardFilters(year=today.year)
+    return filters, state_counts(user, filters, today), compliance(user, filters, today)
