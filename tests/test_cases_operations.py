@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from inspect_app.answers.operations import submit_final_answer
 from inspect_app.auth.models import Role
 from inspect_app.cases import operations as ops
 from inspect_app.cases.models import Case, CaseState
@@ -55,6 +56,10 @@ def world(db):
         "target": target,
         "other": other,
     }
+
+
+def answer_data(text, version):
+    return {"text": text, "version": version, "completion_date": TODAY}
 
 
 def create_data(w, **kw):
@@ -123,7 +128,7 @@ def run(name, actor, case):
     if name == "reject":
         return ops.reject(actor, case, "Chưa đủ hồ sơ chứng minh", case.version)
     if name == "answer":
-        return ops.submit_answer(actor, case, "Đã chỉnh lý xong hồ sơ", case.version)
+        return submit_final_answer(actor, case, answer_data("Đã chỉnh lý xong hồ sơ", case.version))
     return ops.change_deadline(actor, case, date(2026, 11, 30), "Đơn vị xin gia hạn", case.version)
 
 
@@ -204,7 +209,9 @@ def test_reason_required_for_withdraw_and_reject(world):
 
 def test_answer_text_in_audit_note(world):
     case = world["case"]
-    ops.submit_answer(world["people"]["unit_leader"], case, "Đã nộp lại 15 triệu", case.version)
+    submit_final_answer(
+        world["people"]["unit_leader"], case, answer_data("Đã nộp lại 15 triệu", case.version)
+    )
     event = events_for("Case", case.id)[-1]
     assert event.action == "case_answered" and event.note == "Đã nộp lại 15 triệu"
 
@@ -406,7 +413,7 @@ def test_stale_version_refused_nothing_changed(world, name):
         elif name == "reject":
             ops.reject(world["people"][who], case, "Lý do", stale)
         elif name == "answer":
-            ops.submit_answer(world["people"][who], case, "Đã làm", stale)
+            submit_final_answer(world["people"][who], case, answer_data("Đã làm", stale))
         else:
             ops.change_deadline(world["people"][who], case, date(2026, 12, 1), "Lý do", stale)
     assert (case.state, case.due_date) == (state, due)

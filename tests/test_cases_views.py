@@ -85,7 +85,10 @@ def test_answer_then_reject_then_accept_flow(setup, login_as):
     leader = login_as(setup["leader"])
     r = leader.post(f"/cases/{case_id}/answer", data={"text": "", "version": "1"})
     assert r.status_code == 422 and "field-error" in r.get_data(as_text=True)
-    r = leader.post(f"/cases/{case_id}/answer", data={"text": "Đã chỉnh lý", "version": "1"})
+    r = leader.post(
+        f"/cases/{case_id}/answer",
+        data={"text": "Đã chỉnh lý", "completion_date": "2026-09-30", "version": "1"},
+    )
     assert r.status_code == 303
     lead = login_as(setup["lead"])
     r = lead.post(f"/cases/{case_id}/reject", data={"reason": "", "version": "2"})

@@ -1,11 +1,13 @@
 """State changes of cases (kiến nghị): creation from findings, deadline changes, withdrawal,
-the unit's answer, acceptance or rejection. Each checks state and actor, flushes, audits."""
+the unit's answer (see answers.operations), and the team's verification: accepted, rejected
+or partly done. Each checks state and actor, flushes, audits and queues notifications."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -16,6 +18,7 @@ from inspect_app.core.models import check_version
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import add_days
 from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
@@ -172,7 +175,42 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
     after = audit.snapshot(case, CASE_FIELDS)
     after["finding_ids"] = [f.id for f in findings]
     audit.record(actor, case, "case_created", after=after, note=reason)
+    _notify_unit(case, "case_assigned", actor)
     return case
+
+
+def _notify_unit(case: Case, kind: str, actor, extra=(), note: str | None = None) -> None:
+    """Tell the responsible unit's leaders and deputies (and `extra` users) about the case."""
+    from inspect_app.answers.operations import case_link
+    from inspect_app.answers.queries import unit_recipients
+
+    recipients = {u.id: u for u in [*unit_recipients(case.responsible_unit_id), *extra]}
+    recipients.pop(actor.id, None)
+    for user in recipients.values():
+        if not user.active:
+            continue
+        with force_locale(user.locale):
+            notify(user, kind, _unit_message(kind, case), body=note or case.title,
+                   link=case_link(case))  # fmt: skip
+
+
+def _unit_message(kind: str, case: Case) -> str:
+    due = case.due_date.strftime("%d/%m/%Y")
+    if kind == "case_assigned":
+        return _("New case %(ref)s for your unit, due on %(due)s.", ref=case.reference, due=due)
+    if kind == "case_accepted":
+        return _("The answer on case %(ref)s was accepted: the case is done.", ref=case.reference)
+    if kind == "case_partly_done":
+        return _(
+            "Case %(ref)s was verified as partly done: the remainder is due on %(due)s.",
+            ref=case.reference,
+            due=due,
+        )
+    return _(
+        "The answer on case %(ref)s was rejected: the case is open again, due on %(due)s.",
+        ref=case.reference,
+        due=due,
+    )
 
 
 def change_deadline(actor, case: Case, due: date, reason: str, version: int | None) -> Case:
@@ -256,48 +294,107 @@ def withdraw(actor, case: Case, reason: str, version: int | None) -> Case:
     )
 
 
-def _check_decider(actor, case: Case, version: int | None) -> None:
+def _check_decider(actor, case: Case, version: int | None):
+    """The team (lead, member) or an administrator, never whoever answered; returns the final
+    answer being verified."""
+    from inspect_app.answers.queries import latest_final_answer
+
     if actor.role.value == "unit_leader" or not (
         actor.role.value == "admin" or case.inspection.is_on_team(actor)
     ):
         raise Forbidden()
     check_version(case, version)
+    final = latest_final_answer(case.id)
+    if final is not None and final.involves(actor):
+        raise Forbidden(_("You wrote this answer: another member of the team must verify it."))
     if case.state != CaseState.ANSWERED:
         raise OperationError(_("Only an answered case can be accepted or rejected."))
+    return final
+
+
+def _record_verdict(actor, final, verdict: str, note: str | None) -> None:
+    from inspect_app.answers.models import Verdict
+
+    if final is None:  # answered before answers were recorded (older data)
+        return
+    final.verdict = Verdict(verdict)
+    final.verified_by_id = actor.id
+    final.verified_at = clock.now()
+    final.verification_note = note
+
+
+def _answerers(final) -> list:
+    """Who answered (a deputy, or a leader of a unit above): told of the verdict too."""
+    return [final.author] if final is not None else []
+
+
+def _new_deadline(actor, case: Case, due: date | None, due_reason: str | None) -> None:
+    """An optional new deadline given with a rejection or partial acceptance (lead, admin)."""
+    if due is None or due == case.due_date:
+        return
+    if not case._is_lead_or_admin(actor):
+        raise Forbidden(_("Only the team lead can change the deadline."))
+    reason = (due_reason or "").strip()
+    if not reason:
+        raise OperationError(_("Give the reason for the new deadline."), field="due_reason")
+    apply_deadline(actor, case, due, reason)
 
 
 def accept(actor, case: Case, version: int | None, note: str | None = None) -> Case:
-    """Accept the unit's answer: the case is done (team lead, member, admin); 403/409/422."""
-    _check_decider(actor, case, version)
-    return _transition(
-        actor,
-        case,
-        CaseState.ACCEPTED,
-        "case_accepted",
-        (note or "").strip() or None,
-        closed_at=clock.now(),
-    )
+    """Accept the unit's answer: the case is done (team lead, member, admin; never the
+    answer's author); the unit is told; 403/409/422."""
+    final = _check_decider(actor, case, version)
+    note = (note or "").strip() or None
+    _record_verdict(actor, final, "accepted", note)
+    _transition(actor, case, CaseState.ACCEPTED, "case_accepted", note, closed_at=clock.now())
+    _notify_unit(case, "case_accepted", actor, _answerers(final), note)
+    return case
 
 
-def reject(actor, case: Case, reason: str, version: int | None) -> Case:
-    """Reject the unit's answer: the case is open again (team lead, member, admin); 403/409/422."""
-    _check_decider(actor, case, version)
+def reject(
+    actor,
+    case: Case,
+    reason: str,
+    version: int | None,
+    due_date: date | None = None,
+    due_reason: str | None = None,
+) -> Case:
+    """Reject the unit's answer with a reason: the case is open again, its deadline kept unless
+    the lead changes it with a reason (team lead, member, admin); the unit is told; 403/409/422."""
+    final = _check_decider(actor, case, version)
     reason = _require_reason(reason, _("Give the reason for rejecting the answer."))
-    return _transition(actor, case, CaseState.OPEN, "case_rejected", reason)
+    _record_verdict(actor, final, "rejected", reason)
+    _transition(actor, case, CaseState.OPEN, "case_rejected", reason)
+    _new_deadline(actor, case, due_date, due_reason)
+    _notify_unit(case, "case_rejected", actor, _answerers(final), reason)
+    return case
 
 
-def submit_answer(actor, case: Case, text: str, version: int | None = None) -> Case:
-    """The responsible unit's leader reports what was done (open -> answered); 403/409/422."""
-    from inspect_app.units.queries import visible_unit_ids
+def partly_done(
+    actor,
+    case: Case,
+    done: str,
+    version: int | None,
+    due_date: date | None = None,
+    due_reason: str | None = None,
+) -> Case:
+    """Verify the answer as partly done: what was done is recorded, the case stays open for
+    the remainder (deadline kept unless the lead changes it with a reason); 403/409/422."""
+    final = _check_decider(actor, case, version)
+    done = _require_reason(done, _("Describe what was done and what remains."))
+    _record_verdict(actor, final, "partly_done", done)
+    _transition(actor, case, CaseState.OPEN, "case_partly_done", done)
+    _new_deadline(actor, case, due_date, due_reason)
+    _notify_unit(case, "case_partly_done", actor, _answerers(final), done)
+    return case
 
-    if actor.role.value != "unit_leader" or case.responsible_unit_id not in (
-        visible_unit_ids(actor) or set()
-    ):
-        raise Forbidden()
-    check_version(case, version)
-    if case.state != CaseState.OPEN:
-        raise OperationError(_("Only an open case can be answered."))
-    text = (text or "").strip()
-    if not text:
-        raise OperationError(_("Describe what your unit has done."), field="text")
-    return _transition(actor, case, CaseState.ANSWERED, "case_answered", text)
+
+def submit_answer(
+    actor, case: Case, text: str, version: int | None, completion_date=None, files=()
+):
+    """The old call shape of the final answer, for callers not yet moved to
+    `answers.operations.submit_final_answer` (the one operation it runs); 403/409/413/422."""
+    from inspect_app.answers.operations import submit_final_answer
+
+    data = {"text": text, "version": version, "completion_date": completion_date}
+    return submit_final_answer(actor, case, data, files)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from inspect_app.answers.schemas import AnswerSchema  # noqa: F401 (moved; old importers)
 from inspect_app.cases.models import CaseType
 from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
 from inspect_app.reference.models import Severity
@@ -61,11 +62,14 @@ class ReasonSchema(BaseSchema):
     version = record_id(required=True)
 
 
+class VerdictSchema(ReasonSchema):
+    """Rejecting or accepting in part: the reason (or what was done), optionally a new deadline
+    with its reason."""
+
+    due_date = fields.Date(load_default=None)
+    due_reason = fields.String(load_default=None, validate=length(2000))
+
+
 class VersionSchema(BaseSchema):
     note = fields.String(load_default=None, validate=length(2000))
-    version = record_id(required=True)
-
-
-class AnswerSchema(BaseSchema):
-    text = fields.String(required=True, validate=length(2000))
     version = record_id(required=True)

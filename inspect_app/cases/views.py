@@ -8,20 +8,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from inspect_app.auth.models import Role
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.cases.queries import CaseFilters, case_list, cases_of_inspection, state_counters
 from inspect_app.cases.schemas import (
-    AnswerSchema,
     CaseCreateSchema,
     DeadlineChangeSchema,
     ReasonSchema,
+    VerdictSchema,
     VersionSchema,
 )
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import OperationError
+from inspect_app.core.errors import Conflict, OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
@@ -49,9 +50,9 @@ register_actions(
         "case_created": _l("Case created"),
         "case_deadline_changed": _l("Deadline changed"),
         "case_withdrawn": _l("Case withdrawn"),
-        "case_answered": _l("Answer submitted"),
         "case_accepted": _l("Answer accepted"),
         "case_rejected": _l("Answer rejected"),
+        "case_partly_done": _l("Verified as partly done"),
     }
 )
 
@@ -67,7 +68,7 @@ def _case_helpers():
     }
 
 
-def _get_case(case_id: int) -> Case:
+def get_visible_case(case_id: int) -> Case:
     """The case if the signed-in user may see it; 404 otherwise (also for other units' cases)."""
     case = None
     if 0 < case_id <= MAX_ID:
@@ -131,25 +132,31 @@ def _detail(case: Case, status: int = 200, errors: dict | None = None, form=None
 @access(AUTHENTICATED)
 def detail(case_id: int):
     """One case: its properties, findings, actions for the user, timeline; 404 if not visible."""
-    return _detail(_get_case(case_id))
+    return _detail(get_visible_case(case_id))
 
 
 def _act(case_id: int, action: str, schema, call, done_message):
     """Run one action form: 303 to the case, or the case page with errors (422) or the
     current version (409); 403 from the operation when the user may not act."""
-    case = _get_case(case_id)
+    case = get_visible_case(case_id)
     data, errors = load_form(schema)
     if data:
         try:
             call(case, data)
+            db.session.flush()
         except OperationError as e:
             db.session.rollback()
             if e.status == 409:
                 flash(str(e.message), "error")
-                return _detail(_get_case(case_id), status=409)
+                return _detail(get_visible_case(case_id), status=409)
             if e.status != 422:
                 raise
             errors = {e.field or "_schema": [str(e.message)]}
+        except StaleDataError:
+            # Someone else changed the case between our read and our write.
+            db.session.rollback()
+            flash(str(Conflict().message), "error")
+            return _detail(get_visible_case(case_id), status=409)
         else:
             db.session.commit()
             flash(str(done_message), "success")
@@ -201,26 +208,32 @@ def accept(case_id: int):
 @bp.route("/<int:case_id>/reject", methods=["POST"])
 @access(*DECIDERS)
 def reject(case_id: int):
-    """Reject the unit's answer with a reason: the case is open again; 403, 409, 422."""
+    """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
+    lead only): the case is open again; 403, 409, 422."""
     return _act(
         case_id,
         "reject",
-        ReasonSchema(),
-        lambda case, d: operations.reject(current_user, case, d["reason"], d["version"]),
+        VerdictSchema(),
+        lambda case, d: operations.reject(
+            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+        ),
         _l("The answer has been rejected; the case is open again."),
     )
 
 
-@bp.route("/<int:case_id>/answer", methods=["POST"])
-@access(Role.UNIT_LEADER)
-def answer(case_id: int):
-    """The responsible unit's leader reports what was done; 403, 409, 422."""
+@bp.route("/<int:case_id>/partly-done", methods=["POST"])
+@access(*DECIDERS)
+def partly_done(case_id: int):
+    """Verify the answer as partly done: what was done is recorded, the case stays open for
+    the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     return _act(
         case_id,
-        "answer",
-        AnswerSchema(),
-        lambda case, d: operations.submit_answer(current_user, case, d["text"], d["version"]),
-        _l("Your answer has been sent to the inspection team."),
+        "partly_done",
+        VerdictSchema(),
+        lambda case, d: operations.partly_done(
+            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+        ),
+        _l("Recorded as partly done; the case stays open for the remainder."),
     )
 
 
@@ -307,3 +320,13 @@ def new(inspection_id: int):
             flash(_("Case %(ref)s created.", ref=case.reference), "success")
             return redirect(url_for("cases.detail", case_id=case.id), 303)
     return _create_form(inspection, request.form, errors, 422)
+
+
+def __getattr__(name: str):
+    """`cases.views.answer` moved to `answers.views.answer` (the answer page); the name still
+    resolves for modules that mirror its access declaration (the API)."""
+    if name == "answer":
+        from inspect_app.answers.views import answer
+
+        return answer
+    raise AttributeError(name)

@@ -58,14 +58,15 @@ class Finding(TimestampMixin, VersionedMixin, db.Model):
 class EvidenceFile(db.Model):
     """A stored file: random name outside the web root, sha256 and sniffed type recorded.
 
-    Exactly one owner: a finding, or an inspection (its signed conclusion); later features add
-    their own owner column (answers)."""
+    Exactly one owner: a finding, an inspection (its signed conclusion), or a unit's answer on
+    a case (`answer_id`, see answers.models.CaseAnswer)."""
 
     __tablename__ = "evidence_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answer.id"), index=True)
     original_name: Mapped[str] = mapped_column(String(255), nullable=False)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -89,9 +90,14 @@ class EvidenceFile(db.Model):
         return self.owner_inspection
 
     def can_view(self, user) -> bool:
-        """Who may see the owning inspection; files of other owners are not served here."""
+        """Who may see the owner: the case of an answer's file (a unit leader only their
+        units' cases), otherwise the owning inspection."""
         from inspect_app.findings.access import can_view_inspection
 
+        if self.answer_id is not None:
+            # `answer` is mapped by answers.models (which imports this module).
+            answer = self.answer
+            return answer is not None and answer.case.can_view(user)
         inspection = self.inspection
         return inspection is not None and can_view_inspection(user, inspection)
 

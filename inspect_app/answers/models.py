@@ -1,0 +1,105 @@
+"""The responsible unit's answers on a case (báo cáo kết quả thực hiện kiến nghị): progress
+reports while it works, then a final answer that the inspection team verifies."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.cases.models import Case
+from inspect_app.core import clock
+from inspect_app.core.models import UTCDateTime, enum_column
+from inspect_app.extensions import db
+from inspect_app.findings.models import EvidenceFile
+
+
+class AnswerKind(enum.StrEnum):
+    PROGRESS = "progress"
+    FINAL = "final"
+
+    @property
+    def label(self) -> str:
+        return str(ANSWER_KIND_LABELS[self])
+
+
+ANSWER_KIND_LABELS = {
+    AnswerKind.PROGRESS: _l("Progress report"),
+    AnswerKind.FINAL: _l("Final answer"),
+}
+
+
+class Verdict(enum.StrEnum):
+    """What the inspection team decided on a final answer."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PARTLY_DONE = "partly_done"
+
+    @property
+    def label(self) -> str:
+        return str(VERDICT_LABELS[self])
+
+
+VERDICT_LABELS = {
+    Verdict.ACCEPTED: _l("Accepted"),
+    Verdict.REJECTED: _l("Rejected"),
+    Verdict.PARTLY_DONE: _l("Partly done"),
+}
+
+
+class CaseAnswer(db.Model):
+    """One report of the unit on a case; append-only except for the team's verdict on a
+    final answer. A deputy's answer records whom they acted for (`on_behalf_of`)."""
+
+    __tablename__ = "case_answer"
+    __table_args__ = (
+        CheckConstraint(
+            "kind <> 'final' OR completion_date IS NOT NULL", name="final_has_completion_date"
+        ),
+        CheckConstraint("kind = 'final' OR verdict IS NULL", name="verdict_only_on_final"),
+        CheckConstraint(
+            "verdict IS NULL OR (verified_by_id IS NOT NULL AND verified_at IS NOT NULL)",
+            name="verdict_has_verifier",
+        ),
+        Index("ix_case_answer_case", "case_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), nullable=False)
+    kind: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    completion_date: Mapped[date | None] = mapped_column(Date)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    files: Mapped[list[EvidenceFile]] = relationship(
+        order_by="EvidenceFile.id", foreign_keys="EvidenceFile.answer_id", viewonly=True
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == AnswerKind.FINAL
+
+    def involves(self, user) -> bool:
+        """Whether `user` wrote this answer or it was written in their name."""
+        return user is not None and user.id in (self.author_id, self.on_behalf_of_id)
+
+
+# The owner of an answer's evidence file (EvidenceFile.answer_id is declared with the other
+# owner columns; the relationship lives here because findings cannot import answers).
+EvidenceFile.answer = relationship(CaseAnswer, foreign_keys=[EvidenceFile.answer_id], viewonly=True)

@@ -1,0 +1,214 @@
+"""Reading answers, the unit leader's home (open cases with working days left), the answers
+waiting for an inspector's verification, and who hears about a unit's cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from inspect_app.answers.models import AnswerKind, CaseAnswer
+from inspect_app.auth.models import Role, User
+from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.queries import LIST_LOADS, overdue_clause
+from inspect_app.core import clock
+from inspect_app.deputies.models import Delegation
+from inspect_app.extensions import db
+from inspect_app.inspections.models import Inspection, inspection_member
+from inspect_app.reference.calendar import Calendar, add_working_days
+from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
+
+DUE_SOON_WORKING_DAYS = 7
+HOME_LIMIT = 200  # the home lists this many open cases; the case list has them all
+
+
+def answers_of_case(case_id: int) -> list[CaseAnswer]:
+    """The answers on a case, oldest first, with authors and files (two queries)."""
+    return list(
+        db.session.execute(
+            select(CaseAnswer)
+            .options(
+                joinedload(CaseAnswer.author),
+                joinedload(CaseAnswer.on_behalf_of),
+                joinedload(CaseAnswer.verified_by),
+                selectinload(CaseAnswer.files),
+            )
+            .where(CaseAnswer.case_id == case_id)
+            .order_by(CaseAnswer.id)
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def latest_final_answer(case_id: int) -> CaseAnswer | None:
+    """The most recent final answer on a case (the one the team verifies)."""
+    return db.session.execute(
+        select(CaseAnswer)
+        .where(CaseAnswer.case_id == case_id, CaseAnswer.kind == AnswerKind.FINAL)
+        .order_by(CaseAnswer.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+@dataclass
+class HomeRow:
+    case: Case
+    working_days_left: int  # negative: working days overdue
+    principal: User | None = None  # set when the user sees the case as someone's deputy
+
+    @property
+    def overdue(self) -> bool:
+        return self.case.due_date < clock.today()
+
+
+@dataclass
+class UnitLeaderHome:
+    counters: dict[str, int]
+    rows: list[HomeRow] = field(default_factory=list)
+    more: bool = False
+
+
+def _unit_condition(user):
+    visible = visible_unit_ids(user)
+    if visible is None:
+        return None
+    return Case.responsible_unit_id.in_(visible or {-1})
+
+
+def _delegated_units(user, today: date) -> dict[int, User]:
+    """Unit id -> principal, for the units `user` sees only as a deputy (two queries)."""
+    delegations = list(
+        db.session.execute(
+            select(Delegation)
+            .options(joinedload(Delegation.principal))
+            .where(
+                Delegation.deputy_id == user.id,
+                Delegation.revoked_at.is_(None),
+                Delegation.starts_on <= today,
+                Delegation.ends_on >= today,
+            )
+            .order_by(Delegation.id)
+        ).scalars()
+    )
+    if not delegations:
+        return {}
+    pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for uid, pid in pairs:
+        children.setdefault(pid, []).append(uid)
+
+    def subtree(root: int) -> set[int]:
+        found, stack = set(), [root]
+        while stack:
+            uid = stack.pop()
+            if uid not in found:
+                found.add(uid)
+                stack.extend(children.get(uid, []))
+        return found
+
+    own = subtree(user.unit_id) if user.unit_id else set()
+    result: dict[int, User] = {}
+    for d in delegations:
+        for uid in subtree(d.unit_id) - own:
+            result.setdefault(uid, d.principal)
+    return result
+
+
+def unit_leader_home(user, today: date) -> UnitLeaderHome:
+    """Counters and the open cases of the user's units by deadline, with working days left
+    (a constant number of queries: counters, rows, delegations, one calendar)."""
+    condition = _unit_condition(user)
+    conditions = [condition] if condition is not None else []
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    is_open = Case.state == CaseState.OPEN
+    row = db.session.execute(
+        select(
+            func.count().filter(is_open).label("open"),
+            func.count().filter(overdue_clause(today)).label("overdue"),
+            func.count()
+            .filter(is_open, Case.due_date >= today, Case.due_date <= soon)
+            .label("due_soon"),
+            func.count().filter(Case.state == CaseState.ANSWERED).label("answered"),
+        )
+        .select_from(Case)
+        .where(*conditions)
+    ).one()
+    counters = dict(row._mapping)
+    cases = list(
+        db.session.execute(
+            select(Case)
+            .options(*LIST_LOADS)
+            .where(is_open, *conditions)
+            .order_by(Case.due_date, Case.id)
+            .limit(HOME_LIMIT + 1)
+        ).scalars()
+    )
+    more = len(cases) > HOME_LIMIT
+    cases = cases[:HOME_LIMIT]
+    home = UnitLeaderHome(counters=counters, more=more)
+    if not cases:
+        return home
+    calendar = Calendar(min(today, cases[0].due_date), max(today, cases[-1].due_date))
+    principals = _delegated_units(user, today)
+    home.rows = [
+        HomeRow(c, calendar.between(today, c.due_date), principals.get(c.responsible_unit_id))
+        for c in cases
+    ]
+    return home
+
+
+def awaiting_verification(user, limit: int = 50) -> list[Case]:
+    """Answered cases of inspections the user leads or is a member of, oldest answer first
+    (one query; the user's own answers are not theirs to verify, but inspectors never answer)."""
+    on_team = or_(
+        Inspection.lead_id == user.id,
+        exists().where(
+            inspection_member.c.inspection_id == Inspection.id,
+            inspection_member.c.user_id == user.id,
+        ),
+    )
+    return list(
+        db.session.execute(
+            select(Case)
+            .options(*LIST_LOADS)
+            .join(Inspection, Inspection.id == Case.inspection_id)
+            .where(Case.state == CaseState.ANSWERED, on_team)
+            .order_by(Case.updated_at, Case.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
+    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
+    today = today or clock.today()
+    leaders = list(
+        db.session.execute(
+            select(User).where(
+                User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
+            )
+        ).scalars()
+    )
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    chain, current = [], unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    deputies = list(
+        db.session.execute(
+            select(User)
+            .join(Delegation, Delegation.deputy_id == User.id)
+            .where(
+                Delegation.unit_id.in_(chain),
+                Delegation.revoked_at.is_(None),
+                Delegation.starts_on <= today,
+                Delegation.ends_on >= today,
+                User.active.is_(True),
+            )
+        ).scalars()
+    )
+    return list({u.id: u for u in leaders + deputies}.values())
