@@ -14,7 +14,7 @@ from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent, verify_chain
 from inspect_app.core.errors import Conflict, OperationError
 from inspect_app.plans.models import PlanItem
-from inspect_app.units.models import Unit, UnitEvent, UnitKind, UnitPeriod
+from inspect_app.units.models import Unit, UnitEvent, UnitKind
 from inspect_app.units.queries import UnitHistory, lineage_ids
 from inspect_app.units.reorganisation import (
     apply_plan,
