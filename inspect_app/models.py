@@ -20,3 +20,4 @@ from inspect_app.reference.models import (  # noqa: F401
     Setting,
 )
 from inspect_app.units.models import Unit  # noqa: F401
+from inspect_app.reports.models import Document, DocumentItem  # noqa: F401

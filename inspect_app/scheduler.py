@@ -59,14 +59,31 @@ def deliver_mail(as_of: date) -> str:
     return f"{deliver()} e-mails, {send_digests(as_of)} digests"
 
 
-JOBS: dict[str, Callable[[date], str]] = {"daily_sweep": daily_sweep, "deliver_mail": deliver_mail}
+def monthly_report(as_of: date) -> str:
+    """Job: the draft report to the People's Committee for the month before `as_of` (built, or
+    refreshed while it is still a draft)."""
+    from inspect_app.reports.operations import monthly_report_draft
+
+    doc, outcome = monthly_report_draft(as_of)
+    db.session.commit()
+    return f"report draft {outcome} ({len(doc.items) if doc else 0} cases)"
+
+
+JOBS: dict[str, Callable[[date], str]] = {
+    "daily_sweep": daily_sweep,
+    "deliver_mail": deliver_mail,
+    "monthly_report": monthly_report,
+}
+
+# The period a job runs once for (default: the day); the monthly report once per month.
+PERIODS: dict[str, Callable[[date], str]] = {"monthly_report": lambda d: d.strftime("%Y-%m")}
 
 
 def run_job(app: Flask, name: str, period: str | None = None) -> str:
     """Run job `name` once for `period` (default: today) unless another process claimed it."""
     with app.app_context():
         as_of = date.fromisoformat(period) if period else clock.today()
-        key = as_of.isoformat()
+        key = PERIODS.get(name, date.isoformat)(as_of)
         if not claim(name, key):
             return f"{name} {key}: already run by another process"
         result = JOBS[name](as_of)
@@ -81,7 +98,8 @@ def register_scheduler_cli(app: Flask) -> None:
 
     @scheduler_group.command("run")
     def run():
-        """Start the scheduler (daily sweep at SWEEP_HOUR, mail every 5 minutes)."""
+        """Start the scheduler (daily sweep at SWEEP_HOUR, mail every 5 minutes, the monthly
+        report draft on the 1st)."""
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         tz = app.config["TIMEZONE"]
@@ -89,7 +107,18 @@ def register_scheduler_cli(app: Flask) -> None:
         sched = BlockingScheduler(timezone=tz)
         sched.add_job(lambda: click.echo(run_job(app, "daily_sweep")), "cron", hour=hour, minute=0)
         sched.add_job(lambda: _mail(app), "interval", minutes=5)
-        click.echo(f"Scheduler started: daily sweep at {hour:02d}:00 {tz}. Ctrl+C stops it.")
+        # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
+        sched.add_job(
+            lambda: click.echo(run_job(app, "monthly_report")),
+            "cron",
+            day=1,
+            hour=hour,
+            minute=30,
+        )
+        click.echo(
+            f"Scheduler started: daily sweep at {hour:02d}:00 {tz}, monthly report draft on the "
+            f"1st at {hour:02d}:30. Ctrl+C stops it."
+        )
         sched.start()
 
     @scheduler_group.command("run-job")

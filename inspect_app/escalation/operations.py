@@ -119,6 +119,7 @@ def take_step(case: Case, step: str, as_of: date, actor: User | None = None) -> 
             recipients += _unit_leaders(case.responsible_unit.parent_id)
         if level >= 2:
             recipients += _leadership()
+        _document_hooks(case, step, as_of, actor)
     for user in {u.id: u for u in recipients}.values():
         with force_locale(user.locale):
             notify(user, step, _message(step, case), link=link)
@@ -134,6 +135,18 @@ def take_step(case: Case, step: str, as_of: date, actor: User | None = None) -> 
     return True
 
 
+def _document_hooks(case: Case, step: str, as_of: date, actor: User | None) -> None:
+    """Level 2 drafts the urging letter (văn bản đôn đốc) for the case and deadline, for the
+    Chief Inspector to issue; level 3 puts the case into the open report drafts (later drafts
+    select it by its level-3 step)."""
+    from inspect_app.reports.operations import add_to_report_drafts, create_urging_letter
+
+    if step == "level_2":
+        create_urging_letter(case, as_of, actor)
+    elif step == "level_3":
+        add_to_report_drafts(case, as_of)
+
+
 def _message(step: str, case: Case) -> str:
     if step in REMINDER_STEPS:
         return _(
@@ -143,7 +156,10 @@ def _message(step: str, case: Case) -> str:
         )
     texts = {
         "level_1": _("Case %(ref)s is overdue (deadline %(due)s)."),
-        "level_2": _("Case %(ref)s is overdue: an urging letter is issued (deadline %(due)s)."),
+        "level_2": _(
+            "Case %(ref)s is overdue: an urging letter has been drafted for signature "
+            "(deadline %(due)s)."
+        ),
         "level_3": _(
             "Case %(ref)s is seriously overdue and goes into the report to the People's "
             "Committee (deadline %(due)s)."

@@ -1,7 +1,249 @@
-"""Official documents: urging letters and reports to the People's Committee."""
+"""Official documents: urging letters and reports to the People's Committee (list, one document
+with its preview, draft edits, issuing, PDF / XLSX / CSV downloads)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import os
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, make_response, request, send_file
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from inspect_app.auth.models import Role
+from inspect_app.core import audit, clock
+from inspect_app.core.errors import OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.core.pagination import paginate
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
+from inspect_app.reports import documents, operations
+from inspect_app.reports.models import DocumentKind, DocumentState
+from inspect_app.reports.queries import (
+    DocumentFilters,
+    document_list,
+    documents_of_case,
+    get_visible_document,
+)
+from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, VersionSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+register_nav(
+    "reports.index", _l("Documents"), {"admin", "inspector", "lead_inspector", "leadership"}
+)
+register_actions(
+    {
+        "document_drafted": _l("Document drafted"),
+        "document_edited": _l("Draft edited"),
+        "document_refreshed": _l("Cases and figures refreshed"),
+        "document_issued": _l("Document issued"),
+        "document_pdf_stored": _l("Issued PDF stored"),
+    }
+)
+
+EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
+ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
+
+
+@bp.app_context_processor
+def _document_helpers():
+    """What `reports/_case_documents.html` needs inside the case page."""
+    return {"case_documents": lambda case: documents_of_case(current_user, case.id)}
+
+
+@bp.route("")
+@access(AUTHENTICATED)
+def index():
+    """Documents the user may see, filtered by type, year and state (constant queries)."""
+    filters = DocumentFilters.from_args(request.args)
+    page = paginate(document_list(current_user, filters))
+    context = {
+        "page": page,
+        "filters": filters,
+        "kinds": list(DocumentKind),
+        "states": list(DocumentState),
+        "can_create": current_user.role in EDITORS,
+    }
+    return render("reports/index.html", "reports/_list.html", **context)
+
+
+def _new_form(form, errors: dict, status: int = 200):
+    today = clock.today()
+    end = today.replace(day=1) - timedelta(days=1)
+    return render(
+        "reports/new.html",
+        status=status,
+        form=form,
+        errors=errors,
+        default_start=end.replace(day=1).isoformat(),
+        default_end=end.isoformat(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*EDITORS)
+def new():
+    """Draft a report to the People's Committee for a period; 422 for a bad period."""
+    if request.method == "GET":
+        return _new_form({}, {})
+    data, errors = load_form(ReportCreateSchema())
+    if data:
+        try:
+            doc = operations.build_report_draft(
+                current_user, data["period_start"], data["period_end"]
+            )
+        except OperationError as e:
+            db.session.rollback()
+            if e.status != 422:
+                raise
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            flash(_("The report draft has been created."), "success")
+            return redirect_to("reports.detail", document_id=doc.id)
+    return _new_form(request.form, errors, 422)
+
+
+def _detail(doc, status: int = 200, errors: dict | None = None, form=None):
+    return render(
+        "reports/detail.html",
+        "reports/_document.html",
+        status=status,
+        doc=doc,
+        paper=Markup(documents.render_paper(doc)),  # noqa: S704 - our own rendered template
+        events=audit.events_for("Document", doc.id),
+        errors=errors or {},
+        form=form if form is not None else {},
+        authorities=operations.AUTHORITIES,
+    )
+
+
+@bp.route("/<int:document_id>")
+@access(AUTHENTICATED)
+def detail(document_id: int):
+    """One document: its preview, the draft form, the issue button; 404 if not visible."""
+    return _detail(get_visible_document(current_user, document_id))
+
+
+def _act(document_id: int, schema, call, done_message):
+    """Run one action form: 303 (HX-Redirect) to the document, or the page with the errors
+    (422) or the current version (409); 403 from the operation when the user may not act."""
+    doc = get_visible_document(current_user, document_id)
+    data, errors = load_form(schema)
+    if data:
+        try:
+            call(doc, data)
+        except OperationError as e:
+            db.session.rollback()
+            if e.status == 409:
+                flash(str(e.message), "error")
+                return _detail(get_visible_document(current_user, document_id), status=409)
+            if e.status != 422:
+                raise
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            db.session.commit()
+            flash(str(done_message), "success")
+            return redirect_to("reports.detail", document_id=document_id)
+    db.session.rollback()
+    return _detail(get_visible_document(current_user, document_id), 422, errors, request.form)
+
+
+@bp.route("/<int:document_id>/edit", methods=["POST"])
+@access(*EDITORS)
+def edit(document_id: int):
+    """Save a draft's text; 403, 404, 409 (stale or issued), 422."""
+    return _act(
+        document_id,
+        DraftSchema(),
+        lambda doc, d: operations.update_draft(current_user, doc, d, d.pop("version")),
+        _l("The draft has been saved."),
+    )
+
+
+@bp.route("/<int:document_id>/refresh", methods=["POST"])
+@access(*EDITORS)
+def refresh(document_id: int):
+    """Rebuild a report draft's cases and figures as of today; 403, 404, 409, 422."""
+    return _act(
+        document_id,
+        VersionSchema(),
+        lambda doc, d: operations.refresh_report(current_user, doc, d["version"]),
+        _l("The cases and figures have been refreshed."),
+    )
+
+
+@bp.route("/<int:document_id>/issue", methods=["POST"])
+@access(*ISSUERS)
+def issue(document_id: int):
+    """Issue the draft with the next number of the year and freeze its PDF; 403, 404, 409, 422."""
+    return _act(
+        document_id,
+        VersionSchema(),
+        lambda doc, d: operations.issue(current_user, doc, d["version"]),
+        _l("The document has been issued."),
+    )
+
+
+def _download_name(doc, ext: str) -> str:
+    if doc.is_issued:
+        return f"{doc.kind.symbol}-{doc.number}-{doc.year}.{ext}"
+    return f"du-thao-{doc.kind.symbol}-{doc.id}.{ext}"
+
+
+def _attachment(data: bytes, mimetype: str, name: str):
+    response = make_response(data)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<int:document_id>/pdf")
+@access(AUTHENTICATED)
+def pdf(document_id: int):
+    """The PDF: the frozen stored file once issued (ETag = its sha256), a "DỰ THẢO" rendering of
+    a draft; 404 if not visible or the stored file is missing."""
+    doc = get_visible_document(current_user, document_id)
+    if not doc.is_issued:
+        return _attachment(
+            documents.render_pdf(doc), documents.PDF_MIME, _download_name(doc, "pdf")
+        )
+    path = documents.stored_pdf_path(doc)
+    if not os.path.isfile(path):
+        abort(404, _("The stored file is missing. Contact the administrator."))
+    response = send_file(
+        path,
+        mimetype=documents.PDF_MIME,
+        as_attachment=True,
+        download_name=_download_name(doc, "pdf"),
+        conditional=True,
+        etag=doc.pdf_sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-SHA256"] = doc.pdf_sha256
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/<int:document_id>/xlsx")
+@access(AUTHENTICATED)
+def xlsx(document_id: int):
+    """The document's case table (and a report's figures) as an Excel workbook; 404."""
+    doc = get_visible_document(current_user, document_id)
+    return _attachment(documents.export_xlsx(doc), documents.XLSX_MIME, _download_name(doc, "xlsx"))
+
+
+@bp.route("/<int:document_id>/csv")
+@access(AUTHENTICATED)
+def csv(document_id: int):
+    """The document's case table as CSV (UTF-8 with BOM for Excel); 404."""
+    doc = get_visible_document(current_user, document_id)
+    return _attachment(documents.export_csv(doc), documents.CSV_MIME, _download_name(doc, "csv"))

@@ -1,0 +1,208 @@
+"""Official documents (văn bản) of the inspectorate: urging letters (văn bản đôn đốc) and reports to
+the People's Committee (báo cáo), numbered per type and calendar year when issued, then frozen.
+
+A `Document` is a draft until leadership issues it: issuing assigns the next number of the year,
+stores the rendered PDF with its sha256, and freezes the `DocumentItem` rows (copies of the cases
+as they were) so that the issued document never changes, whatever happens to the cases later.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspect_app.auth.models import User
+from inspect_app.cases.models import Case
+from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.extensions import db
+from inspect_app.units.models import Unit
+
+
+class DocumentKind(enum.StrEnum):
+    REPORT = "report"
+    URGING = "urging"
+
+    @property
+    def label(self) -> str:
+        return str(DOCUMENT_KIND_LABELS[self])
+
+    @property
+    def symbol(self) -> str:
+        """The number's symbol after the slash (Decree 30/2020, Appendix III): a report is
+        "BC-TTr"; an official letter (công văn) has no type abbreviation: "TTr-NV"."""
+        return SYMBOLS[self]
+
+
+SYMBOLS = {DocumentKind.REPORT: "BC-TTr", DocumentKind.URGING: "TTr-NV"}
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.REPORT: _l("Report to the People's Committee"),
+    DocumentKind.URGING: _l("Urging letter"),
+}
+
+
+class DocumentState(enum.StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+
+    @property
+    def label(self) -> str:
+        return str(DOCUMENT_STATE_LABELS[self])
+
+
+DOCUMENT_STATE_LABELS = {
+    DocumentState.DRAFT: _l("Draft"),
+    DocumentState.ISSUED: _l("Issued"),
+}
+
+
+class Document(TimestampMixin, VersionedMixin, db.Model):
+    """One official document: a report for a period, or an urging letter about one case."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "number", name="uq_document_number"),
+        # One urging letter per case and deadline, however often the escalation step runs.
+        UniqueConstraint("kind", "case_id", "due_date", name="uq_document_case_deadline"),
+        CheckConstraint(
+            "state <> 'issued' OR (number IS NOT NULL AND issued_at IS NOT NULL "
+            "AND pdf_sha256 IS NOT NULL AND pdf_stored_name IS NOT NULL)",
+            name="issued_is_numbered_and_frozen",
+        ),
+        CheckConstraint("state = 'issued' OR number IS NULL", name="draft_has_no_number"),
+        CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
+        CheckConstraint(
+            "kind <> 'report' OR (period_start IS NOT NULL AND period_end IS NOT NULL "
+            "AND period_end >= period_start)",
+            name="report_has_period",
+        ),
+        CheckConstraint(
+            "kind <> 'urging' OR (case_id IS NOT NULL AND due_date IS NOT NULL)",
+            name="urging_has_case",
+        ),
+        Index("ix_document_kind_state", "kind", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[DocumentState] = mapped_column(
+        enum_column(DocumentState), nullable=False, default=DocumentState.DRAFT
+    )
+    # Letterhead as it stood when the document was drafted / issued (config can change later).
+    parent_body: Mapped[str] = mapped_column(String(200), nullable=False)
+    issuing_body: Mapped[str] = mapped_column(String(200), nullable=False)
+    place: Mapped[str] = mapped_column(String(100), nullable=False)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    recipient: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)
+    distribution: Mapped[str] = mapped_column(Text, nullable=False)
+    signer_authority: Mapped[str | None] = mapped_column(String(10))
+    signer_title: Mapped[str] = mapped_column(String(200), nullable=False)
+    signer_name: Mapped[str | None] = mapped_column(String(120))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pdf_stored_name: Mapped[str | None] = mapped_column(String(80))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    case: Mapped[Case | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    items: Mapped[list[DocumentItem]] = relationship(
+        back_populates="document",
+        order_by="DocumentItem.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == DocumentState.ISSUED
+
+    @property
+    def number_label(self) -> str:
+        """ "12/BC-TTr" once issued; "   /BC-TTr" (the blank the clerk fills) while a draft."""
+        if self.number is None:
+            return f"\u2003\u2003/{self.kind.symbol}"
+        return f"{self.number}/{self.kind.symbol}"
+
+    def __str__(self) -> str:
+        return f"{self.number_label} {self.title}"
+
+    # --- permissions (object level) --------------------------------------------------------
+
+    def can_view(self, user) -> bool:
+        """Staff read every document; a unit leader only issued urging letters addressed to a
+        unit they see (their unit, units below it, units they deputise for)."""
+        from inspect_app.units.queries import visible_unit_ids
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if user.role.value != "unit_leader":
+            return True
+        if self.kind != DocumentKind.URGING or not self.is_issued:
+            return False
+        return self.unit_id in (visible_unit_ids(user) or set())
+
+    def can_edit(self, user) -> bool:
+        """Drafts are edited by leadership, lead inspectors and administrators."""
+        return (
+            user.role.value in ("admin", "leadership", "lead_inspector")
+            and self.state == DocumentState.DRAFT
+        )
+
+    def can_issue(self, user) -> bool:
+        """Only leadership (the Chief Inspector) or an administrator issues, once."""
+        return user.role.value in ("admin", "leadership") and self.state == DocumentState.DRAFT
+
+
+class DocumentItem(db.Model):
+    """A frozen row of a document: the case as it stood when the document was drafted/issued."""
+
+    __tablename__ = "document_item"
+    __table_args__ = (
+        UniqueConstraint("document_id", "case_id", name="uq_document_item_case"),
+        Index("ix_document_item_case_due", "case_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), nullable=False)
+    unit_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    case_reference: Mapped[str] = mapped_column(String(40), nullable=False)
+    case_title: Mapped[str] = mapped_column(String(300), nullable=False)
+    required_action: Mapped[str | None] = mapped_column(Text)
+    conclusion: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    working_days_overdue: Mapped[int] = mapped_column(Integer, nullable=False)
+    escalation_level: Mapped[int] = mapped_column(Integer, nullable=False)
+    proposal: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="items")

@@ -1,0 +1,92 @@
+"""Reading documents: the filtered list, one document for a user, the documents of a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from inspect_app.core.schemas import MAX_ID
+from inspect_app.extensions import db
+from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
+from inspect_app.units.queries import visible_unit_ids
+
+LIST_LOADS = (joinedload(Document.case), joinedload(Document.unit), joinedload(Document.issued_by))
+
+
+@dataclass
+class DocumentFilters:
+    """The list's filters from the query string (invalid values are ignored)."""
+
+    kind: str = ""
+    state: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> DocumentFilters:
+        kind = args.get("kind") or ""
+        state = args.get("state") or ""
+        year = (args.get("year") or "").strip()
+        return cls(
+            kind=kind if kind in {k.value for k in DocumentKind} else "",
+            state=state if state in {s.value for s in DocumentState} else "",
+            year=int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
+        )
+
+    def as_args(self) -> dict:
+        values = {"kind": self.kind, "state": self.state, "year": self.year}
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+def _visibility(user) -> list:
+    """Staff see every document; a unit leader issued urging letters to the units they see."""
+    visible = visible_unit_ids(user)
+    if visible is None:
+        return []
+    return [
+        Document.kind == DocumentKind.URGING,
+        Document.state == DocumentState.ISSUED,
+        Document.unit_id.in_(visible or {-1}),
+    ]
+
+
+def document_list(user, filters: DocumentFilters) -> Select:
+    """Documents `user` may see matching `filters`, newest first, relations loaded."""
+    stmt = select(Document).options(*LIST_LOADS).where(*_visibility(user))
+    if filters.kind:
+        stmt = stmt.where(Document.kind == DocumentKind(filters.kind))
+    if filters.state:
+        stmt = stmt.where(Document.state == DocumentState(filters.state))
+    if filters.year:
+        stmt = stmt.where(Document.year == filters.year)
+    return stmt.order_by(Document.created_at.desc(), Document.id.desc())
+
+
+def get_visible_document(user, document_id: int) -> Document:
+    """The document with its rows if `user` may see it; 404 otherwise (also other units')."""
+    doc = None
+    if 0 < document_id <= MAX_ID:
+        doc = db.session.execute(
+            select(Document)
+            .options(*LIST_LOADS, selectinload(Document.items))
+            .where(Document.id == document_id)
+        ).scalar_one_or_none()
+    if doc is None or not doc.can_view(user):
+        abort(404)
+    return doc
+
+
+def documents_of_case(user, case_id: int) -> list[Document]:
+    """The documents about a case that `user` may see: its urging letters, reports listing it."""
+    in_document = exists().where(
+        DocumentItem.document_id == Document.id, DocumentItem.case_id == case_id
+    )
+    return list(
+        db.session.execute(
+            select(Document)
+            .where(or_(Document.case_id == case_id, in_document), *_visibility(user))
+            .order_by(Document.created_at, Document.id)
+        ).scalars()
+    )

@@ -1,0 +1,32 @@
+"""What the document forms may send."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
+from inspect_app.reports.operations import AUTHORITIES
+
+
+class ReportCreateSchema(BaseSchema):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+
+
+class DraftSchema(BaseSchema):
+    """A draft's editable text; a blank optional field clears it."""
+
+    title = fields.String(required=True, validate=length(500))
+    recipient = fields.String(load_default=None, validate=length(500))
+    body = fields.String(load_default=None, validate=length(20000))
+    distribution = fields.String(load_default=None, validate=length(2000))
+    signer_authority = fields.String(load_default=None, validate=one_of(AUTHORITIES))
+    signer_title = fields.String(required=True, validate=length(200))
+    signer_name = fields.String(load_default=None, validate=length(120))
+    period_start = fields.Date(load_default=None)
+    period_end = fields.Date(load_default=None)
+    version = record_id(required=True)
+
+
+class VersionSchema(BaseSchema):
+    version = record_id(required=True)
