@@ -163,10 +163,24 @@ def open_page(browser, live_server, signed_in_state):
     assert not watch.problems, watch.problems
 
 
+WIDE_ELEMENTS = """vw => {
+  const wide = el => el.getBoundingClientRect().right > vw + 1 || (el.scrollWidth > el.clientWidth + 1
+    && getComputedStyle(el).overflowX === 'visible' && el.clientWidth > 0);
+  return Array.from(document.querySelectorAll('body *'))
+    .filter(el => wide(el) && !Array.from(el.children).some(wide))
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/ +/).join('.') : '')
+      + ' ' + el.scrollWidth + 'px: ' + (el.textContent || '').trim().slice(0, 60));
+}"""
+
+
 def no_horizontal_scroll(page: Page) -> None:
+    """The page fits its viewport: `document.documentElement.scrollWidth` is not wider."""
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url}: {width}px wide in a {viewport}px viewport"
+    culprits = page.evaluate(WIDE_ELEMENTS, viewport) if width > viewport else []
+    assert width <= viewport, f"{page.url}: {width}px wide in {viewport}px: {culprits}"
 
 
 def axe_violations(page: Page) -> list[dict]:
