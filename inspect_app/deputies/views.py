@@ -15,7 +15,7 @@ from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import access
+from inspect_app.core.permissions import access, require
 from inspect_app.core.rendering import redirect_to, render
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
@@ -114,6 +114,7 @@ def _get_delegation(delegation_id: int) -> Delegation:
 def revoke(delegation_id: int):
     """End a delegation now (its principal or an administrator); 403, 404, 409, 422."""
     delegation = _get_delegation(delegation_id)
+    require(current_user.role == Role.ADMIN or current_user.id == delegation.principal_id)
     data, errors = load_form(RevokeSchema())
     if not data:
         return _page(422, errors)

@@ -17,7 +17,7 @@ from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.rendering import redirect_to, render
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
@@ -68,6 +68,28 @@ class CaseExtensions:
     @property
     def cap_reached(self) -> bool:
         return self.approved >= self.cap
+
+    @property
+    def shows_ask_form(self) -> bool:
+        return self.can_ask and self.pending is None and not self.cap_reached
+
+    @property
+    def orphan_errors(self) -> list[str]:
+        """Messages of a refused form that is no longer shown (the request was decided, a
+        request is pending, the cap is reached): they go to the top of the section."""
+        if not self.errors:
+            return []
+        pending = self.pending
+        shown = {
+            "ask": self.shows_ask_form,
+            "decide": pending is not None
+            and pending.id == self.action_id
+            and pending.can_decide(current_user),
+            "cancel": pending is not None
+            and pending.id == self.action_id
+            and pending.can_cancel(current_user),
+        }.get(self.action, False)
+        return [] if shown else [str(m) for ms in self.errors.values() for m in ms]
 
 
 def case_extensions(case: Case, **form_state) -> CaseExtensions:
@@ -171,6 +193,7 @@ def ask(case_id: int):
     """A leader of the responsible unit (or a deputy) asks for a later deadline; 403, 404, 409,
     422."""
     case = _get_case(case_id)
+    require(authority_over(current_user, case.responsible_unit_id).allowed)
     return _act(
         case_id,
         "ask",
@@ -188,6 +211,7 @@ def ask(case_id: int):
 def approve(ext_id: int):
     """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
     ext = _get_request(ext_id)
+    require(operations.is_approver(current_user, ext.case))
     return _act(
         ext.case_id,
         "decide",
@@ -203,6 +227,7 @@ def approve(ext_id: int):
 def refuse(ext_id: int):
     """Refuse a pending request with a reason; 403, 404, 409, 422."""
     ext = _get_request(ext_id)
+    require(operations.is_approver(current_user, ext.case))
     return _act(
         ext.case_id,
         "decide",
@@ -218,6 +243,7 @@ def refuse(ext_id: int):
 def cancel(ext_id: int):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
     ext = _get_request(ext_id)
+    require(ext.requested_by_id == current_user.id)
     return _act(
         ext.case_id,
         "cancel",
