@@ -205,3 +205,27 @@ def make_case(inspection=None, state: str = "open", due=None, **kw):
     db.session.add(case)
     db.session.flush()
     return case
+
+
+def make_case_answer(case, author, kind: str = "final", **kw):
+    """An answer of the unit on `case` (a final answer needs its completion date)."""
+    from datetime import date
+
+    from inspect_app.answers.models import AnswerKind, CaseAnswer
+    from inspect_app.core import clock
+
+    kind = AnswerKind(kind)
+    answer = CaseAnswer(
+        case_id=case.id,
+        kind=kind,
+        text=kw.pop("text", "Đã rà soát, chỉnh lý hồ sơ"),
+        completion_date=kw.pop(
+            "completion_date", date(2026, 9, 1) if kind == AnswerKind.FINAL else None
+        ),
+        author_id=author.id,
+        created_at=kw.pop("created_at", clock.now()),
+        **kw,
+    )
+    db.session.add(answer)
+    db.session.flush()
+    return answer
