@@ -168,6 +168,13 @@ def _flatten(messages) -> dict:
     return flat
 
 
+def _as_form_value(value):
+    """The features' schemas read forms: JSON booleans become the words a checkbox sends."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.strip() if isinstance(value, str) else value
+
+
 def load_body(schema: Schema) -> dict:
     """Validate the JSON object of the request with a feature's schema: 400 when it is not a
     JSON object, 422 with the field messages when invalid. Empty strings and nulls are "not
@@ -175,7 +182,7 @@ def load_body(schema: Schema) -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidBody(400, _("Send a JSON object with Content-Type: application/json."))
-    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in body.items()}
+    cleaned = {k: _as_form_value(v) for k, v in body.items()}
     cleaned = {k: v for k, v in cleaned.items() if not (v is None or v == "")}
     try:
         return schema.load(cleaned)
