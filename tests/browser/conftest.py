@@ -132,9 +132,11 @@ class Watch:
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
         page.on(
             "console",
-            lambda m: m.type == "error"
-            and "Content Security Policy" in m.text
-            and self.problems.append(f"CSP: {m.text}"),
+            lambda m: (
+                m.type == "error"
+                and "Content Security Policy" in m.text
+                and self.problems.append(f"CSP: {m.text}")
+            ),
         )
 
 

@@ -24,9 +24,7 @@ def _first_id(app, query) -> int:
 
 
 def _inspection(app, decision: str = "18/QĐ-TTr") -> int:
-    return _first_id(
-        app, select(Inspection.id).where(Inspection.decision_number == decision)
-    )
+    return _first_id(app, select(Inspection.id).where(Inspection.decision_number == decision))
 
 
 # (name, user or None, path; "{inspection}" / "{case}" / "{plan}" are filled from the seed)
