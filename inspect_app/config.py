@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - detected and refused outside debug
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  # nosec B105 - refused outside debug
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -84,7 +84,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"  # noqa: S105
+    SECRET_KEY = "testing-secret"  # noqa: S105  # nosec B105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

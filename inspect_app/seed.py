@@ -13,7 +13,7 @@ from inspect_app.extensions import db
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo data only, printed by the command
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105 - demo data only, printed
 
 PROVINCE = ("UBND", "Ủy ban nhân dân tỉnh Hà Giang Mới", "province")
 DEPARTMENTS = [

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from inspect_app import create_app
 from inspect_app.api import operations as tokens
 from inspect_app.cases.models import Case, CaseState
-from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from tests import factories as f
 

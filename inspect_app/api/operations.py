@@ -14,7 +14,7 @@ from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.extensions import db
 
-TOKEN_PREFIX = "itk_"  # noqa: S105 - marks our tokens (and lets scanners spot leaked ones)
+TOKEN_PREFIX = "itk_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 MAX_ACTIVE_TOKENS = 20
 
 
