@@ -1,0 +1,58 @@
+"""Demo data of extension requests: one approved (on an archive centre case) and one pending,
+asked by the Home Affairs deputy on behalf of the Director. Runs after the cases and deputies
+seeders and before the escalation sweep; a case that already has a request is left alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from inspect_app.cases.models import Case, CaseState
+from inspect_app.core import clock
+from inspect_app.extension_requests import operations
+from inspect_app.extension_requests.models import ExtensionRequest
+from inspect_app.extensions import db
+
+APPROVED = (
+    "Bảo đảm an toàn kho lưu trữ",
+    "giamdoc.ttlt",
+    30,
+    "Đang chờ kinh phí mua sắm thiết bị phòng cháy, chữa cháy được phê duyệt.",
+    "Có văn bản của Sở Tài chính về việc bố trí kinh phí; đồng ý gia hạn một lần.",
+)
+PENDING = (
+    "Ban hành quy chế làm việc sau sắp xếp tổ chức bộ máy",
+    "phogiamdoc.snv",
+    45,
+    "Chờ quyết định quy định chức năng, nhiệm vụ mới của Sở sau sắp xếp.",
+)
+
+
+def _open_case(title: str) -> Case | None:
+    case = db.session.execute(
+        select(Case).where(Case.title == title, Case.state == CaseState.OPEN).limit(1)
+    ).scalar_one_or_none()
+    if case is None:
+        return None
+    has_request = db.session.execute(
+        select(ExtensionRequest.id).where(ExtensionRequest.case_id == case.id)
+    ).first()
+    return None if has_request else case
+
+
+def seed(units: dict, users: dict) -> None:
+    """Create the demo requests if missing."""
+    title, username, days, reason, decision = APPROVED
+    case = _open_case(title)
+    if case is not None and username in users:
+        # Past today, so that the demo shows a case the extension took out of overdue.
+        new_date = max(case.due_date, clock.today()) + timedelta(days=days)
+        ext = operations.request_extension(users[username], case, new_date, reason, case.version)
+        operations.approve(case.inspection.lead, ext, decision, ext.version)
+    title, username, days, reason = PENDING
+    case = _open_case(title)
+    if case is not None and username in users:
+        operations.request_extension(
+            users[username], case, case.due_date + timedelta(days=days), reason, case.version
+        )
