@@ -122,6 +122,8 @@ SEEDERS = (
     "inspect_app.inspections.seed",
     "inspect_app.findings.seed",
     "inspect_app.cases.seed",
+    "inspect_app.deputies.seed",
+    "inspect_app.extension_requests.seed",
 )
 
 
