@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "inspect_app.reports.views",
     "inspect_app.dashboard.views",
     "inspect_app.api.views",
+    "inspect_app.analytics.views",
 )
 
 
