@@ -40,9 +40,9 @@ class HBarChart:
     bars: list[Bar] = field(default_factory=list)
 
 
-def horizontal_bars(items: list[tuple[str, int, str]], width: int = 720) -> HBarChart:
+def horizontal_bars(items: list[tuple[str, int, str]], width: int = 560) -> HBarChart:
     """One bar per (label, value, href), longest bar = the largest value, labels on the left."""
-    row, label_width, pad = 30, 260, 48
+    row, label_width, pad = 32, 200, 40
     chart = HBarChart(width=width, height=max(row * len(items), row), label_width=label_width)
     top = max((value for _, value, _ in items), default=0) or 1
     span = width - label_width - pad
