@@ -43,7 +43,7 @@ def cases_url(filters: queries.DashboardFilters, **extra) -> str:
 @bp.app_context_processor
 def _dashboard_helpers():
     """What the leadership home page needs (computed only when the template asks)."""
-    return {"dashboard_summary": lambda: queries.summary(current_user), "percent": percent}
+    return {"dashboard_summary": lambda: queries.summary(current_user), "dash_percent": percent}
 
 
 def _month_links(filters: queries.DashboardFilters):
