@@ -1,0 +1,263 @@
+"""Scenario 3: the escalation sweep over N open cases (10% overdue) against the bare SQL UPDATE
+that marks the same rows, each on a fresh copy of the same data, each in its own process (time
+and peak RSS), at several sizes.
+
+    python -m bench.sweep --sizes 100000 1000000 --max-seconds 300
+
+A sweep still running after --max-seconds is stopped; its rate so far (cases per second, from
+a progress line printed every 500 commits) gives the projected total, marked as projected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench import common
+from bench.common import log, verdict
+
+
+def data_name(n: int) -> str:
+    return f"sweep_{n}"
+
+
+def ensure_data(n: int, backend: str, regenerate: bool = False) -> str:
+    """The pristine sweep data set of `n` cases (generated once, kept under bench/data)."""
+    from bench.datagen import Sizes, generate
+
+    url = common.database_url(data_name(n), backend)
+    marker = common.DATA / f"{data_name(n)}.{backend}.ok"
+    if regenerate or not marker.exists():
+        log(f"  generating {n:,} open cases (10% overdue) on {backend} ...")
+        summary = generate(url, Sizes(cases=n, findings=0, audit=0, all_open=True, overdue=0.1))
+        log(f"  {summary.line()}")
+        marker.write_text(summary.line())
+    return url
+
+
+def fresh_copy(url: str, n: int, backend: str) -> str:
+    """A throwaway copy of the pristine data set (file copy, or CREATE DATABASE ... TEMPLATE)."""
+    if backend == "sqlite":
+        src = Path(url.removeprefix("sqlite:///"))
+        dst = src.with_name(src.stem + "_run.db")
+        shutil.copyfile(src, dst)
+        return f"sqlite:///{dst}"
+    from sqlalchemy import create_engine
+
+    base = url.rsplit("/", 1)[0]
+    name = f"bench_{data_name(n)}_run"
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "bench_{data_name(n)}"')
+    engine.dispose()
+    return f"{base}/{name}"
+
+
+# --- the child process -----------------------------------------------------------------------
+
+
+def child(url: str, mode: str) -> None:
+    """Run one mode and print JSON lines: `progress` while running, then `done`."""
+    from sqlalchemy import case, event, func, select, update
+    from sqlalchemy.orm import Session
+
+    from inspect_app import create_app
+    from inspect_app.cases.models import Case, CaseState
+    from inspect_app.core import clock
+    from inspect_app.escalation import operations as esc
+    from inspect_app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        as_of = clock.today()
+        bounds = esc.boundaries(as_of)
+        steps = esc.REMINDER_STEPS + esc.LEVEL_STEPS
+        todo = {s: len(esc.candidates(s, bounds)) for s in steps}
+        overdue = db.session.execute(
+            select(func.count()).where(Case.state == CaseState.OPEN, Case.due_date < as_of)
+        ).scalar_one()
+        db.session.commit()
+        emit({"event": "start", "todo": todo, "overdue": overdue, "rss_mb": rss_mb()})
+        t0 = time.perf_counter()
+        if mode == "sweep":
+            commits = 0
+
+            def count(session):
+                nonlocal commits
+                commits += 1
+                if commits % 500 == 0:
+                    emit(
+                        {
+                            "event": "progress",
+                            "commits": commits,
+                            "seconds": time.perf_counter() - t0,
+                            "rss_mb": rss_mb(),
+                        }
+                    )
+
+            event.listen(Session, "after_commit", count)
+            profiler = None
+            if os.environ.get("BENCH_PROFILE"):
+                from pyinstrument import Profiler
+
+                profiler = Profiler()
+                profiler.start()
+            report = esc.sweep(as_of)
+            db.session.commit()
+            if profiler is not None:
+                profiler.stop()
+                sys.stderr.write(profiler.output_text(color=False, show_all=False))
+            done = {s: len(v) for s, v in report.steps.items()}
+        else:
+            # The bare UPDATE marking the rows the level steps mark, as one statement.
+            high = {s: bounds[s][1] for s in esc.LEVEL_STEPS}
+            level = case(
+                (Case.due_date < high["level_3"], 3),
+                (Case.due_date < high["level_2"], 2),
+                else_=1,
+            )
+            result = db.session.execute(
+                update(Case)
+                .where(Case.state == CaseState.OPEN, Case.due_date < high["level_1"])
+                .values(escalation_level=level, escalated_on=as_of)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            done = {"updated": result.rowcount}
+        emit(
+            {
+                "event": "done",
+                "seconds": time.perf_counter() - t0,
+                "done": done,
+                "rss_mb": rss_mb(),
+            }
+        )
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(data: dict) -> None:
+    print("SWEEP " + json.dumps(data), flush=True)
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def run_mode(url: str, mode: str, max_seconds: float) -> dict:
+    cmd = [sys.executable, "-m", "bench.sweep", "--child", mode, "--url", url]
+    env = common.server_env(None)
+    proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    events: list[dict] = []
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=reader, daemon=True).start()
+    deadline = time.monotonic() + max_seconds + 120  # + set-up time before the clock starts
+    stopped = False
+    while True:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            line = ""
+        if line is None:
+            proc.wait()
+            break
+        if line.startswith("SWEEP "):
+            events.append(json.loads(line[6:]))
+        progress = [e for e in events if e["event"] == "progress"]
+        if (progress and progress[-1]["seconds"] > max_seconds) or time.monotonic() > deadline:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            stopped = True
+            break
+    start = next((e for e in events if e["event"] == "start"), None)
+    done = next((e for e in events if e["event"] == "done"), None)
+    if start is None or (done is None and not stopped):
+        raise RuntimeError(f"sweep child ({mode}) failed with exit code {proc.returncode}")
+    result = {"mode": mode, "todo": start["todo"], "overdue": start["overdue"]}
+    if done is not None:
+        result.update(seconds=done["seconds"], rss_mb=done["rss_mb"], done=done["done"])
+        result["projected"] = False
+    else:
+        last = [e for e in events if e["event"] == "progress"][-1]
+        total = sum(start["todo"].values())
+        rate = last["commits"] / last["seconds"]
+        result.update(
+            seconds=total / rate,
+            rss_mb=last["rss_mb"],
+            done={"commits": last["commits"], "in_seconds": last["seconds"]},
+            projected=True,
+            rate=rate,
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Scenario 3: the escalation sweep")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--runs", type=int, default=1, help="runs of the bare UPDATE (median)")
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--child", choices=("sweep", "sql"), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.url, args.child)
+        return 0
+
+    log(f"== escalation sweep on {args.backend}; {common.machine()}")
+    results = []
+    for n in args.sizes:
+        pristine = ensure_data(n, args.backend, args.regenerate)
+        sql_runs = []
+        for _ in range(args.runs):
+            sql_runs.append(run_mode(fresh_copy(pristine, n, args.backend), "sql", 600))
+        sql = sorted(sql_runs, key=lambda r: r["seconds"])[len(sql_runs) // 2]
+        sweep = run_mode(fresh_copy(pristine, n, args.backend), "sweep", args.max_seconds)
+        ratio = sweep["seconds"] / sql["seconds"] if sql["seconds"] else float("inf")
+        row = {"cases": n, "sweep": sweep, "sql": sql, "ratio": ratio}
+        results.append(row)
+        mark = " (projected from the rate so far)" if sweep["projected"] else ""
+        log(
+            f"  {n:>9,} open cases, {sweep['overdue']:,} overdue; steps due {sweep['todo']}\n"
+            f"    sweep:      {sweep['seconds']:9.2f} s{mark}, peak RSS {sweep['rss_mb']:.0f} MB\n"
+            f"    bare UPDATE {sql['seconds']:9.3f} s ({sql['done']['updated']:,} rows), "
+            f"peak RSS {sql['rss_mb']:.0f} MB\n"
+            f"    ratio {ratio:,.1f}x (target <= 1.5x): {verdict(ratio <= 1.5)}"
+        )
+    if len(results) > 1:
+        lo, hi = results[0], results[-1]
+        growth = hi["sweep"]["rss_mb"] / lo["sweep"]["rss_mb"]
+        log(
+            f"  peak RSS {lo['sweep']['rss_mb']:.0f} MB at {lo['cases']:,} -> "
+            f"{hi['sweep']['rss_mb']:.0f} MB at {hi['cases']:,} cases ({growth:.2f}x; flat "
+            f"means <= 1.2x): {verdict(growth <= 1.2)}"
+        )
+    common.write_json(f"sweep_{args.backend}", {"results": results, "machine": common.machine()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
