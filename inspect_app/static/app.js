@@ -11,4 +11,47 @@
     var bad = e.detail.target.querySelector("[aria-invalid=true]");
     if (bad) { bad.focus(); }
   });
+
+  // A table wider than the screen scrolls inside its .table-wrap: keyboard users must be able
+  // to focus that region to scroll it, and it needs a name (the nearest heading or caption).
+  function regionName(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var el = wrap;
+    while (el && el !== document.body) {
+      var prev = el.previousElementSibling;
+      while (prev) {
+        if (/^H[1-6]$/.test(prev.tagName)) { return prev.textContent.trim(); }
+        var inner = prev.querySelector && prev.querySelector("h1, h2, h3");
+        if (inner) { return inner.textContent.trim(); }
+        prev = prev.previousElementSibling;
+      }
+      el = el.parentElement;
+    }
+    return document.title;
+  }
+
+  function markScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      var marked = wrap.hasAttribute("data-scroll-region");
+      if (scrolls && !marked && !wrap.hasAttribute("tabindex")) {
+        var named = wrap.hasAttribute("aria-label") || wrap.hasAttribute("aria-labelledby");
+        wrap.setAttribute("data-scroll-region", named ? "" : "named");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (!named) { wrap.setAttribute("aria-label", regionName(wrap)); }
+      } else if (!scrolls && marked) {
+        if (wrap.getAttribute("data-scroll-region") === "named") { wrap.removeAttribute("aria-label"); }
+        ["data-scroll-region", "tabindex", "role"].forEach(function (a) { wrap.removeAttribute(a); });
+      }
+    });
+  }
+  var resizeTimer = null;
+  document.addEventListener("DOMContentLoaded", markScrollers);
+  document.addEventListener("htmx:afterSettle", markScrollers);
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markScrollers, 150);
+  });
 })();
