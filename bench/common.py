@@ -112,7 +112,11 @@ def gunicorn(name: str, app_spec: str, url: str | None, workers: int = 2, health
         "120",
         app_spec,
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url), start_new_session=True)
+    DATA.mkdir(parents=True, exist_ok=True)
+    errlog = open(DATA / f"gunicorn_{name}.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=server_env(url), start_new_session=True, stderr=errlog
+    )
     server = Server(name, port, proc)
     try:
         deadline = time.monotonic() + 60
@@ -137,6 +141,16 @@ def gunicorn(name: str, app_spec: str, url: str | None, workers: int = 2, health
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        errlog.close()
+
+
+def server_errors(name: str) -> list[str]:
+    """The exception lines the server logged (gunicorn's stderr, kept under bench/data)."""
+    path = DATA / f"gunicorn_{name}.log"
+    if not path.exists():
+        return []
+    lines = path.read_text(errors="replace").splitlines()
+    return [x for x in lines if "Error" in x or "Exception" in x]
 
 
 def request(server: Server, method: str, path: str, body: dict | None = None, headers=None):
