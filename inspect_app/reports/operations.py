@@ -386,15 +386,19 @@ def add_to_report_drafts(case: Case, as_of: date) -> int:
 
 
 def _lock_numbers(kind: DocumentKind, year: int) -> None:
-    """Serialise numbering of one type and year until the transaction ends (PostgreSQL); SQLite
-    serialises writers itself. Taken before anything else in the transaction (the audit chain
-    lock comes after it, always in that order)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """Serialise numbering of one type and year until the transaction ends. PostgreSQL: an
+    advisory lock. SQLite: a no-op write takes the database's write lock now, so that a second
+    writer waits for the first to commit instead of failing later. Taken before anything else
+    in the transaction (the audit chain lock comes after it, always in that order)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         kind_index = list(DocumentKind).index(kind)
         db.session.execute(
             text("SELECT pg_advisory_xact_lock(:k, :v)"),
             {"k": NUMBER_LOCK_KEY, "v": year * 10 + kind_index},
         )
+    elif dialect == "sqlite":
+        db.session.execute(text("UPDATE document SET number = number WHERE 1 = 0"))
 
 
 def next_number(kind: DocumentKind, year: int) -> int:
