@@ -1,0 +1,104 @@
+"""Every scenario on tiny data, in about a minute, so the benchmarks cannot rot:
+
+    python -m bench.smoke                  # SQLite, in a temporary folder
+    python -m bench.smoke --backend postgresql
+
+Exits non-zero on any error (a failed request, a server that does not start, a broken audit
+chain, a report missing cases). Targets are printed but not enforced: tiny data on a CI
+machine says nothing about them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from bench import common
+from bench.common import log
+
+
+def _datagen(backend: str) -> None:
+    from bench.datagen import Sizes, generate
+    from inspect_app import create_app
+    from inspect_app.core.audit import verify_chain
+
+    url = common.database_url("smoke", backend)
+    summary = generate(url, Sizes(cases=1000, findings=3000, audit=10_000))
+    log(f"  {summary.line()}")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        report = verify_chain()
+    if not report.ok or report.checked < 10_000:
+        raise RuntimeError(f"generated audit chain does not verify: {report}")
+    log(f"  audit chain verified: {report.checked:,} events")
+
+
+def _web(backend: str, admin: bool) -> None:
+    from bench import web
+
+    url = common.database_url("smoke", backend)
+    out = web.measure(url, admin, seconds=1, rounds=1, connections=4, warmup=0.5)
+    if not web.report(out, admin):
+        raise RuntimeError("requests failed under load")
+
+
+def _sweep(backend: str) -> None:
+    from bench import sweep
+
+    sweep.main(["--backend", backend, "--sizes", "300", "--max-seconds", "10", "--regenerate"])
+
+
+def _report(backend: str) -> None:
+    from bench import report
+
+    if report.main(["--backend", backend, "--cases", "30", "--runs", "1"]) != 0:
+        raise RuntimeError("report scenario failed")
+
+
+def _mixed(backend: str) -> None:
+    from bench import mixed
+
+    args = ["--backend", backend, "--data", "smoke", "--seconds", "3", "--users", "8"]
+    if mixed.main(args + ["--writes", "60"]) != 0:
+        raise RuntimeError("errors under the mixed load")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Smoke run of every benchmark scenario")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--no-admin", action="store_true", help="without Flask-Admin")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="bench-smoke-") as tmp:
+        common.DATA = Path(tmp)
+        steps = [
+            ("data generator", lambda: _datagen(args.backend)),
+            ("S1/S2 case list", lambda: _web(args.backend, not args.no_admin)),
+            ("S3 escalation sweep", lambda: _sweep(args.backend)),
+            ("S4 report PDF/XLSX", lambda: _report(args.backend)),
+            ("S5 mixed load", lambda: _mixed(args.backend)),
+        ]
+        for name, step in steps:
+            log(f"== smoke: {name}")
+            t0 = time.perf_counter()
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - report every scenario, then fail
+                traceback.print_exc()
+                failures.append(name)
+            log(f"   ({time.perf_counter() - t0:.1f} s)")
+    elapsed = time.perf_counter() - started
+    passed = len(steps) - len(failures)
+    log(f"bench smoke: {passed} passed, {len(failures)} failed in {elapsed:.0f} s")
+    if failures:
+        log("failed: " + ", ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
