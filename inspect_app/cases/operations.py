@@ -387,14 +387,3 @@ def partly_done(
     _new_deadline(actor, case, due_date, due_reason)
     _notify_unit(case, "case_partly_done", actor, _answerers(final), done)
     return case
-
-
-def submit_answer(
-    actor, case: Case, text: str, version: int | None, completion_date=None, files=()
-):
-    """The old call shape of the final answer, for callers not yet moved to
-    `answers.operations.submit_final_answer` (the one operation it runs); 403/409/413/422."""
-    from inspect_app.answers.operations import submit_final_answer
-
-    data = {"text": text, "version": version, "completion_date": completion_date}
-    return submit_final_answer(actor, case, data, files)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from inspect_app.answers.schemas import AnswerSchema  # noqa: F401 (moved; old importers)
 from inspect_app.cases.models import CaseType
 from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
 from inspect_app.reference.models import Severity

@@ -320,13 +320,3 @@ def new(inspection_id: int):
             flash(_("Case %(ref)s created.", ref=case.reference), "success")
             return redirect(url_for("cases.detail", case_id=case.id), 303)
     return _create_form(inspection, request.form, errors, 422)
-
-
-def __getattr__(name: str):
-    """`cases.views.answer` moved to `answers.views.answer` (the answer page); the name still
-    resolves for modules that mirror its access declaration (the API)."""
-    if name == "answer":
-        from inspect_app.answers.views import answer
-
-        return answer
-    raise AttributeError(name)
