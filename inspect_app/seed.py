@@ -136,10 +136,14 @@ def seed_demo() -> list[User]:
     by_name = {u.username: u for u in users}
     for module in SEEDERS:
         import_module(module).seed(units, by_name)
+    from inspect_app.reports import seed as reports_seed
+
+    reports_seed.seed_overdue_cases(units, by_name)  # a case at each escalation level
     # Bring the demo's overdue cases up the escalation ladder as of today (idempotent).
     from inspect_app.core import clock
     from inspect_app.escalation.operations import sweep
 
     db.session.commit()
     sweep(clock.today())
+    reports_seed.seed(units, by_name)  # one issued report and one issued urging letter
     return users

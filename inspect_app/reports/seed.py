@@ -1,0 +1,135 @@
+"""Demo data of the official documents: cases at each escalation level (before the sweep), then
+(after the sweep) one issued report to the People's Committee and one issued urging letter; the
+sweep itself drafts the other urging letters.
+
+Idempotent: cases are looked up by title; a report or urging letter is issued only if none of
+that type has been issued this year.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.core import audit, clock
+from inspect_app.extensions import db
+from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
+from inspect_app.reference.calendar import add_working_days, is_working_day
+from inspect_app.reference.models import LegalReference, Severity
+from inspect_app.reports import operations
+from inspect_app.reports.models import Document, DocumentKind, DocumentState
+
+# (unit code, working days overdue today, title, required action): levels 1, 2 and 3 whatever
+# the day the demo is seeded.
+OVERDUE_CASES = [
+    ("XDV", 3, "Cập nhật cơ sở dữ liệu cán bộ, công chức cấp xã",
+     "Rà soát, cập nhật đầy đủ thông tin cán bộ, công chức vào cơ sở dữ liệu quốc gia."),
+    ("SVHTTDL", 8, "Chấn chỉnh việc xét tặng danh hiệu thi đua",
+     "Rà soát hồ sơ khen thưởng; thu hồi danh hiệu xét tặng không đúng tiêu chuẩn."),
+    ("XMV", 20, "Bổ nhiệm lại công chức lãnh đạo đúng quy trình",
+     "Hủy bỏ quyết định bổ nhiệm không đúng quy trình; thực hiện lại theo quy định."),
+]  # fmt: skip
+
+REPORT_SUMMARY = (
+    "Trong kỳ, các đơn vị cơ bản thực hiện kiến nghị thanh tra đúng thời hạn; tuy nhiên một số "
+    "đơn vị chưa thực hiện dứt điểm dù đã được đôn đốc bằng văn bản.\n\n"
+    "Thanh tra tỉnh đề nghị Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo các đơn vị có kiến nghị quá "
+    "hạn nghiêm trọng khẩn trương khắc phục và báo cáo kết quả."
+)
+
+
+def seed_overdue_cases(units: dict, users: dict) -> None:
+    """Before the sweep: cases 3, 8 and 20 working days overdue today (levels 1, 2, 3)."""
+    inspection = db.session.execute(
+        select(Inspection)
+        .where(Inspection.state.in_(CONCLUDED_STATES))
+        .order_by(Inspection.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    reference = (
+        db.session.execute(
+            select(LegalReference)
+            .where(LegalReference.active.is_(True))
+            .order_by(LegalReference.id)
+        )
+        .scalars()
+        .first()
+    )
+    if inspection is None or reference is None:
+        return
+    today = clock.today()
+    last_working = today if is_working_day(today) else add_working_days(today, -1)
+    for code, days, title, action in OVERDUE_CASES:
+        unit = units.get(code)
+        if unit is None or db.session.execute(select(Case.id).where(Case.title == title)).first():
+            continue
+        due = add_working_days(last_working, -days)
+        number = (
+            db.session.execute(
+                select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
+            ).scalar_one()
+            or 0
+        ) + 1
+        case = Case(
+            inspection=inspection,
+            number=number,
+            type=CaseType.FIX_PRACTICES,
+            title=title,
+            legal_reference=reference,
+            severity=Severity.HIGH,
+            responsible_unit=unit,
+            required_action=action,
+            due_date=due,
+            original_due_date=due,
+            state=CaseState.OPEN,
+            created_by_id=inspection.lead_id,
+        )
+        db.session.add(case)
+        db.session.flush()
+        audit.record(
+            inspection.lead,
+            case,
+            "case_created",
+            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
+            note="Dữ liệu mẫu",
+        )
+
+
+def _issued_this_year(kind: DocumentKind) -> bool:
+    return bool(
+        db.session.execute(
+            select(Document.id).where(
+                Document.kind == kind,
+                Document.state == DocumentState.ISSUED,
+                Document.year == clock.today().year,
+            )
+        ).first()
+    )
+
+
+def seed(units: dict, users: dict) -> None:
+    """After the sweep: issue the previous month's report and one urging letter."""
+    chief = users.get("chanhthanhtra")
+    if chief is None:
+        return
+    if not _issued_this_year(DocumentKind.URGING):
+        letter = db.session.execute(
+            select(Document)
+            .join(Case, Case.id == Document.case_id)
+            .where(
+                Document.kind == DocumentKind.URGING,
+                Document.state == DocumentState.DRAFT,
+                Case.state == CaseState.OPEN,
+                Case.due_date == Document.due_date,
+            )
+            .order_by(Document.id)
+            .limit(1)
+        ).scalar_one_or_none()
+        if letter is not None:
+            operations.issue(chief, letter, letter.version)
+    if not _issued_this_year(DocumentKind.REPORT):
+        doc, _outcome = operations.monthly_report_draft(clock.today())
+        if doc is not None and not doc.is_issued:
+            operations.update_draft(chief, doc, {"body": REPORT_SUMMARY}, doc.version)
+            operations.issue(chief, doc, doc.version)
+    db.session.commit()
