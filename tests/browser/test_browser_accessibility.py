@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspect_app.cases.models import Case
+from inspect_app.cases.models import Case, CaseState
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.plans.models import Plan
+from inspect_app.units.models import Unit
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, no_horizontal_scroll, screenshot
 
 
@@ -27,7 +28,7 @@ def _inspection(app, decision: str = "18/QĐ-TTr") -> int:
     return _first_id(app, select(Inspection.id).where(Inspection.decision_number == decision))
 
 
-# (name, user or None, path; "{inspection}" / "{case}" / "{plan}" are filled from the seed)
+# (name, user or None, path; "{...}" ids are filled from the seed)
 PAGES = [
     ("login", None, "/login"),
     ("home-admin", "admin", "/"),
@@ -45,6 +46,9 @@ PAGES = [
     ("case", "truongdoan", "/cases/{case}"),
     ("case-unit-leader", "giamdoc.syt", "/cases"),
     ("notifications", "truongdoan", "/notifications"),
+    ("answer", "giamdoc.snv", "/cases/{snv_case}/answer"),
+    ("dashboard", "chanhthanhtra", "/dashboard"),
+    ("reports", "chanhthanhtra", "/reports"),
     ("admin-users", "admin", "/admin/users"),
     ("admin-units", "admin", "/admin/units"),
     ("admin-reference", "admin", "/reference"),
@@ -61,6 +65,13 @@ def seeded_ids(live_server):
         "inspection": _inspection(app),
         "case": _first_id(app, select(Case.id).order_by(Case.id)),
         "plan": _first_id(app, select(Plan.id).order_by(Plan.year.desc())),
+        "snv_case": _first_id(
+            app,
+            select(Case.id)
+            .join(Unit, Case.responsible_unit_id == Unit.id)
+            .where(Unit.code == "SNV", Case.state == CaseState.OPEN)
+            .order_by(Case.id),
+        ),
     }
 
 
