@@ -263,3 +263,16 @@ def test_empty_report_issue_shows_the_reason(db, login_as):
     assert r.status_code == 422 and "empty report cannot be issued" in r.get_data(as_text=True)
     db.session.expire_all()
     assert doc.state == DocumentState.DRAFT and doc.number is None
+
+
+def test_htmx_issue_refusal_swaps_the_document_with_the_reason(db, login_as):
+    boss = factories.make_user("leadership", locale="en")
+    doc = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
+    db.session.commit()
+    r = login_as(boss).post(
+        f"/reports/{doc.id}/issue", data={"version": doc.version}, headers={"HX-Request": "true"}
+    )
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<html" not in body
+    assert 'role="alert"' in body and "empty report cannot be issued" in body
+    assert "Vary" in r.headers and "HX-Request" in r.headers["Vary"]

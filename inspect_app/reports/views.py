@@ -109,7 +109,7 @@ def new():
     return _new_form(request.form, errors, 422)
 
 
-def _detail(doc, status: int = 200, errors: dict | None = None, form=None):
+def _detail(doc, status: int = 200, errors: dict | None = None, form=None, action=None):
     return render(
         "reports/detail.html",
         "reports/_document.html",
@@ -119,6 +119,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None):
         events=audit.events_for("Document", doc.id),
         errors=errors or {},
         form=form if form is not None else {},
+        open_action=action,
         authorities=operations.AUTHORITIES,
     )
 
@@ -130,7 +131,7 @@ def detail(document_id: int):
     return _detail(get_visible_document(current_user, document_id))
 
 
-def _act(document_id: int, schema, call, done_message):
+def _act(document_id: int, action: str, schema, call, done_message):
     """Run one action form: 303 (HX-Redirect) to the document, or the page with the errors
     (422) or the current version (409); 403 from the operation when the user may not act."""
     doc = get_visible_document(current_user, document_id)
@@ -151,7 +152,8 @@ def _act(document_id: int, schema, call, done_message):
             flash(str(done_message), "success")
             return redirect_to("reports.detail", document_id=document_id)
     db.session.rollback()
-    return _detail(get_visible_document(current_user, document_id), 422, errors, request.form)
+    doc = get_visible_document(current_user, document_id)
+    return _detail(doc, 422, errors, request.form if action == "edit" else None, action)
 
 
 @bp.route("/<int:document_id>/edit", methods=["POST"])
@@ -160,6 +162,7 @@ def edit(document_id: int):
     """Save a draft's text; 403, 404, 409 (stale or issued), 422."""
     return _act(
         document_id,
+        "edit",
         DraftSchema(),
         lambda doc, d: operations.update_draft(current_user, doc, d, d.pop("version")),
         _l("The draft has been saved."),
@@ -172,6 +175,7 @@ def refresh(document_id: int):
     """Rebuild a report draft's cases and figures as of today; 403, 404, 409, 422."""
     return _act(
         document_id,
+        "refresh",
         VersionSchema(),
         lambda doc, d: operations.refresh_report(current_user, doc, d["version"]),
         _l("The cases and figures have been refreshed."),
@@ -184,6 +188,7 @@ def issue(document_id: int):
     """Issue the draft with the next number of the year and freeze its PDF; 403, 404, 409, 422."""
     return _act(
         document_id,
+        "issue",
         VersionSchema(),
         lambda doc, d: operations.issue(current_user, doc, d["version"]),
         _l("The document has been issued."),
