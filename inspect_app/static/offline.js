@@ -112,6 +112,11 @@
     return putEntry(entryFrom(form, key)).then(function () {
       // The next finding typed into this form is a new one: give it a new key.
       form.reset();
+      // ...observed now, not when the page was loaded.
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-now]"), function (input) {
+        var d = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+        input.value = d.toISOString().slice(0, 16);
+      });
       var keyField = form.querySelector("input[name=idempotency_key]");
       if (keyField) { keyField.value = newKey(); }
       return refresh(message("kept"));

@@ -150,6 +150,7 @@ def open_page(browser, live_server, signed_in_state):
     def _open(user: str | None = None, viewport=DESKTOP, **options) -> Page:
         if user:
             options["storage_state"] = str(signed_in_state(user))
+        options.setdefault("timezone_id", "Asia/Ho_Chi_Minh")  # the province's phones
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport, locale="vi-VN", **options
         )

@@ -118,6 +118,7 @@ def test_offline_capture_is_kept_then_sent_once(open_page, live_server):
     assert findings_described(app, text) == 0
     assert page.input_value("#f-description") == ""
     assert page.input_value("input[name=idempotency_key]") not in ("", first_key)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page.input_value("#f-observed_at"))
 
     page.context.set_offline(False)  # the `online` event sends what was kept
     expect(box.locator("[data-part=waiting]")).to_be_hidden()
