@@ -7,6 +7,7 @@ Each page is also photographed at desktop (1280 px) and phone (375 px) width int
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState
@@ -90,3 +91,25 @@ def test_main_page_has_no_serious_axe_violation(open_page, seeded_ids, name, use
     screenshot(phone, f"{name}-phone")
     no_horizontal_scroll(phone)
     assert axe_violations(phone) == []
+
+
+def test_keyboard_skip_link_and_user_menu(open_page):
+    page = open_page("truongdoan")
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0  # shown when focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # visible focus
+
+    summary = page.locator("details.menu summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("details.menu")).to_have_attribute("open", "")
+    sign_out = page.locator("details.menu form[action='/logout'] button")
+    expect(sign_out).to_be_visible()
+    sign_out.focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("details.menu")).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
