@@ -324,3 +324,13 @@ def test_query_count_does_not_grow_with_the_data(db, login_as, count_queries, ur
     large = measure()
     assert small == large
     assert small <= 12
+
+
+def test_trend_chart_marks_link_to_their_lists(data, login_as):
+    html = login_as(Role.LEADERSHIP).get("/dashboard").get_data(as_text=True)
+    svg = html.split('aria-labelledby="trend-title"')[1].split("</svg>")[0]
+    hrefs = [query(link["href"]) for link in Links(svg).links]
+    # 12 months x (due, accepted) and one overdue mark for each month up to today (9).
+    assert len(hrefs) == 12 * 2 + 9
+    assert {"year": "2026", "overdue_on": "2026-08-31"} in hrefs
+    assert {"year": "2026", "overdue": "1"} in hrefs
