@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import FunctionElement
 
 from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseType, case_finding
+from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import inspection_field
+from inspect_app.reference.calendar import add_working_days, is_working_day
 from inspect_app.units.queries import lineage_ids, visible_unit_ids
 
 # Every list of cases shows these with each row: loaded in the same query, never per row.
@@ -35,6 +39,59 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
     return and_(Case.due_date < today, Case.state.in_(ACTIVE_CASE_STATES))
 
 
+# --- SQL helpers (shared with the dashboard) -----------------------------------------------------------------------------
+
+
+class local_date(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The date in the province's zone of a UTC timestamp column, computed by the database."""
+
+    type = Date()
+    inherit_cache = True
+    name = "local_date"
+
+
+@compiles(local_date)
+def _local_date_sqlite(element, compiler, **kw):
+    # SQLite stores the UTC instant as text; Asia/Ho_Chi_Minh has had no daylight saving since
+    # 1975, so a fixed offset is exact.
+    (column,) = list(element.clauses)
+    offset = clock.ZONE.utcoffset(clock.now().replace(tzinfo=None))
+    minutes = int(offset.total_seconds() // 60)
+    return f"date({compiler.process(column, **kw)}, '{minutes:+d} minutes')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    (column,) = list(element.clauses)
+    return f"CAST(timezone('{clock.ZONE.key}', {compiler.process(column, **kw)}) AS DATE)"
+
+
+def on_time_clause():
+    """Accepted with the local closing date on or before the deadline (proposed `ontime=1`)."""
+    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) <= Case.due_date)
+
+
+def late_clause():
+    """Accepted after the deadline (proposed `state=accepted&ontime=0`)."""
+    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) > Case.due_date)
+
+
+def missed_clause(today: date):
+    """The deadline was missed: accepted late or still open past it (proposed `ontime=0`)."""
+    return or_(late_clause(), overdue_clause(today))
+
+
+def overdue_on_clause(day: date, today: date):
+    """Overdue as it stood on `day` (proposed `overdue_on=`); the overdue rule when day=today."""
+    if day >= today:
+        return overdue_clause(today)
+    settled_later = and_(
+        Case.state.in_((CaseState.ACCEPTED, CaseState.WITHDRAWN)),
+        local_date(Case.closed_at) > day,
+    )
+    return and_(Case.due_date < day, or_(Case.state == CaseState.OPEN, settled_later))
+
+
 @dataclass
 class CaseFilters:
     """The list's filters as read from the query string (invalid values are ignored)."""
@@ -47,6 +104,14 @@ class CaseFilters:
     type: str = ""
     q: str = ""
     sort: str = DEFAULT_SORT
+    overdue_min: int | None = None  # working days overdue, inclusive
+    overdue_max: int | None = None
+    ontime: str = ""  # "1" accepted on time, "0" deadline missed (late or still overdue), "any"
+    due_from: date | None = None
+    due_to: date | None = None
+    closed_from: date | None = None  # local closing date
+    closed_to: date | None = None
+    overdue_on: date | None = None  # overdue as it stood on that day
 
     @classmethod
     def from_args(cls, args) -> CaseFilters:
@@ -54,8 +119,20 @@ class CaseFilters:
             value = (args.get(name) or "").strip()
             return int(value) if value.isdigit() and 0 < int(value) <= hi else None
 
+        def as_count(name: str) -> int | None:
+            value = (args.get(name) or "").strip()
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else None
+
+        def as_date(name: str) -> date | None:
+            try:
+                value = date.fromisoformat((args.get(name) or "").strip())
+            except ValueError:
+                return None
+            return value if 1900 < value.year < 2200 else None
+
         state = args.get("state") or ""
         kind = args.get("type") or ""
+        ontime = args.get("ontime") or ""
         sort = args.get("sort") or DEFAULT_SORT
         return cls(
             state=state if state in {s.value for s in CaseState} else "",
@@ -66,6 +143,14 @@ class CaseFilters:
             type=kind if kind in {t.value for t in CaseType} else "",
             q=(args.get("q") or "").replace("\x00", "").strip()[:100],
             sort=sort if sort in SORTS else DEFAULT_SORT,
+            overdue_min=as_count("overdue_min"),
+            overdue_max=as_count("overdue_max"),
+            ontime=ontime if ontime in ("0", "1", "any") else "",
+            due_from=as_date("due_from"),
+            due_to=as_date("due_to"),
+            closed_from=as_date("closed_from"),
+            closed_to=as_date("closed_to"),
+            overdue_on=as_date("overdue_on"),
         )
 
     def as_args(self) -> dict:
@@ -79,11 +164,27 @@ class CaseFilters:
             "type": self.type,
             "q": self.q,
             "sort": self.sort if self.sort != DEFAULT_SORT else "",
+            "overdue_min": self.overdue_min,
+            "overdue_max": self.overdue_max,
+            "ontime": self.ontime,
+            "due_from": self.due_from.isoformat() if self.due_from else "",
+            "due_to": self.due_to.isoformat() if self.due_to else "",
+            "closed_from": self.closed_from.isoformat() if self.closed_from else "",
+            "closed_to": self.closed_to.isoformat() if self.closed_to else "",
+            "overdue_on": self.overdue_on.isoformat() if self.overdue_on else "",
         }
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def _conditions(user, filters: CaseFilters, today: date, with_state: bool = True) -> list:
+def working_days_overdue_bound(today: date, n: int) -> date:
+    """The n-th most recent working day up to `today` (n >= 1): a case is overdue by at least n
+    working days exactly when its deadline is before this day."""
+    last = today if is_working_day(today) else add_working_days(today, -1)
+    return add_working_days(last, -(n - 1)) if n > 1 else last
+
+
+def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = True) -> list:
+    """The WHERE conditions of the case list for `user` and `filters` (also the dashboard's)."""
     conditions = []
     visible = visible_unit_ids(user)
     if visible is not None:
@@ -112,6 +213,32 @@ def _conditions(user, filters: CaseFilters, today: date, with_state: bool = True
         conditions.append(overdue_clause(today))
     if filters.type:
         conditions.append(Case.type == CaseType(filters.type))
+    if filters.overdue_min is not None or filters.overdue_max is not None:
+        conditions.append(overdue_clause(today))
+        if filters.overdue_min:
+            conditions.append(
+                Case.due_date < working_days_overdue_bound(today, filters.overdue_min)
+            )
+        if filters.overdue_max is not None:
+            conditions.append(
+                Case.due_date >= working_days_overdue_bound(today, filters.overdue_max + 1)
+            )
+    if filters.ontime == "1":
+        conditions.append(on_time_clause())
+    elif filters.ontime == "0":
+        conditions.append(missed_clause(today))
+    elif filters.ontime == "any":  # the compliance rate's denominator
+        conditions.append(or_(on_time_clause(), missed_clause(today)))
+    if filters.due_from:
+        conditions.append(Case.due_date >= filters.due_from)
+    if filters.due_to:
+        conditions.append(Case.due_date <= filters.due_to)
+    if filters.closed_from:
+        conditions.append(local_date(Case.closed_at) >= filters.closed_from)
+    if filters.closed_to:
+        conditions.append(local_date(Case.closed_at) <= filters.closed_to)
+    if filters.overdue_on:
+        conditions.append(overdue_on_clause(filters.overdue_on, today))
     if filters.q:
         needle = filters.q.lower()
         conditions.append(
@@ -128,14 +255,14 @@ def case_list(user, filters: CaseFilters, today: date) -> Select:
     return (
         select(Case)
         .options(*LIST_LOADS)
-        .where(*_conditions(user, filters, today))
+        .where(*case_conditions(user, filters, today))
         .order_by(*SORTS[filters.sort])
     )
 
 
 def state_counters(user, filters: CaseFilters, today: date) -> dict[str, int]:
     """How many visible cases match the other filters, per state and overdue (one query)."""
-    conditions = _conditions(user, filters, today, with_state=False)
+    conditions = case_conditions(user, filters, today, with_state=False)
     columns = [func.count().filter(Case.state == s).label(s.value) for s in CaseState]
     columns.append(func.count().filter(overdue_clause(today)).label("overdue"))
     columns.append(func.count().label("all"))

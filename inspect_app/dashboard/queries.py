@@ -25,12 +25,20 @@ import calendar as _calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, and_, func, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import func, or_, select
 
 from inspect_app.cases.models import Case, CaseState
-from inspect_app.cases.queries import CaseFilters, _conditions, overdue_clause, state_counters
+from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for the dashboard
+    CaseFilters,
+    case_conditions,
+    late_clause,
+    local_date,
+    missed_clause,
+    on_time_clause,
+    overdue_clause,
+    overdue_on_clause,
+    state_counters,
+)
 from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.reference.calendar import Calendar
@@ -41,59 +49,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 # (key, lowest, highest working days overdue; None = unbounded). The first bucket starts at 0:
 # a deadline passed over a weekend is overdue by 0 working days (see the module docstring).
 AGEING_BUCKETS = (("1-5", 0, 5), ("6-15", 6, 15), ("16-30", 16, 30), ("30+", 31, None))
-
-
-# --- SQL helpers -----------------------------------------------------------------------------
-
-
-class local_date(FunctionElement):  # noqa: N801 - used like a SQL function
-    """The date in the province's zone of a UTC timestamp column, computed by the database."""
-
-    type = Date()
-    inherit_cache = True
-    name = "local_date"
-
-
-@compiles(local_date)
-def _local_date_sqlite(element, compiler, **kw):
-    # SQLite stores the UTC instant as text; Asia/Ho_Chi_Minh has had no daylight saving since
-    # 1975, so a fixed offset is exact.
-    (column,) = list(element.clauses)
-    offset = clock.ZONE.utcoffset(clock.now().replace(tzinfo=None))
-    minutes = int(offset.total_seconds() // 60)
-    return f"date({compiler.process(column, **kw)}, '{minutes:+d} minutes')"
-
-
-@compiles(local_date, "postgresql")
-def _local_date_postgresql(element, compiler, **kw):
-    (column,) = list(element.clauses)
-    return f"CAST(timezone('{clock.ZONE.key}', {compiler.process(column, **kw)}) AS DATE)"
-
-
-def on_time_clause():
-    """Accepted with the local closing date on or before the deadline (proposed `ontime=1`)."""
-    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) <= Case.due_date)
-
-
-def late_clause():
-    """Accepted after the deadline (proposed `state=accepted&ontime=0`)."""
-    return and_(Case.state == CaseState.ACCEPTED, local_date(Case.closed_at) > Case.due_date)
-
-
-def missed_clause(today: date):
-    """The deadline was missed: accepted late or still open past it (proposed `ontime=0`)."""
-    return or_(late_clause(), overdue_clause(today))
-
-
-def overdue_on_clause(day: date, today: date):
-    """Overdue as it stood on `day` (proposed `overdue_on=`); the overdue rule when day=today."""
-    if day >= today:
-        return overdue_clause(today)
-    settled_later = and_(
-        Case.state.in_((CaseState.ACCEPTED, CaseState.WITHDRAWN)),
-        local_date(Case.closed_at) > day,
-    )
-    return and_(Case.due_date < day, or_(Case.state == CaseState.OPEN, settled_later))
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -138,7 +93,7 @@ class DashboardFilters:
 
 def _scope(user, filters: DashboardFilters, today: date) -> list:
     """Visibility, deadline year and field: the same conditions as the `/cases` list."""
-    return _conditions(user, filters.case_filters(), today)
+    return case_conditions(user, filters.case_filters(), today)
 
 
 # --- figures ---------------------------------------------------------------------------------
