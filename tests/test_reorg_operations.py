@@ -353,3 +353,25 @@ def test_split_with_continuing_unit(db, world):
     assert UnitHistory().at(east.id, date(2025, 6, 30)) is None
     with pytest.raises(OperationError):
         plan_split({**data, "source_continues": False})  # an ending unit needs two parts
+
+
+def test_pending_extension_request_follows_its_case(db, world):
+    from inspect_app.extension_requests.models import ExtensionRequest
+
+    w = world
+    request = ExtensionRequest(
+        case_id=w["a_open"].id,
+        requested_date=date(2026, 12, 31),
+        previous_due_date=w["a_open"].due_date,
+        reason="Cần thêm thời gian",
+        requested_by_id=w["a_leader"].id,
+    )
+    db.session.add(request)
+    db.session.commit()
+    plan = plan_merge(merge_data(w))
+    assert plan.pending_extension_requests == 1
+    apply_plan(w["admin"], plan, plan.digest)
+    db.session.commit()
+    new = db.session.execute(select(Unit).where(Unit.code == "XAM")).scalar_one()
+    db.session.refresh(request)
+    assert request.case.responsible_unit_id == new.id

@@ -273,17 +273,17 @@ def _movable(plan: ReorgPlan, sources: list[Unit], default_target: str) -> None:
 
 def _pending_extension_requests(case_ids: list[int]) -> int:
     """Pending extension requests hang off their case and follow it; counted for the preview."""
-    try:
-        from inspect_app.extension_requests.models import ExtensionRequest
-    except ImportError:
-        return 0
-    state = getattr(ExtensionRequest, "state", None)
-    if not case_ids or state is None:
+    from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+
+    if not case_ids:
         return 0
     return db.session.execute(
         select(func.count())
         .select_from(ExtensionRequest)
-        .where(ExtensionRequest.case_id.in_(case_ids), state == "pending")
+        .where(
+            ExtensionRequest.case_id.in_(case_ids),
+            ExtensionRequest.state == ExtensionState.PENDING,
+        )
     ).scalar_one()
 
 
