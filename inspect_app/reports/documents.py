@@ -113,11 +113,11 @@ def _render(name: str, context: dict) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def render_paper(doc, draft_mark: bool | None = None) -> str:
-    """The document's paper as an HTML fragment (for the page preview)."""
-    mark = (not doc.is_issued) if draft_mark is None else draft_mark
-    with force_locale("vi"):
-        return _render("reports/_paper.html", _context(doc, mark))
+def paper_context(doc, draft_mark: bool | None = None) -> dict:
+    """What `reports/_paper.html` needs, for the page preview (included by the page)."""
+    context = _context(doc, (not doc.is_issued) if draft_mark is None else draft_mark)
+    del context["doc"]  # the page passes it itself
+    return context
 
 
 def render_pdf(doc) -> bytes:

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, make_response, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from inspect_app.auth.models import Role
 from inspect_app.core import audit, clock
@@ -115,7 +114,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         "reports/_document.html",
         status=status,
         doc=doc,
-        paper=Markup(documents.render_paper(doc)),  # noqa: S704 - our own rendered template
+        **documents.paper_context(doc),
         events=audit.events_for("Document", doc.id),
         errors=errors or {},
         form=form if form is not None else {},
