@@ -1,7 +1,8 @@
 """Browser tests: the app served on a loopback port, driven by Playwright with the system Chromium.
 
-The server is the real application in a daemon thread (werkzeug's `make_server`), on a fresh
-SQLite file seeded by `flask seed-demo`. It always uses SQLite, also when TEST_DATABASE_URL
+The server is the real application in a child process (tests/browser/serve.py, werkzeug's
+`make_server`), on a fresh SQLite file seeded by `flask seed-demo`. It always uses SQLite, also
+when TEST_DATABASE_URL
 points the rest of the suite at PostgreSQL: the browser journeys exercise pages and scripts, the
 database behaviour is covered by the other tests on both databases. These tests never skip: a
 missing Chromium or a missing `npm ci` is a failure with a message saying what to install.
@@ -13,19 +14,18 @@ uncaught script error or a Content-Security-Policy violation fails the test at t
 from __future__ import annotations
 
 import os
-import threading
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from inspect_app import create_app
-from inspect_app.config import TestingConfig
-from inspect_app.extensions import db
 from inspect_app.seed import DEMO_PASSWORD
+from tests.browser.serve import browser_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,41 +43,31 @@ DESKTOP = {"width": 1280, "height": 900}
 SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp/h/shots"))
 
 
-def _browser_config(folder: Path) -> type:
-    class BrowserTestConfig(TestingConfig):
-        TESTING = False  # answer like production: error pages, not tracebacks
-        SECRET_KEY = "browser-tests-secret-key-0123456789"  # noqa: S105
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'browser.db'}"
-        UPLOAD_FOLDER = str(folder / "uploads")
-        SERVER_NAME = None
-
-    return BrowserTestConfig
-
-
 @dataclass
 class LiveServer:
     url: str
-    app: Flask
+    app: Flask  # the same configuration and database, for checking rows from the tests
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> LiveServer:
-    """The app on 127.0.0.1:<free port> (`.url`, `.app`), its database seeded by
-    `flask seed-demo`."""
+    """The app on 127.0.0.1:<free port> in a child process (`.url`), its SQLite database
+    seeded by `flask seed-demo`; `.app` reads the same database from the tests."""
     folder = tmp_path_factory.mktemp("browser")
-    app = create_app(_browser_config(folder))
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.browser.serve", str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=open(folder / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
+        text=True,
+    )
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+        port = process.stdout.readline().strip()
+        assert port.isdigit(), (folder / "server.log").read_text()[-3000:]
+        yield LiveServer(f"http://127.0.0.1:{port}", create_app(browser_config(folder)))
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
