@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+import inspect_app.models  # noqa: F401 - the whole schema, before any test module imports a query
 from inspect_app import create_app
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock

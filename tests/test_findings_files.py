@@ -198,6 +198,18 @@ def test_corrupt_image_refused_clearly(uploads, finding):
     assert not any(uploads.iterdir())
 
 
+def test_corrupt_image_refused_even_after_pdf_rendering_loaded(uploads, finding, monkeypatch):
+    """WeasyPrint switches Pillow's global LOAD_TRUNCATED_IMAGES on; uploads must not care."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(OperationError) as err:
+        files.store_upload(
+            upload(png_bytes((200, 200))[:120], "hong.png"), finding.author, finding=finding
+        )
+    assert err.value.status == 422 and not any(uploads.iterdir())
+
+
 def test_empty_file_refused(uploads, finding):
     with pytest.raises(OperationError):
         files.store_upload(upload(b"", "rong.pdf"), finding.author, finding=finding)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import filetype
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -147,6 +147,9 @@ def _make_thumbnail(path: str, thumb_path: str) -> bool:
         with Image.open(path) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise OperationError(_("The image is too large in pixels."), field="files")
+            # WeasyPrint turns on Pillow's global "load truncated images" when it is imported
+            # (PDF documents); a damaged upload must still be refused here.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             img.load()
             img = ImageOps.exif_transpose(img)
             img.thumbnail(THUMB_SIZE)
