@@ -63,3 +63,17 @@ def test_bad_filter_values_are_ignored():
         )
     )
     assert filters.as_args() == {}
+
+
+def test_list_total_comes_from_the_counters_and_matches_the_rows(db, login_as):
+    from tests import factories as f
+
+    client = login_as(Role.ADMIN)
+    inspection = f.make_inspection(state="monitoring")
+    for state in ("open", "open", "open", "accepted", "withdrawn"):
+        f.make_case(inspection, state=state)
+    db.session.commit()
+    html = client.get("/cases?state=open&per_page=2").get_data(as_text=True)
+    assert "3 bản ghi" in html and "Trang 1/2" in html
+    html = client.get("/cases?per_page=2").get_data(as_text=True)
+    assert "5 bản ghi" in html and "Trang 1/3" in html

@@ -40,12 +40,16 @@ def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
     return min(max(value, lo), hi)
 
 
-def paginate(stmt: Select, per_page: int | None = None, scalars: bool = True) -> Page:
-    """Run `stmt` for the page named in the query string (`page`, `per_page`)."""
+def paginate(
+    stmt: Select, per_page: int | None = None, scalars: bool = True, total: int | None = None
+) -> Page:
+    """Run `stmt` for the page named in the query string (`page`, `per_page`); `total` skips the
+    COUNT when the caller already knows it (the case list's counters do)."""
     per_page = per_page or _int_arg("per_page", current_app.config["PER_PAGE"], 1, 200)
     page = _int_arg("page", 1, 1, 100_000)
-    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
-    total = db.session.execute(count_stmt).scalar_one()
+    if total is None:
+        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = db.session.execute(count_stmt).scalar_one()
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.unique().scalars() if scalars else result.all())
     return Page(items, total, page, per_page)
