@@ -11,10 +11,15 @@ export FLASK_APP := wsgi
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,bench]'
 	@touch $(BIN)/flask
 
-setup: $(BIN)/flask translations
+setup: $(BIN)/flask translations node_modules/axe-core/axe.min.js
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (package-lock.json).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 translations: $(BIN)/flask
 	$(BIN)/pybabel compile -d inspect_app/translations
