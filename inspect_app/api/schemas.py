@@ -267,3 +267,236 @@ TOKEN_EXPIRY_DAYS = ("30", "90", "365", "0")  # 0: never expires
 class TokenCreateSchema(BaseSchema):
     name = fields.String(required=True, validate=length(100))
     days = fields.String(load_default="90", validate=one_of(TOKEN_EXPIRY_DAYS))
+
+
+# --- answers, extension requests, deputies, analytics, documents, unit history ----------------
+
+
+class AnswerFileOut(EvidenceOut):
+    answer_id = fields.Integer(allow_none=True)
+
+
+class AnswerOut(Schema):
+    id = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["progress", "final"]))
+    text = fields.String(required=True)
+    completion_date = fields.Date(allow_none=True)
+    author_id = fields.Integer(required=True)
+    on_behalf_of_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    verdict = fields.String(
+        allow_none=True, validate=validate.OneOf(["accepted", "rejected", "partly_done"])
+    )
+    verified_by_id = fields.Integer(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
+    verification_note = fields.String(allow_none=True)
+    files = fields.List(fields.Nested(AnswerFileOut), required=True)
+
+
+class AnswerListOut(Schema):
+    items = fields.List(fields.Nested(AnswerOut), required=True)
+
+
+class AnswerForm(Schema):
+    """The answer form as multipart/form-data (documentation of answers.schemas.AnswerSchema
+    plus its files; the API reads it with that schema)."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    completion_date = fields.Date(
+        metadata={"description": "Required for the final answer; not in the future"}
+    )
+    version = _id(required=True)
+    idempotency_key = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$"))
+    files = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        metadata={"description": "Evidence: PDF, images, DOCX, XLSX; at most 20"},
+    )
+
+
+class ExtensionOut(Schema):
+    id = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    requested_date = fields.Date(required=True)
+    previous_due_date = fields.Date(required=True)
+    reason = fields.String(required=True)
+    state = fields.String(
+        required=True, validate=validate.OneOf(["pending", "approved", "refused", "cancelled"])
+    )
+    requested_by_id = fields.Integer(required=True)
+    on_behalf_of_id = fields.Integer(allow_none=True)
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class CaseExtensionsOut(Schema):
+    case_id = fields.Integer(required=True)
+    case_version = fields.Integer(required=True)
+    due_date = fields.Date(required=True)
+    approved = fields.Integer(required=True)
+    cap = fields.Integer(required=True)
+    approver = fields.String(required=True)
+    can_ask = fields.Boolean(required=True)
+    items = fields.List(fields.Nested(ExtensionOut), required=True)
+
+
+class DelegationOut(Schema):
+    id = fields.Integer(required=True)
+    principal_id = fields.Integer(required=True)
+    deputy_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    reason = fields.String(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    revoked_by_id = fields.Integer(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class AnalyticsQuery(Schema):
+    year_from = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year_to = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    window = fields.Integer(validate=validate.Range(min=1, max=20))
+    as_of = fields.Date(metadata={"description": "Group units by the tree on this date"})
+
+
+class AnalyticsParamsOut(Schema):
+    year_from = fields.Integer(required=True)
+    year_to = fields.Integer(required=True)
+    window = fields.Integer(required=True)
+    as_of = fields.Date(allow_none=True)
+
+
+class AnalyticsRowOut(Schema):
+    unit_id = fields.Integer(required=True)
+    unit = fields.String(required=True)
+    field_id = fields.Integer(allow_none=True)
+    field = fields.String(required=True)
+    year = fields.Integer(required=True)
+    cases = fields.Integer(required=True)
+    decided = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    on_time_share = fields.Float(allow_none=True)
+    avg_working_days_overdue = fields.Float(allow_none=True)
+    repeats = fields.Integer(required=True)
+
+
+class AnalyticsUnitOut(Schema):
+    unit_id = fields.Integer(required=True)
+    unit = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    cases = fields.Integer(required=True)
+    decided = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    on_time_share = fields.Float(allow_none=True)
+    avg_working_days_overdue = fields.Float(allow_none=True)
+    repeats = fields.Integer(required=True)
+    risk_score = fields.Float(required=True)
+
+
+class SuggestionOut(Schema):
+    unit_id = fields.Integer(required=True)
+    unit = fields.String(required=True)
+    risk_score = fields.Float(required=True)
+    field_ids = fields.List(fields.Integer(), required=True)
+
+
+class AnalyticsOut(Schema):
+    params = fields.Nested(AnalyticsParamsOut, required=True)
+    formula = fields.String(required=True)
+    rows = fields.List(fields.Nested(AnalyticsRowOut), required=True)
+    units = fields.List(fields.Nested(AnalyticsUnitOut), required=True)
+    suggested = fields.List(fields.Nested(SuggestionOut), required=True)
+
+
+class DocumentQuery(PageQuery):
+    kind = fields.String(validate=validate.OneOf(["report", "urging"]))
+    state = fields.String(validate=validate.OneOf(["draft", "issued"]))
+    year = fields.Integer(validate=validate.Range(min=1901, max=2999))
+
+
+class DocumentOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["report", "urging"]))
+    state = fields.String(required=True, validate=validate.OneOf(["draft", "issued"]))
+    year = fields.Integer(required=True)
+    number = fields.Integer(allow_none=True)
+    number_label = fields.String(required=True)
+    title = fields.String(required=True)
+    recipient = fields.String(allow_none=True)
+    case_id = fields.Integer(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    as_of = fields.Date(required=True)
+    issued_at = fields.DateTime(allow_none=True)
+    issued_by_id = fields.Integer(allow_none=True)
+    pdf_sha256 = fields.String(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class DocumentItemOut(Schema):
+    position = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    unit_name = fields.String(required=True)
+    case_reference = fields.String(required=True)
+    case_title = fields.String(required=True)
+    required_action = fields.String(allow_none=True)
+    conclusion = fields.String(allow_none=True)
+    due_date = fields.Date(required=True)
+    working_days_overdue = fields.Integer(required=True)
+    escalation_level = fields.Integer(required=True)
+    proposal = fields.String(allow_none=True)
+
+
+class DocumentDetailOut(DocumentOut):
+    body = fields.String(allow_none=True)
+    distribution = fields.String(required=True)
+    signer_authority = fields.String(allow_none=True)
+    signer_title = fields.String(required=True)
+    signer_name = fields.String(allow_none=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+    items = fields.List(fields.Nested(DocumentItemOut), required=True)
+
+
+class UnitPeriodOut(Schema):
+    name = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    event_id = fields.Integer(allow_none=True)
+
+
+class UnitHistoryOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    successor_id = fields.Integer(allow_none=True)
+    former_names = fields.List(fields.String(), required=True)
+    dissolved_on = fields.Date(allow_none=True)
+    periods = fields.List(fields.Nested(UnitPeriodOut), required=True)
+    lineage_ids = fields.List(fields.Integer(), required=True)
+
+
+class UnitEventUnitOut(Schema):
+    unit_id = fields.Integer(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(["source", "target"]))
+
+
+class UnitEventOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(
+        required=True, validate=validate.OneOf(["merge", "rename", "split", "move"])
+    )
+    effective_date = fields.Date(required=True)
+    decision_reference = fields.String(required=True)
+    note = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    units = fields.List(fields.Nested(UnitEventUnitOut), required=True)
+
+
+class UnitEventListOut(Schema):
+    items = fields.List(fields.Nested(UnitEventOut), required=True)

@@ -34,6 +34,8 @@ class ApiDoc:
     status: int = 200
     errors: tuple[int, ...] = ()
     binary: bool = False
+    # The body is multipart/form-data (fields and files) rather than a JSON object.
+    multipart: bool = False
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -162,7 +164,11 @@ def _operation(rule, method: str, info: ApiDoc) -> dict:
     if info.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": info.body}},
+            "content": {
+                ("multipart/form-data" if info.multipart else "application/json"): {
+                    "schema": info.body
+                }
+            },
         }
     operation.update(info.extra)
     return operation

@@ -14,8 +14,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from inspect_app.analytics import views as analytics_views
+from inspect_app.analytics.queries import (
+    AnalyticsParams,
+    analytics,
+    risk_formula,
+    suggested_targets,
+    table_records,
+    unit_records,
+)
+from inspect_app.answers import operations as answer_operations
+from inspect_app.answers import views as answer_views
+from inspect_app.answers.queries import answers_of_case
+from inspect_app.answers.schemas import AnswerSchema
 from inspect_app.api import operations as tokens
 from inspect_app.api import schemas as out
 from inspect_app.api.spec import build_spec, doc
@@ -25,7 +39,7 @@ from inspect_app.auth.models import Role, User
 from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.cases import operations as case_operations
 from inspect_app.cases import views as case_views
-from inspect_app.cases.models import Case
+from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.cases.schemas import (
     CaseCreateSchema,
@@ -37,10 +51,26 @@ from inspect_app.cases.schemas import (
 from inspect_app.core import clock
 from inspect_app.core.errors import error_response, get_or_404
 from inspect_app.core.files import send_evidence
+from inspect_app.core.forms import load_form
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.rendering import render
 from inspect_app.core.schemas import MAX_ID
+from inspect_app.deputies import operations as deputy_operations
+from inspect_app.deputies import queries as deputy_queries
+from inspect_app.deputies import views as deputy_views
+from inspect_app.deputies.models import Delegation
+from inspect_app.deputies.queries import authority_over
+from inspect_app.deputies.schemas import DelegationSchema, RevokeSchema
+from inspect_app.extension_requests import operations as extension_operations
+from inspect_app.extension_requests import queries as extension_queries
+from inspect_app.extension_requests import views as extension_views
+from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.extension_requests.schemas import (
+    CancelSchema,
+    DecisionSchema,
+    ExtensionAskSchema,
+)
 from inspect_app.extensions import csrf, db, limiter
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
@@ -69,10 +99,15 @@ from inspect_app.plans import views as plan_views
 from inspect_app.plans.models import Plan
 from inspect_app.plans.schemas import PlanFilterSchema, PlanItemSchema, PlanSchema, ReturnSchema
 from inspect_app.plans.schemas import TransitionSchema as PlanTransitionSchema
+from inspect_app.reference.rules import extension_approver, extension_max_approved
+from inspect_app.reports import operations as report_operations
+from inspect_app.reports import views as report_views
+from inspect_app.reports.queries import DocumentFilters, document_list, get_visible_document
+from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 from inspect_app.units import operations as unit_operations
 from inspect_app.units import views as unit_views
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
 from inspect_app.units.schemas import UnitSchema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -844,3 +879,444 @@ def notifications_read_all():
     notification_operations.mark_all_read(current_user)
     db.session.commit()
     return jsonify(unread=0)
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def _answer_form() -> tuple[dict, list]:
+    """The multipart answer form read with the page's schema (422 with the field messages), and
+    its files."""
+    data, errors = load_form(AnswerSchema())
+    if data is None:
+        raise InvalidBody(422, _("Some values are missing or invalid."), errors)
+    return data, [f for f in request.files.getlist("files") if f and f.filename]
+
+
+def _answer(case_id: int, operation):
+    """Run an answer operation for a case the caller may answer: 201 with the answer, 200 with
+    the first answer when the idempotency key was used already; 403, 404, 409, 413, 422."""
+    case = _case(case_id)
+    require(answer_operations.answer_authority(current_user, case).allowed)
+    data, files = _answer_form()
+    earlier = answer_operations.replayed(current_user, case, data.get("idempotency_key"))
+    if earlier is not None:
+        return dump(out.AnswerOut, earlier)
+    try:
+        answer = operation(current_user, case, data, files)
+        db.session.commit()
+    except IntegrityError:
+        # A concurrent retry with the same idempotency key saved its answer first.
+        db.session.rollback()
+        earlier = answer_operations.replayed(current_user, case, data.get("idempotency_key"))
+        if earlier is None:
+            raise
+        return dump(out.AnswerOut, earlier)
+    return dump(out.AnswerOut, answer, 201)
+
+
+@bp.route("/cases/<int:case_id>/answers")
+@same_as(case_views.detail)
+@doc("The unit's answers on a case, oldest first", tag="answers", response=out.AnswerListOut)
+def case_answers(case_id: int):
+    """Progress reports and final answers with their files and verdicts; 404 if not visible."""
+    case = _case(case_id)
+    return jsonify(items=out.AnswerOut(many=True).dump(answers_of_case(case.id)))
+
+
+@bp.route("/cases/<int:case_id>/answer", methods=["POST"])
+@same_as(answer_views.answer)
+@doc(
+    "Send the final answer with its completion date and evidence (unit leader or deputy)",
+    tag="answers",
+    body=out.AnswerForm,
+    multipart=True,
+    response=out.AnswerOut,
+    status=201,
+    description="The case moves from open to answered. A repeated `idempotency_key` returns "
+    "the first answer with 200.",
+)
+def answer_final(case_id: int):
+    """The final answer (open -> answered); 403 not the unit's leader or deputy, 404, 409 stale,
+    413 file too large, 422 bad input or case not open."""
+    return _answer(case_id, answer_operations.submit_final_answer)
+
+
+@bp.route("/cases/<int:case_id>/progress", methods=["POST"])
+@same_as(answer_views.progress)
+@doc(
+    "Send a progress report with evidence (unit leader or deputy)",
+    tag="answers",
+    body=out.AnswerForm,
+    multipart=True,
+    response=out.AnswerOut,
+    status=201,
+    description="The case stays open. A repeated `idempotency_key` returns the first report "
+    "with 200.",
+)
+def answer_progress(case_id: int):
+    """A progress report (the case stays open); 403, 404, 409, 413, 422."""
+    return _answer(case_id, answer_operations.add_progress_report)
+
+
+# --- extension requests --------------------------------------------------------------------------
+
+
+def _extension(ext_id: int) -> ExtensionRequest:
+    """The request if the caller may see its case; 404 otherwise (also other units')."""
+    ext = None
+    if 0 < ext_id <= MAX_ID:
+        ext = db.session.execute(
+            select(ExtensionRequest)
+            .options(joinedload(ExtensionRequest.case).joinedload(Case.inspection))
+            .where(ExtensionRequest.id == ext_id)
+        ).scalar_one_or_none()
+    if ext is None or not ext.case.can_view(current_user):
+        abort(404)
+    return ext
+
+
+@bp.route("/extensions")
+@same_as(extension_views.index)
+@doc(
+    "Pending extension requests the caller may decide, oldest first",
+    tag="extensions",
+    query=out.PageQuery,
+    response=out.page_schema(out.ExtensionOut),
+)
+def extensions():
+    """The approver's list of pending requests under the approver setting."""
+    return dump_page(out.ExtensionOut, paginate(extension_queries.pending_for(current_user)))
+
+
+@bp.route("/extensions/<int:ext_id>")
+@same_as(extension_views.case_section)
+@doc("One extension request", tag="extensions", response=out.ExtensionOut)
+def extension(ext_id: int):
+    """One request; 404 unless its case is visible."""
+    return dump(out.ExtensionOut, _extension(ext_id))
+
+
+@bp.route("/cases/<int:case_id>/extensions")
+@same_as(extension_views.case_section)
+@doc(
+    "The extension history of a case, with the cap and whether the caller may ask",
+    tag="extensions",
+    response=out.CaseExtensionsOut,
+)
+def case_extensions(case_id: int):
+    """Every request of the case, oldest first; 404 if the case is not visible."""
+    case = _case(case_id)
+    requests = extension_queries.requests_of_case(case.id)
+    authority = authority_over(current_user, case.responsible_unit_id)
+    return jsonify(
+        out.CaseExtensionsOut().dump(
+            {
+                "case_id": case.id,
+                "case_version": case.version,
+                "due_date": case.due_date,
+                "approved": sum(1 for r in requests if r.state == ExtensionState.APPROVED),
+                "cap": extension_max_approved(),
+                "approver": extension_approver(),
+                "can_ask": authority.allowed and case.state == CaseState.OPEN,
+                "items": requests,
+            }
+        )
+    )
+
+
+@bp.route("/cases/<int:case_id>/extensions", methods=["POST"])
+@same_as(extension_views.ask)
+@doc(
+    "Ask for a later deadline with a reason (unit leader or deputy)",
+    tag="extensions",
+    body=ExtensionAskSchema,
+    response=out.ExtensionOut,
+    status=201,
+    description="`version` is the case's version.",
+)
+def extension_ask(case_id: int):
+    """Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad date or
+    reason, a request pending already, case not open, cap reached."""
+    case = _case(case_id)
+    require(authority_over(current_user, case.responsible_unit_id).allowed)
+    data = load_body(ExtensionAskSchema())
+    result = extension_operations.request_extension(
+        current_user, case, data["requested_date"], data["reason"], data["version"]
+    )
+    return dump(out.ExtensionOut, _commit(result), 201)
+
+
+@bp.route("/extensions/<int:ext_id>/approve", methods=["POST"])
+@same_as(extension_views.approve)
+@doc(
+    "Approve a pending request with a reason: the deadline moves (approvers)",
+    tag="extensions",
+    body=DecisionSchema,
+    response=out.ExtensionOut,
+)
+def extension_approve(ext_id: int):
+    """Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case state."""
+    ext = _extension(ext_id)
+    require(extension_operations.is_approver(current_user, ext.case))
+    data = load_body(DecisionSchema())
+    result = extension_operations.approve(
+        current_user, ext, data["decision_reason"], data["version"]
+    )
+    return dump(out.ExtensionOut, _commit(result))
+
+
+@bp.route("/extensions/<int:ext_id>/refuse", methods=["POST"])
+@same_as(extension_views.refuse)
+@doc(
+    "Refuse a pending request with a reason (approvers)",
+    tag="extensions",
+    body=DecisionSchema,
+    response=out.ExtensionOut,
+)
+def extension_refuse(ext_id: int):
+    """Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
+    ext = _extension(ext_id)
+    require(extension_operations.is_approver(current_user, ext.case))
+    data = load_body(DecisionSchema())
+    result = extension_operations.refuse(
+        current_user, ext, data["decision_reason"], data["version"]
+    )
+    return dump(out.ExtensionOut, _commit(result))
+
+
+@bp.route("/extensions/<int:ext_id>/cancel", methods=["POST"])
+@same_as(extension_views.cancel)
+@doc(
+    "Withdraw one's own pending request (its requester)",
+    tag="extensions",
+    body=CancelSchema,
+    response=out.ExtensionOut,
+)
+def extension_cancel(ext_id: int):
+    """Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
+    ext = _extension(ext_id)
+    require(ext.requested_by_id == current_user.id)
+    data = load_body(CancelSchema())
+    return dump(
+        out.ExtensionOut, _commit(extension_operations.cancel(current_user, ext, data["version"]))
+    )
+
+
+# --- deputies ------------------------------------------------------------------------------------
+
+
+def _delegation(delegation_id: int) -> Delegation:
+    """A delegation the caller may see (its principal, its deputy, an administrator); 404."""
+    delegation = None
+    if 0 < delegation_id <= MAX_ID:
+        delegation = db.session.execute(
+            select(Delegation)
+            .options(joinedload(Delegation.deputy), joinedload(Delegation.unit))
+            .where(Delegation.id == delegation_id)
+        ).scalar_one_or_none()
+    if delegation is None or not (
+        current_user.role == Role.ADMIN
+        or current_user.id in (delegation.principal_id, delegation.deputy_id)
+    ):
+        abort(404)
+    return delegation
+
+
+@bp.route("/deputies")
+@same_as(deputy_views.index)
+@doc(
+    "Delegations naming the caller as principal or deputy (all for administrators)",
+    tag="deputies",
+    query=out.PageQuery,
+    response=out.page_schema(out.DelegationOut),
+)
+def deputies():
+    """The caller's delegations, newest period first."""
+    return dump_page(out.DelegationOut, paginate(deputy_queries.delegations_list(current_user)))
+
+
+@bp.route("/deputies/<int:delegation_id>")
+@same_as(deputy_views.index)
+@doc("One delegation", tag="deputies", response=out.DelegationOut)
+def delegation(delegation_id: int):
+    """One delegation of the caller's (any for an administrator); 404 otherwise."""
+    return dump(out.DelegationOut, _delegation(delegation_id))
+
+
+@bp.route("/deputies", methods=["POST"])
+@same_as(deputy_views.create)
+@doc(
+    "Name a deputy for a period (unit leaders)",
+    tag="deputies",
+    body=DelegationSchema,
+    response=out.DelegationOut,
+    status=201,
+)
+def delegation_create():
+    """Name another leader of the unit (or a unit below) as deputy; 403, 422."""
+    data = load_body(DelegationSchema())
+    return dump(out.DelegationOut, _commit(deputy_operations.name_deputy(current_user, data)), 201)
+
+
+@bp.route("/deputies/<int:delegation_id>/revoke", methods=["POST"])
+@same_as(deputy_views.revoke)
+@doc(
+    "End a delegation now (its principal or an administrator)",
+    tag="deputies",
+    body=RevokeSchema,
+    response=out.DelegationOut,
+)
+def delegation_revoke(delegation_id: int):
+    """Revoke; 403 the deputy, 404 not the caller's, 409 stale, 422 revoked or ended already."""
+    delegation = _delegation(delegation_id)
+    require(current_user.role == Role.ADMIN or current_user.id == delegation.principal_id)
+    data = load_body(RevokeSchema())
+    result = deputy_operations.revoke(current_user, delegation, data["version"])
+    return dump(out.DelegationOut, _commit(result))
+
+
+# --- analytics -----------------------------------------------------------------------------------
+
+
+@bp.route("/analytics")
+@same_as(analytics_views.index)
+@doc(
+    "Repeat-violation figures per unit, field and year, unit risk scores, suggested targets",
+    tag="analytics",
+    query=out.AnalyticsQuery,
+    response=out.AnalyticsOut,
+    description="The same parameters as the analytics page; invalid values fall back to the "
+    "defaults (the last five years, a three-year repeat window, today's tree). `suggested` "
+    "does not leave out units already in a plan.",
+)
+def analytics_figures():
+    """The analytics page's figures as JSON (a fixed number of queries)."""
+    params = AnalyticsParams.from_args(request.args, clock.today())
+    result = analytics(params)
+    suggested = [
+        {
+            "unit_id": u.unit_id,
+            "unit": u.unit_name,
+            "risk_score": u.score,
+            "field_ids": u.top_field_ids(),
+        }
+        for u in suggested_targets(result, set())
+    ]
+    return jsonify(
+        out.AnalyticsOut().dump(
+            {
+                "params": params,
+                "formula": risk_formula(),
+                "rows": table_records(result),
+                "units": unit_records(result),
+                "suggested": suggested,
+            }
+        )
+    )
+
+
+# --- documents (urging letters, reports to the People's Committee) -------------------------------
+
+
+@bp.route("/documents")
+@same_as(report_views.index)
+@doc(
+    "Documents the caller may see, newest first",
+    tag="documents",
+    query=out.DocumentQuery,
+    response=out.page_schema(out.DocumentOut),
+    description="A unit leader sees only the issued urging letters addressed to their units.",
+)
+def documents_list():
+    """Documents filtered by kind, state and year, like the page."""
+    filters = DocumentFilters.from_args(request.args)
+    return dump_page(out.DocumentOut, paginate(document_list(current_user, filters)))
+
+
+@bp.route("/documents/<int:document_id>")
+@same_as(report_views.detail)
+@doc("One document with its case rows", tag="documents", response=out.DocumentDetailOut)
+def document(document_id: int):
+    """One document; 404 if not visible."""
+    return dump(out.DocumentDetailOut, get_visible_document(current_user, document_id))
+
+
+def _document_download(name: str, page_view):
+    """Register GET /documents/<id>/<name>: the page's own download (same checks, same file)."""
+
+    def view(document_id: int):
+        return page_view(document_id)
+
+    view.__name__ = f"document_{name}"
+    view.__doc__ = f"The document as {name.upper()}; 404 if not visible."
+    view = doc(f"Download the document as {name.upper()}", tag="documents", binary=True)(view)
+    bp.add_url_rule(f"/documents/<int:document_id>/{name}", view.__name__, same_as(page_view)(view))
+
+
+_document_download("pdf", report_views.pdf)
+_document_download("xlsx", report_views.xlsx)
+_document_download("csv", report_views.csv)
+
+
+@bp.route("/documents/<int:document_id>/issue", methods=["POST"])
+@same_as(report_views.issue)
+@doc(
+    "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
+    tag="documents",
+    body=ReportVersionSchema,
+    response=out.DocumentDetailOut,
+)
+def document_issue(document_id: int):
+    """Issue; 403, 404, 409 stale or issued already, 422."""
+    doc_ = get_visible_document(current_user, document_id)
+    data = load_body(ReportVersionSchema())
+    return dump(
+        out.DocumentDetailOut, _commit(report_operations.issue(current_user, doc_, data["version"]))
+    )
+
+
+# --- unit history (reorganisations) --------------------------------------------------------------
+
+
+@bp.route("/units/<int:unit_id>/history")
+@access(AUTHENTICATED)
+@doc(
+    "A unit's names and parents over time, its successor and lineage",
+    tag="units",
+    response=out.UnitHistoryOut,
+    description="`lineage_ids`: the unit, the units merged or split into it and the units it "
+    "went into (only those the caller may see).",
+)
+def unit_history(unit_id: int):
+    """The recorded periods of a visible unit; 404 when unknown or not visible."""
+    unit = _visible_unit(unit_id)
+    history = UnitHistory()
+    visible = visible_unit_ids(current_user)
+    lineage = lineage_ids(unit.id)
+    if visible is not None:
+        lineage &= visible
+    return jsonify(
+        out.UnitHistoryOut().dump(
+            {
+                "id": unit.id,
+                "name": unit.name,
+                "active": unit.active,
+                "successor_id": unit.successor_id
+                if visible is None or unit.successor_id in visible
+                else None,
+                "former_names": history.former_names(unit.id),
+                "dissolved_on": history.dissolved_on(unit.id),
+                "periods": history.periods.get(unit.id, []),
+                "lineage_ids": sorted(lineage),
+            }
+        )
+    )
+
+
+@bp.route("/unit-events")
+@same_as(unit_views.reorganise)
+@doc("The latest reorganisations (administrators)", tag="units", response=out.UnitEventListOut)
+def unit_events_list():
+    """The 50 latest reorganisations with their source and target units."""
+    return jsonify(items=out.UnitEventOut(many=True).dump(unit_events()))
