@@ -521,3 +521,22 @@ def test_monthly_job_drafts_once_per_month(app, db):
     assert docs[0].title.endswith("tháng 11/2026")
     count = db.session.execute(select(func.count()).select_from(Document)).scalar_one()
     assert count == 2  # the report draft and the case's urging letter
+
+
+def test_place_and_date_line_and_recipients_follow_decree_30(app):
+    with app.app_context():
+        assert documents.date_line("Hà Giang Mới", date(2026, 2, 5)) == (
+            "Hà Giang Mới, ngày 05 tháng 02 năm 2026"
+        )
+        assert documents.letterhead() == {
+            "parent_body": "UBND TỈNH HÀ GIANG MỚI",
+            "issuing_body": "THANH TRA TỈNH",
+            "place": "Hà Giang Mới",
+        }
+    assert documents.distribution_lines("Như trên;\n\n- Sở Nội vụ;") == [
+        "- Như trên;",
+        "- Sở Nội vụ;",
+        "- Lưu: VT, TTr.",
+    ]
+    assert documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")[-1] == "- Lưu: VT, TTr."
+    assert len(documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")) == 2
