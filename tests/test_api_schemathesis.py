@@ -52,9 +52,52 @@ def _seed(db) -> str:
     from inspect_app.notifications.operations import notify
 
     notify(admin, "test", "Thông báo thử")
+    _seed_round_two(db, unit, case)
     _token, secret = tokens.create_token(admin, "schemathesis")
     db.session.commit()
     return secret
+
+
+def _seed_round_two(db, unit, answered) -> None:
+    """An answer, a pending extension request, a delegation, an urging letter draft and a
+    reorganisation, so that the newer operations meet real records."""
+    from datetime import date, timedelta
+
+    from inspect_app.core import clock
+    from inspect_app.deputies.models import Delegation
+    from inspect_app.extension_requests.models import ExtensionRequest
+    from inspect_app.reports.operations import create_urging_letter
+    from inspect_app.units.models import UnitEvent, UnitEventKind
+
+    leader, deputy = f.make_user("unit_leader", unit=unit), f.make_user("unit_leader", unit=unit)
+    f.make_case_answer(answered, leader)
+    late = f.make_case(
+        inspection=answered.inspection, state="open", due=clock.today() - timedelta(days=15)
+    )
+    db.session.add_all(
+        [
+            ExtensionRequest(
+                case_id=late.id,
+                requested_date=late.due_date + timedelta(days=30),
+                previous_due_date=late.due_date,
+                reason="Chờ kinh phí",
+                requested_by_id=leader.id,
+            ),
+            Delegation(
+                principal_id=leader.id,
+                deputy_id=deputy.id,
+                unit_id=unit.id,
+                starts_on=clock.today(),
+                ends_on=clock.today() + timedelta(days=10),
+            ),
+            UnitEvent(
+                kind=UnitEventKind.RENAME,
+                effective_date=date(2026, 1, 1),
+                decision_reference="1/QĐ",
+            ),
+        ]
+    )
+    create_urging_letter(late, clock.today())
 
 
 def _existing_ids(case):
@@ -65,8 +108,9 @@ def _existing_ids(case):
     return case
 
 
-def test_api_matches_its_document(app, db):
+def test_api_matches_its_document(app, db, tmp_path):
     """Every operation of the document, a few generated examples each (fixed seed)."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)  # an issued document stores its PDF
     secret = _seed(db)
     headers = {"Authorization": f"Bearer {secret}"}
     config = SchemathesisConfig.from_dict(CONFIG)
