@@ -34,6 +34,7 @@ class ApiDoc:
     status: int = 200
     errors: tuple[int, ...] = ()
     binary: bool = False
+    binary_type: str = "application/octet-stream"
     # The body is multipart/form-data (fields and files) rather than a JSON object.
     multipart: bool = False
     description: str = ""
@@ -139,9 +140,7 @@ def _operation(rule, method: str, info: ApiDoc) -> dict:
     if info.binary:
         responses[str(info.status)] = {
             "description": "The file",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
+            "content": {info.binary_type: {"schema": {"type": "string", "format": "binary"}}},
         }
     elif info.response is not None:
         responses[str(info.status)] = {

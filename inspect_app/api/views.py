@@ -100,6 +100,7 @@ from inspect_app.plans.models import Plan
 from inspect_app.plans.schemas import PlanFilterSchema, PlanItemSchema, PlanSchema, ReturnSchema
 from inspect_app.plans.schemas import TransitionSchema as PlanTransitionSchema
 from inspect_app.reference.rules import extension_approver, extension_max_approved
+from inspect_app.reports import documents as report_documents
 from inspect_app.reports import operations as report_operations
 from inspect_app.reports import views as report_views
 from inspect_app.reports.queries import DocumentFilters, document_list, get_visible_document
@@ -1242,7 +1243,7 @@ def document(document_id: int):
     return dump(out.DocumentDetailOut, get_visible_document(current_user, document_id))
 
 
-def _document_download(name: str, page_view):
+def _document_download(name: str, page_view, media_type: str):
     """Register GET /documents/<id>/<name>: the page's own download (same checks, same file)."""
 
     def view(document_id: int):
@@ -1250,13 +1251,18 @@ def _document_download(name: str, page_view):
 
     view.__name__ = f"document_{name}"
     view.__doc__ = f"The document as {name.upper()}; 404 if not visible."
-    view = doc(f"Download the document as {name.upper()}", tag="documents", binary=True)(view)
+    view = doc(
+        f"Download the document as {name.upper()}",
+        tag="documents",
+        binary=True,
+        binary_type=media_type,
+    )(view)
     bp.add_url_rule(f"/documents/<int:document_id>/{name}", view.__name__, same_as(page_view)(view))
 
 
-_document_download("pdf", report_views.pdf)
-_document_download("xlsx", report_views.xlsx)
-_document_download("csv", report_views.csv)
+_document_download("pdf", report_views.pdf, report_documents.PDF_MIME)
+_document_download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
+_document_download("csv", report_views.csv, "text/csv")
 
 
 @bp.route("/documents/<int:document_id>/issue", methods=["POST"])
