@@ -100,7 +100,7 @@ def test_bad_deputy_refused(s, db):
         with pytest.raises(OperationError) as e:
             _name(s, deputy=deputy)
         assert e.value.field == "deputy_id"
-    with pytest.raises(OperationError, match="yourself"):
+    with pytest.raises(OperationError, match="chính mình"):
         _name(s, deputy=s["director"])
     with pytest.raises(Forbidden):
         _name(s, actor=f.make_user(Role.ADMIN))
@@ -109,7 +109,7 @@ def test_bad_deputy_refused(s, db):
 
 def test_overlapping_delegation_refused(s, db):
     _name(s)
-    with pytest.raises(OperationError, match="already your deputy"):
+    with pytest.raises(OperationError, match="đã là người được ủy quyền"):
         _name(s, starts=date(2026, 9, 20), ends=date(2026, 10, 20))
     assert _name(s, starts=date(2026, 10, 1), ends=date(2026, 10, 20)) is not None
 
@@ -163,11 +163,11 @@ def test_revoke_rules(s, db):
         "delegation_created",
         "delegation_revoked",
     ]
-    with pytest.raises(OperationError, match="already been revoked"):
+    with pytest.raises(OperationError, match="đã bị thu hồi"):
         ops.revoke(s["director"], d, d.version)
     ended = _name(s, starts=TODAY, ends=TODAY)
     clock.freeze(TODAY + timedelta(days=1))
-    with pytest.raises(OperationError, match="already ended"):
+    with pytest.raises(OperationError, match="đã hết hạn"):
         ops.revoke(f.make_user(Role.ADMIN), ended, ended.version)
 
 

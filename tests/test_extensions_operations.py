@@ -21,6 +21,15 @@ from inspect_app.reference.rules import extension_approver, extension_max_approv
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(app):
+    """The refusals below are matched on their English text."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture()
 def s(db):
     clock.freeze(date(2026, 9, 1))
