@@ -21,15 +21,6 @@ from inspect_app.reference.rules import extension_approver, extension_max_approv
 from tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def _english_messages(app):
-    """The refusals below are matched on their English text."""
-    from flask_babel import force_locale
-
-    with force_locale("en"):
-        yield
-
-
 @pytest.fixture()
 def s(db):
     clock.freeze(date(2026, 9, 1))
@@ -137,7 +128,7 @@ def test_default_cap_is_two_approved(s, db):
     ops.refuse(s["admin"], ext, "Không", ext.version)
     _approve_one(s, db, date(2026, 11, 30))
     before = _count(db)
-    with pytest.raises(OperationError, match="maximum") as e:
+    with pytest.raises(OperationError, match="tối đa") as e:
         _ask(s, date(2026, 12, 31))
     assert e.value.status == 422
     db.session.rollback()
@@ -149,7 +140,7 @@ def test_configured_cap(s, db):
     db.session.commit()
     assert extension_max_approved() == 1
     _approve_one(s, db, date(2026, 10, 31))
-    with pytest.raises(OperationError, match="maximum"):
+    with pytest.raises(OperationError, match="tối đa"):
         _ask(s, date(2026, 11, 30))
     update_settings(s["admin"], {"extension.max_approved": "0"}, {"extension.max_approved": 1})
     db.session.commit()
@@ -161,7 +152,7 @@ def test_cap_checked_again_at_approval(s, db):
     ext = _ask(s)
     update_settings(s["admin"], {"extension.max_approved": "0"}, {"extension.max_approved": 1})
     db.session.commit()
-    with pytest.raises(OperationError, match="maximum"):
+    with pytest.raises(OperationError, match="tối đa"):
         ops.approve(s["lead"], ext, "Đồng ý", ext.version)
     db.session.rollback()
     assert ext.state == ExtensionState.PENDING and s["case"].due_date == date(2026, 9, 30)
@@ -242,7 +233,7 @@ def test_bad_ask_refused(s, db, day, reason, field):
 def test_second_pending_refused(s, db):
     _ask(s)
     db.session.commit()
-    with pytest.raises(OperationError, match="already waiting") as e:
+    with pytest.raises(OperationError, match="đang chờ quyết định") as e:
         _ask(s, date(2026, 11, 30))
     assert e.value.status == 422
     db.session.rollback()
@@ -281,7 +272,7 @@ def test_closed_case_and_outsider_refused(s, db):
         _ask(s, actor=s["lead"])
     s["case"].state = "answered"
     db.session.flush()
-    with pytest.raises(OperationError, match="open"):
+    with pytest.raises(OperationError, match="đang thực hiện"):
         _ask(s)
 
 
@@ -292,7 +283,7 @@ def test_decide_twice_and_stale_refused(s, db):
     db.session.commit()
     with pytest.raises(Conflict):
         ops.approve(s["lead"], ext, "Đồng ý", version)
-    with pytest.raises(OperationError, match="already been decided") as e:
+    with pytest.raises(OperationError, match="đã được quyết định") as e:
         ops.approve(s["lead"], ext, "Đồng ý", ext.version)
     assert e.value.status == 422
     db.session.rollback()
@@ -314,7 +305,7 @@ def test_deadline_moved_past_request_refuses_approval(s, db):
 
     ext = _ask(s, date(2026, 10, 31))
     change_deadline(s["lead"], s["case"], date(2026, 11, 30), "Điều chỉnh", s["case"].version)
-    with pytest.raises(OperationError, match="changed since"):
+    with pytest.raises(OperationError, match="đã thay đổi kể từ"):
         ops.approve(s["lead"], ext, "Đồng ý", ext.version)
 
 
