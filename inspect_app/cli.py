@@ -18,10 +18,15 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Create the demo province, units and users (safe to run again)."""
+        from sqlalchemy import select
+
+        from inspect_app.auth.models import User
         from inspect_app.seed import DEMO_PASSWORD, seed_demo
 
-        users = seed_demo()
+        seed_demo()
         db.session.commit()
+        # Every demo account, the deputy and others added by feature seeders included.
+        users = db.session.execute(select(User).order_by(User.role, User.username)).scalars()
         click.echo(f"Demo data ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
         for u in users:
             click.echo(f"  {u.username:<16} {u.role.label:<20} {u.full_name}")
