@@ -286,6 +286,30 @@ def test_rule_stale_version_gets_409(login_as, records):
     assert _db.session.get(DeadlineRule, records["rule"]).amount == 45
 
 
+@pytest.mark.parametrize(
+    ("key", "amount"),
+    [("escalation.urging", "20"), ("escalation.urging", "1"), ("escalation.notice", "0")],
+)
+def test_escalation_thresholds_must_stay_in_order(login_as, records, key, amount):
+    """Level 1 < level 2 < level 3 (defaults 1, 5, 15 working days): out of order is refused."""
+    rule = _db.session.execute(select(DeadlineRule).where(DeadlineRule.key == key)).scalar_one()
+    before = rule.amount
+    r = login_as("admin").post(f"/reference/rules/{rule.id}", data=_rule_data(amount=amount))
+    assert r.status_code == 422
+    assert 'id="amount-error"' in r.get_data(as_text=True)
+    _db.session.expire_all()
+    assert _db.session.get(DeadlineRule, rule.id).amount == before
+
+
+def test_escalation_threshold_change_in_order_is_saved(login_as, records):
+    rule = _db.session.execute(
+        select(DeadlineRule).where(DeadlineRule.key == "escalation.urging")
+    ).scalar_one()
+    r = login_as("admin").post(f"/reference/rules/{rule.id}", data=_rule_data(amount="7"))
+    assert r.status_code == 303
+    assert _db.session.get(DeadlineRule, rule.id).amount == 7
+
+
 def test_unknown_ids_are_404(login_as, records):
     c = login_as("admin")
     assert c.get("/reference/rules/999999").status_code == 404

@@ -157,6 +157,16 @@ def _check_amounts(amount: int, extension_max: int | None) -> None:
         raise OperationError(_("The maximum extension cannot be negative."), field="extension_max")
 
 
+def _check_escalation_ladder() -> None:
+    """The three overdue levels must stay positive and strictly increasing (1 < 2 < 3)."""
+    from inspect_app.escalation.operations import level_thresholds
+
+    try:
+        level_thresholds()
+    except OperationError as e:
+        raise OperationError(e.message, field="amount") from None
+
+
 def create_deadline_rule(actor, data: dict) -> DeadlineRule:
     """Add a deadline rule (used by the seed; the product looks rules up by key)."""
     _check_amounts(data["amount"], data.get("extension_max"))
@@ -195,6 +205,8 @@ def update_deadline_rule(actor, rule: DeadlineRule, data: dict) -> DeadlineRule:
     rule.source = data["source"]
     rule.note = data.get("note") or None
     db.session.flush()
+    if rule.key.startswith("escalation."):
+        _check_escalation_ladder()
     audit.record(actor, rule, "deadline_rule_updated", before, audit.snapshot(rule, RULE_FIELDS))
     return rule
 
