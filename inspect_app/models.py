@@ -1,7 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
-from inspect_app.api.models import ApiToken  # noqa: F401
 from inspect_app.answers.models import CaseAnswer  # noqa: F401
+from inspect_app.api.models import ApiToken  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
 from inspect_app.cases.models import Case  # noqa: F401
 from inspect_app.core.audit import AuditEvent  # noqa: F401
@@ -19,5 +19,5 @@ from inspect_app.reference.models import (  # noqa: F401
     LegalReference,
     Setting,
 )
-from inspect_app.units.models import Unit  # noqa: F401
 from inspect_app.reports.models import Document, DocumentItem  # noqa: F401
+from inspect_app.units.models import Unit  # noqa: F401
