@@ -8,6 +8,8 @@ actions that call the one operation the page calls. Errors are problem details (
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, session
 from flask_babel import gettext as _
@@ -220,12 +222,20 @@ def load_body(schema: Schema) -> dict:
         raise InvalidBody(400, _("Send a JSON object with Content-Type: application/json."))
     cleaned = {k: _as_form_value(v) for k, v in body.items()}
     cleaned = {k: v for k, v in cleaned.items() if not (v is None or v == "")}
+    return _validate(schema, cleaned)
+
+
+def _invalid(errors: dict) -> InvalidBody:
+    """The 422 of refused input, naming the invalid fields."""
+    return InvalidBody(422, _("Some values are missing or invalid."), errors)
+
+
+def _validate(schema: Schema, data: dict) -> dict:
+    """`schema.load(data)`; 422 with the field messages when invalid."""
     try:
-        return schema.load(cleaned)
+        return schema.load(data)
     except ValidationError as err:
-        raise InvalidBody(
-            422, _("Some values are missing or invalid."), _flatten(err.messages)
-        ) from None
+        raise _invalid(_flatten(err.messages)) from None
 
 
 def dump(schema: type[Schema], obj, status: int = 200):
@@ -248,6 +258,49 @@ def dump_page(schema: type[Schema], page, rows: bool = False):
 def _commit(result=None):
     db.session.commit()
     return result
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of object the API runs actions on: its URL, the prefix of its endpoints, its
+    OpenAPI tag, how the caller's copy is loaded (404 when not visible) and how it is sent."""
+
+    rule: str
+    name: str
+    tag: str
+    load: Callable[[int], object]
+    response: type[Schema]
+
+
+def _action(
+    kind: _Kind,
+    name: str,
+    page_view,
+    schema: type[Schema],
+    run,
+    summary: str,
+    *,
+    check=None,
+    docstring: str | None = None,
+):
+    """Register POST <kind.rule>/<name>: load the object (404), `check(obj)` that the caller
+    may act on it (403), read the body with `schema` (400, 422), run one operation
+    `run(obj, data)`, commit and send the object back."""
+
+    def view(**ids):
+        (obj_id,) = ids.values()
+        obj = kind.load(obj_id)
+        if check is not None:
+            require(check(obj))
+        data = load_body(schema())
+        return dump(kind.response, _commit(run(obj, data)))
+
+    view.__name__ = f"{kind.name}_{name.replace('-', '_')}"
+    view.__doc__ = docstring or f"{summary}; 403, 404, 409, 422."
+    view = doc(summary, tag=kind.tag, body=schema, response=kind.response)(view)
+    bp.add_url_rule(
+        f"{kind.rule}/{name}", view.__name__, same_as(page_view)(view), methods=["POST"]
+    )
 
 
 # --- the document and its page -----------------------------------------------------------------
@@ -414,12 +467,7 @@ def _plan(plan_id: int) -> Plan:
 def plans():
     """Plans filtered by year, state and text, like the page."""
     raw = {k: v for k, v in request.args.items() if k in ("year", "state", "q")}
-    try:
-        data = PlanFilterSchema().load(raw)
-    except ValidationError as err:
-        raise InvalidBody(
-            422, _("Some values are missing or invalid."), _flatten(err.messages)
-        ) from None
+    data = _validate(PlanFilterSchema(), raw)
     stmt = plan_queries.plan_list_stmt(data.get("year"), data.get("state"), data.get("q"))
     return dump_page(out.PlanOut, paginate(stmt, scalars=False), rows=True)
 
@@ -469,47 +517,35 @@ def plan_item_create(plan_id: int):
     return dump(out.PlanItemOut, _commit(plan_operations.add_item(current_user, plan, data)), 201)
 
 
-@bp.route("/plans/<int:plan_id>/submit", methods=["POST"])
-@same_as(plan_views.submit)
-@doc(
-    "Submit a draft plan for approval", tag="plans", body=PlanTransitionSchema, response=out.PlanOut
+PLAN = _Kind("/plans/<int:plan_id>", "plan", "plans", _plan, out.PlanOut)
+_po = plan_operations
+_action(
+    PLAN,
+    "submit",
+    plan_views.submit,
+    PlanTransitionSchema,
+    lambda p, d: _po.submit(current_user, p, d["version"]),
+    "Submit a draft plan for approval",
+    docstring="Submit; 409 stale, 422 no items or not a draft.",
 )
-def plan_submit(plan_id: int):
-    """Submit; 409 stale, 422 no items or not a draft."""
-    plan = _plan(plan_id)
-    data = load_body(PlanTransitionSchema())
-    return dump(out.PlanOut, _commit(plan_operations.submit(current_user, plan, data["version"])))
-
-
-@bp.route("/plans/<int:plan_id>/approve", methods=["POST"])
-@same_as(plan_views.approve)
-@doc(
+_action(
+    PLAN,
+    "approve",
+    plan_views.approve,
+    PlanTransitionSchema,
+    lambda p, d: _po.approve(current_user, p, d["version"]),
     "Approve a submitted plan (leadership)",
-    tag="plans",
-    body=PlanTransitionSchema,
-    response=out.PlanOut,
+    docstring="Approve; 409 stale, 422 not submitted.",
 )
-def plan_approve(plan_id: int):
-    """Approve; 409 stale, 422 not submitted."""
-    plan = _plan(plan_id)
-    data = load_body(PlanTransitionSchema())
-    return dump(out.PlanOut, _commit(plan_operations.approve(current_user, plan, data["version"])))
-
-
-@bp.route("/plans/<int:plan_id>/return", methods=["POST"])
-@same_as(plan_views.return_to_draft)
-@doc(
+_action(
+    PLAN,
+    "return",
+    plan_views.return_to_draft,
+    ReturnSchema,
+    lambda p, d: _po.return_to_draft(current_user, p, d["reason"], d["version"]),
     "Send a submitted plan back to draft (leadership)",
-    tag="plans",
-    body=ReturnSchema,
-    response=out.PlanOut,
+    docstring="Return to draft with a reason; 409 stale, 422.",
 )
-def plan_return(plan_id: int):
-    """Return to draft with a reason; 409 stale, 422."""
-    plan = _plan(plan_id)
-    data = load_body(ReturnSchema())
-    result = plan_operations.return_to_draft(current_user, plan, data["reason"], data["version"])
-    return dump(out.PlanOut, _commit(result))
 
 
 # --- inspections ---------------------------------------------------------------------------------
@@ -571,34 +607,24 @@ def inspection_update(inspection_id: int):
     return dump(out.InspectionOut, _commit(result))
 
 
-def _inspection_action(name: str, page_view, schema: type[Schema], run, summary: str):
-    """Register POST /inspections/<id>/<name> running one inspection operation."""
-
-    def view(inspection_id: int):
-        inspection = get_visible_inspection(current_user, inspection_id)
-        data = load_body(schema())
-        return dump(out.InspectionOut, _commit(run(inspection, data)))
-
-    view.__name__ = f"inspection_{name.replace('-', '_')}"
-    view.__doc__ = f"{summary}; 403, 404, 409, 422."
-    view = doc(summary, tag="inspections", body=schema, response=out.InspectionOut)(view)
-    bp.add_url_rule(
-        f"/inspections/<int:inspection_id>/{name}",
-        view.__name__,
-        same_as(page_view)(view),
-        methods=["POST"],
-    )
-
-
+INSPECTION = _Kind(
+    "/inspections/<int:inspection_id>",
+    "inspection",
+    "inspections",
+    lambda inspection_id: get_visible_inspection(current_user, inspection_id),
+    out.InspectionOut,
+)
 _io = inspection_operations
-_inspection_action(
+_action(
+    INSPECTION,
     "start",
     inspection_views.start,
     TransitionSchema,
     lambda i, d: _io.start_onsite(current_user, i, d.get("version")),
     "Start on-site work (team leader)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "extension",
     inspection_views.extension,
     ExtensionSchema,
@@ -607,7 +633,8 @@ _inspection_action(
     ),
     "Record the extension decision of on-site work (team leader)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "end-onsite",
     inspection_views.end_onsite,
     EndOnsiteSchema,
@@ -616,28 +643,32 @@ _inspection_action(
     ),
     "End on-site work (team leader)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "report",
     inspection_views.report,
     TransitionSchema,
     lambda i, d: _io.submit_report(current_user, i, d.get("version")),
     "Submit the team report (team leader)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "conclude",
     inspection_views.conclude,
     ConcludeSchema,
     lambda i, d: _io.conclude(current_user, i, d),
     "Record the signed conclusion (leadership)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "monitoring",
     inspection_views.monitoring,
     TransitionSchema,
     lambda i, d: _io.start_monitoring(current_user, i, d.get("version")),
     "Start monitoring implementation (team leader or leadership)",
 )
-_inspection_action(
+_action(
+    INSPECTION,
     "close",
     inspection_views.close,
     TransitionSchema,
@@ -773,31 +804,18 @@ def case_create(inspection_id: int):
     return dump(out.CaseOut, _commit(result), 201)
 
 
-def _case_action(name: str, page_view, schema: type[Schema], run, summary: str):
-    """Register POST /cases/<id>/<name> running one case operation."""
-
-    def view(case_id: int):
-        case = _case(case_id)
-        data = load_body(schema())
-        return dump(out.CaseOut, _commit(run(case, data)))
-
-    view.__name__ = f"case_{name.replace('-', '_')}"
-    view.__doc__ = f"{summary}; 403, 404, 409, 422."
-    view = doc(summary, tag="cases", body=schema, response=out.CaseOut)(view)
-    bp.add_url_rule(
-        f"/cases/<int:case_id>/{name}", view.__name__, same_as(page_view)(view), methods=["POST"]
-    )
-
-
+CASE = _Kind("/cases/<int:case_id>", "case", "cases", _case, out.CaseOut)
 _co = case_operations
-_case_action(
+_action(
+    CASE,
     "accept",
     case_views.accept,
     VersionSchema,
     lambda c, d: _co.accept(current_user, c, d["version"], d.get("note")),
     "Accept the unit's answer (team)",
 )
-_case_action(
+_action(
+    CASE,
     "reject",
     case_views.reject,
     VerdictSchema,
@@ -806,7 +824,8 @@ _case_action(
     ),
     "Reject the unit's answer with a reason, optionally a new deadline (team)",
 )
-_case_action(
+_action(
+    CASE,
     "partly-done",
     case_views.partly_done,
     VerdictSchema,
@@ -815,14 +834,16 @@ _case_action(
     ),
     "Verify the answer as partly done: the case stays open for the remainder (team)",
 )
-_case_action(
+_action(
+    CASE,
     "withdraw",
     case_views.withdraw,
     ReasonSchema,
     lambda c, d: _co.withdraw(current_user, c, d["reason"], d["version"]),
     "Withdraw the case with a reason (team leader, leadership)",
 )
-_case_action(
+_action(
+    CASE,
     "deadline",
     case_views.change_deadline,
     DeadlineChangeSchema,
@@ -890,7 +911,7 @@ def _answer_form() -> tuple[dict, list]:
     its files."""
     data, errors = load_form(AnswerSchema())
     if data is None:
-        raise InvalidBody(422, _("Some values are missing or invalid."), errors)
+        raise _invalid(errors)
     return data, [f for f in request.files.getlist("files") if f and f.filename]
 
 
@@ -1048,60 +1069,41 @@ def extension_ask(case_id: int):
     return dump(out.ExtensionOut, _commit(result), 201)
 
 
-@bp.route("/extensions/<int:ext_id>/approve", methods=["POST"])
-@same_as(extension_views.approve)
-@doc(
+EXTENSION = _Kind(
+    "/extensions/<int:ext_id>", "extension", "extensions", _extension, out.ExtensionOut
+)
+_eo = extension_operations
+_action(
+    EXTENSION,
+    "approve",
+    extension_views.approve,
+    DecisionSchema,
+    lambda e, d: _eo.approve(current_user, e, d["decision_reason"], d["version"]),
     "Approve a pending request with a reason: the deadline moves (approvers)",
-    tag="extensions",
-    body=DecisionSchema,
-    response=out.ExtensionOut,
+    check=lambda e: _eo.is_approver(current_user, e.case),
+    docstring="Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, "
+    "case state.",
 )
-def extension_approve(ext_id: int):
-    """Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case state."""
-    ext = _extension(ext_id)
-    require(extension_operations.is_approver(current_user, ext.case))
-    data = load_body(DecisionSchema())
-    result = extension_operations.approve(
-        current_user, ext, data["decision_reason"], data["version"]
-    )
-    return dump(out.ExtensionOut, _commit(result))
-
-
-@bp.route("/extensions/<int:ext_id>/refuse", methods=["POST"])
-@same_as(extension_views.refuse)
-@doc(
+_action(
+    EXTENSION,
+    "refuse",
+    extension_views.refuse,
+    DecisionSchema,
+    lambda e, d: _eo.refuse(current_user, e, d["decision_reason"], d["version"]),
     "Refuse a pending request with a reason (approvers)",
-    tag="extensions",
-    body=DecisionSchema,
-    response=out.ExtensionOut,
+    check=lambda e: _eo.is_approver(current_user, e.case),
+    docstring="Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already.",
 )
-def extension_refuse(ext_id: int):
-    """Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
-    ext = _extension(ext_id)
-    require(extension_operations.is_approver(current_user, ext.case))
-    data = load_body(DecisionSchema())
-    result = extension_operations.refuse(
-        current_user, ext, data["decision_reason"], data["version"]
-    )
-    return dump(out.ExtensionOut, _commit(result))
-
-
-@bp.route("/extensions/<int:ext_id>/cancel", methods=["POST"])
-@same_as(extension_views.cancel)
-@doc(
+_action(
+    EXTENSION,
+    "cancel",
+    extension_views.cancel,
+    CancelSchema,
+    lambda e, d: _eo.cancel(current_user, e, d["version"]),
     "Withdraw one's own pending request (its requester)",
-    tag="extensions",
-    body=CancelSchema,
-    response=out.ExtensionOut,
+    check=lambda e: e.requested_by_id == current_user.id,
+    docstring="Cancel; 403 someone else's request, 404, 409 stale, 422 decided already.",
 )
-def extension_cancel(ext_id: int):
-    """Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
-    ext = _extension(ext_id)
-    require(ext.requested_by_id == current_user.id)
-    data = load_body(CancelSchema())
-    return dump(
-        out.ExtensionOut, _commit(extension_operations.cancel(current_user, ext, data["version"]))
-    )
 
 
 # --- deputies ------------------------------------------------------------------------------------
