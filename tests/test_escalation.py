@@ -92,26 +92,34 @@ def test_sweep_is_idempotent_and_notifies_once(db):
 
 
 def test_rerun_after_crash_takes_each_step_once(db, monkeypatch):
-    cases = [_case_for_leader(date(2026, 11, 20))[0] for _ in range(4)]
+    """The sweep commits batch by batch: a crash in the second batch keeps the first one, loses
+    the second entirely, and the rerun takes each step on each case exactly once."""
+    cases = [_case_for_leader(date(2026, 11, 20))[0] for _ in range(5)]
     db.session.commit()
     from inspect_app.escalation import operations
 
-    real = operations.take_step
+    real = operations._take_batch
     calls = {"n": 0}
 
-    def crashing(case, step, as_of, actor=None):
+    def crashing(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
+            real(*args, **kwargs)  # the batch's rows are written, then the process dies
             raise RuntimeError("killed")
-        return real(case, step, as_of, actor)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(operations, "take_step", crashing)
+    monkeypatch.setattr(operations, "BATCH_SIZE", 2)
+    monkeypatch.setattr(operations, "_take_batch", crashing)
     with pytest.raises(RuntimeError):
         operations.sweep(date(2026, 11, 23))
     db.session.rollback()
-    monkeypatch.setattr(operations, "take_step", real)
-    operations.sweep(date(2026, 11, 23))
-    assert [_steps(c) for c in cases] == [["level_1"]] * 4
+    assert [_steps(c) for c in cases] == [["level_1"]] * 2 + [[]] * 3
+    monkeypatch.setattr(operations, "_take_batch", real)
+    report = operations.sweep(date(2026, 11, 23))
+    assert report.total == 3
+    assert [_steps(c) for c in cases] == [["level_1"]] * 5
+    notes = db.session.execute(select(func.count()).select_from(Notification)).scalar_one()
+    assert notes == 5  # one per case: the crashed batch's notifications were rolled back too
 
 
 def test_answered_case_and_new_deadline_stop_the_climb(db):

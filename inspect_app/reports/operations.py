@@ -115,13 +115,19 @@ def period_figures(start: date, end: date, as_of: date) -> dict[str, int]:
 
 
 def _item(case: Case, cal: Calendar, as_of: date, position: int, proposal: str | None):
+    return DocumentItem(**_item_values(case, cal, as_of, position, proposal))
+
+
+def _item_values(case, cal: Calendar, as_of: date, position: int, proposal: str | None) -> dict:
+    """The column values of a document row copying `case` (a Case, or any object with the same
+    attributes: the escalation sweep's bulk path passes plain rows)."""
     inspection = case.inspection
     conclusion = None
     if inspection.conclusion_number:
         conclusion = f"Kết luận số {inspection.conclusion_number}"
         if inspection.conclusion_date:
             conclusion += f" ngày {inspection.conclusion_date:%d/%m/%Y}"
-    return DocumentItem(
+    return dict(
         position=position,
         case_id=case.id,
         unit_name=case.responsible_unit.name,
@@ -513,3 +519,153 @@ def _notify_issued(actor: User, doc: Document) -> None:
                     num=doc.number_label,
                 )
             notify(user, f"document_{doc.kind.value}", title, link=_link(doc))
+
+
+# --- the escalation sweep's bulk path ----------------------------------------------------------
+
+
+def _insert_ignoring_duplicates(table):
+    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite (>= 3.35 for RETURNING)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
+
+
+def create_urging_letters_bulk(cases: list, as_of: date, cal: Calendar) -> dict[int, dict]:
+    """`create_urging_letter` for a batch of cases at once (the sweep's level 2): the same drafts
+    and rows, inserted with one statement each (letters, their rows), skipping cases that
+    already have their letter for the deadline. `cases` are objects with the attributes
+    `urging_body` reads (plain rows); `cal` covers their deadlines up to `as_of`. Returns the
+    audit event to record for each letter drafted, by case id (the caller records them in
+    order with the cases' own events)."""
+    if not cases:
+        return {}
+    letterhead = documents.letterhead()
+    signer_title = str(documents.setting("DOCUMENT_SIGNER_TITLE"))
+    distribution = (
+        "- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;\n- Lưu: VT, TTr."
+    )
+    now = clock.now()
+    existing = set(
+        db.session.execute(
+            select(Document.case_id, Document.due_date).where(
+                Document.kind == DocumentKind.URGING,
+                Document.case_id.in_([c.id for c in cases]),
+            )
+        ).all()
+    )
+    values, by_case = [], {}
+    for case in cases:
+        if (case.id, case.due_date) in existing:
+            continue
+        days = max(0, cal.between(case.due_date, as_of))
+        row = dict(
+            kind=DocumentKind.URGING,
+            year=as_of.year,
+            state=DocumentState.DRAFT,
+            **letterhead,
+            title=f"V/v đôn đốc thực hiện kiến nghị {case.reference}",
+            recipient=case.responsible_unit.name,
+            body=urging_body(case, as_of, days),
+            distribution=distribution,
+            signer_authority=None,
+            signer_title=signer_title,
+            signer_name=None,
+            as_of=as_of,
+            case_id=case.id,
+            due_date=case.due_date,
+            unit_id=case.responsible_unit_id,
+            created_by_id=None,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        values.append(row)
+        by_case[case.id] = (case, row)
+    if not values:
+        return {}
+    stmt = _insert_ignoring_duplicates(Document.__table__).returning(
+        Document.__table__.c.id, Document.__table__.c.case_id
+    )
+    inserted = dict((case_id, doc_id) for doc_id, case_id in db.session.execute(stmt, values).all())
+    items, events = [], {}
+    for case_id, doc_id in inserted.items():
+        case, row = by_case[case_id]
+        items.append({**_item_values(case, cal, as_of, 1, None), "document_id": doc_id})
+        after = {k: row.get(k) for k in ("kind", "state", "year", *DRAFT_FIELDS)}
+        after["number"] = None
+        events[case_id] = {
+            "object_type": "Document",
+            "object_id": doc_id,
+            "action": "document_drafted",
+            "after": after,
+        }
+    if items:
+        db.session.execute(DocumentItem.__table__.insert(), items)
+    return events
+
+
+def add_to_report_drafts_bulk(cases: list, as_of: date, cal: Calendar) -> int:
+    """`add_to_report_drafts` for a batch of level-3 cases (in order): the same rows appended to
+    every open report draft that lacks them, positions continuing each draft's, its "reported"
+    figure updated (and its version moved on once). Returns the number of rows added."""
+    if not cases:
+        return 0
+    drafts = db.session.execute(
+        select(Document.id, Document.figures).where(
+            Document.kind == DocumentKind.REPORT, Document.state == DocumentState.DRAFT
+        )
+    ).all()
+    if not drafts:
+        return 0
+    draft_ids = [d.id for d in drafts]
+    ids = [c.id for c in cases]
+    present = set(
+        db.session.execute(
+            select(DocumentItem.document_id, DocumentItem.case_id).where(
+                DocumentItem.document_id.in_(draft_ids), DocumentItem.case_id.in_(ids)
+            )
+        ).all()
+    )
+    last = dict(
+        db.session.execute(
+            select(DocumentItem.document_id, func.max(DocumentItem.position))
+            .where(DocumentItem.document_id.in_(draft_ids))
+            .group_by(DocumentItem.document_id)
+        ).all()
+    )
+    items = []
+    for doc_id in draft_ids:
+        position = last.get(doc_id) or 0
+        for case in cases:
+            if (doc_id, case.id) in present:
+                continue
+            position += 1
+            values = _item_values(case, cal, as_of, position, _proposal(case))
+            items.append({**values, "document_id": doc_id})
+    if not items:
+        return 0
+    db.session.execute(DocumentItem.__table__.insert(), items)
+    counts = dict(
+        db.session.execute(
+            select(DocumentItem.document_id, func.count())
+            .where(DocumentItem.document_id.in_(draft_ids))
+            .group_by(DocumentItem.document_id)
+        ).all()
+    )
+    table = Document.__table__
+    for doc_id, figures in drafts:
+        if figures is None:
+            continue
+        db.session.execute(
+            table.update()
+            .where(table.c.id == doc_id)
+            .values(
+                figures={**figures, "reported": counts.get(doc_id, 0)},
+                version=table.c.version + 1,
+                updated_at=clock.now(),
+            )
+        )
+    return len(items)
