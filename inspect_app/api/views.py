@@ -41,7 +41,7 @@ from inspect_app.auth.models import Role, User
 from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.cases import operations as case_operations
 from inspect_app.cases import views as case_views
-from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.models import Case
 from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.cases.schemas import (
     CaseCreateSchema,
@@ -61,13 +61,11 @@ from inspect_app.core.schemas import MAX_ID
 from inspect_app.deputies import operations as deputy_operations
 from inspect_app.deputies import queries as deputy_queries
 from inspect_app.deputies import views as deputy_views
-from inspect_app.deputies.models import Delegation
 from inspect_app.deputies.queries import authority_over
 from inspect_app.deputies.schemas import DelegationSchema, RevokeSchema
 from inspect_app.extension_requests import operations as extension_operations
 from inspect_app.extension_requests import queries as extension_queries
 from inspect_app.extension_requests import views as extension_views
-from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extension_requests.schemas import (
     CancelSchema,
     DecisionSchema,
@@ -101,7 +99,6 @@ from inspect_app.plans import views as plan_views
 from inspect_app.plans.models import Plan
 from inspect_app.plans.schemas import PlanFilterSchema, PlanItemSchema, PlanSchema, ReturnSchema
 from inspect_app.plans.schemas import TransitionSchema as PlanTransitionSchema
-from inspect_app.reference.rules import extension_approver, extension_max_approved
 from inspect_app.reports import documents as report_documents
 from inspect_app.reports import operations as report_operations
 from inspect_app.reports import views as report_views
@@ -984,18 +981,7 @@ def answer_progress(case_id: int):
 # --- extension requests --------------------------------------------------------------------------
 
 
-def _extension(ext_id: int) -> ExtensionRequest:
-    """The request if the caller may see its case; 404 otherwise (also other units')."""
-    ext = None
-    if 0 < ext_id <= MAX_ID:
-        ext = db.session.execute(
-            select(ExtensionRequest)
-            .options(joinedload(ExtensionRequest.case).joinedload(Case.inspection))
-            .where(ExtensionRequest.id == ext_id)
-        ).scalar_one_or_none()
-    if ext is None or not ext.case.can_view(current_user):
-        abort(404)
-    return ext
+_extension = extension_views.get_visible_request
 
 
 @bp.route("/extensions")
@@ -1029,19 +1015,18 @@ def extension(ext_id: int):
 def case_extensions(case_id: int):
     """Every request of the case, oldest first; 404 if the case is not visible."""
     case = _case(case_id)
-    requests = extension_queries.requests_of_case(case.id)
-    authority = authority_over(current_user, case.responsible_unit_id)
+    ext = extension_views.case_extensions(case)
     return jsonify(
         out.CaseExtensionsOut().dump(
             {
                 "case_id": case.id,
                 "case_version": case.version,
                 "due_date": case.due_date,
-                "approved": sum(1 for r in requests if r.state == ExtensionState.APPROVED),
-                "cap": extension_max_approved(),
-                "approver": extension_approver(),
-                "can_ask": authority.allowed and case.state == CaseState.OPEN,
-                "items": requests,
+                "approved": ext.approved,
+                "cap": ext.cap,
+                "approver": ext.approver,
+                "can_ask": ext.can_ask,
+                "items": ext.requests,
             }
         )
     )
@@ -1109,21 +1094,7 @@ _action(
 # --- deputies ------------------------------------------------------------------------------------
 
 
-def _delegation(delegation_id: int) -> Delegation:
-    """A delegation the caller may see (its principal, its deputy, an administrator); 404."""
-    delegation = None
-    if 0 < delegation_id <= MAX_ID:
-        delegation = db.session.execute(
-            select(Delegation)
-            .options(joinedload(Delegation.deputy), joinedload(Delegation.unit))
-            .where(Delegation.id == delegation_id)
-        ).scalar_one_or_none()
-    if delegation is None or not (
-        current_user.role == Role.ADMIN
-        or current_user.id in (delegation.principal_id, delegation.deputy_id)
-    ):
-        abort(404)
-    return delegation
+_delegation = deputy_views.get_visible_delegation
 
 
 @bp.route("/deputies")

@@ -92,7 +92,7 @@ def create():
     return _page(422, errors, request.form)
 
 
-def _get_delegation(delegation_id: int) -> Delegation:
+def get_visible_delegation(delegation_id: int) -> Delegation:
     """A delegation the user may see (principal, deputy, admin); 404 otherwise."""
     delegation = None
     if 0 < delegation_id <= MAX_ID:
@@ -113,7 +113,7 @@ def _get_delegation(delegation_id: int) -> Delegation:
 @access(Role.UNIT_LEADER, Role.ADMIN)
 def revoke(delegation_id: int):
     """End a delegation now (its principal or an administrator); 403, 404, 409, 422."""
-    delegation = _get_delegation(delegation_id)
+    delegation = get_visible_delegation(delegation_id)
     require(current_user.role == Role.ADMIN or current_user.id == delegation.principal_id)
     data, errors = load_form(RevokeSchema())
     if not data:

@@ -129,7 +129,7 @@ def _get_case(case_id: int) -> Case:
     return case
 
 
-def _get_request(ext_id: int) -> ExtensionRequest:
+def get_visible_request(ext_id: int) -> ExtensionRequest:
     """The request if the user may see its case; 404 otherwise."""
     ext = None
     if 0 < ext_id <= MAX_ID:
@@ -210,7 +210,7 @@ def ask(case_id: int):
 @access(*APPROVER_ROLES)
 def approve(ext_id: int):
     """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
-    ext = _get_request(ext_id)
+    ext = get_visible_request(ext_id)
     require(operations.is_approver(current_user, ext.case))
     return _act(
         ext.case_id,
@@ -226,7 +226,7 @@ def approve(ext_id: int):
 @access(*APPROVER_ROLES)
 def refuse(ext_id: int):
     """Refuse a pending request with a reason; 403, 404, 409, 422."""
-    ext = _get_request(ext_id)
+    ext = get_visible_request(ext_id)
     require(operations.is_approver(current_user, ext.case))
     return _act(
         ext.case_id,
@@ -242,7 +242,7 @@ def refuse(ext_id: int):
 @access(Role.UNIT_LEADER)
 def cancel(ext_id: int):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
-    ext = _get_request(ext_id)
+    ext = get_visible_request(ext_id)
     require(ext.requested_by_id == current_user.id)
     return _act(
         ext.case_id,
