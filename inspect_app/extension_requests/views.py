@@ -206,10 +206,9 @@ def ask(case_id: int):
     )
 
 
-@bp.route("/<int:ext_id>/approve", methods=["POST"])
-@access(*APPROVER_ROLES)
-def approve(ext_id: int):
-    """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
+def _decide(ext_id: int, decide, done_message):
+    """Approve or refuse a pending request with a reason (an approver of its case); 403, 404,
+    409, 422."""
     ext = get_visible_request(ext_id)
     require(operations.is_approver(current_user, ext.case))
     return _act(
@@ -217,8 +216,17 @@ def approve(ext_id: int):
         "decide",
         ext.id,
         DecisionSchema(),
-        lambda d: operations.approve(current_user, ext, d["decision_reason"], d["version"]),
-        _l("The extension has been approved; the deadline has moved."),
+        lambda d: decide(current_user, ext, d["decision_reason"], d["version"]),
+        done_message,
+    )
+
+
+@bp.route("/<int:ext_id>/approve", methods=["POST"])
+@access(*APPROVER_ROLES)
+def approve(ext_id: int):
+    """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
+    return _decide(
+        ext_id, operations.approve, _l("The extension has been approved; the deadline has moved.")
     )
 
 
@@ -226,16 +234,7 @@ def approve(ext_id: int):
 @access(*APPROVER_ROLES)
 def refuse(ext_id: int):
     """Refuse a pending request with a reason; 403, 404, 409, 422."""
-    ext = get_visible_request(ext_id)
-    require(operations.is_approver(current_user, ext.case))
-    return _act(
-        ext.case_id,
-        "decide",
-        ext.id,
-        DecisionSchema(),
-        lambda d: operations.refuse(current_user, ext, d["decision_reason"], d["version"]),
-        _l("The extension has been refused."),
-    )
+    return _decide(ext_id, operations.refuse, _l("The extension has been refused."))
 
 
 @bp.route("/<int:ext_id>/cancel", methods=["POST"])
