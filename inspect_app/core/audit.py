@@ -122,14 +122,15 @@ def record(
     return event
 
 
-def record_many(events: list[dict[str, Any]]) -> int:
+def record_many(events: list[dict[str, Any]], plain: bool = False) -> int:
     """Append many events to the chain at once, in the given order (the escalation sweep's bulk
     path): the chain lock taken once, the last hash read once, every hash computed in Python in
     order, and one INSERT executemany. Each dict holds what `record()` takes: `actor_id`,
     `on_behalf_of_id`, `object_type`, `object_id`, `action`, `before`, `after`, `note` (ids, not
     objects; absent keys are None). The events get the same `at` (one instant for the batch).
     Rows written are identical to what the same `record()` calls would write, so
-    `verify_chain()` holds. Returns the number of events."""
+    `verify_chain()` holds. `plain=True`: before/after already hold only JSON values (no
+    dates, enums, decimals), so they are not converted again. Returns the number of events."""
     if not events:
         return 0
     session = db.session
@@ -153,8 +154,8 @@ def record_many(events: list[dict[str, Any]]) -> int:
             "object_type": e["object_type"],
             "object_id": e.get("object_id"),
             "action": e["action"],
-            "before": jsonable(before) if before else None,
-            "after": jsonable(after) if after else None,
+            "before": (before if plain else jsonable(before)) if before else None,
+            "after": (after if plain else jsonable(after)) if after else None,
             "note": e.get("note"),
             "prev_hash": prev,
         }

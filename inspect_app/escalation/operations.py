@@ -408,7 +408,7 @@ def _take_batch(step: str, rows: list[_Row], bounds, as_of: date, ctx) -> list[s
             r.escalation_level = max(r.escalation_level, level)
         if step in ("level_2", "level_3"):
             _load_documents_data(taken)
-            cal = Calendar(min(r.due_date for r in taken), as_of)
+            cal = _Memo(Calendar(min(r.due_date for r in taken), as_of))
             if step == "level_2":
                 doc_events = create_urging_letters_bulk(taken, as_of, cal)
             else:
@@ -440,15 +440,31 @@ def _take_batch(step: str, rows: list[_Row], bounds, as_of: date, ctx) -> list[s
                 "object_id": r.id,
                 "action": f"escalation_{step}",
                 "before": {"escalation_level": before[r.id]},
-                "after": {"escalation_level": r.escalation_level, "due_date": r.due_date},
+                "after": {
+                    "escalation_level": r.escalation_level,
+                    "due_date": r.due_date.isoformat(),
+                },
                 "note": as_of.isoformat(),
             }
         )
     if notes:
         db.session.execute(Notification.__table__.insert(), notes)
         db.session.info["mail_pending"] = True
-    audit.record_many(events)
+    audit.record_many(events, plain=True)  # the documents' snapshots hold only JSON values too
     return [r.reference for r in taken]
+
+
+class _Memo:
+    """A Calendar whose `between` is remembered: a batch asks it once per distinct deadline."""
+
+    def __init__(self, cal: Calendar):
+        self.cal, self.cache = cal, {}
+
+    def between(self, start: date, end: date) -> int:
+        key = (start, end)
+        if key not in self.cache:
+            self.cache[key] = self.cal.between(start, end)
+        return self.cache[key]
 
 
 def sweep(as_of: date, dry_run: bool = False) -> SweepReport:

@@ -594,7 +594,7 @@ def create_urging_letters_bulk(cases: list, as_of: date, cal: Calendar) -> dict[
     for case_id, doc_id in inserted.items():
         case, row = by_case[case_id]
         items.append({**_item_values(case, cal, as_of, 1, None), "document_id": doc_id})
-        after = {k: row.get(k) for k in ("kind", "state", "year", *DRAFT_FIELDS)}
+        after = audit.jsonable({k: row.get(k) for k in ("kind", "state", "year", *DRAFT_FIELDS)})
         after["number"] = None
         events[case_id] = {
             "object_type": "Document",
