@@ -367,3 +367,18 @@ def test_overdue_flag_uses_the_clock(db, client, api):
         r = client.get("/api/v1/cases?overdue=1", headers=headers)
         assert [c["id"] for c in r.get_json()["items"]] == [late.id]
     assert db.session.execute(select(Case)).scalars().first() is not None
+
+
+def test_inspections_and_plan_items_list_the_ids_of_their_members_and_fields(db, client, api):
+    field_a, field_b = f.make_field(), f.make_field()
+    member = f.make_user("inspector")
+    inspection = f.make_inspection("in_progress", members=[member], fields=[field_a, field_b])
+    item = f.make_plan_item(fields=[field_b])
+    db.session.commit()
+    admin, _ = api("admin")
+    body = client.get(f"/api/v1/inspections/{inspection.id}", headers=admin).get_json()
+    assert body["member_ids"] == [member.id]
+    assert sorted(body["field_ids"]) == sorted([field_a.id, field_b.id])
+    lead, _ = api("lead_inspector")
+    body = client.get(f"/api/v1/plans/{item.plan_id}", headers=lead).get_json()
+    assert [i["field_ids"] for i in body["items"]] == [[field_b.id]]

@@ -32,6 +32,23 @@ def _id(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+def _year() -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+def _text() -> fields.String:
+    """A search text, as long as the pages accept."""
+    return fields.String(validate=validate.Length(max=100))
+
+
+def _ids(relationship: str) -> fields.Function:
+    """The ids of the records in a to-many relationship of the dumped object."""
+    return fields.Function(
+        lambda obj: [record.id for record in getattr(obj, relationship)],
+        metadata={"type": "array", "items": {"type": "integer"}},
+    )
+
+
 # --- responses -------------------------------------------------------------------------------
 
 
@@ -73,13 +90,8 @@ class PlanItemOut(Schema):
     lead_id = fields.Integer(allow_none=True)
     content = fields.String(allow_none=True)
     overlap_justification = fields.String(allow_none=True)
-    field_ids = fields.Method(
-        "_field_ids", metadata={"type": "array", "items": {"type": "integer"}}
-    )
+    field_ids = _ids("fields")
     version = fields.Integer(required=True)
-
-    def _field_ids(self, item) -> list[int]:
-        return [f.id for f in item.fields]
 
 
 class PlanOut(Schema):
@@ -111,19 +123,9 @@ class InspectionOut(InspectionDumpSchema):
     extension_days = fields.Integer(allow_none=True)
     conclusion_summary = fields.String(allow_none=True)
     closed_on = fields.Date(allow_none=True)
-    member_ids = fields.Method(
-        "_member_ids", metadata={"type": "array", "items": {"type": "integer"}}
-    )
-    field_ids = fields.Method(
-        "_field_ids", metadata={"type": "array", "items": {"type": "integer"}}
-    )
+    member_ids = _ids("members")
+    field_ids = _ids("fields")
     version = fields.Integer(required=True)
-
-    def _member_ids(self, inspection) -> list[int]:
-        return [m.id for m in inspection.members]
-
-    def _field_ids(self, inspection) -> list[int]:
-        return [f.id for f in inspection.fields]
 
 
 class EvidenceOut(Schema):
@@ -221,10 +223,10 @@ class CaseQuery(PageQuery):
     state = _enum(CaseState)
     unit = _id()
     field = _id()
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = _year()
     overdue = fields.String(validate=validate.OneOf(["1"]))
     type = _enum(CaseType)
-    q = fields.String(validate=validate.Length(max=100))
+    q = _text()
     sort = fields.String(validate=validate.OneOf(list(CASE_SORTS)))
 
 
@@ -232,17 +234,17 @@ class InspectionQuery(PageQuery):
     state = _enum(InspectionState)
     unit = _id()
     field = _id()
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = _year()
     kind = _enum(ActivityKind)
-    q = fields.String(validate=validate.Length(max=100))
+    q = _text()
     mine = fields.String(validate=validate.OneOf(["1"]))
     sort = fields.String(validate=validate.OneOf(list(INSPECTION_SORTS)))
 
 
 class PlanQuery(PageQuery):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = _year()
     state = _enum(PlanState)
-    q = fields.String(validate=validate.Length(max=100))
+    q = _text()
 
 
 class FindingQuery(PageQuery):
@@ -250,11 +252,11 @@ class FindingQuery(PageQuery):
     field = _id()
     unit = _id()
     severity = _enum(Severity)
-    q = fields.String(validate=validate.Length(max=100))
+    q = _text()
 
 
 class UserQuery(PageQuery):
-    q = fields.String(validate=validate.Length(max=100))
+    q = _text()
     role = _enum(Role)
     state = fields.String(validate=validate.OneOf(["active", "inactive"]))
 
@@ -356,8 +358,8 @@ class DelegationOut(Schema):
 
 
 class AnalyticsQuery(Schema):
-    year_from = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    year_to = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year_from = _year()
+    year_to = _year()
     window = fields.Integer(validate=validate.Range(min=1, max=20))
     as_of = fields.Date(metadata={"description": "Group units by the tree on this date"})
 
