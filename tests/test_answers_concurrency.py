@@ -23,20 +23,14 @@ from inspect_app.core.errors import Conflict
 from inspect_app.extensions import db as _db
 from inspect_app.findings.models import EvidenceFile
 from tests import factories as f
-from tests.test_answers_flow import PDF, answer_form, build_world, post_answer, reload
-
-
-@pytest.fixture()
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-@pytest.fixture()
-def world(db, uploads):
-    return build_world()
+from tests.helpers import uploads_fixture  # noqa: F401
+from tests.test_answers_flow import (
+    PDF,
+    answer_form,
+    post_answer,
+    reload,
+    world_fixture,  # noqa: F401
+)
 
 
 def n_answers() -> int:

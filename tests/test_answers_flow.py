@@ -23,6 +23,7 @@ from inspect_app.findings.models import EvidenceFile
 from inspect_app.notifications.models import Notification
 from inspect_app.units.models import UnitKind
 from tests import factories as f
+from tests.helpers import uploads_fixture  # noqa: F401
 
 TODAY = date(2026, 10, 1)  # a Thursday
 PDF = (
@@ -94,16 +95,9 @@ def build_world() -> dict:
     }
 
 
-@pytest.fixture()
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-@pytest.fixture()
-def world(db, uploads):
+@pytest.fixture(name="world")
+def world_fixture(db, uploads):
+    """The world of build_world(), with uploads in a folder of the test's own."""
     return build_world()
 
 

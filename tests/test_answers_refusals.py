@@ -4,7 +4,6 @@ status, nothing changed, no orphan stored file; and who may call each route, per
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -19,20 +18,19 @@ from inspect_app.extensions import db as _db
 from inspect_app.findings.models import EvidenceFile
 from inspect_app.notifications.models import Notification
 from tests import factories as f
-from tests.test_answers_flow import EXE, PDF, answer_form, build_world, post_answer, reload
-
-
-@pytest.fixture()
-def uploads(app, tmp_path):
-    previous = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = previous
-
-
-@pytest.fixture()
-def world(db, uploads):
-    return build_world()
+from tests.helpers import (
+    SIGN_IN,
+    assert_permission,
+    uploads_fixture,  # noqa: F401
+)
+from tests.test_answers_flow import (
+    EXE,
+    PDF,
+    answer_form,
+    post_answer,
+    reload,
+    world_fixture,  # noqa: F401
+)
 
 
 def counts() -> tuple[int, int, int, int]:
@@ -248,7 +246,6 @@ def test_verifying_a_case_that_is_not_answered_is_422(world, login_as):
 # --- who may call each route ----------------------------------------------------------------
 
 ROLES = ["anonymous", "admin", "member", "outsider", "lead", "leader", "leadership"]
-SIGN_IN = "sign-in"
 
 # route -> {who: expected status} with valid input (so the decision is the permission's).
 ROUTES = {
@@ -322,11 +319,7 @@ def test_route_permissions(world, client, login_as, method, path, state, who):
         r = post_answer(c, case.id, answer_form(case.version), path)
     else:
         r = c.post(url, data={"reason": "Đã kiểm tra", "version": str(case.version)})
-    if expected == SIGN_IN:
-        assert r.status_code == 302
-        assert urlsplit(r.headers["Location"]).path == "/login"
-    else:
-        assert r.status_code == expected, r.get_data(as_text=True)[:300]
+    assert_permission(r, expected)
     if expected in (403, SIGN_IN):
         assert counts() == before
         assert reload(case).state == CaseState(state)

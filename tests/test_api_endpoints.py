@@ -9,23 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from inspect_app import create_app
-from inspect_app.api import operations as tokens
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from tests import factories as f
-
-
-@pytest.fixture()
-def api(db, client):
-    """api(role or user) -> (headers, user): a token for a user of that role."""
-
-    def _api(who, **kw):
-        user = who if hasattr(who, "username") else f.make_user(who, **kw)
-        _token, secret = tokens.create_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {secret}"}, user
-
-    return _api
+from tests.helpers import api_fixture  # noqa: F401
 
 
 def test_cases_list_is_filtered_paginated_and_scoped(db, client, api):

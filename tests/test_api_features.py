@@ -11,27 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from inspect_app.answers.models import CaseAnswer
-from inspect_app.api import operations as tokens
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.deputies.models import Delegation
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from tests import factories as f
+from tests.helpers import api_fixture  # noqa: F401
 
 PDF = b"%PDF-1.4\n%test\n"
-
-
-@pytest.fixture()
-def api(db, client):
-    """api(role or user) -> (headers, user): a token for a user of that role."""
-
-    def _api(who, **kw):
-        user = who if hasattr(who, "username") else f.make_user(who, **kw)
-        _token, secret = tokens.create_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {secret}"}, user
-
-    return _api
 
 
 @pytest.fixture()
