@@ -22,11 +22,11 @@ from inspect_app.cases.models import CaseState
 from inspect_app.core.errors import Conflict
 from inspect_app.extensions import db as _db
 from inspect_app.findings.models import EvidenceFile
-from tests import factories as f
 from tests.helpers import uploads_fixture  # noqa: F401
 from tests.test_answers_flow import (
     PDF,
     answer_form,
+    answered,
     post_answer,
     reload,
     world_fixture,  # noqa: F401
@@ -35,14 +35,6 @@ from tests.test_answers_flow import (
 
 def n_answers() -> int:
     return _db.session.execute(select(func.count()).select_from(CaseAnswer)).scalar_one()
-
-
-def answered(world):
-    case = world["case"]
-    f.make_case_answer(case, world["people"]["leader"])
-    case.state = CaseState.ANSWERED
-    _db.session.commit()
-    return case
 
 
 @contextmanager

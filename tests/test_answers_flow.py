@@ -95,6 +95,15 @@ def build_world() -> dict:
     }
 
 
+def answered(world):
+    """The case with a final answer by the unit's leader, committed."""
+    case = world["case"]
+    f.make_case_answer(case, world["people"]["leader"])
+    case.state = CaseState.ANSWERED
+    _db.session.commit()
+    return case
+
+
 @pytest.fixture(name="world")
 def world_fixture(db, uploads):
     """The world of build_world(), with uploads in a folder of the test's own."""

@@ -27,6 +27,7 @@ from tests.test_answers_flow import (
     EXE,
     PDF,
     answer_form,
+    answered,
     post_answer,
     reload,
     world_fixture,  # noqa: F401
@@ -42,15 +43,6 @@ def counts() -> tuple[int, int, int, int]:
 
 def stored_files(uploads) -> list:
     return list(uploads.iterdir()) if uploads.exists() else []
-
-
-def answered(world):
-    """The case with a final answer by the unit's leader, committed."""
-    case = world["case"]
-    f.make_case_answer(case, world["people"]["leader"])
-    case.state = CaseState.ANSWERED
-    _db.session.commit()
-    return case
 
 
 # --- the answer form ------------------------------------------------------------------------
