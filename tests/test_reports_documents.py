@@ -540,3 +540,36 @@ def test_place_and_date_line_and_recipients_follow_decree_30(app):
     ]
     assert documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")[-1] == "- Lưu: VT, TTr."
     assert len(documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")) == 2
+
+
+def _page_texts(data: bytes) -> list[str]:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return [nfc(page) for page in out.stdout.decode("utf-8").split("\f") if page.strip()]
+
+
+def test_long_report_repeats_the_table_header_and_keeps_every_row(db):
+    """90 cases over several pages: the header row on every page of the table, page numbers
+    from page 2, every case once, in unit groups, the signature block at the end."""
+    boss = leadership()
+    titles = []
+    for n in range(90):
+        title = f"Khắc phục sai phạm số {n:03d} về quản lý đất đai, xây dựng cơ bản ở địa phương"
+        overdue_case(f"Ủy ban nhân dân xã Số {n % 7}", title)
+        titles.append(title)
+    escalate()
+    with clock.frozen(TODAY):
+        doc = report(boss)
+    data = documents.render_pdf(doc)
+    pages = _page_texts(data)
+    assert len(pages) >= 4
+    table_pages = [p for p in pages if "Khắc phục sai phạm số" in p]
+    assert len(table_pages) >= 3
+    assert all("Số ngày làm việc quá hạn" in p and "STT" in p for p in table_pages)
+    text = " ".join(pages)
+    for title in titles:
+        assert text.count(nfc(title)) == 1, title
+    assert pages[1].split()[0] == "2" and pages[-1].split()[0] == str(len(pages))
+    assert "Nơi nhận:" in pages[-1] and "CHÁNH THANH TRA" in pages[-1]
+    assert text.index("1. Ủy ban nhân dân xã Số 0") < text.index("2. Ủy ban nhân dân xã Số 1")
