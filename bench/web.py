@@ -37,6 +37,7 @@ def _unit_leader_units(url: str) -> str:
     """The ids a unit leader of D01 sees (the unit and its children), for Flask-Admin's filter."""
     from sqlalchemy import create_engine, or_, select
 
+    import inspect_app.auth.models  # noqa: F401 - Unit's relations name User: map it first
     from inspect_app.units.models import Unit
 
     engine = create_engine(url)
