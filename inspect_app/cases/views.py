@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -87,17 +88,35 @@ def get_visible_case(case_id: int) -> Case:
 
 
 def _filter_choices() -> dict:
+    """The filter form's choices: plain (id, name) rows, not ORM objects (173 units a page)."""
     visible = visible_unit_ids(current_user)
-    units = select(Unit).order_by(Unit.name)
+    units = select(Unit.id, Unit.name).order_by(Unit.name)
     if visible is not None:
         units = units.where(Unit.id.in_(visible or {-1}))
     return {
-        "units": list(db.session.execute(units).scalars()),
-        "fields": list(
-            db.session.execute(select(FieldOfWork).order_by(FieldOfWork.name)).scalars()
-        ),
+        "units": db.session.execute(units).all(),
+        "fields": db.session.execute(
+            select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
+        ).all(),
         "states": list(CaseState),
         "types": list(CaseType),
+    }
+
+
+def _labels() -> dict:
+    """State and type labels translated once per request (not once per row), and the overdue
+    badge's text once per distinct number of days."""
+    overdue: dict[int, str] = {}
+
+    def overdue_label(days: int) -> str:
+        if days not in overdue:
+            overdue[days] = ngettext("Overdue %(num)d day", "Overdue %(num)d days", days)
+        return overdue[days]
+
+    return {
+        "state_labels": {s: s.label for s in CaseState},
+        "type_labels": {t: t.label for t in CaseType},
+        "overdue_label": overdue_label,
     }
 
 
@@ -112,6 +131,7 @@ def index():
     total = counters[filters.state] if filters.state else counters["all"]
     page = paginate(case_list(current_user, filters, today), total=total)
     context = {"page": page, "filters": filters, "counters": counters, "today": today}
+    context.update(_labels())
     if is_fragment_request():
         return render("cases/index.html", "cases/_list.html", **context)
     return render("cases/index.html", **context, **_filter_choices())
