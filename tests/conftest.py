@@ -75,12 +75,34 @@ def db(app):
     clock.freeze(None)
 
 
+_PG_WIPE: list[str] = []
+
+
 def _wipe() -> None:
+    """Empty every table after a test. On PostgreSQL one round trip of DELETEs (children
+    first) and sequence restarts: TRUNCATE of ~50 tables costs far more per test."""
     tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            if not _PG_WIPE:
+                sequences = conn.execute(
+                    text(
+                        "SELECT sequence_name FROM information_schema.sequences"
+                        " WHERE sequence_schema = current_schema()"
+                    )
+                ).scalars()
+                # Keys added after both tables (use_alter: inspection -> its conclusion file)
+                # are cut first, so that children-first order holds.
+                cuts = [
+                    f'UPDATE "{t.name}" SET "{fk.parent.name}" = NULL'  # noqa: S608 - our names
+                    for t in tables
+                    for fk in t.foreign_keys
+                    if fk.use_alter or (fk.constraint is not None and fk.constraint.use_alter)
+                ]
+                deletes = [f'DELETE FROM "{t.name}"' for t in tables]  # noqa: S608 - our names
+                restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+                _PG_WIPE.append("; ".join(cuts + deletes + restarts))
+            conn.exec_driver_sql(_PG_WIPE[0])
         else:
             for table in tables:
                 conn.execute(table.delete())
