@@ -43,7 +43,10 @@ def cases_url(filters: queries.DashboardFilters, **extra) -> str:
 @bp.app_context_processor
 def _dashboard_helpers():
     """What the leadership home page needs (computed only when the template asks)."""
-    return {"dashboard_summary": lambda: queries.summary(current_user), "dash_percent": percent}
+    return {
+        "dashboard_summary": lambda: queries.cached_summary(current_user),
+        "dash_percent": percent,
+    }
 
 
 def _month_links(filters: queries.DashboardFilters):
@@ -84,7 +87,7 @@ def index():
     """The dashboard for the year and field in the URL (htmx: the body only); 403 for others."""
     today = clock.today()
     filters = queries.DashboardFilters.from_args(request.args, today)
-    data = queries.dashboard(current_user, filters, today)
+    data = queries.cached_dashboard(current_user, filters, today)
     by_unit_chart = charts.horizontal_bars(
         [
             (row.unit_name, row.count, cases_url(filters, unit=row.unit_id, overdue="1"))
