@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -113,10 +113,19 @@ def _labels() -> dict:
             overdue[days] = ngettext("Overdue %(num)d day", "Overdue %(num)d days", days)
         return overdue[days]
 
+    vietnamese = str(get_locale()) == "vi"
+
+    def vnd(value) -> str:  # the `vnd` filter's output, the locale looked up once per request
+        if value is None:
+            return ""
+        text = f"{int(value):,}"
+        return f"{text.replace(',', '.') if vietnamese else text} ₫"
+
     return {
         "state_labels": {s: s.label for s in CaseState},
         "type_labels": {t: t.label for t in CaseType},
         "overdue_label": overdue_label,
+        "vnd": vnd,
     }
 
 
