@@ -42,7 +42,7 @@ from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.cases import operations as case_operations
 from inspect_app.cases import views as case_views
 from inspect_app.cases.models import Case
-from inspect_app.cases.queries import CaseFilters, case_list
+from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list
 from inspect_app.cases.schemas import (
     CaseCreateSchema,
     DeadlineChangeSchema,
@@ -773,7 +773,9 @@ def _case(case_id: int) -> Case:
 def cases():
     """Cases filtered and sorted like the page (a unit leader sees their units' only)."""
     filters = CaseFilters.from_args(request.args)
-    return dump_page(out.CaseOut, paginate(case_list(current_user, filters, clock.today())))
+    return dump_page(
+        out.CaseOut, paginate(case_list(current_user, filters, clock.today(), loads=LIST_LOADS))
+    )
 
 
 @bp.route("/cases/<int:case_id>")

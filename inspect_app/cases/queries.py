@@ -274,11 +274,12 @@ def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = 
     return conditions
 
 
-def case_list(user, filters: CaseFilters, today: date) -> Select:
-    """Cases `user` may see matching `filters`, with the list's columns and relations loaded."""
+def case_list(user, filters: CaseFilters, today: date, loads=CASE_LIST_LOADS) -> Select:
+    """Cases `user` may see matching `filters`, with the list page's columns and relations
+    loaded; callers that read every column (the API, exports) pass `loads=LIST_LOADS`."""
     return (
         select(Case)
-        .options(*CASE_LIST_LOADS)
+        .options(*loads)
         .where(*case_conditions(user, filters, today))
         .order_by(*SORTS[filters.sort])
     )
