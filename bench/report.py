@@ -1,5 +1,6 @@
 """Scenario 4: the report to the People's Committee for N overdue (level 3) cases, rendered to
-PDF (fpdf2; WeasyPrint until 2026-11-25) and XLSX (openpyxl) through the product's own functions: time of each.
+PDF (fpdf2; WeasyPrint until 2026-11-25) and XLSX (openpyxl) through the product's own
+functions: time of each.
 
     python -m bench.report --cases 5000 --runs 3
 """

@@ -65,19 +65,9 @@ def boundaries(as_of: date) -> dict[str, tuple[date | None, date]]:
 
 
 def candidates(step: str, bounds) -> list[int]:
-    """Ids of open cases due in the step's range without that step for their deadline (SQL)."""
-    low, high = bounds[step]
-    conditions = [Case.state == CaseState.OPEN, Case.due_date < high]
-    if low is not None:
-        conditions.append(Case.due_date >= low)
-    done = exists().where(
-        and_(
-            EscalationStep.case_id == Case.id,
-            EscalationStep.step == step,
-            EscalationStep.due_date == Case.due_date,
-        )
-    )
-    stmt = select(Case.id).where(*conditions, ~done).order_by(Case.id)
+    """Ids of open cases due in the step's range without that step for their deadline (SQL; all
+    of them: for small sets and tests; the sweep reads them in batches)."""
+    stmt = select(Case.id).where(*_candidate_conditions(step, bounds)).order_by(Case.id)
     return list(db.session.execute(stmt).scalars())
 
 

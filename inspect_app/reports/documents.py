@@ -30,7 +30,6 @@ DEFAULTS = {
 PDF_MIME = "application/pdf"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
-PAPER_CSS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static", "reports.css")
 LEVEL_NAMES = {1: "Quá hạn", 2: "Đã đôn đốc", 3: "Báo cáo UBND tỉnh"}
 
 
