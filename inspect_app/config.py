@@ -32,6 +32,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
     PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tỉnh Hà Giang Mới")
+    # Letterhead and signer of official documents (Decree 30/2020).
+    DOCUMENT_ISSUING_BODY = os.environ.get("DOCUMENT_ISSUING_BODY", "THANH TRA TỈNH")
+    DOCUMENT_SIGNER_TITLE = os.environ.get("DOCUMENT_SIGNER_TITLE", "CHÁNH THANH TRA")
 
     # Sessions: idle sessions expire; cookies are secure outside debug.
     IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
@@ -53,6 +56,9 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix):
     # 0 = none (the app is reached directly; forwarded headers are ignored).
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    # Seconds each worker keeps the dashboard's aggregates (0 = always recompute).
+    DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 60)
 
     # Uploads.
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
@@ -89,6 +95,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
+    DASHBOARD_CACHE_SECONDS = 0  # tests that need the cache turn it on
 
 
 def config_from_env() -> type[Config]:

@@ -16,9 +16,10 @@ from tests.test_dashboard_queries import TODAY, make_data_set
 @pytest.fixture()
 def cache_on(app):
     queries._CACHE.clear()
+    previous = app.config["DASHBOARD_CACHE_SECONDS"]
     app.config["DASHBOARD_CACHE_SECONDS"] = 60
     yield
-    app.config.pop("DASHBOARD_CACHE_SECONDS")
+    app.config["DASHBOARD_CACHE_SECONDS"] = previous
     queries._CACHE.clear()
 
 

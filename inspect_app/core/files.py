@@ -147,8 +147,8 @@ def _make_thumbnail(path: str, thumb_path: str) -> bool:
         with Image.open(path) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise OperationError(_("The image is too large in pixels."), field="files")
-            # WeasyPrint turns on Pillow's global "load truncated images" when it is imported
-            # (PDF documents); a damaged upload must still be refused here.
+            # Some libraries (WeasyPrint, for one) turn Pillow's global "load truncated images"
+            # on when imported; a damaged upload must still be refused here.
             ImageFile.LOAD_TRUNCATED_IMAGES = False
             img.load()
             img = ImageOps.exif_transpose(img)

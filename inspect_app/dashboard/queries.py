@@ -306,8 +306,7 @@ CACHE_ENTRIES = 256
 
 
 def _cache_seconds() -> float:
-    default = 0 if current_app.testing else 60
-    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", default))
+    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
 
 
 def _cached(kind: str, user, filters: DashboardFilters, today: date, compute):
