@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"== mixed load on {args.backend} ({args.data}); {common.machine()}")
     with common.gunicorn("app", "wsgi:app", url) as server:
         reqs = build(server, url, writes=args.writes)
+        log(f"  rotation of {len(reqs)} requests, {len(reqs) // 10} of them writes")
         check(server, reqs)
         result = common.wrk(
             server, reqs, args.seconds, args.users, threads=2, stride=len(reqs) // 2
