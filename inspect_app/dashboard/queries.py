@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, or_, select
 
 from inspect_app.cases.models import Case, CaseState
@@ -63,6 +63,7 @@ class DashboardFilters:
 
     year: int | None
     field: int | None = None
+    tree: date | None = None  # group units as the tree stood on this day (None: today's tree)
 
     @classmethod
     def from_args(cls, args, today: date) -> DashboardFilters:
@@ -76,13 +77,21 @@ class DashboardFilters:
         raw_field = (args.get("field") or "").strip()
         valid = raw_field.isascii() and raw_field.isdigit() and 0 < int(raw_field) < 2**31
         field_id = int(raw_field) if valid else None
-        return cls(year=year, field=field_id)
+        try:
+            tree = date.fromisoformat((args.get("tree") or "").strip())
+        except ValueError:
+            tree = None
+        if tree is not None and not (MIN_YEAR <= tree.year <= MAX_YEAR):
+            tree = None
+        return cls(year=year, field=field_id, tree=tree)
 
     def as_args(self) -> dict:
         """The dashboard's own URL parameters (the default year is written out too)."""
         args: dict = {"year": self.year if self.year is not None else "all"}
         if self.field:
             args["field"] = self.field
+        if self.tree:
+            args["tree"] = self.tree.isoformat()
         return args
 
     def case_args(self, **extra) -> dict:
@@ -114,6 +123,35 @@ class UnitCount:
     count: int
 
 
+@dataclass
+class UnitGroups:
+    """Which unit's figures a unit counts under, and its name, in the tree of one day: after a
+    merger the old units' cases count under their successor (today's tree by default)."""
+
+    mapping: dict[int, int]
+    names: dict[int, str]
+
+    def group(self, unit_id: int) -> int:
+        return self.mapping.get(unit_id, unit_id)
+
+    def name(self, unit_id: int) -> str:
+        return self.names.get(unit_id, "")
+
+
+def _unit_groups(filters: DashboardFilters, today: date) -> UnitGroups:
+    """The grouping of `filters.tree` (or today) from the unit history (two queries)."""
+    from inspect_app.units.queries import UnitHistory
+
+    day = filters.tree or today
+    cache = g.setdefault("_dashboard_unit_groups", {}) if has_request_context() else {}
+    if day not in cache:
+        history = UnitHistory()
+        cache[day] = UnitGroups(
+            history.grouping(day), {uid: history.name_at(uid, day) for uid in history.units}
+        )
+    return cache[day]
+
+
 def overdue_by_unit(user, filters: DashboardFilters, today: date) -> list[UnitCount]:
     """Overdue cases per responsible unit, most first (one query)."""
     n = func.count(Case.id).label("n")
@@ -124,7 +162,14 @@ def overdue_by_unit(user, filters: DashboardFilters, today: date) -> list[UnitCo
         .group_by(Unit.id, Unit.name)
         .order_by(n.desc(), Unit.name, Unit.id)
     ).all()
-    return [UnitCount(uid, name, count) for uid, name, count in rows]
+    groups = _unit_groups(filters, today)
+    merged: dict[int, int] = {}
+    for uid, _name, count in rows:
+        key = groups.group(uid)
+        merged[key] = merged.get(key, 0) + count
+    result = [UnitCount(uid, groups.name(uid), count) for uid, count in merged.items()]
+    result.sort(key=lambda u: (-u.count, u.unit_name, u.unit_id))
+    return result
 
 
 @dataclass
@@ -197,7 +242,13 @@ def compliance(user, filters: DashboardFilters, today: date) -> ComplianceReport
         .where(*_scope(user, filters, today), or_(on_time, late, open_late))
         .group_by(Unit.id, Unit.name)
     ).all()
-    units = [Compliance(*row) for row in rows]
+    groups = _unit_groups(filters, today)
+    merged: dict[int, list[int]] = {}
+    for uid, _name, *counts in rows:
+        totals = merged.setdefault(groups.group(uid), [0, 0, 0])
+        for i, n in enumerate(counts):
+            totals[i] += n
+    units = [Compliance(uid, groups.name(uid), *totals) for uid, totals in merged.items()]
     units.sort(
         key=lambda c: (c.rate if c.rate is not None else 2, -c.total, c.unit_name, c.unit_id)
     )
@@ -315,7 +366,7 @@ def _cached(kind: str, user, filters: DashboardFilters, today: date, compute):
         return compute()
     visible = visible_unit_ids(user)
     scope = None if visible is None else frozenset(visible)
-    key = (kind, scope, filters.year, filters.field, today)
+    key = (kind, scope, filters.year, filters.field, filters.tree, today)
     now = time.monotonic()
     hit = _CACHE.get(key)
     if hit is not None and now - hit[0] < ttl:
