@@ -267,6 +267,31 @@ def store_upload(file_storage, actor, **owner):
     return evidence
 
 
+def store_bytes(data: bytes) -> tuple[str, str, int]:
+    """Write bytes the app generated (a document's PDF) under a random name, removed again if
+    the transaction rolls back: (stored name, sha256, size)."""
+    stored_name = secrets.token_hex(20)
+    path = _path(stored_name)
+    with open(path, "xb") as out:
+        out.write(data)
+    _pending(db.session(), "written").append(path)
+    return stored_name, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def discard_written(stored_name: str) -> None:
+    """Remove at once a file this transaction wrote and will not use."""
+    path = _path(stored_name)
+    pending = _pending(db.session(), "written")
+    if path in pending:
+        pending.remove(path)
+    _unlink(path)
+
+
+def stored_path(stored_name: str) -> str:
+    """The path of a stored file (the name is checked to be one of ours)."""
+    return _path(stored_name)
+
+
 def delete_stored(evidence) -> None:
     """Remove the row of a stored file; its bytes are deleted once the removal is committed."""
     _pending(db.session(), "doomed").append(_path(evidence.stored_name))

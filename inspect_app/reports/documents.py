@@ -9,16 +9,13 @@ not an interface string, so it is written in the templates and here, not through
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
-import secrets
 from datetime import date
 
 from flask import current_app
 
 from inspect_app.core import files
-from inspect_app.extensions import db
 
 # Config keys of this module and their defaults (PROVINCE_NAME comes from the app's Config).
 DEFAULTS = {
@@ -494,32 +491,6 @@ def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def store_pdf(data: bytes) -> tuple[str, str, int]:
-    """Write PDF bytes under UPLOAD_FOLDER with a random name: (stored name, sha256, size).
-
-    The file is removed again if the transaction rolls back (core.files' session hooks)."""
-    stored_name = secrets.token_hex(20)
-    path = os.path.join(files.upload_folder(), stored_name)
-    with open(path, "xb") as out:
-        out.write(data)
-    files._pending(db.session(), "written").append(path)
-    return stored_name, hashlib.sha256(data).hexdigest(), len(data)
-
-
-def discard_pdf(stored_name: str) -> None:
-    """Remove a PDF written by this transaction that will not be used."""
-    path = os.path.join(files.upload_folder(), stored_name)
-    pending = files._pending(db.session(), "written")
-    if path in pending:
-        pending.remove(path)
-    if os.path.exists(path):
-        os.remove(path)
-
-
-def stored_pdf_path(doc) -> str:
-    return files._path(doc.pdf_stored_name)
-
-
 HEADERS = [
     "STT",
     "Đơn vị",
@@ -610,3 +581,8 @@ FIGURE_LABELS = {
     "urging_in_period": "Văn bản đôn đốc đã ban hành trong kỳ",
     "reported": "Kiến nghị quá hạn nghiêm trọng đưa vào báo cáo này",
 }
+
+
+def stored_pdf_path(doc) -> str:
+    """The stored file of an issued document's frozen PDF."""
+    return files.stored_path(doc.pdf_stored_name)

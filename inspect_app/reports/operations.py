@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from inspect_app.auth.models import Role, User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import overdue_clause
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, files
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.escalation.models import EscalationStep
@@ -469,7 +469,7 @@ def issue(actor: User, doc: Document, version: int | None) -> Document:
         doc.year, doc.number = today.year, next_number(doc.kind, today.year)
         doc.state, doc.issued_at, doc.issued_by_id = DocumentState.ISSUED, clock.now(), actor.id
         with db.session.no_autoflush:  # the row is complete only once the PDF is stored
-            stored_name, sha256, size = documents.store_pdf(documents.render_pdf(doc))
+            stored_name, sha256, size = files.store_bytes(documents.render_pdf(doc))
         doc.pdf_stored_name, doc.pdf_sha256, doc.pdf_size = stored_name, sha256, size
         try:
             with db.session.begin_nested():
@@ -477,7 +477,7 @@ def issue(actor: User, doc: Document, version: int | None) -> Document:
             break
         except IntegrityError:
             # The number was taken meanwhile (only without the PostgreSQL lock): take the next.
-            documents.discard_pdf(stored_name)
+            files.discard_written(stored_name)
     else:
         raise OperationError(_("No document number could be assigned. Please try again."))
     audit.record(actor, doc, "document_issued", before, _snapshot(doc), object_type="Document")
