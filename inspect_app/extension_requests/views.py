@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from inspect_app.auth.models import Role
 from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.views import get_visible_case
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
@@ -115,20 +116,6 @@ def _extension_helpers():
     return {"extensions_of": case_extensions}
 
 
-def _get_case(case_id: int) -> Case:
-    """The case if the user may see it; 404 otherwise (also for other units' cases)."""
-    case = None
-    if 0 < case_id <= MAX_ID:
-        case = db.session.execute(
-            select(Case)
-            .options(joinedload(Case.inspection), joinedload(Case.responsible_unit))
-            .where(Case.id == case_id)
-        ).scalar_one_or_none()
-    if case is None or not case.can_view(current_user):
-        abort(404)
-    return case
-
-
 def get_visible_request(ext_id: int) -> ExtensionRequest:
     """The request if the user may see its case; 404 otherwise."""
     ext = None
@@ -145,7 +132,7 @@ def get_visible_request(ext_id: int) -> ExtensionRequest:
 
 def _section(case_id: int, status: int = 200, **form_state):
     """The case's extension section: a fragment for htmx, a page of its own otherwise."""
-    case = _get_case(case_id)
+    case = get_visible_case(case_id)
     ext = case_extensions(case, **form_state)
     return render(
         "extension_requests/case.html",
@@ -192,7 +179,7 @@ def case_section(case_id: int):
 def ask(case_id: int):
     """A leader of the responsible unit (or a deputy) asks for a later deadline; 403, 404, 409,
     422."""
-    case = _get_case(case_id)
+    case = get_visible_case(case_id)
     require(authority_over(current_user, case.responsible_unit_id).allowed)
     return _act(
         case_id,
