@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from inspect_app.cases.models import Case, CaseState
@@ -42,6 +42,7 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
     state_counters,
 )
 from inspect_app.core import clock
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.reference.calendar import Calendar
 from inspect_app.units.models import Unit
@@ -143,7 +144,7 @@ def _unit_groups(filters: DashboardFilters, today: date) -> UnitGroups:
     from inspect_app.units.queries import UnitHistory
 
     day = filters.tree or today
-    cache = g.setdefault("_dashboard_unit_groups", {}) if has_request_context() else {}
+    cache = per_request("dashboard_unit_groups")
     if day not in cache:
         history = UnitHistory()
         cache[day] = UnitGroups(

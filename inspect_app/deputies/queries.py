@@ -98,15 +98,13 @@ def deputy_candidates(user) -> list:
 
 def acting_for(user) -> list[Delegation]:
     """The delegations `user` acts under today, once per request (the banner of every page)."""
-    from flask import g, has_request_context
+    from inspect_app.core.memo import per_request
 
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     if user.role.value != "unit_leader":
         return []
-    if not has_request_context():
-        return active_delegations(user)
-    cache = g.setdefault("_acting_for", {})
+    cache = per_request("acting_for")
     if user.id not in cache:
         cache[user.id] = active_delegations(user)
     return cache[user.id]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.units.models import (
     Unit,
@@ -74,12 +74,12 @@ def visible_unit_ids(user) -> set[int] | None:
     Computed once per request and user (lists call it several times)."""
     if user.role.value != "unit_leader":
         return None
-    from inspect_app.deputies.queries import active_delegations
+    from inspect_app.deputies.queries import acting_for
 
-    cache = g.setdefault("_visible_units", {}) if has_request_context() else {}
+    cache = per_request("visible_units")
     if user.id not in cache:
         roots = [user.unit_id] if user.unit_id else []
-        roots += [d.unit_id for d in active_delegations(user)]
+        roots += [d.unit_id for d in acting_for(user)]
         cache[user.id] = _subtrees(roots)
     return set(cache[user.id])
 
