@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from inspect_app.auth.models import Role, User
-from inspect_app.cases.queries import CaseFilters, case_list, working_days_overdue_bound
+from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.core import clock
+from inspect_app.reference.calendar import working_days_overdue_bound
 from inspect_app.reference.models import Holiday
 from tests.test_dashboard_queries import TODAY
 from tests.test_dashboard_views import Links, data, query  # noqa: F401 - data is a fixture

@@ -15,7 +15,7 @@ from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
-from inspect_app.reference.calendar import add_working_days, is_working_day
+from inspect_app.reference.calendar import working_days_overdue_bound
 from inspect_app.reference.models import LegalReference
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import lineage_ids, visible_unit_ids
@@ -198,13 +198,6 @@ class CaseFilters:
             "overdue_on": self.overdue_on.isoformat() if self.overdue_on else "",
         }
         return {k: v for k, v in values.items() if v not in ("", None)}
-
-
-def working_days_overdue_bound(today: date, n: int) -> date:
-    """The n-th most recent working day up to `today` (n >= 1): a case is overdue by at least n
-    working days exactly when its deadline is before this day."""
-    last = today if is_working_day(today) else add_working_days(today, -1)
-    return add_working_days(last, -(n - 1)) if n > 1 else last
 
 
 def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = True) -> list:

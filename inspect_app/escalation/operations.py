@@ -25,7 +25,11 @@ from inspect_app.escalation.models import LEVEL_STEPS, REMINDER_STEPS, Escalatio
 from inspect_app.extensions import db
 from inspect_app.notifications.models import Notification
 from inspect_app.notifications.operations import notify
-from inspect_app.reference.calendar import Calendar, add_working_days, is_working_day
+from inspect_app.reference.calendar import (
+    Calendar,
+    add_working_days,
+    working_days_overdue_bound,
+)
 from inspect_app.reference.rules import get_rule
 
 REMINDER_DAYS = {"reminder_7": 7, "reminder_3": 3, "reminder_1": 1}
@@ -58,9 +62,8 @@ def boundaries(as_of: date) -> dict[str, tuple[date | None, date]]:
         "reminder_3": (after[2], after[4]),
         "reminder_1": (as_of + timedelta(days=1), after[2]),
     }
-    last_working = as_of if is_working_day(as_of) else add_working_days(as_of, -1)
     for step, n in level_thresholds().items():
-        result[step] = (None, add_working_days(last_working, -(n - 1)) if n > 1 else last_working)
+        result[step] = (None, working_days_overdue_bound(as_of, n))
     return result
 
 

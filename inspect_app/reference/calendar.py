@@ -65,6 +65,13 @@ def add_working_days(start: date, n: int) -> date:
     return d
 
 
+def working_days_overdue_bound(today: date, n: int) -> date:
+    """The n-th most recent working day up to `today` (n >= 1): a deadline is overdue by at
+    least n working days on `today` exactly when it is before this day."""
+    last = today if is_working_day(today) else add_working_days(today, -1)
+    return add_working_days(last, -(n - 1)) if n > 1 else last
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative if end < start)."""
     return Calendar(start, end).between(start, end)
