@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user, logout_user
 
 from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
+from inspect_app.core.htmx import current_url, is_htmx
 from inspect_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 BLUEPRINTS = (
@@ -134,7 +135,7 @@ def _init_extensions(app: Flask) -> None:
         login_url = url_for("auth.login", next=_return_path())
         if wants_json():
             return error_response(401, _("Sign in first."))
-        if getattr(request, "htmx", False):
+        if is_htmx():
             # A fragment request must not swap a login form into the page: leave it.
             return "", 401, {"HX-Redirect": login_url}
         return redirect(login_url)
@@ -145,9 +146,9 @@ def _return_path() -> str | None:
     form post, the page the user was on (htmx's HX-Current-URL, else the referrer), same host."""
     from urllib.parse import urlsplit
 
-    if request.method == "GET" and not request.headers.get("HX-Request"):
+    if request.method == "GET" and not is_htmx():
         return request.full_path.rstrip("?")
-    source = urlsplit(request.headers.get("HX-Current-URL") or request.referrer or "")
+    source = urlsplit(current_url() or request.referrer or "")
     if not source.path or (source.netloc and source.netloc != request.host):
         return None
     return source.path + (f"?{source.query}" if source.query else "")
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from inspect_app.core import clock
+    from inspect_app.core.actions import finish_request
     from inspect_app.core.permissions import enforce_access
 
     @app.before_request
@@ -195,6 +197,7 @@ def _register_request_hooks(app: Flask) -> None:
         session["last_seen"] = now
 
     app.before_request(enforce_access)
+    app.after_request(finish_request)
 
     @app.after_request
     def security_headers(response):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit

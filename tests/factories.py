@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import itertools
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit, UnitKind
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from inspect_app.analytics.queries import AnalyticsParams, analytics, risk_score
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.reference.models import Holiday
 from inspect_app.units.models import UnitKind
 from inspect_app.units.reorganisation import apply_plan, plan_merge

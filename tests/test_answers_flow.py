@@ -12,11 +12,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer, Verdict
-from inspect_app.auth.models import Role
 from inspect_app.cases import operations as case_ops
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db as _db
 from inspect_app.findings.models import EvidenceFile

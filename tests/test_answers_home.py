@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from inspect_app.answers.queries import unit_leader_home
-from inspect_app.auth.models import Role
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.reference.models import Holiday
 from tests import factories as f

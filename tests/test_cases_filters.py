@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.reference.calendar import working_days_overdue_bound
 from inspect_app.reference.models import Holiday
 from tests.test_dashboard_queries import TODAY

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from inspect_app.answers.operations import submit_final_answer
-from inspect_app.auth.models import Role
 from inspect_app.cases import operations as ops
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent, events_for
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.reference.models import DayKind, DeadlineRule, Holiday
 from inspect_app.units.models import UnitKind

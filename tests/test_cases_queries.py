@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role
 from inspect_app.cases.models import Case
 from inspect_app.cases.queries import CaseFilters, case_list, overdue_clause, state_counters
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from tests import factories as f
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.dashboard import queries as q
 from inspect_app.reference.models import Holiday
 from tests import factories as f

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.dashboard.queries import DashboardFilters, compliance, overdue_by_unit
 from inspect_app.units.models import UnitKind
 from inspect_app.units.reorganisation import apply_plan, plan_merge

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from tests import factories as f
 from tests.test_dashboard_queries import TODAY, make_data_set
 

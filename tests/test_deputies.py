@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
+from inspect_app.core.roles import Role
 from inspect_app.deputies import operations as ops
 from inspect_app.deputies.models import Delegation
 from inspect_app.deputies.queries import authority_over

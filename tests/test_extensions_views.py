@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.extension_requests import operations as ops
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.reference.models import Setting

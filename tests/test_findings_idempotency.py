@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 import inspect_app.models  # noqa: F401 - every model mapped before the imports below use them
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.findings import operations
 from inspect_app.findings.models import EvidenceFile, Finding

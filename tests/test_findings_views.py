@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from inspect_app.auth.models import Role
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.files import store_upload
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.findings import operations
 from inspect_app.findings.models import EvidenceFile, Finding

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.roles import Role
 from tests import factories
 
 NEW_USER = {

@@ -10,9 +10,10 @@ import pytest
 from flask import template_rendered
 
 from inspect_app.auth import operations
-from inspect_app.auth.models import LoginAttempt, Role, User
+from inspect_app.auth.models import LoginAttempt, User
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.roles import Role
 from tests import factories
 
 ROLES = [r.value for r in Role]

@@ -75,7 +75,7 @@ def test_every_route_declares_who_may_call_it(app):
 
 
 def test_access_declarations_are_known_rules(app):
-    from inspect_app.auth.models import Role
+    from inspect_app.core.roles import Role
 
     allowed = {PUBLIC, AUTHENTICATED, *Role}
     for rule in app.url_map.iter_rules():

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.inspections.models import Inspection
 from tests import factories

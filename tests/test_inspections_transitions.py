@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
 from inspect_app.core.audit import events_for
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import DayKind, DeadlineRule

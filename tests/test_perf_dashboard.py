@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.dashboard import queries
 from tests import factories as f
 from tests.test_dashboard_queries import TODAY, make_data_set

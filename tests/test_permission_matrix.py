@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
 from inspect_app.core.permissions import PUBLIC
+from inspect_app.core.roles import Role
 from tests import factories as f
 
 ROLES = ("anonymous", "admin", "inspector", "lead_inspector", "unit_leader", "leadership")

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
+from inspect_app.core.roles import Role
 from inspect_app.plans import operations
 from inspect_app.plans.models import PlanItem, PlanState
 from inspect_app.plans.queries import plan_events

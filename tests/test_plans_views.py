@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from inspect_app.auth.models import Role
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.plans.models import Plan, PlanItem, PlanState
 from tests import factories as f

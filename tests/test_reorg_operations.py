@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent, verify_chain
 from inspect_app.core.errors import Conflict, OperationError
+from inspect_app.core.roles import Role
 from inspect_app.plans.models import PlanItem
 from inspect_app.units.models import Unit, UnitEvent, UnitKind
 from inspect_app.units.queries import UnitHistory, lineage_ids

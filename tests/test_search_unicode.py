@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role
 from inspect_app.cases.queries import CaseFilters, case_list
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from tests import factories as f
 
 

@@ -21,12 +21,13 @@ from inspect_app.analytics.queries import (
     table_records,
 )
 from inspect_app.analytics.schemas import SuggestionSchema
-from inspect_app.auth.models import INSPECTORS, Role, User
+from inspect_app.auth.models import User
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access
-from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.roles import INSPECTORS, Role
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.plans import operations as plan_operations

@@ -10,10 +10,11 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import LIST_LOADS, overdue_clause
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, inspection_member

@@ -14,14 +14,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from inspect_app.answers import operations
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.answers.schemas import AnswerSchema
-from inspect_app.auth.models import Role
 from inspect_app.cases.views import get_visible_case
 from inspect_app.core import clock
 from inspect_app.core.errors import Conflict, OperationError
 from inspect_app.core.files import ACCEPT
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access
-from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
 from inspect_app.extensions import db
 from inspect_app.reference.calendar import working_days_between

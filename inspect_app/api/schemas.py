@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from inspect_app.auth.models import Role
 from inspect_app.cases.models import CaseState, CaseType
 from inspect_app.cases.queries import SORTS as CASE_SORTS
+from inspect_app.core.roles import Role
 from inspect_app.core.schemas import MAX_ID, BaseSchema, length, one_of
 from inspect_app.findings.schemas import FindingDumpSchema
 from inspect_app.inspections.models import InspectionState

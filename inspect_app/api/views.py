@@ -37,7 +37,7 @@ from inspect_app.api import schemas as out
 from inspect_app.api.spec import build_spec, doc
 from inspect_app.auth import operations as auth_operations
 from inspect_app.auth import views as auth_views
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.cases import operations as case_operations
 from inspect_app.cases import views as case_views
@@ -51,12 +51,14 @@ from inspect_app.cases.schemas import (
     VersionSchema,
 )
 from inspect_app.core import clock
-from inspect_app.core.errors import error_response, get_or_404
+from inspect_app.core.errors import error_response
 from inspect_app.core.files import send_evidence
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import render
+from inspect_app.core.loading import get_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
-from inspect_app.core.rendering import render
+from inspect_app.core.roles import Role
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.deputies import operations as deputy_operations
 from inspect_app.deputies import queries as deputy_queries

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.roles import INSPECTORS, Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    INSPECTOR = "inspector"
-    LEAD_INSPECTOR = "lead_inspector"
-    UNIT_LEADER = "unit_leader"
-    LEADERSHIP = "leadership"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.INSPECTOR: _l("Inspector"),
-    Role.LEAD_INSPECTOR: _l("Lead inspector"),
-    Role.UNIT_LEADER: _l("Unit leader"),
-    Role.LEADERSHIP: _l("Leadership"),
-}
-
-INSPECTORS = (Role.INSPECTOR, Role.LEAD_INSPECTOR)
-STAFF = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 
 
 class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from inspect_app.auth.models import LoginAttempt, Role, User
+from inspect_app.auth.models import LoginAttempt, User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 

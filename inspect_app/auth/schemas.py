@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from inspect_app.auth.models import Role
+from inspect_app.core.roles import Role
 from inspect_app.core.schemas import BaseSchema, Email, length, one_of, record_id
 
 

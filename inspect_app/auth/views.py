@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
 from inspect_app.auth import operations
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.auth.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -19,11 +19,13 @@ from inspect_app.auth.schemas import (
     UserEditSchema,
 )
 from inspect_app.core import clock
-from inspect_app.core.errors import OperationError, get_or_404
+from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access
-from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db, limiter
 from inspect_app.units.models import Unit
 

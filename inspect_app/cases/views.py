@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
-from inspect_app.auth.models import Role
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.cases.queries import CaseFilters, case_list, cases_of_inspection, state_counters
@@ -23,11 +21,12 @@ from inspect_app.cases.schemas import (
     VersionSchema,
 )
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import Conflict, OperationError
-from inspect_app.core.forms import load_form
+from inspect_app.core.actions import form_action
+from inspect_app.core.errors import OperationError
+from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.rendering import is_fragment_request, render
+from inspect_app.core.roles import Role
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
@@ -167,32 +166,21 @@ def detail(case_id: int):
 
 
 def _act(case_id: int, action: str, schema, call, done_message):
-    """Run one action form: 303 to the case, or the case page with errors (422) or the
-    current version (409); 403 from the operation when the user may not act."""
+    """Run one action form on the case: 303 to the case, or the case page with errors (422)
+    or its current version (409); 403 from the operation when the user may not act."""
     case = get_visible_case(case_id)
-    data, errors = load_form(schema)
-    if data:
-        try:
-            call(case, data)
-            db.session.flush()
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                return _detail(get_visible_case(case_id), status=409)
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        except StaleDataError:
-            # Someone else changed the case between our read and our write.
-            db.session.rollback()
-            flash(str(Conflict().message), "error")
-            return _detail(get_visible_case(case_id), status=409)
-        else:
-            db.session.commit()
-            flash(str(done_message), "success")
-            return redirect(url_for("cases.detail", case_id=case_id), 303)
-    return _detail(case, 422, errors, request.form, action)
+
+    def page(status: int, errors: dict):
+        kept = request.form if status == 422 else None
+        return _detail(case, status, errors, kept, action if status == 422 else None)
+
+    return form_action(
+        schema,
+        lambda data: call(case, data),
+        page=page,
+        done=lambda _: redirect_to("cases.detail", case_id=case_id),
+        message=done_message,
+    )
 
 
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
@@ -331,23 +319,18 @@ def new(inspection_id: int):
         )
     if request.method == "GET":
         return _create_form(inspection, request.args, {})
-    data, errors = load_form(CaseCreateSchema())
-    if data:
-        try:
-            case = operations.create_case(current_user, inspection, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                inspection = get_visible_inspection(current_user, inspection_id)
-                form = request.form.copy()
-                form.pop("inspection_version", None)
-                return _create_form(inspection, form, {}, 409)
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(_("Case %(ref)s created.", ref=case.reference), "success")
-            return redirect(url_for("cases.detail", case_id=case.id), 303)
-    return _create_form(inspection, request.form, errors, 422)
+
+    def page(status: int, errors: dict):
+        form = request.form
+        if status == 409:  # the inspection changed: show its current version
+            form = request.form.copy()
+            form.pop("inspection_version", None)
+        return _create_form(inspection, form, errors, status)
+
+    return form_action(
+        CaseCreateSchema(),
+        lambda data: operations.create_case(current_user, inspection, data),
+        page=page,
+        done=lambda case: redirect_to("cases.detail", case_id=case.id),
+        message=lambda case: _("Case %(ref)s created.", ref=case.reference),
+    )

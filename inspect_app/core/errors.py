@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, jsonify, make_response, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from inspect_app.core import htmx
 from inspect_app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -73,17 +74,6 @@ MESSAGES = {
 }
 
 
-def get_or_404(model, ident: int):
-    """The record of `model` with this id, or 404 (also for an id too large for the column,
-    which the `int` URL converter accepts and the database would refuse with a 500)."""
-    from inspect_app.core.schemas import MAX_ID
-
-    record = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
-    if record is None:
-        abort(404)
-    return record
-
-
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
@@ -102,11 +92,9 @@ def error_response(
         response = jsonify(body)
         response.status_code = status
         response.mimetype = "application/problem+json"
-    elif getattr(request, "htmx", False):
+    elif htmx.is_htmx():
         html = render_template("core/_error_fragment.html", status=status, message=message)
-        response = make_response(html, status)
-        # Errors of an htmx action show in the flash area, not inside the target element.
-        response.headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+        response = htmx.retarget_to_flash(make_response(html, status))
     else:
         html = render_template("core/error.html", status=status, title=title, message=message)
         response = make_response(html, status)

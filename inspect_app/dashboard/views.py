@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.auth.models import Role
 from inspect_app.core import clock
+from inspect_app.core.htmx import is_fragment_request, render
 from inspect_app.core.permissions import access
-from inspect_app.core.rendering import is_fragment_request, render
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.dashboard import charts, queries
 from inspect_app.extensions import db

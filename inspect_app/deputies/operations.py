@@ -8,10 +8,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db
 from inspect_app.notifications.operations import notify

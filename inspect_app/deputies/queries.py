@@ -77,7 +77,8 @@ def delegations_list(user) -> Select:
 def deputy_candidates(user) -> list:
     """Who `user` may name as deputy: other active unit leaders of their unit or a unit below it
     (one query for the tree, one for the users)."""
-    from inspect_app.auth.models import Role, User
+    from inspect_app.auth.models import User
+    from inspect_app.core.roles import Role
     from inspect_app.units.queries import subtree_ids
 
     if user.role.value != "unit_leader" or not user.unit_id:

@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 from inspect_app.deputies import operations
 from inspect_app.deputies.queries import active_delegations
 from inspect_app.extensions import db

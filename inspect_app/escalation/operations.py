@@ -17,10 +17,11 @@ from sqlalchemy import case as sa_case
 from sqlalchemy import literal as sa_literal
 from sqlalchemy.exc import IntegrityError
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
+from inspect_app.core.roles import Role
 from inspect_app.escalation.models import LEVEL_STEPS, REMINDER_STEPS, EscalationStep
 from inspect_app.extensions import db
 from inspect_app.notifications.models import Notification

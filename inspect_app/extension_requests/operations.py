@@ -14,12 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.operations import apply_deadline
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import Role
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extensions import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload
 
-from inspect_app.auth.models import Role
 from inspect_app.cases.models import Case
+from inspect_app.core.roles import Role
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection

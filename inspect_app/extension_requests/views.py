@@ -11,15 +11,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from inspect_app.auth.models import Role
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.views import get_visible_case
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
-from inspect_app.core.rendering import redirect_to, render
+from inspect_app.core.roles import Role
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.deputies.queries import authority_over

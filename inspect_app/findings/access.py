@@ -3,7 +3,7 @@ themselves are the Inspection model's)."""
 
 from __future__ import annotations
 
-from inspect_app.auth.models import Role
+from inspect_app.core.roles import Role
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.queries import get_visible_inspection
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, redirect, url_for
 from flask_login import current_user
 
 from inspect_app.core import clock
+from inspect_app.core.htmx import render
 from inspect_app.core.permissions import PUBLIC, access
-from inspect_app.core.rendering import render
 
 bp = Blueprint("home", __name__)
 

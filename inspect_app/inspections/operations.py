@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.plans.models import PlanItem, PlanState

@@ -9,7 +9,8 @@ from flask import abort
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from inspect_app.auth.models import INSPECTORS, User
+from inspect_app.auth.models import User
+from inspect_app.core.roles import INSPECTORS
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.extensions import db
 from inspect_app.inspections.models import (

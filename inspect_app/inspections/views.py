@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inspect_app.auth.models import Role
 from inspect_app.core.audit import events_for
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import is_fragment_request, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.rendering import is_fragment_request, render
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.inspections import operations

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.rendering import redirect_to, render
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.notifications import operations

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from inspect_app.auth.models import INSPECTORS, Role, User
+from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import INSPECTORS, Role
 from inspect_app.extensions import db
 from inspect_app.plans.models import PLAN_EDITORS, PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import find_overlaps

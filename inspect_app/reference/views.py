@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inspect_app.auth.models import Role
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import OperationError, get_or_404
+from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import render
+from inspect_app.core.loading import get_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access
-from inspect_app.core.rendering import render
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.reference import operations, queries

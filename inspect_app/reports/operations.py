@@ -22,12 +22,13 @@ from sqlalchemy import exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from inspect_app.auth.models import Role, User
+from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import overdue_clause
 from inspect_app.core import audit, clock, files
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.roles import Role
 from inspect_app.escalation.models import EscalationStep
 from inspect_app.extensions import db
 from inspect_app.notifications.operations import notify

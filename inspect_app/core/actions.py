@@ -1,0 +1,85 @@
+"""The form loop, and the one place where a request's changes are committed.
+
+A request that succeeds keeps its changes, any other is rolled back (indico's `RH.process`):
+`finish_request` runs after every request, so views and operations never call `commit()`.
+
+`form_action` is the loop every HTML action form shares: load the form through its schema, call
+the operation, then either leave with a flash, or show the page again, 422 with the errors in
+place or 409 (someone else changed the record: the current state is shown, a flash says so,
+what the user typed is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, flash, g
+from marshmallow import Schema
+from sqlalchemy.orm.exc import StaleDataError
+
+from inspect_app.core.errors import Conflict, OperationError
+from inspect_app.core.forms import load_form
+from inspect_app.extensions import db
+
+#: page(status, errors) -> the page again: 422 with the field errors, 409 with the current state.
+PageAgain = Callable[[int, dict], Any]
+
+
+def form_action(
+    schema: Schema | None,
+    operation: Callable[[dict], Any],
+    *,
+    page: PageAgain,
+    done: Callable[[Any], Any],
+    message: Any = None,
+    data: dict | None = None,
+) -> Response | Any:
+    """Run one action form.
+
+    `operation(data)` receives the schema's loaded data (or `data` when no schema is given);
+    `done(result)` answers after success, with `message` (text, or a callable of the result)
+    flashed. 403/404 raised by the operation reach the error handlers unchanged.
+    """
+    errors: dict = {}
+    if schema is not None:
+        data, errors = load_form(schema)
+    if not errors:
+        try:
+            result = operation(data if data is not None else {})
+            db.session.flush()
+        except StaleDataError:
+            return _again(page, 409, {}, Conflict().message)
+        except OperationError as e:
+            if e.status == 409:
+                return _again(page, 409, {}, e.message)
+            if e.status != 422:
+                raise
+            errors = {e.field or "_schema": [str(e.message)]}
+        else:
+            if message is not None:
+                flash(str(message(result) if callable(message) else message), "success")
+            return done(result)
+    db.session.rollback()
+    return page(422, errors)
+
+
+def _again(page: PageAgain, status: int, errors: dict, message) -> Any:
+    db.session.rollback()
+    flash(str(message), "error")
+    return page(status, errors)
+
+
+def keep_changes() -> None:
+    """Commit this request's changes even though it answers with an error status (a failed
+    sign-in is recorded, then refused)."""
+    g.keep_changes = True
+
+
+def finish_request(response: Response) -> Response:
+    """after_request: commit what a successful request changed, roll back any other."""
+    if response.status_code < 400 or g.get("keep_changes"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
