@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  # nosec B105 - refused outside debug
 
 
@@ -30,7 +31,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    TIMEZONE = os.environ.get("APP_TIMEZONE", DEFAULT_TIMEZONE)
     PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tỉnh Hà Giang Mới")
     # Letterhead and signer of official documents (Decree 30/2020).
     DOCUMENT_ISSUING_BODY = os.environ.get("DOCUMENT_ISSUING_BODY", "THANH TRA TỈNH")
@@ -75,7 +76,7 @@ class Config:
 
     # i18n.
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("vi", "en")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -111,6 +111,7 @@ from inspect_app.units import views as unit_views
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
 from inspect_app.units.schemas import UnitSchema
+from inspect_app.workflows import reorganisation_views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -1298,7 +1299,7 @@ def unit_history(unit_id: int):
 
 
 @bp.route("/unit-events")
-@same_as(unit_views.reorganise)
+@same_as(reorganisation_views.reorganise)
 @doc("The latest reorganisations (administrators)", tag="units", response=out.UnitEventListOut)
 def unit_events_list():
     """The 50 latest reorganisations with their source and target units."""
