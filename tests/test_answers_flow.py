@@ -16,10 +16,10 @@ from inspect_app.cases import operations as case_ops
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db as _db
-from inspect_app.findings.models import EvidenceFile
 from inspect_app.notifications.models import Notification
 from inspect_app.units.models import UnitKind
 from tests import factories as f

@@ -10,11 +10,11 @@ from werkzeug.datastructures import FileStorage
 
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
-from inspect_app.core.files import store_upload
+from inspect_app.core.files import EvidenceFile, store_upload
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.findings import operations
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from tests import factories
 from tests.test_findings_files import PDF, png_bytes
 

@@ -52,7 +52,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.errors import error_response
-from inspect_app.core.files import send_evidence
+from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_or_404
@@ -77,7 +77,7 @@ from inspect_app.extensions import csrf, db, limiter
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
 from inspect_app.findings.access import get_visible_inspection, is_team_member
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import clean_filters, findings_query
 from inspect_app.findings.schemas import FindingSchema
 from inspect_app.inspections import operations as inspection_operations
