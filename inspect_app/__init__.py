@@ -24,7 +24,16 @@ from inspect_app.core.htmx import current_url, is_htmx
 from inspect_app.core.permissions import enforce_access
 from inspect_app.core.schemas import translate_marshmallow_messages
 from inspect_app.core.templating import register_template_helpers
-from inspect_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from inspect_app.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 BLUEPRINTS = (
     "inspect_app.home.views",
@@ -115,6 +124,7 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(
         app,
         locale_selector=_select_locale,

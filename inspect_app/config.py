@@ -20,6 +20,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def cache_type() -> str:
+    """CACHE_TYPE if set, else RedisCache when CACHE_REDIS_URL is set, else SimpleCache."""
+    return os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"
+    )
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -58,7 +65,11 @@ class Config:
     # 0 = none (the app is reached directly; forwarded headers are ignored).
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # Seconds each worker keeps the dashboard's aggregates (0 = always recompute).
+    # The cache (Flask-Caching) holding the dashboard's aggregates for DASHBOARD_CACHE_SECONDS
+    # (0 = always recompute): Redis, shared by every worker, when CACHE_REDIS_URL is set;
+    # otherwise each process keeps its own (SimpleCache).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = cache_type()
     DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 60)
 
     # Uploads.
@@ -96,7 +107,8 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
-    DASHBOARD_CACHE_SECONDS = 0  # tests that need the cache turn it on
+    CACHE_TYPE = "NullCache"  # live figures; the cache's own tests configure a SimpleCache
+    CACHE_NO_NULL_WARNING = True
 
 
 def config_from_env() -> type[Config]:
