@@ -77,6 +77,9 @@ class Config:
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: <instance>/uploads
 
+    # The scheduler's day starts at this hour (province time): sweep, digests, purge.
+    SWEEP_HOUR = _int("SWEEP_HOUR", 6)
+
     # Mail (used by notifications).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -98,7 +98,7 @@ def schedule(hour: int) -> dict[str, dict]:
 
 def add_jobs(sched: BaseScheduler, app: Flask) -> None:
     """Every job of `JOBS` on its cron schedule, plus the retry of unsent mail every 5 minutes."""
-    for name, fields in schedule(int(app.config.get("SWEEP_HOUR", 6))).items():
+    for name, fields in schedule(app.config["SWEEP_HOUR"]).items():
         sched.add_job(
             _echo_run, "cron", args=(app, name), id=name, name=JOBS[name].__doc__, **fields
         )
@@ -131,7 +131,7 @@ def register_scheduler_cli(app: Flask) -> None:
         """Start the scheduler (daily sweep, digests and purge of old login attempts from
         SWEEP_HOUR, unsent mail every 5 minutes, the monthly report draft on the 1st)."""
         tz = app.config["TIMEZONE"]
-        hour = int(app.config.get("SWEEP_HOUR", 6))
+        hour = app.config["SWEEP_HOUR"]
         sched = BlockingScheduler(timezone=tz)
         add_jobs(sched, app)
         click.echo(
