@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from importlib import import_module
+from urllib.parse import urlsplit
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, has_request_context, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from inspect_app import models  # noqa: F401 - registers every model with the metadata
+from inspect_app.auth.models import User
+from inspect_app.cli import register_cli
 from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
+from inspect_app.core import clock
+from inspect_app.core.actions import finish_request
+from inspect_app.core.errors import error_response, register_error_handlers, wants_json
 from inspect_app.core.htmx import current_url, is_htmx
-from inspect_app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from inspect_app.core.permissions import enforce_access
+from inspect_app.core.schemas import translate_marshmallow_messages
+from inspect_app.core.templating import register_template_helpers
+from inspect_app.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 BLUEPRINTS = (
     "inspect_app.home.views",
@@ -31,6 +54,10 @@ BLUEPRINTS = (
     "inspect_app.analytics.views",
 )
 
+# Workflow pages that add routes to a feature's blueprint (so their endpoints keep the
+# feature's name): imported before the blueprints are registered.
+WORKFLOW_ROUTES = ("inspect_app.workflows.reorganisation_views",)
+
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application from a config class, a dict of overrides, or the environment."""
@@ -45,6 +72,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(config or config_from_env())
+    clock.set_zone(app.config["TIMEZONE"])
     _check_secret(app)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -55,25 +83,15 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     _init_extensions(app)
     _bounded_int_urls(app)
     _register_blueprints(app)
     _register_request_hooks(app)
-
-    from inspect_app.core.errors import register_error_handlers
-    from inspect_app.core.schemas import translate_marshmallow_messages
-    from inspect_app.core.templating import register_template_helpers
-
     translate_marshmallow_messages()
     register_error_handlers(app)
     register_template_helpers(app)
-
-    from inspect_app.cli import register_cli
-
     register_cli(app)
     return app
 
@@ -101,13 +119,12 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    import inspect_app.models  # noqa: F401 - registers every model with the metadata
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     htmx.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -115,8 +132,6 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-
-    from inspect_app.auth.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -127,11 +142,6 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import redirect, url_for
-        from flask_babel import gettext as _
-
-        from inspect_app.core.errors import error_response, wants_json
-
         login_url = url_for("auth.login", next=_return_path())
         if wants_json():
             return error_response(401, _("Sign in first."))
@@ -144,8 +154,6 @@ def _init_extensions(app: Flask) -> None:
 def _return_path() -> str | None:
     """Where to go back after signing in: the page itself for a plain GET; for a fragment or a
     form post, the page the user was on (htmx's HX-Current-URL, else the referrer), same host."""
-    from urllib.parse import urlsplit
-
     if request.method == "GET" and not is_htmx():
         return request.full_path.rstrip("?")
     source = urlsplit(current_url() or request.referrer or "")
@@ -156,7 +164,6 @@ def _return_path() -> str | None:
 
 def _bounded_int_urls(app: Flask) -> None:
     """`<int:id>` beyond the database's integer range is a 404, not an overflow (500)."""
-    from werkzeug.routing import IntegerConverter
 
     class RecordId(IntegerConverter):
         def __init__(self, map, *args, **kwargs):
@@ -167,17 +174,13 @@ def _bounded_int_urls(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
+    for path in WORKFLOW_ROUTES:
+        import_module(path)
     for path in BLUEPRINTS:
         app.register_blueprint(import_module(path).bp)
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from inspect_app.core import clock
-    from inspect_app.core.actions import finish_request
-    from inspect_app.core.permissions import enforce_access
-
     @app.before_request
     def expire_idle_session():
         """Sign out a session idle for longer than IDLE_TIMEOUT_MINUTES."""

@@ -6,23 +6,24 @@ import sys
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from inspect_app.auth.models import User
+from inspect_app.auth.operations import create_user
+from inspect_app.core.audit import verify_chain
+from inspect_app.core.errors import OperationError
 from inspect_app.extensions import db
+from inspect_app.scheduler import register_scheduler_cli
+from inspect_app.seed import DEMO_PASSWORD, seed_demo
+from inspect_app.units.models import Unit
 
 
 def register_cli(app: Flask) -> None:
-    from inspect_app.scheduler import register_scheduler_cli
-
     register_scheduler_cli(app)
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Create the demo province, units and users (safe to run again)."""
-        from sqlalchemy import select
-
-        from inspect_app.auth.models import User
-        from inspect_app.seed import DEMO_PASSWORD, seed_demo
-
         seed_demo()
         db.session.commit()
         # Every demo account, the deputy and others added by feature seeders included.
@@ -44,12 +45,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_user_command(username, full_name, role, unit_code, email, password):
         """Create an account from the command line."""
-        from sqlalchemy import select
-
-        from inspect_app.auth.operations import create_user
-        from inspect_app.core.errors import OperationError
-        from inspect_app.units.models import Unit
-
         unit_id = None
         if unit_code:
             unit_id = db.session.execute(
@@ -74,8 +69,6 @@ def register_cli(app: Flask) -> None:
     @audit_group.command("verify")
     def audit_verify():
         """Walk the hash chain and report the first tampered or missing event."""
-        from inspect_app.core.audit import verify_chain
-
         report = verify_chain()
         if report.ok:
             click.echo(f"Audit chain intact: {report.checked} events verified.")

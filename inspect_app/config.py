@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105  # nosec B105 - refused outside debug
 
 
@@ -17,6 +18,13 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cache_type() -> str:
+    """CACHE_TYPE if set, else RedisCache when CACHE_REDIS_URL is set, else SimpleCache."""
+    return os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"
+    )
 
 
 def _int(name: str, default: int) -> int:
@@ -30,7 +38,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    TIMEZONE = os.environ.get("APP_TIMEZONE", DEFAULT_TIMEZONE)
     PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tỉnh Hà Giang Mới")
     # Letterhead and signer of official documents (Decree 30/2020).
     DOCUMENT_ISSUING_BODY = os.environ.get("DOCUMENT_ISSUING_BODY", "THANH TRA TỈNH")
@@ -57,13 +65,20 @@ class Config:
     # 0 = none (the app is reached directly; forwarded headers are ignored).
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # Seconds each worker keeps the dashboard's aggregates (0 = always recompute).
+    # The cache (Flask-Caching) holding the dashboard's aggregates for DASHBOARD_CACHE_SECONDS
+    # (0 = always recompute): Redis, shared by every worker, when CACHE_REDIS_URL is set;
+    # otherwise each process keeps its own (SimpleCache).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = cache_type()
     DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 60)
 
     # Uploads.
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: <instance>/uploads
+
+    # The scheduler's day starts at this hour (province time): sweep, digests, purge.
+    SWEEP_HOUR = _int("SWEEP_HOUR", 6)
 
     # Mail (used by notifications).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -75,7 +90,7 @@ class Config:
 
     # i18n.
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("vi", "en")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -95,7 +110,8 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
-    DASHBOARD_CACHE_SECONDS = 0  # tests that need the cache turn it on
+    CACHE_TYPE = "NullCache"  # live figures; the cache's own tests configure a SimpleCache
+    CACHE_NO_NULL_WARNING = True
 
 
 def config_from_env() -> type[Config]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,6 +36,8 @@ login_manager = LoginManager()
 htmx = Htmx()
 csrf = CSRFProtect()
 babel = Babel()
+# Shared by every worker when CACHE_TYPE is RedisCache (see config.Config).
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
 
 

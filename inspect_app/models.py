@@ -5,10 +5,12 @@ from inspect_app.api.models import ApiToken  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
 from inspect_app.cases.models import Case  # noqa: F401
 from inspect_app.core.audit import AuditEvent  # noqa: F401
-from inspect_app.deputies.models import Delegation  # noqa: F401, E402
-from inspect_app.escalation.models import EscalationStep, JobRun  # noqa: F401
+from inspect_app.core.files import EvidenceFile  # noqa: F401
+from inspect_app.core.jobs import JobRun  # noqa: F401
+from inspect_app.deputies.models import Delegation  # noqa: F401
+from inspect_app.escalation.models import EscalationStep  # noqa: F401
 from inspect_app.extension_requests.models import ExtensionRequest  # noqa: F401
-from inspect_app.findings.models import EvidenceFile, Finding  # noqa: F401
+from inspect_app.findings.models import Finding  # noqa: F401
 from inspect_app.inspections.models import Inspection  # noqa: F401
 from inspect_app.notifications.models import Notification, NotificationPreference  # noqa: F401
 from inspect_app.plans.models import Plan, PlanItem  # noqa: F401

@@ -10,17 +10,24 @@ from collections.abc import Callable
 from datetime import date
 
 import click
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from inspect_app.auth.operations import purge_login_attempts
 from inspect_app.core import clock
+from inspect_app.core.errors import OperationError
+from inspect_app.core.jobs import JobRun
+from inspect_app.escalation.operations import sweep
 from inspect_app.extensions import db
+from inspect_app.notifications.operations import deliver, send_digests
+from inspect_app.reports.operations import monthly_report_draft
 
 
 def claim(job: str, period: str) -> bool:
     """Insert the claim for (job, period); False when another process already holds it."""
-    from inspect_app.escalation.models import JobRun
-
     holder = f"{socket.gethostname()}:{os.getpid()}"[:120]
     db.session.add(JobRun(job=job, period=period, holder=holder, started_at=clock.now()))
     try:
@@ -32,10 +39,6 @@ def claim(job: str, period: str) -> bool:
 
 
 def finish(job: str, period: str) -> None:
-    from sqlalchemy import update
-
-    from inspect_app.escalation.models import JobRun
-
     db.session.execute(
         update(JobRun)
         .where(JobRun.job == job, JobRun.period == period)
@@ -46,37 +49,64 @@ def finish(job: str, period: str) -> None:
 
 def daily_sweep(as_of: date) -> str:
     """Job: the escalation sweep for one day (reminders and overdue levels)."""
-    from inspect_app.escalation.operations import sweep
-
     report = sweep(as_of)
     return f"{report.total} steps taken"
 
 
 def deliver_mail(as_of: date) -> str:
     """Job: retry e-mails that could not be sent, and send the daily digests."""
-    from inspect_app.notifications.operations import deliver, send_digests
-
     return f"{deliver()} e-mails, {send_digests(as_of)} digests"
 
 
 def monthly_report(as_of: date) -> str:
     """Job: the draft report to the People's Committee for the month before `as_of` (built, or
     refreshed while it is still a draft)."""
-    from inspect_app.reports.operations import monthly_report_draft
-
     doc, outcome = monthly_report_draft(as_of)
     db.session.commit()
     return f"report draft {outcome} ({len(doc.items) if doc else 0} cases)"
+
+
+def purge_old_login_attempts(as_of: date) -> str:
+    """Job: delete the login attempts older than 30 days (they serve throttling only)."""
+    removed = purge_login_attempts()
+    db.session.commit()
+    return f"{removed} login attempts removed"
 
 
 JOBS: dict[str, Callable[[date], str]] = {
     "daily_sweep": daily_sweep,
     "deliver_mail": deliver_mail,
     "monthly_report": monthly_report,
+    "purge_login_attempts": purge_old_login_attempts,
 }
 
 # The period a job runs once for (default: the day); the monthly report once per month.
 PERIODS: dict[str, Callable[[date], str]] = {"monthly_report": lambda d: d.strftime("%Y-%m")}
+
+
+def schedule(hour: int) -> dict[str, dict]:
+    """When each job runs (APScheduler cron fields), the day's work starting at `hour`."""
+    return {
+        "daily_sweep": {"hour": hour, "minute": 0},
+        # After the sweep, so that the day's reminders are in the digests.
+        "deliver_mail": {"hour": hour, "minute": 15},
+        # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
+        "monthly_report": {"day": 1, "hour": hour, "minute": 30},
+        "purge_login_attempts": {"hour": hour, "minute": 45},
+    }
+
+
+def add_jobs(sched: BaseScheduler, app: Flask) -> None:
+    """Every job of `JOBS` on its cron schedule, plus the retry of unsent mail every 5 minutes."""
+    for name, fields in schedule(app.config["SWEEP_HOUR"]).items():
+        sched.add_job(
+            _echo_run, "cron", args=(app, name), id=name, name=JOBS[name].__doc__, **fields
+        )
+    sched.add_job(_mail, "interval", args=(app,), minutes=5, id="retry_mail")
+
+
+def _echo_run(app: Flask, name: str) -> None:
+    click.echo(run_job(app, name))
 
 
 def run_job(app: Flask, name: str, period: str | None = None) -> str:
@@ -98,26 +128,16 @@ def register_scheduler_cli(app: Flask) -> None:
 
     @scheduler_group.command("run")
     def run():
-        """Start the scheduler (daily sweep at SWEEP_HOUR, mail every 5 minutes, the monthly
-        report draft on the 1st)."""
-        from apscheduler.schedulers.blocking import BlockingScheduler
-
+        """Start the scheduler (daily sweep, digests and purge of old login attempts from
+        SWEEP_HOUR, unsent mail every 5 minutes, the monthly report draft on the 1st)."""
         tz = app.config["TIMEZONE"]
-        hour = int(app.config.get("SWEEP_HOUR", 6))
+        hour = app.config["SWEEP_HOUR"]
         sched = BlockingScheduler(timezone=tz)
-        sched.add_job(lambda: click.echo(run_job(app, "daily_sweep")), "cron", hour=hour, minute=0)
-        sched.add_job(lambda: _mail(app), "interval", minutes=5)
-        # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
-        sched.add_job(
-            lambda: click.echo(run_job(app, "monthly_report")),
-            "cron",
-            day=1,
-            hour=hour,
-            minute=30,
-        )
+        add_jobs(sched, app)
         click.echo(
-            f"Scheduler started: daily sweep at {hour:02d}:00 {tz}, monthly report draft on the "
-            f"1st at {hour:02d}:30. Ctrl+C stops it."
+            f"Scheduler started ({tz}): daily sweep at {hour:02d}:00, digests at {hour:02d}:15, "
+            f"monthly report draft on the 1st at {hour:02d}:30, old login attempts purged at "
+            f"{hour:02d}:45, unsent mail retried every 5 minutes. Ctrl+C stops it."
         )
         sched.start()
 
@@ -135,9 +155,6 @@ def register_scheduler_cli(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")
     def escalate(as_of, dry_run):
         """Run the escalation sweep for a date and print what it did (or would do)."""
-        from inspect_app.core.errors import OperationError
-        from inspect_app.escalation.operations import sweep
-
         day = _parse_date(as_of) if as_of else clock.today()
         try:
             report = sweep(day, dry_run=dry_run)
@@ -151,9 +168,8 @@ def register_scheduler_cli(app: Flask) -> None:
 
 
 def _mail(app: Flask) -> None:
+    """Job: retry the e-mails that could not be sent (any time, not claimed per period)."""
     with app.app_context():
-        from inspect_app.notifications.operations import deliver
-
         deliver()
 
 

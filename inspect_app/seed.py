@@ -9,8 +9,18 @@ from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
 from inspect_app.auth.models import User
+from inspect_app.cases import seed as cases_seed
+from inspect_app.core import clock
 from inspect_app.core.roles import Role
+from inspect_app.deputies import seed as deputies_seed
+from inspect_app.escalation.operations import sweep
+from inspect_app.extension_requests import seed as extension_requests_seed
 from inspect_app.extensions import db
+from inspect_app.findings import seed as findings_seed
+from inspect_app.inspections import seed as inspections_seed
+from inspect_app.plans import seed as plans_seed
+from inspect_app.reference import seed as reference_seed
+from inspect_app.reports import seed as reports_seed
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
@@ -118,13 +128,13 @@ def seed_users(units: dict[str, Unit]) -> list[User]:
 
 # Feature seeders, in dependency order; each takes (units by code, users by username).
 SEEDERS = (
-    "inspect_app.reference.seed",
-    "inspect_app.plans.seed",
-    "inspect_app.inspections.seed",
-    "inspect_app.findings.seed",
-    "inspect_app.cases.seed",
-    "inspect_app.deputies.seed",
-    "inspect_app.extension_requests.seed",
+    reference_seed,
+    plans_seed,
+    inspections_seed,
+    findings_seed,
+    cases_seed,
+    deputies_seed,
+    extension_requests_seed,
 )
 
 
@@ -132,18 +142,11 @@ def seed_demo() -> list[User]:
     """Create (or complete) the demo data; returns the demo users."""
     units = seed_units()
     users = seed_users(units)
-    from importlib import import_module
-
     by_name = {u.username: u for u in users}
     for module in SEEDERS:
-        import_module(module).seed(units, by_name)
-    from inspect_app.reports import seed as reports_seed
-
+        module.seed(units, by_name)
     reports_seed.seed_overdue_cases(units, by_name)  # a case at each escalation level
     # Bring the demo's overdue cases up the escalation ladder as of today (idempotent).
-    from inspect_app.core import clock
-    from inspect_app.escalation.operations import sweep
-
     db.session.commit()
     sweep(clock.today())
     reports_seed.seed(units, by_name)  # one issued report and one issued urging letter

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core import clock
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.models import UTCDateTime, enum_column
 from inspect_app.extensions import db
-from inspect_app.findings.models import EvidenceFile
 
 
 class AnswerKind(enum.StrEnum):
@@ -88,7 +88,9 @@ class CaseAnswer(db.Model):
     on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     files: Mapped[list[EvidenceFile]] = relationship(
-        order_by="EvidenceFile.id", foreign_keys="EvidenceFile.answer_id", viewonly=True
+        order_by=EvidenceFile.id,
+        foreign_keys=[EvidenceFile.answer_id],
+        viewonly=True,
     )
 
     @property
@@ -98,8 +100,3 @@ class CaseAnswer(db.Model):
     def involves(self, user) -> bool:
         """Whether `user` wrote this answer or it was written in their name."""
         return user is not None and user.id in (self.author_id, self.on_behalf_of_id)
-
-
-# The owner of an answer's evidence file (EvidenceFile.answer_id is declared with the other
-# owner columns; the relationship lives here because findings cannot import answers).
-EvidenceFile.answer = relationship(CaseAnswer, foreign_keys=[EvidenceFile.answer_id], viewonly=True)

@@ -52,7 +52,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.errors import error_response
-from inspect_app.core.files import send_evidence
+from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_or_404
@@ -77,7 +77,7 @@ from inspect_app.extensions import csrf, db, limiter
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
 from inspect_app.findings.access import get_visible_inspection, is_team_member
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import clean_filters, findings_query
 from inspect_app.findings.schemas import FindingSchema
 from inspect_app.inspections import operations as inspection_operations
@@ -111,6 +111,7 @@ from inspect_app.units import views as unit_views
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
 from inspect_app.units.schemas import UnitSchema
+from inspect_app.workflows import reorganisation_views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -1298,7 +1299,7 @@ def unit_history(unit_id: int):
 
 
 @bp.route("/unit-events")
-@same_as(unit_views.reorganise)
+@same_as(reorganisation_views.reorganise)
 @doc("The latest reorganisations (administrators)", tag="units", response=out.UnitEventListOut)
 def unit_events_list():
     """The 50 latest reorganisations with their source and target units."""

@@ -1,6 +1,8 @@
 """The one clock of the application: "now" in UTC and "today" in the province's zone.
 
-Tests freeze it with `frozen(...)`; the scheduler's `--as-of` passes dates explicitly.
+The zone is the app's TIMEZONE setting (APP_TIMEZONE), set once by `create_app`; every worker
+reads the same setting, so this is configuration, not shared state. Tests freeze the clock with
+`frozen(...)`; the scheduler's `--as-of` passes dates explicitly.
 """
 
 from __future__ import annotations
@@ -10,9 +12,17 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+from inspect_app.config import DEFAULT_TIMEZONE
+
+ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 _frozen: datetime | None = None
+
+
+def set_zone(name: str) -> None:
+    """Use the zone `name` (an IANA name such as "Asia/Ho_Chi_Minh") for "today" and local times."""
+    global ZONE
+    ZONE = ZoneInfo(name)
 
 
 def now() -> datetime:
@@ -23,7 +33,7 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """Today's date in Asia/Ho_Chi_Minh."""
+    """Today's date in the province's zone."""
     return now().astimezone(ZONE).date()
 
 

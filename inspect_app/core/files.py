@@ -5,6 +5,10 @@ content (never the name or the browser's claim), refuses a name whose extension 
 type, and writes the bytes under UPLOAD_FOLDER with a random name (and a JPEG thumbnail for
 images). Files written by a transaction that is rolled back are removed again, and files of
 removed records are deleted only once the removal is committed.
+
+`EvidenceFile` is the row of a stored file. Its owners (a finding, an inspection, a unit's
+answer) are features above core: their foreign keys and relationships name them as strings,
+and each owner declares its `files`.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 
 import filetype
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
+from inspect_app.core.models import UTCDateTime
 from inspect_app.extensions import db
 
 CHUNK = 64 * 1024
@@ -199,6 +205,63 @@ def _read_capped(file_storage, tmp_path: str) -> tuple[int, str, bytes]:
     return size, digest.hexdigest(), head
 
 
+OWNER_COLUMNS = ("finding_id", "inspection_id", "answer_id")
+
+
+class EvidenceFile(db.Model):
+    """A stored file: random name outside the web root, sha256 and sniffed type recorded.
+
+    Exactly one owner: a finding, an inspection (its signed conclusion), or a unit's answer on
+    a case (`answer_id`, see answers.models.CaseAnswer)."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (
+        CheckConstraint(
+            " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in OWNER_COLUMNS)
+            + " = 1",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answer.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    has_thumbnail: Mapped[bool] = mapped_column(default=False, nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    # The owners are named, not imported: core knows no feature.
+    finding = relationship("Finding", back_populates="files", foreign_keys=[finding_id])
+    owner_inspection = relationship("Inspection", foreign_keys=[inspection_id])
+    answer = relationship("CaseAnswer", foreign_keys=[answer_id], viewonly=True)
+    uploaded_by = relationship("User")
+
+    @property
+    def inspection(self):
+        """The inspection the file belongs to, directly or through its finding."""
+        if self.finding is not None:
+            return self.finding.inspection
+        return self.owner_inspection
+
+    def can_view(self, user) -> bool:
+        """Who may see the owner: the case of an answer's file (a unit leader only their
+        units' cases), otherwise the owning inspection."""
+        if self.answer is not None:
+            return self.answer.case.can_view(user)
+        inspection = self.inspection
+        return inspection is not None and inspection.can_view(user)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 def store_upload(file_storage, actor, **owner):
     """Check and store one upload; returns the new EvidenceFile (added, flushed).
 
@@ -206,8 +269,6 @@ def store_upload(file_storage, actor, **owner):
     Raises OperationError: 413 too large, 422 empty, unknown type, a name claiming another
     type, or a damaged image.
     """
-    from inspect_app.findings.models import EvidenceFile
-
     original = sanitize_filename(getattr(file_storage, "filename", None))
     stored_name = secrets.token_hex(20)
     final_path = _path(stored_name)

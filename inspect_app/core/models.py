@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, Enum, Integer, TypeDecorator
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from inspect_app.core import clock
+from inspect_app.core.errors import Conflict
 
 
 class UTCDateTime(TypeDecorator):
@@ -52,8 +53,6 @@ class VersionedMixin:
 
 def check_version(obj: VersionedMixin, submitted: int | None) -> None:
     """Refuse a change built on an older version of the record than the stored one."""
-    from inspect_app.core.errors import Conflict
-
     if submitted is not None and submitted != obj.version:
         raise Conflict()
 

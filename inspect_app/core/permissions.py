@@ -13,6 +13,8 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
+from inspect_app.extensions import login_manager
+
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
@@ -47,8 +49,6 @@ def enforce_access() -> Any:
     if PUBLIC in rule:
         return None
     if not current_user.is_authenticated:
-        from inspect_app.extensions import login_manager
-
         return login_manager.unauthorized()
     if AUTHENTICATED in rule or current_user.role in rule:
         return None

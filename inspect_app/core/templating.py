@@ -73,12 +73,6 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action.replace("_", " ").capitalize()
 
 
-def _unread_notifications() -> int:
-    from inspect_app.notifications.operations import unread_count
-
-    return unread_count(current_user) if current_user.is_authenticated else 0
-
-
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["dt"] = fmt_datetime
@@ -89,7 +83,6 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "nav_items": nav_items,
             "action_label": action_label,
-            "unread_notifications": _unread_notifications,
             "current_locale": str(get_locale()),
             "today": clock.today(),
             "request_path": request.full_path.rstrip("?"),

@@ -22,7 +22,7 @@ Definitions (shown on the page too):
 from __future__ import annotations
 
 import calendar as _calendar
-import time
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,7 +43,7 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
 )
 from inspect_app.core import clock
 from inspect_app.core.memo import per_request
-from inspect_app.extensions import db
+from inspect_app.extensions import cache, db
 from inspect_app.reference.calendar import Calendar
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
@@ -350,32 +350,33 @@ def summary(user, today: date | None = None) -> tuple[DashboardFilters, dict, Co
 # --- cache -----------------------------------------------------------------------------------
 
 # The dashboard's aggregates scan every case of the year (a third of a second on 100,000 cases):
-# each worker process keeps them for DASHBOARD_CACHE_SECONDS (default 60; 0 turns the cache
-# off, as under TESTING), per visible scope, filters and day. The figures may therefore lag a
-# change by up to that long; the lists behind them (`/cases`) are always live.
-_CACHE: dict[tuple, tuple[float, object]] = {}
-CACHE_ENTRIES = 256
+# they are kept in the configured cache (extensions.cache: Redis shared by every worker in
+# production, a per-process SimpleCache in development, none under TESTING) for
+# DASHBOARD_CACHE_SECONDS (default 60; 0 turns it off), per visible scope, filters and day. The
+# figures may therefore lag a change by up to that long; the lists behind them (`/cases`) are
+# always live.
 
 
-def _cache_seconds() -> float:
-    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
+def _cache_seconds() -> int:
+    return int(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
+
+
+def _cache_key(kind: str, user, filters: DashboardFilters, today: date) -> str:
+    visible = visible_unit_ids(user)
+    scope = "all" if visible is None else ",".join(map(str, sorted(visible)))
+    raw = f"{kind}|{scope}|{filters.year}|{filters.field}|{filters.tree}|{today.isoformat()}"
+    return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _cached(kind: str, user, filters: DashboardFilters, today: date, compute):
     ttl = _cache_seconds()
     if ttl <= 0:
         return compute()
-    visible = visible_unit_ids(user)
-    scope = None if visible is None else frozenset(visible)
-    key = (kind, scope, filters.year, filters.field, filters.tree, today)
-    now = time.monotonic()
-    hit = _CACHE.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    value = compute()
-    if len(_CACHE) >= CACHE_ENTRIES:
-        _CACHE.clear()
-    _CACHE[key] = (now, value)
+    key = _cache_key(kind, user, filters, today)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=ttl)
     return value
 
 

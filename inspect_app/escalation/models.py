@@ -1,5 +1,4 @@
-"""The escalation ladder's record: which step each case reached, for which deadline, when; and
-the claims that make each scheduled job run once however many scheduler processes run."""
+"""The escalation ladder's record: which step each case reached, for which deadline, when."""
 
 from __future__ import annotations
 
@@ -30,17 +29,3 @@ class EscalationStep(db.Model):
     due_date: Mapped[date] = mapped_column(Date, nullable=False)
     on_date: Mapped[date] = mapped_column(Date, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-
-
-class JobRun(db.Model):
-    """A claim on one run of a scheduled job for one period: the first process to insert wins."""
-
-    __tablename__ = "job_run"
-    __table_args__ = (UniqueConstraint("job", "period", name="uq_job_run_once"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job: Mapped[str] = mapped_column(String(60), nullable=False)
-    period: Mapped[str] = mapped_column(String(20), nullable=False)
-    holder: Mapped[str] = mapped_column(String(120), nullable=False)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,13 +1,14 @@
-"""On-site findings (phát hiện) and the evidence files attached to them."""
+"""On-site findings (phát hiện); their evidence files are core.files.EvidenceFile rows."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
@@ -53,54 +54,3 @@ class Finding(TimestampMixin, VersionedMixin, db.Model):
     def can_edit(self, user) -> bool:
         """Only its author, until the inspection is concluded."""
         return user.id == self.author_id and not self.is_locked
-
-
-class EvidenceFile(db.Model):
-    """A stored file: random name outside the web root, sha256 and sniffed type recorded.
-
-    Exactly one owner: a finding, an inspection (its signed conclusion), or a unit's answer on
-    a case (`answer_id`, see answers.models.CaseAnswer)."""
-
-    __tablename__ = "evidence_file"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
-    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
-    answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answer.id"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255), nullable=False)
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
-    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
-    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    has_thumbnail: Mapped[bool] = mapped_column(default=False, nullable=False)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-
-    finding: Mapped[Finding | None] = relationship(
-        back_populates="files", foreign_keys=[finding_id]
-    )
-    uploaded_by: Mapped[User] = relationship()
-    owner_inspection: Mapped[Inspection | None] = relationship(foreign_keys=[inspection_id])
-
-    @property
-    def inspection(self) -> Inspection | None:
-        """The inspection the file belongs to, directly or through its finding."""
-        if self.finding is not None:
-            return self.finding.inspection
-        return self.owner_inspection
-
-    def can_view(self, user) -> bool:
-        """Who may see the owner: the case of an answer's file (a unit leader only their
-        units' cases), otherwise the owning inspection."""
-        from inspect_app.findings.access import can_view_inspection
-
-        if self.answer_id is not None:
-            # `answer` is mapped by answers.models (which imports this module).
-            answer = self.answer
-            return answer is not None and answer.case.can_view(user)
-        inspection = self.inspection
-        return inspection is not None and can_view_inspection(user, inspection)
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

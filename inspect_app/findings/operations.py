@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
-from inspect_app.core.files import delete_stored, store_upload
+from inspect_app.core.files import EvidenceFile, delete_stored, store_upload
 from inspect_app.core.models import check_version
 from inspect_app.extensions import db
 from inspect_app.findings.access import OPEN_STATES, can_manage_inspection, is_team_member
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import FieldOfWork, Severity
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
-from inspect_app.core.files import ACCEPT, send_evidence
+from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
@@ -28,7 +28,7 @@ from inspect_app.findings.access import (
     get_visible_inspection,
     is_team_member,
 )
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
     active_fields,
     clean_filters,

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
@@ -28,7 +29,7 @@ from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
 
 if TYPE_CHECKING:
-    from inspect_app.findings.models import EvidenceFile, Finding
+    from inspect_app.findings.models import Finding
 
 
 class InspectionState(enum.StrEnum):

@@ -21,6 +21,12 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 register_nav("notifications.index", _l("Notifications"), None)
 
 
+@bp.app_template_global("unread_notifications")
+def unread_notifications() -> int:
+    """The bell's count: the signed-in user's unread notifications (0 when signed out)."""
+    return operations.unread_count(current_user) if current_user.is_authenticated else 0
+
+
 @bp.after_app_request
 def deliver_after_commit(response):
     """Send the e-mails of notifications created by this request, once it has committed."""

@@ -11,7 +11,7 @@ from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.reference.models import Holiday
 from inspect_app.units.models import UnitKind
-from inspect_app.units.reorganisation import apply_plan, plan_merge
+from inspect_app.workflows.reorganisation import apply_plan, plan_merge
 from tests import factories as f
 
 TODAY = date(2026, 3, 10)  # a Tuesday

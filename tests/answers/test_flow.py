@@ -12,9 +12,9 @@ from inspect_app.answers.models import AnswerKind, CaseAnswer, Verdict
 from inspect_app.cases import operations as case_ops
 from inspect_app.cases.models import CaseState
 from inspect_app.core.audit import AuditEvent
+from inspect_app.core.files import EvidenceFile
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db as _db
-from inspect_app.findings.models import EvidenceFile
 from tests.answers.support import (
     PDF,
     answer_form,

@@ -14,8 +14,8 @@ from inspect_app.cases import operations as case_ops
 from inspect_app.cases.models import CaseState
 from inspect_app.core.audit import AuditEvent
 from inspect_app.core.errors import Forbidden
+from inspect_app.core.files import EvidenceFile
 from inspect_app.extensions import db as _db
-from inspect_app.findings.models import EvidenceFile
 from inspect_app.notifications.models import Notification
 from tests import factories as f
 from tests.answers.support import (

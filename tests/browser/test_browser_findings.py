@@ -12,8 +12,9 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import func, select
 
 from inspect_app.cases.models import Case
+from inspect_app.core.files import EvidenceFile
 from inspect_app.extensions import db
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from tests.browser.conftest import PHONE, no_horizontal_scroll
 

@@ -266,3 +266,19 @@ def test_htmx_is_served_from_our_own_origin(client):
 def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.get_json() == {"status": "ok"}
+
+
+def test_the_clock_uses_the_configured_timezone():
+    """APP_TIMEZONE (the app's TIMEZONE) sets the zone of "today" when the app starts."""
+    instant = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)  # 23:30 in Hà Nội, 01:30 in Tokyo
+    try:
+        create_app({"TESTING": True, "TIMEZONE": "Asia/Tokyo"})
+        with clock.frozen(instant):
+            assert clock.ZONE.key == "Asia/Tokyo"
+            assert clock.today() == date(2026, 12, 2)
+        create_app({"TESTING": True})
+        with clock.frozen(instant):
+            assert clock.ZONE.key == "Asia/Ho_Chi_Minh"
+            assert clock.today() == date(2026, 12, 1)
+    finally:
+        clock.set_zone(TestingConfig.TIMEZONE)

@@ -8,11 +8,12 @@ import os
 
 import pytest
 from PIL import Image
+from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import files
 from inspect_app.core.errors import OperationError
+from inspect_app.core.files import EvidenceFile
 from inspect_app.extensions import db as _db
-from inspect_app.findings.models import EvidenceFile
 from tests import factories
 
 PDF, EXE, png_bytes, upload = factories.PDF, factories.EXE, factories.png_bytes, factories.upload
@@ -210,3 +211,24 @@ def test_deleted_file_removed_only_after_commit(uploads, db):
     assert path.exists()
     _db.session.commit()
     assert not path.exists()
+
+
+@pytest.mark.parametrize("owners", ["none", "two"])
+def test_an_evidence_file_has_exactly_one_owner(db, finding, owners):
+    extra = {} if owners == "none" else {"finding_id": finding.id}
+    if owners == "two":
+        extra["inspection_id"] = finding.inspection_id
+    row = EvidenceFile(
+        original_name="a.pdf",
+        stored_name="0" * 40,
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by_id=finding.author_id,
+        uploaded_at=finding.observed_at,
+        **extra,
+    )
+    _db.session.add(row)
+    with pytest.raises(IntegrityError):
+        _db.session.flush()
+    _db.session.rollback()

@@ -9,7 +9,7 @@ from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.dashboard.queries import DashboardFilters, compliance, overdue_by_unit
 from inspect_app.units.models import UnitKind
-from inspect_app.units.reorganisation import apply_plan, plan_merge
+from inspect_app.workflows.reorganisation import apply_plan, plan_merge
 from tests import factories as f
 
 MERGED_ON = date(2025, 7, 1)

@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 import inspect_app.models  # noqa: F401 - every model mapped before the imports below use them
 from inspect_app.core import clock
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.findings import operations
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.reference.models import Severity
 from tests import factories
 from tests.factories import png_bytes

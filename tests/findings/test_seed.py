@@ -7,8 +7,9 @@ import hashlib
 from sqlalchemy import func, select
 
 from inspect_app.core import clock
+from inspect_app.core.files import EvidenceFile
 from inspect_app.extensions import db as _db
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from inspect_app.findings.seed import demo_pdf, seed
 from inspect_app.inspections.models import Inspection
 from tests import factories

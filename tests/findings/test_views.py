@@ -9,11 +9,11 @@ import pytest
 
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
-from inspect_app.core.files import store_upload
+from inspect_app.core.files import EvidenceFile, store_upload
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db as _db
 from inspect_app.findings import operations
-from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.models import Finding
 from tests import factories
 from tests.factories import PDF, png_bytes, upload
 from tests.findings.support import NOW, form, team

@@ -1,26 +1,28 @@
-"""The dashboard's aggregates are cached per worker for DASHBOARD_CACHE_SECONDS: a repeated view
-runs none of the aggregate queries, a different scope, filter or day is computed on its own,
-and the cache is off under TESTING unless asked for (so the other tests see live figures)."""
+"""The dashboard's aggregates are kept in the configured cache for DASHBOARD_CACHE_SECONDS: a
+repeated view runs none of the aggregate queries, a different scope, filter or day is computed
+on its own, and the cache is a NullCache under TESTING unless a test configures one (so the
+other tests see live figures)."""
 
 from __future__ import annotations
 
+import cachelib.simple
 import pytest
 
+from inspect_app.config import cache_type
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.dashboard import queries
+from inspect_app.extensions import cache
 from tests import factories as f
 from tests.dashboard.support import TODAY, make_data_set
 
 
 @pytest.fixture()
 def cache_on(app):
-    queries._CACHE.clear()
-    previous = app.config["DASHBOARD_CACHE_SECONDS"]
-    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    """The app with a SimpleCache (a fresh one), as in development; NullCache again after."""
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
     yield
-    app.config["DASHBOARD_CACHE_SECONDS"] = previous
-    queries._CACHE.clear()
+    cache.init_app(app, config={"CACHE_TYPE": app.config["CACHE_TYPE"]})
 
 
 @pytest.fixture()
@@ -69,8 +71,8 @@ def test_repeated_view_uses_the_cache(app, data, login_as, cache_on):
 def test_expired_entry_is_computed_again(app, data, login_as, cache_on, monkeypatch):
     client = login_as(Role.LEADERSHIP)
     client.get("/dashboard")
-    now = queries.time.monotonic()
-    monkeypatch.setattr(queries.time, "monotonic", lambda: now + 61)
+    now = cachelib.simple.time()
+    monkeypatch.setattr(cachelib.simple, "time", lambda: now + 61)
     seen, stop = _statements(app)
     try:
         client.get("/dashboard")
@@ -90,7 +92,7 @@ def test_cache_is_keyed_by_what_the_user_sees(db, cache_on):
     everything = queries.cached_dashboard(boss, filters, TODAY)
     own = queries.cached_dashboard(leader, filters, TODAY)
     assert everything.counts["all"] == 1 and own.counts["all"] == 0
-    assert queries.cached_dashboard(boss, filters, TODAY) is everything
+    assert queries.cached_dashboard(boss, filters, TODAY) == everything
 
 
 def test_cache_off_under_testing_by_default(db):
@@ -102,3 +104,19 @@ def test_cache_off_under_testing_by_default(db):
     f.make_case()
     db.session.commit()
     assert queries.cached_dashboard(boss, filters, TODAY).counts["all"] == first.counts["all"] + 1
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "SimpleCache"),
+        ({"CACHE_REDIS_URL": "redis://127.0.0.1:6379/0"}, "RedisCache"),
+        ({"CACHE_TYPE": "NullCache", "CACHE_REDIS_URL": "redis://x"}, "NullCache"),
+    ],
+)
+def test_cache_type_from_the_environment(monkeypatch, env, expected):
+    monkeypatch.delenv("CACHE_TYPE", raising=False)
+    monkeypatch.delenv("CACHE_REDIS_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cache_type() == expected

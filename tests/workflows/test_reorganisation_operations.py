@@ -17,7 +17,7 @@ from inspect_app.core.roles import Role
 from inspect_app.plans.models import PlanItem
 from inspect_app.units.models import Unit, UnitEvent, UnitKind
 from inspect_app.units.queries import UnitHistory, lineage_ids
-from inspect_app.units.reorganisation import (
+from inspect_app.workflows.reorganisation import (
     apply_plan,
     plan_merge,
     plan_move,

@@ -23,9 +23,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
+from inspect_app.auth.models import User
+from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Conflict, OperationError
+from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extensions import db
+from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
+from inspect_app.plans.models import Plan, PlanItem
 from inspect_app.units.models import (
     Unit,
     UnitEvent,
@@ -35,6 +40,7 @@ from inspect_app.units.models import (
     UnitKind,
     UnitPeriod,
 )
+from inspect_app.units.operations import UNIT_FIELDS
 
 # Kinds of objects that follow a unit, in the order the preview lists them.
 MOVE_KINDS = {
@@ -215,11 +221,6 @@ def _new_unit(plan: ReorgPlan, index: int, code, name, kind, parent_id, field_su
 
 def _movable(plan: ReorgPlan, sources: list[Unit], default_target: str) -> None:
     """List the records of `sources` that follow them (each with `default_target`)."""
-    from inspect_app.auth.models import User
-    from inspect_app.cases.models import Case, CaseState
-    from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
-    from inspect_app.plans.models import Plan, PlanItem
-
     ids = [u.id for u in sources]
     running = (CaseState.OPEN, CaseState.ANSWERED)
     cases = db.session.execute(
@@ -273,8 +274,6 @@ def _movable(plan: ReorgPlan, sources: list[Unit], default_target: str) -> None:
 
 def _pending_extension_requests(case_ids: list[int]) -> int:
     """Pending extension requests hang off their case and follow it; counted for the preview."""
-    from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
-
     if not case_ids:
         return 0
     return db.session.execute(
@@ -487,11 +486,6 @@ def _link(event: UnitEvent, unit: Unit, role: UnitEventRole) -> None:
 
 def apply_plan(actor, plan: ReorgPlan, digest: str | None) -> UnitEvent:
     """Carry out a previewed plan: 409 (`StalePreview`) when `digest` is not the plan's."""
-    from inspect_app.auth.models import User
-    from inspect_app.cases.models import Case
-    from inspect_app.plans.models import PlanItem
-    from inspect_app.units.operations import UNIT_FIELDS
-
     if not digest or digest != plan.digest:
         raise StalePreview()
     day, ref = plan.effective_date, plan.decision_reference
@@ -586,3 +580,19 @@ def apply_plan(actor, plan: ReorgPlan, digest: str | None) -> UnitEvent:
     }
     audit.record(actor, event, "unit_reorganised", after=summary, note=ref)
     return event
+
+
+def moved_records(event: UnitEvent) -> list[audit.AuditEvent]:
+    """The audit events of every record `event` moved to another unit, oldest first."""
+    return [
+        e
+        for e in db.session.execute(
+            select(audit.AuditEvent)
+            .where(
+                audit.AuditEvent.action == "unit_reassigned",
+                audit.AuditEvent.note == event.decision_reference,
+            )
+            .order_by(audit.AuditEvent.id)
+        ).scalars()
+        if (e.after or {}).get("unit_event_id") == event.id
+    ]
