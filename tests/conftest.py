@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+from email import message_from_bytes
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
@@ -194,3 +197,32 @@ def api(db, client):
         return {"Authorization": f"Bearer {secret}"}, user
 
     return _api
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp(app):
+    """A loopback SMTP server for this test: its `messages` are what was sent."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+    app.config.update(MAIL_SERVER=old[0], MAIL_PORT=old[1])

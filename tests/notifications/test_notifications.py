@@ -3,44 +3,13 @@ digest, and retry after the mail server was down."""
 
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes
-
-import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from inspect_app.notifications import operations
 from inspect_app.notifications.models import Notification
 from tests import factories
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture()
-def smtp(app):
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    controller.stop()
-    app.config.update(MAIL_SERVER=old[0], MAIL_PORT=old[1])
+from tests.conftest import Inbox, _free_port
 
 
 def _user(**kw):

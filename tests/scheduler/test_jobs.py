@@ -15,7 +15,6 @@ from inspect_app.extensions import db as _db
 from inspect_app.notifications import operations as notifications
 from inspect_app.scheduler import JOBS, add_jobs, run_job
 from tests import factories
-from tests.test_notifications import smtp  # noqa: F401 - the loopback SMTP server fixture
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
