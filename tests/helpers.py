@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from inspect_app.api import operations as tokens
+from inspect_app.auth import tokens
 from tests import factories as f
 
 ROLES = ["anonymous", "admin", "inspector", "lead_inspector", "unit_leader", "leadership"]
