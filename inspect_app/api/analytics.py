@@ -34,31 +34,40 @@ class AnalyticsParamsOut(Schema):
     as_of = fields.Date(allow_none=True)
 
 
-class AnalyticsRowOut(Schema):
-    unit_id = fields.Integer(required=True)
-    unit = fields.String(required=True)
-    field_id = fields.Integer(allow_none=True)
-    field = fields.String(required=True)
-    year = fields.Integer(required=True)
-    cases = fields.Integer(required=True)
-    decided = fields.Integer(required=True)
-    on_time = fields.Integer(required=True)
-    on_time_share = fields.Float(allow_none=True)
-    avg_working_days_overdue = fields.Float(allow_none=True)
-    repeats = fields.Integer(required=True)
+def _figures() -> dict:
+    """The figures of a unit (or of a unit, field and year): the same in the table and the
+    units' list."""
+    return {
+        "cases": fields.Integer(required=True),
+        "decided": fields.Integer(required=True),
+        "on_time": fields.Integer(required=True),
+        "on_time_share": fields.Float(allow_none=True),
+        "avg_working_days_overdue": fields.Float(allow_none=True),
+        "repeats": fields.Integer(required=True),
+    }
 
 
-class AnalyticsUnitOut(Schema):
-    unit_id = fields.Integer(required=True)
-    unit = fields.String(required=True)
-    active = fields.Boolean(required=True)
-    cases = fields.Integer(required=True)
-    decided = fields.Integer(required=True)
-    on_time = fields.Integer(required=True)
-    on_time_share = fields.Float(allow_none=True)
-    avg_working_days_overdue = fields.Float(allow_none=True)
-    repeats = fields.Integer(required=True)
-    risk_score = fields.Float(required=True)
+AnalyticsRowOut = Schema.from_dict(
+    {
+        "unit_id": fields.Integer(required=True),
+        "unit": fields.String(required=True),
+        "field_id": fields.Integer(allow_none=True),
+        "field": fields.String(required=True),
+        "year": fields.Integer(required=True),
+        **_figures(),
+    },
+    name="AnalyticsRowOut",
+)
+AnalyticsUnitOut = Schema.from_dict(
+    {
+        "unit_id": fields.Integer(required=True),
+        "unit": fields.String(required=True),
+        "active": fields.Boolean(required=True),
+        **_figures(),
+        "risk_score": fields.Float(required=True),
+    },
+    name="AnalyticsUnitOut",
+)
 
 
 class SuggestionOut(Schema):
