@@ -1,8 +1,8 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
 from inspect_app.answers.models import CaseAnswer  # noqa: F401
-from inspect_app.api.models import ApiToken  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
+from inspect_app.auth.tokens import ApiToken  # noqa: F401
 from inspect_app.cases.models import Case  # noqa: F401
 from inspect_app.core.audit import AuditEvent  # noqa: F401
 from inspect_app.core.files import EvidenceFile  # noqa: F401

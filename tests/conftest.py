@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 import inspect_app.models  # noqa: F401 - the whole schema, before any test module imports a query
 from inspect_app import create_app
-from inspect_app.api import operations as tokens
+from inspect_app.auth import tokens
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from inspect_app.extensions import db as _db

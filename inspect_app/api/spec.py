@@ -17,7 +17,9 @@ from flask import Flask
 from marshmallow import Schema
 
 from inspect_app.api.schemas import ProblemSchema
+from inspect_app.cases.schemas import VndAmount
 from inspect_app.core.schemas import MAX_ID
+from inspect_app.findings.schemas import LocalDateTime
 
 API_TITLE = "Provincial Inspectorate case management API"
 API_VERSION = "1.0.0"
@@ -175,9 +177,6 @@ def _operation(rule, method: str, info: ApiDoc) -> dict:
 
 def _map_custom_fields(plugin: MarshmallowPlugin) -> None:
     """Give the features' custom marshmallow fields an OpenAPI type and the shape they accept."""
-    from inspect_app.cases.schemas import VndAmount
-    from inspect_app.findings.schemas import LocalDateTime
-
     shapes = {
         VndAmount: {"type": "string", "pattern": r"^[1-9][0-9]{0,14}$", "example": "15000000"},
         LocalDateTime: {

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
 from inspect_app.auth import operations
+from inspect_app.auth import tokens as token_operations
 from inspect_app.auth.models import User
 from inspect_app.auth.schemas import (
     LoginSchema,
@@ -18,6 +19,7 @@ from inspect_app.auth.schemas import (
     UserCreateSchema,
     UserEditSchema,
 )
+from inspect_app.auth.tokens import ApiToken, TokenCreateSchema, active_tokens
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
@@ -130,8 +132,6 @@ def change_password():
 def _tokens_page(status: int = 200, errors: dict | None = None, form=None, new_secret=None):
     from flask_babel import lazy_gettext as _l
 
-    from inspect_app.api.operations import active_tokens
-
     choices = [
         ("30", _l("30 days")),
         ("90", _l("90 days")),
@@ -156,9 +156,6 @@ def _tokens_page(status: int = 200, errors: dict | None = None, form=None, new_s
 @access(AUTHENTICATED)
 def tokens():
     """The user's API tokens; POST creates one and shows its secret once (422 bad input)."""
-    from inspect_app.api import operations as token_operations
-    from inspect_app.api.schemas import TokenCreateSchema
-
     if request.method == "GET":
         return _tokens_page()
     data, errors = load_form(TokenCreateSchema())
@@ -180,9 +177,6 @@ def tokens():
 @access(AUTHENTICATED)
 def token_revoke(token_id: int):
     """Revoke one of the user's tokens (404 for another user's)."""
-    from inspect_app.api import operations as token_operations
-    from inspect_app.api.models import ApiToken
-
     token = get_or_404(ApiToken, token_id)
     if token.user_id != current_user.id:
         abort(404)

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from inspect_app.api import operations as tokens
-from inspect_app.api.models import ApiToken
+from inspect_app.auth import tokens
+from inspect_app.auth.tokens import ApiToken
 from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
 from tests import factories

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from inspect_app.api import operations as tokens
+from inspect_app.auth import tokens
 from tests import factories as f
 
 # Positive data only: the document describes what the forms accept, but whether a valid-looking

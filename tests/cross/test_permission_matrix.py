@@ -370,7 +370,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
 def _records(db, app, tmp_path) -> dict:
     """One record of each kind, belonging to unit A (the matrix's unit leader leads unit B)."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    from inspect_app.api import operations as tokens
+    from inspect_app.auth import tokens
     from inspect_app.deputies.models import Delegation
     from inspect_app.extension_requests.models import ExtensionRequest
     from inspect_app.findings import operations as finding_operations

@@ -3,7 +3,7 @@ pages, fragments or API lists, and nothing in their counts (record URLs: permiss
 
 from __future__ import annotations
 
-from inspect_app.api import operations as tokens
+from inspect_app.auth import tokens
 from tests import factories as f
 
 TITLE = "Bí mật đơn vị A"

@@ -1,18 +1,63 @@
-"""Personal API tokens: create (the secret is returned once), revoke, and authenticate."""
+"""Personal API tokens: created and revoked by their owner on the account page, stored only as a
+SHA-256 hash, carrying their owner's own permissions. The API authenticates with them."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from marshmallow import fields
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspect_app.api.models import ApiToken
+from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
+from inspect_app.core.models import UTCDateTime
+from inspect_app.core.schemas import BaseSchema, length, one_of
 from inspect_app.extensions import db
+
+
+class ApiToken(db.Model):
+    """A bearer token carrying its owner's own permissions; the secret is shown only once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # The first characters of the token, so that the owner can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        """Not revoked, not expired, and its owner's account is active."""
+        if self.revoked_at is not None:
+            return False
+        if self.expires_at is not None and self.expires_at <= now:
+            return False
+        return bool(self.user and self.user.active)
+
+
+# --- the token form (account page) -------------------------------------------------------------
+
+TOKEN_EXPIRY_DAYS = ("30", "90", "365", "0")  # 0: never expires
+
+
+class TokenCreateSchema(BaseSchema):
+    name = fields.String(required=True, validate=length(100))
+    days = fields.String(load_default="90", validate=one_of(TOKEN_EXPIRY_DAYS))
+
+
+# --- operations ----------------------------------------------------------------------------------
 
 TOKEN_PREFIX = "itk_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 MAX_ACTIVE_TOKENS = 20

@@ -1,0 +1,138 @@
+"""/documents: urging letters and reports to the People's Committee, their files and issue."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import selectinload
+
+from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
+from inspect_app.api.schemas import PageQuery, choice_field, page_schema
+from inspect_app.api.spec import doc
+from inspect_app.core.loading import get_visible_or_404
+from inspect_app.reports import documents as report_documents
+from inspect_app.reports import operations as report_operations
+from inspect_app.reports import views as report_views
+from inspect_app.reports.models import Document
+from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
+from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
+
+KINDS = ("report", "urging")
+STATES = ("draft", "issued")
+
+
+class DocumentQuery(PageQuery):
+    kind = choice_field(*KINDS)
+    state = choice_field(*STATES)
+    year = fields.Integer(validate=validate.Range(min=1901, max=2999))
+
+
+class DocumentOut(Schema):
+    id = fields.Integer(required=True)
+    kind = choice_field(*KINDS, required=True)
+    state = choice_field(*STATES, required=True)
+    year = fields.Integer(required=True)
+    number = fields.Integer(allow_none=True)
+    number_label = fields.String(required=True)
+    title = fields.String(required=True)
+    recipient = fields.String(allow_none=True)
+    case_id = fields.Integer(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    as_of = fields.Date(required=True)
+    issued_at = fields.DateTime(allow_none=True)
+    issued_by_id = fields.Integer(allow_none=True)
+    pdf_sha256 = fields.String(allow_none=True)
+    version = fields.Integer(required=True)
+
+
+class DocumentItemOut(Schema):
+    position = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    unit_name = fields.String(required=True)
+    case_reference = fields.String(required=True)
+    case_title = fields.String(required=True)
+    required_action = fields.String(allow_none=True)
+    conclusion = fields.String(allow_none=True)
+    due_date = fields.Date(required=True)
+    working_days_overdue = fields.Integer(required=True)
+    escalation_level = fields.Integer(required=True)
+    proposal = fields.String(allow_none=True)
+
+
+class DocumentDetailOut(DocumentOut):
+    body = fields.String(allow_none=True)
+    distribution = fields.String(required=True)
+    signer_authority = fields.String(allow_none=True)
+    signer_title = fields.String(required=True)
+    signer_name = fields.String(allow_none=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+    items = fields.List(fields.Nested(DocumentItemOut), required=True)
+
+
+def load_document(document_id: int) -> Document:
+    """A document the caller may see, with its rows; 404 otherwise."""
+    return get_visible_or_404(Document, document_id, *LIST_LOADS, selectinload(Document.items))
+
+
+DOCUMENT = Kind(
+    "/documents/<int:document_id>", "document", "documents", load_document, DocumentDetailOut
+)
+
+
+@bp.route("/documents")
+@same_as(report_views.index)
+@doc(
+    "Documents the caller may see, newest first",
+    tag="documents",
+    query=DocumentQuery,
+    response=page_schema(DocumentOut),
+    description="A unit leader sees only the issued urging letters addressed to their units.",
+)
+def documents_list():
+    """Documents filtered by kind, state and year, like the page."""
+    filters = DocumentFilters.from_args(request.args)
+    return dump_page(DocumentOut, document_list(current_user, filters))
+
+
+@bp.route("/documents/<int:document_id>")
+@same_as(report_views.detail)
+@doc("One document with its case rows", tag="documents", response=DocumentDetailOut)
+def document(document_id: int):
+    """One document; 404 if not visible."""
+    return dump(DocumentDetailOut, load_document(document_id))
+
+
+def _download(name: str, page_view, media_type: str) -> None:
+    """Register GET /documents/<id>/<name>: the page's own download (same checks, same file)."""
+
+    def view(document_id: int):
+        return page_view(document_id)
+
+    view.__name__ = f"document_{name}"
+    view.__doc__ = f"The document as {name.upper()}; 404 if not visible."
+    view = doc(
+        f"Download the document as {name.upper()}",
+        tag="documents",
+        binary=True,
+        binary_type=media_type,
+    )(view)
+    bp.add_url_rule(f"{DOCUMENT.rule}/{name}", view.__name__, same_as(page_view)(view))
+
+
+_download("pdf", report_views.pdf, report_documents.PDF_MIME)
+_download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
+_download("csv", report_views.csv, "text/csv")
+
+action(
+    DOCUMENT,
+    "issue",
+    report_views.issue,
+    ReportVersionSchema,
+    lambda doc_, d: report_operations.issue(current_user, doc_, d["version"]),
+    "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
+    docstring="Issue; 403, 404, 409 stale or issued already, 422.",
+)

@@ -1,0 +1,162 @@
+"""/units and /unit-events: the unit tree a user may see, its history and reorganisations."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify
+from flask_login import current_user
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from inspect_app.api.common import Kind, action, bp, create, dump, dump_items, dump_page, same_as
+from inspect_app.api.schemas import PageQuery, choice_field, enum_field, list_schema, page_schema
+from inspect_app.api.spec import doc
+from inspect_app.core.loading import get_or_404
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.units import operations as unit_operations
+from inspect_app.units import views as unit_views
+from inspect_app.units.models import Unit, UnitKind
+from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
+from inspect_app.units.schemas import UnitDumpSchema, UnitSchema
+from inspect_app.workflows import reorganisation_views
+
+
+class UnitOut(UnitDumpSchema):
+    kind = enum_field(UnitKind, required=True)
+    version = fields.Integer(required=True)
+
+
+class UnitPeriodOut(Schema):
+    name = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    event_id = fields.Integer(allow_none=True)
+
+
+class UnitHistoryOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    successor_id = fields.Integer(allow_none=True)
+    former_names = fields.List(fields.String(), required=True)
+    dissolved_on = fields.Date(allow_none=True)
+    periods = fields.List(fields.Nested(UnitPeriodOut), required=True)
+    lineage_ids = fields.List(fields.Integer(), required=True)
+
+
+class UnitEventUnitOut(Schema):
+    unit_id = fields.Integer(required=True)
+    role = choice_field("source", "target", required=True)
+
+
+class UnitEventOut(Schema):
+    id = fields.Integer(required=True)
+    kind = choice_field("merge", "rename", "split", "move", required=True)
+    effective_date = fields.Date(required=True)
+    decision_reference = fields.String(required=True)
+    note = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    units = fields.List(fields.Nested(UnitEventUnitOut), required=True)
+
+
+UnitEventListOut = list_schema(UnitEventOut, "UnitEventListOut")
+
+
+def load_unit(unit_id: int) -> Unit:
+    """A unit the caller may see (a unit leader: their units); 404 otherwise."""
+    unit = get_or_404(Unit, unit_id)
+    visible = visible_unit_ids(current_user)
+    if visible is not None and unit.id not in visible:
+        abort(404)
+    return unit
+
+
+@bp.route("/units")
+@access(AUTHENTICATED)
+@doc("Units the user may see", tag="units", query=PageQuery, response=page_schema(UnitOut))
+def units():
+    """The unit tree (a unit leader sees their own units only), by name."""
+    stmt = select(Unit).order_by(Unit.name, Unit.id)
+    visible = visible_unit_ids(current_user)
+    if visible is not None:
+        stmt = stmt.where(Unit.id.in_(visible or {-1}))
+    return dump_page(UnitOut, stmt)
+
+
+@bp.route("/units/<int:unit_id>")
+@access(AUTHENTICATED)
+@doc("One unit", tag="units", response=UnitOut)
+def unit(unit_id: int):
+    """One unit; 404 when unknown or not visible."""
+    return dump(UnitOut, load_unit(unit_id))
+
+
+create(
+    "/units",
+    "unit_create",
+    unit_views.new,
+    UnitSchema,
+    lambda data: unit_operations.create_unit(current_user, data),
+    "Create a unit (administrators)",
+    tag="units",
+    response=UnitOut,
+    docstring="Add a unit; 422 on bad input.",
+)
+
+UNIT = Kind(
+    "/units/<int:unit_id>", "unit", "units", lambda unit_id: get_or_404(Unit, unit_id), UnitOut
+)
+action(
+    UNIT,
+    "",
+    unit_views.edit,
+    UnitSchema,
+    lambda u, d: unit_operations.update_unit(current_user, u, d),
+    "Change a unit (administrators)",
+    method="PUT",
+    endpoint="unit_update",
+    docstring="Edit a unit; 409 stale version, 422 bad input.",
+)
+
+
+@bp.route("/units/<int:unit_id>/history")
+@access(AUTHENTICATED)
+@doc(
+    "A unit's names and parents over time, its successor and lineage",
+    tag="units",
+    response=UnitHistoryOut,
+    description="`lineage_ids`: the unit, the units merged or split into it and the units it "
+    "went into (only those the caller may see).",
+)
+def unit_history(unit_id: int):
+    """The recorded periods of a visible unit; 404 when unknown or not visible."""
+    unit = load_unit(unit_id)
+    history = UnitHistory()
+    visible = visible_unit_ids(current_user)
+    lineage = lineage_ids(unit.id)
+    if visible is not None:
+        lineage &= visible
+    return jsonify(
+        UnitHistoryOut().dump(
+            {
+                "id": unit.id,
+                "name": unit.name,
+                "active": unit.active,
+                "successor_id": unit.successor_id
+                if visible is None or unit.successor_id in visible
+                else None,
+                "former_names": history.former_names(unit.id),
+                "dissolved_on": history.dissolved_on(unit.id),
+                "periods": history.periods.get(unit.id, []),
+                "lineage_ids": sorted(lineage),
+            }
+        )
+    )
+
+
+@bp.route("/unit-events")
+@same_as(reorganisation_views.reorganise)
+@doc("The latest reorganisations (administrators)", tag="units", response=UnitEventListOut)
+def unit_events_list():
+    """The 50 latest reorganisations with their source and target units."""
+    return dump_items(UnitEventOut, unit_events())
