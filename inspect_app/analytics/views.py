@@ -37,7 +37,7 @@ from inspect_app.reference.models import ActivityKind
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
 READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
-register_nav("analytics.index", _l("Analytics"), {r.value for r in READERS})
+register_nav("analytics.index", _l("Analytics"), READERS)
 
 COLUMNS = [
     ("unit", _l("Unit")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -38,17 +40,20 @@ def fmt_vnd(value: Decimal | int | None) -> str:
     return f"{text} ₫"
 
 
-# (endpoint, label, roles); a role sees an entry when the endpoint exists and it is listed.
-NAV = [
+# (endpoint, label, roles); a role sees an entry when the endpoint exists and it is listed
+# (None: every signed-in user).
+NAV: list[tuple[str, object, frozenset[Role] | None]] = [
     ("home.index", _l("Home"), None),
-    ("units.index", _l("Units"), {"admin"}),
-    ("auth.users", _l("Users"), {"admin"}),
+    ("units.index", _l("Units"), frozenset({Role.ADMIN})),
+    ("auth.users", _l("Users"), frozenset({Role.ADMIN})),
 ]
 
 
-def register_nav(endpoint: str, label, roles: set[str] | None, position: int | None = None) -> None:
-    """Feature packages add their menu entries here."""
-    entry = (endpoint, label, roles)
+def register_nav(
+    endpoint: str, label, roles: Iterable[Role] | None, position: int | None = None
+) -> None:
+    """Feature packages add their menu entries here, for the `Role` members that see them."""
+    entry = (endpoint, label, None if roles is None else frozenset(Role(r) for r in roles))
     if entry not in NAV:
         NAV.insert(position if position is not None else len(NAV), entry)
 
@@ -56,7 +61,7 @@ def register_nav(endpoint: str, label, roles: set[str] | None, position: int | N
 def nav_items() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
-    role = current_user.role.value
+    role = current_user.role
     return [(ep, str(label)) for ep, label, roles in NAV if roles is None or role in roles]
 
 
@@ -73,10 +78,12 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action.replace("_", " ").capitalize()
 
 
-def _unread_notifications() -> int:
-    from inspect_app.notifications.operations import unread_count
+# Functions features offer every template (the bell's unread count); core knows no feature.
+GLOBALS: dict[str, object] = {}
 
-    return unread_count(current_user) if current_user.is_authenticated else 0
+
+def register_globals(**functions) -> None:
+    GLOBALS.update(functions)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -89,7 +96,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "nav_items": nav_items,
             "action_label": action_label,
-            "unread_notifications": _unread_notifications,
+            **GLOBALS,
             "current_locale": str(get_locale()),
             "today": clock.today(),
             "request_path": request.full_path.rstrip("?"),

@@ -35,7 +35,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 EDITORS = (Role.ADMIN, Role.LEAD_INSPECTOR)
 
-register_nav("plans.index", _l("Plans"), {"admin", "inspector", "lead_inspector", "leadership"})
+register_nav("plans.index", _l("Plans"), READERS)
 register_actions(
     {
         "plan_created": _l("Plan created"),

@@ -37,7 +37,7 @@ READERS = (Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR, Role.LEAD_INSPECTOR)
 register_nav(
     "reference.index",
     _l("Reference data"),
-    {"admin", "leadership", "inspector", "lead_inspector"},
+    READERS,
 )
 register_actions(
     {
