@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 
+from inspect_app.core import filters
 from inspect_app.extensions import db
 from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
 
@@ -39,6 +41,23 @@ def all_fields() -> list[FieldOfWork]:
     """Every field of work, active first, then by name (admin list)."""
     stmt = select(FieldOfWork).order_by(FieldOfWork.active.desc(), FieldOfWork.name)
     return list(db.session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class LegalFilters:
+    """The legal reference list's filters: a text, and a state (administrators only; others
+    always see the references in use)."""
+
+    q: str = ""
+    state: str = "active"
+
+    @classmethod
+    def from_args(cls, args, user) -> LegalFilters:
+        state = filters.choice(args, "state", ("active", "inactive", "all"), "active")
+        return cls(q=filters.text(args, "q"), state=state if user.is_admin else "active")
+
+    def as_args(self) -> dict:
+        return asdict(self)
 
 
 def legal_references_stmt(q: str = "", state: str = "") -> Select:
