@@ -1,0 +1,49 @@
+"""Reading accounts: the administrators' user list and its filters."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Select, func, or_, select
+
+from inspect_app.auth.models import User
+from inspect_app.core import filters
+from inspect_app.core.roles import Role
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The user list's filters as read from the query string (invalid values are ignored)."""
+
+    q: str = ""
+    role: str = ""
+    state: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> UserFilters:
+        return cls(
+            q=filters.text(args, "q"),
+            role=filters.choice(args, "role", Role),
+            state=filters.choice(args, "state", ("active", "inactive")),
+        )
+
+    def as_args(self) -> dict:
+        return asdict(self)
+
+
+def user_list(chosen: UserFilters) -> Select:
+    """Accounts by name matching the filters; % and _ are searched for literally."""
+    stmt = select(User).order_by(User.full_name, User.id)
+    if chosen.q:
+        needle = chosen.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).contains(needle, autoescape=True),
+                func.lower(User.full_name).contains(needle, autoescape=True),
+            )
+        )
+    if chosen.role:
+        stmt = stmt.where(User.role == Role(chosen.role))
+    if chosen.state:
+        stmt = stmt.where(User.active.is_(chosen.state == "active"))
+    return stmt
