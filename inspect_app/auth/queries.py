@@ -8,7 +8,8 @@ from sqlalchemy import Select, func, or_, select
 
 from inspect_app.auth.models import User
 from inspect_app.core import filters
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import INSPECTORS, Role
+from inspect_app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,13 @@ def user_list(chosen: UserFilters) -> Select:
     if chosen.state:
         stmt = stmt.where(User.active.is_(chosen.state == "active"))
     return stmt
+
+
+def active_inspectors() -> list[User]:
+    """Active inspectors and lead inspectors by name: who may lead a planned inspection."""
+    stmt = (
+        select(User)
+        .where(User.role.in_(INSPECTORS), User.active.is_(True))
+        .order_by(User.full_name)
+    )
+    return list(db.session.execute(stmt).scalars())

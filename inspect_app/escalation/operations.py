@@ -34,6 +34,8 @@ from inspect_app.reference.calendar import (
 from inspect_app.reference.rules import level_thresholds
 
 REMINDER_DAYS = {"reminder_7": 7, "reminder_3": 3, "reminder_1": 1}
+
+
 def boundaries(as_of: date) -> dict[str, tuple[date | None, date]]:
     """For each step, the [low, high) range of due dates it applies to on `as_of`.
 

@@ -20,4 +20,3 @@ class DecisionSchema(BaseSchema):
 
 class CancelSchema(BaseSchema):
     version = record_id(required=True)
-

@@ -41,9 +41,7 @@ from inspect_app.reference.models import Severity
 
 bp = Blueprint("findings", __name__)
 
-register_nav(
-    "findings.index", _l("Findings"), STAFF
-)
+register_nav("findings.index", _l("Findings"), STAFF)
 register_actions(
     {
         "finding_created": _l("Finding logged"),

@@ -6,18 +6,16 @@ from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from inspect_app.auth.models import User
+from inspect_app.auth.queries import active_inspectors
 from inspect_app.core.actions import form_action
 from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access, require
-from inspect_app.core.roles import INSPECTORS, Role
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import PlanFilters
@@ -130,16 +128,6 @@ def edit(plan_id: int):
 # --- items -----------------------------------------------------------------------------------
 
 
-def _leads() -> list[User]:
-    return list(
-        db.session.execute(
-            select(User)
-            .where(User.role.in_(INSPECTORS), User.active.is_(True))
-            .order_by(User.full_name)
-        ).scalars()
-    )
-
-
 def _item_page(plan: Plan, item: PlanItem | None):
     """The form of a new (`item` None) or existing item; an overlap without justification is
     a 422 listing the other items."""
@@ -164,7 +152,7 @@ def _item_page(plan: Plan, item: PlanItem | None):
             item=item,
             units=all_units(active_only=True),
             fields=active_fields(),
-            leads=_leads(),
+            leads=active_inspectors(),
             kinds=list(ActivityKind),
             period_kinds=list(PeriodKind),
             errors=errors,
