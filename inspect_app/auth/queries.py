@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 
 from inspect_app.auth.models import User
 from inspect_app.core import filters
@@ -36,13 +36,7 @@ def user_list(chosen: UserFilters) -> Select:
     """Accounts by name matching the filters; % and _ are searched for literally."""
     stmt = select(User).order_by(User.full_name, User.id)
     if chosen.q:
-        needle = chosen.q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(User.username).contains(needle, autoescape=True),
-                func.lower(User.full_name).contains(needle, autoescape=True),
-            )
-        )
+        stmt = stmt.where(filters.contains_text(chosen.q, User.username, User.full_name))
     if chosen.role:
         stmt = stmt.where(User.role == Role(chosen.role))
     if chosen.state:

@@ -21,7 +21,7 @@ from inspect_app.auth.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.actions import form_action, keep_changes
-from inspect_app.core.crud import edit_page, typed_input
+from inspect_app.core.crud import edit_page, record_form, typed_input
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
@@ -203,16 +203,7 @@ def users():
 
 def _user_form(user: User | None, **extra):
     """The account form: page(status, errors) for `edit_page` and `form_action`."""
-    return lambda status, errors: render(
-        "admin/user_form.html",
-        status=status,
-        user=user,
-        units=_units(),
-        roles=list(Role),
-        errors=errors,
-        form=typed_input(status),
-        **extra,
-    )
+    return record_form("admin/user_form.html", user=user, units=_units(), roles=list(Role), **extra)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

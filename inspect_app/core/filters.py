@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from sqlalchemy import func, or_
+
 from inspect_app.core.schemas import MAX_ID
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -46,3 +48,10 @@ def day(args, name: str, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> date | Non
             continue
         return value if MIN_YEAR < value.year < MAX_YEAR else None
     return None
+
+
+def contains_text(needle: str, *columns):
+    """The SQL condition "one of `columns` contains `needle`", case-insensitive; % and _ are
+    searched for literally."""
+    needle = needle.lower()
+    return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from inspect_app.auth.queries import active_inspectors
 from inspect_app.core.actions import form_action
-from inspect_app.core.crud import edit_page, typed_input
+from inspect_app.core.crud import edit_page, record_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
@@ -90,14 +90,7 @@ def _plan_page(plan: Plan | None, save, message):
     return edit_page(
         PlanSchema(),
         save,
-        form=lambda status, errors: render(
-            "plans/plan_form.html",
-            status=status,
-            plan=plan,
-            units=all_units(active_only=True),
-            errors=errors,
-            form=typed_input(status),
-        ),
+        form=record_form("plans/plan_form.html", plan=plan, units=all_units(active_only=True)),
         done=lambda saved: redirect_to("plans.detail", plan_id=saved.id),
         message=message,
     )
@@ -145,9 +138,8 @@ def _item_page(plan: Plan, item: PlanItem | None):
     return edit_page(
         PlanItemSchema(),
         save,
-        form=lambda status, errors: render(
+        form=record_form(
             "plans/item_form.html",
-            status=status,
             plan=plan,
             item=item,
             units=all_units(active_only=True),
@@ -155,9 +147,7 @@ def _item_page(plan: Plan, item: PlanItem | None):
             leads=active_inspectors(),
             kinds=list(ActivityKind),
             period_kinds=list(PeriodKind),
-            errors=errors,
-            overlaps=overlaps,
-            form=typed_input(status),
+            overlaps=overlaps,  # filled in by `save` when the item overlaps others
         ),
         done=lambda _item: redirect_to("plans.detail", plan_id=plan.id),
         message=_("Plan item saved."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 
 from inspect_app.core import filters
 from inspect_app.extensions import db
@@ -66,14 +66,8 @@ def legal_references_stmt(q: str = "", state: str = "") -> Select:
         LegalReference.instrument, LegalReference.article, LegalReference.clause, LegalReference.id
     )
     if q:
-        needle = q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(LegalReference.instrument).contains(needle, autoescape=True),
-                func.lower(LegalReference.summary).contains(needle, autoescape=True),
-                func.lower(LegalReference.article).contains(needle, autoescape=True),
-            )
-        )
+        columns = (LegalReference.instrument, LegalReference.summary, LegalReference.article)
+        stmt = stmt.where(filters.contains_text(q, *columns))
     if state in ("active", "inactive"):
         stmt = stmt.where(LegalReference.active.is_(state == "active"))
     return stmt

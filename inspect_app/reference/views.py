@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from inspect_app.core import audit, clock, filters
 from inspect_app.core.actions import form_action
-from inspect_app.core.crud import edit_page, typed_input
+from inspect_app.core.crud import create_or_edit, edit_page, record_form, typed_input
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404
@@ -90,25 +90,17 @@ def fields():
 
 
 def _field_form(field: FieldOfWork | None):
-    return lambda status, errors: render(
-        "reference/field_form.html",
-        status=status,
-        field=field,
-        errors=errors,
-        form=typed_input(status),
-        events=audit.events_for("FieldOfWork", field.id) if field else [],
-    )
+    events = audit.events_for("FieldOfWork", field.id) if field else []
+    return record_form("reference/field_form.html", field=field, events=events)
 
 
 def _field_page(field: FieldOfWork | None):
     """The form of a new (`field` None) or existing field of work."""
-    return edit_page(
+    return create_or_edit(
+        field,
         FieldSchema(),
-        lambda data: (
-            operations.create_field(current_user, data)
-            if field is None
-            else operations.update_field(current_user, field, data)
-        ),
+        operations.create_field,
+        operations.update_field,
         form=_field_form(field),
         done=lambda _field: redirect_to("reference.fields"),
         message=lambda saved: _("Field %(name)s saved.", name=saved.name),
@@ -163,25 +155,17 @@ def _citation_saved(ref: LegalReference) -> str:
 
 
 def _legal_form(ref: LegalReference | None):
-    return lambda status, errors: render(
-        "reference/legal_form.html",
-        status=status,
-        ref=ref,
-        errors=errors,
-        form=typed_input(status),
-        events=audit.events_for("LegalReference", ref.id) if ref else [],
-    )
+    events = audit.events_for("LegalReference", ref.id) if ref else []
+    return record_form("reference/legal_form.html", ref=ref, events=events)
 
 
 def _legal_page(ref: LegalReference | None):
     """The form of a new (`ref` None) or existing legal reference."""
-    return edit_page(
+    return create_or_edit(
+        ref,
         LegalReferenceSchema(),
-        lambda data: (
-            operations.create_legal_reference(current_user, data)
-            if ref is None
-            else operations.update_legal_reference(current_user, ref, data)
-        ),
+        operations.create_legal_reference,
+        operations.update_legal_reference,
         form=_legal_form(ref),
         done=lambda _ref: redirect_to("reference.legal"),
         message=_citation_saved,
@@ -235,13 +219,10 @@ def rule_edit(rule_id: int):
     return edit_page(
         DeadlineRuleSchema(),
         lambda data: operations.update_deadline_rule(current_user, rule, data),
-        form=lambda status, errors: render(
+        form=record_form(
             "reference/rule_form.html",
-            status=status,
             rule=rule,
             kinds=list(DayKind),
-            errors=errors,
-            form=typed_input(status),
             events=audit.events_for("DeadlineRule", rule.id),
         ),
         done=lambda _rule: redirect_to("reference.rules"),

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from inspect_app.core import audit, clock, filters
-from inspect_app.core.crud import edit_page, typed_input
+from inspect_app.core.crud import create_or_edit, record_form
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
@@ -60,22 +60,12 @@ def index():
 
 def _unit_page(unit: Unit | None):
     """The form of a new (`unit` None) or existing unit."""
-    return edit_page(
+    return create_or_edit(
+        unit,
         UnitSchema(),
-        lambda data: (
-            operations.create_unit(current_user, data)
-            if unit is None
-            else operations.update_unit(current_user, unit, data)
-        ),
-        form=lambda status, errors: render(
-            "units/form.html",
-            status=status,
-            unit=unit,
-            units=all_units(),
-            kinds=list(UnitKind),
-            errors=errors,
-            form=typed_input(status),
-        ),
+        operations.create_unit,
+        operations.update_unit,
+        form=record_form("units/form.html", unit=unit, units=all_units(), kinds=list(UnitKind)),
         done=lambda _unit: redirect_to("units.index"),
         message=lambda saved: _("Unit %(name)s saved.", name=saved.name),
     )
