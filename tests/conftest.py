@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 import inspect_app.models  # noqa: F401 - the whole schema, before any test module imports a query
 from inspect_app import create_app
+from inspect_app.api import operations as tokens
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from inspect_app.extensions import db as _db
@@ -171,3 +172,25 @@ def empty_database_url(tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture()
+def uploads(app, tmp_path):
+    """Uploaded files go to a folder of this test's own."""
+    previous = app.config["UPLOAD_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = previous
+
+
+@pytest.fixture()
+def api(db, client):
+    """api(role or user) -> (headers, user): a token for a user of that role."""
+
+    def _api(who, **kw):
+        user = who if hasattr(who, "username") else factories.make_user(who, **kw)
+        _token, secret = tokens.create_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}, user
+
+    return _api

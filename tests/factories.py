@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
 import itertools
+
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
 from inspect_app.auth.models import User
 from inspect_app.core.roles import Role
@@ -11,6 +15,24 @@ from inspect_app.extensions import db
 from inspect_app.units.models import Unit, UnitKind
 
 PASSWORD = "correct-horse-battery"
+
+# Evidence files: a minimal PDF, a Windows executable's magic bytes, a small PNG.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 300
+
+
+def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def upload(data: bytes, name: str) -> FileStorage:
+    """An uploaded file as a form would send it."""
+    return FileStorage(stream=io.BytesIO(data), filename=name)
 
 
 @functools.cache

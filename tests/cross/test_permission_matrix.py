@@ -1,0 +1,494 @@
+"""The permission matrix: every route of the application, every role plus anonymous, one
+declared table of expected outcomes for a representative request.
+
+A route missing from TABLE fails `test_every_route_is_in_the_table` (add one line). The unit
+leader of the matrix leads *another* unit than the one the records belong to, so every record
+URL doubles as a cross-unit isolation check (URL guessing answers 404, never the record).
+Requests are representative: GET for pages, an empty form or JSON body for actions (refused
+roles must be refused before anything is read or changed; allowed roles get the form back
+with 422, a 404 for a record they cannot see, or the refusal of the object-level check).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from inspect_app.core import clock
+from inspect_app.core.permissions import PUBLIC
+from inspect_app.core.roles import Role
+from tests import factories as f
+
+ROLES = ("anonymous", "admin", "inspector", "lead_inspector", "unit_leader", "leadership")
+STAFF = ("admin", "inspector", "lead_inspector", "leadership")
+SIGN_IN = "sign-in"  # a page sends anonymous visitors to the login page (302)
+
+
+def expect(allowed=STAFF, ok=200, others=403, anonymous=SIGN_IN, **per_role) -> dict:
+    """{role: status}: `ok` for the allowed roles, `others` for the rest, overrides by name."""
+    if allowed == "all":
+        allowed = ROLES[1:]
+    table = {role: (ok if role in allowed else others) for role in ROLES[1:]}
+    table["anonymous"] = anonymous
+    table.update(per_role)
+    return table
+
+
+def api(allowed=STAFF, ok=200, others=403, **per_role) -> dict:
+    """The same for /api/v1: anonymous callers get a 401 problem, never a redirect."""
+    return expect(allowed, ok, others, anonymous=401, **per_role)
+
+
+EVERYONE = ROLES[1:]
+ADMIN = ("admin",)
+LEADS = ("admin", "lead_inspector")
+DECIDERS = ("admin", "inspector", "lead_inspector")
+TEAM = ("inspector", "lead_inspector")
+CREATORS = ("admin", "lead_inspector", "leadership")
+LEADERSHIP = ("leadership",)
+UNIT_LEADER = ("unit_leader",)
+ADMIN_OR_UNIT_LEADER = ("admin", "unit_leader")
+ADMIN_OR_LEADERSHIP = ("admin", "leadership")
+
+# endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
+TABLE: dict[str, tuple[str, str, dict]] = {
+    "analytics.add_suggestion": ("POST", "/analytics/suggestions", expect(LEADS, ok=422)),
+    "analytics.export": ("GET", "/analytics/export.{fmt}", expect()),
+    "analytics.index": ("GET", "/analytics", expect()),
+    "answers.answer": ("GET", "/cases/{case_id}/answer", expect(UNIT_LEADER, ok=404)),
+    "answers.progress": ("POST", "/cases/{case_id}/progress", expect(UNIT_LEADER, ok=404)),
+    "api.analytics_figures": ("GET", "/api/v1/analytics", api()),
+    "api.answer_final": ("POST", "/api/v1/cases/{case_id}/answer", api(UNIT_LEADER, ok=404)),
+    "api.answer_progress": ("POST", "/api/v1/cases/{case_id}/progress", api(UNIT_LEADER, ok=404)),
+    "api.case_answers": ("GET", "/api/v1/cases/{case_id}/answers", api(EVERYONE, unit_leader=404)),
+    "api.case_extensions": (
+        "GET",
+        "/api/v1/cases/{case_id}/extensions",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.delegation": (
+        "GET",
+        "/api/v1/deputies/{delegation_id}",
+        api(ADMIN_OR_UNIT_LEADER, ok=200, unit_leader=404),
+    ),
+    "api.delegation_create": ("POST", "/api/v1/deputies", api(UNIT_LEADER, ok=422)),
+    "api.delegation_revoke": (
+        "POST",
+        "/api/v1/deputies/{delegation_id}/revoke",
+        api(ADMIN_OR_UNIT_LEADER, ok=422, unit_leader=404),
+    ),
+    "api.deputies": ("GET", "/api/v1/deputies", api(ADMIN_OR_UNIT_LEADER)),
+    "api.document": ("GET", "/api/v1/documents/{document_id}", api(EVERYONE, unit_leader=404)),
+    "api.document_csv": (
+        "GET",
+        "/api/v1/documents/{document_id}/csv",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.document_issue": (
+        "POST",
+        "/api/v1/documents/{document_id}/issue",
+        api(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "api.document_pdf": (
+        "GET",
+        "/api/v1/documents/{document_id}/pdf",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.document_xlsx": (
+        "GET",
+        "/api/v1/documents/{document_id}/xlsx",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.documents_list": ("GET", "/api/v1/documents", api(EVERYONE)),
+    "api.extension": ("GET", "/api/v1/extensions/{ext_id}", api(EVERYONE, unit_leader=404)),
+    "api.extension_approve": (
+        "POST",
+        "/api/v1/extensions/{ext_id}/approve",
+        api(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "api.extension_ask": ("POST", "/api/v1/cases/{case_id}/extensions", api(UNIT_LEADER, ok=404)),
+    "api.extension_cancel": (
+        "POST",
+        "/api/v1/extensions/{ext_id}/cancel",
+        api(UNIT_LEADER, ok=404),
+    ),
+    "api.extension_refuse": (
+        "POST",
+        "/api/v1/extensions/{ext_id}/refuse",
+        api(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "api.extensions": ("GET", "/api/v1/extensions", api()),
+    "api.unit_events_list": ("GET", "/api/v1/unit-events", api(ADMIN)),
+    "api.unit_history": ("GET", "/api/v1/units/{unit_id}/history", api(EVERYONE, unit_leader=404)),
+    "api.case": ("GET", "/api/v1/cases/{case_id}", api(EVERYONE, unit_leader=404)),
+    "api.case_accept": ("POST", "/api/v1/cases/{case_id}/accept", api(DECIDERS, ok=422)),
+    "api.case_create": ("POST", "/api/v1/inspections/{inspection_id}/cases", api(LEADS, ok=422)),
+    "api.case_deadline": ("POST", "/api/v1/cases/{case_id}/deadline", api(LEADS, ok=422)),
+    "api.case_partly_done": ("POST", "/api/v1/cases/{case_id}/partly-done", api(DECIDERS, ok=422)),
+    "api.case_reject": ("POST", "/api/v1/cases/{case_id}/reject", api(DECIDERS, ok=422)),
+    "api.case_withdraw": ("POST", "/api/v1/cases/{case_id}/withdraw", api(CREATORS, ok=422)),
+    "api.cases": ("GET", "/api/v1/cases", api(EVERYONE)),
+    "api.docs": ("GET", "/api/v1/docs", api(EVERYONE)),
+    "api.evidence": ("GET", "/api/v1/evidence/{evidence_id}", api(EVERYONE, unit_leader=404)),
+    "api.evidence_download": (
+        "GET",
+        "/api/v1/evidence/{evidence_id}/download",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.finding": ("GET", "/api/v1/findings/{finding_id}", api(EVERYONE, unit_leader=404)),
+    "api.finding_create": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/findings",
+        api(TEAM, ok=403),
+    ),
+    "api.findings": ("GET", "/api/v1/findings", api()),
+    "api.inspection": (
+        "GET",
+        "/api/v1/inspections/{inspection_id}",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.inspection_close": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/close",
+        api(ok=409, inspector=403, lead_inspector=403),
+    ),
+    "api.inspection_conclude": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/conclude",
+        api(ok=422),
+    ),
+    "api.inspection_create": ("POST", "/api/v1/inspections", api(CREATORS, ok=422)),
+    "api.inspection_end_onsite": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/end-onsite",
+        api(ok=403, admin=409),
+    ),
+    "api.inspection_extension": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/extension",
+        api(ok=422),
+    ),
+    "api.inspection_monitoring": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/monitoring",
+        api(ok=409, inspector=403, lead_inspector=403),
+    ),
+    "api.inspection_report": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/report",
+        api(ok=403, admin=409),
+    ),
+    "api.inspection_start": (
+        "POST",
+        "/api/v1/inspections/{inspection_id}/start",
+        api(ok=403, admin=409),
+    ),
+    "api.inspection_update": ("PUT", "/api/v1/inspections/{inspection_id}", api(ok=403, admin=422)),
+    "api.inspections": ("GET", "/api/v1/inspections", api(EVERYONE)),
+    "api.me": ("GET", "/api/v1/me", api(EVERYONE)),
+    "api.notification_read": (
+        "POST",
+        "/api/v1/notifications/{note_id}/read",
+        api(EVERYONE, ok=404),
+    ),
+    "api.notifications": ("GET", "/api/v1/notifications", api(EVERYONE)),
+    "api.notifications_read_all": ("POST", "/api/v1/notifications/read-all", api(EVERYONE)),
+    "api.notifications_unread": ("GET", "/api/v1/notifications/unread", api(EVERYONE)),
+    "api.openapi": ("GET", "/api/v1/openapi.json", api(EVERYONE)),
+    "api.plan": ("GET", "/api/v1/plans/{plan_id}", api()),
+    "api.plan_approve": ("POST", "/api/v1/plans/{plan_id}/approve", api(LEADERSHIP, ok=422)),
+    "api.plan_create": ("POST", "/api/v1/plans", api(LEADS, ok=422)),
+    "api.plan_item_create": ("POST", "/api/v1/plans/{plan_id}/items", api(LEADS, ok=422)),
+    "api.plan_return": ("POST", "/api/v1/plans/{plan_id}/return", api(LEADERSHIP, ok=422)),
+    "api.plan_submit": ("POST", "/api/v1/plans/{plan_id}/submit", api(LEADS, ok=422)),
+    "api.plan_update": ("PUT", "/api/v1/plans/{plan_id}", api(LEADS, ok=422)),
+    "api.plans": ("GET", "/api/v1/plans", api()),
+    "api.unit": ("GET", "/api/v1/units/{unit_id}", api(EVERYONE, unit_leader=404)),
+    "api.unit_create": ("POST", "/api/v1/units", api(ADMIN, ok=422)),
+    "api.unit_update": ("PUT", "/api/v1/units/{unit_id}", api(ADMIN, ok=422)),
+    "api.units": ("GET", "/api/v1/units", api(EVERYONE)),
+    "api.user": ("GET", "/api/v1/users/{user_id}", api(ADMIN)),
+    "api.user_create": ("POST", "/api/v1/users", api(ADMIN, ok=422)),
+    "api.users": ("GET", "/api/v1/users", api(ADMIN)),
+    "auth.change_password": ("GET", "/account/password", expect(EVERYONE)),
+    "auth.language": ("POST", "/language", expect(EVERYONE, ok=303, anonymous=303)),
+    "auth.login": ("GET", "/login", expect(EVERYONE, ok=302, anonymous=200)),
+    "auth.logout": ("POST", "/logout", expect(EVERYONE, ok=303)),
+    "auth.token_revoke": ("POST", "/account/tokens/{token_id}/revoke", expect(EVERYONE, ok=404)),
+    "auth.tokens": ("GET", "/account/tokens", expect(EVERYONE)),
+    "auth.user_active": ("POST", "/admin/users/{user_id}/active", expect(ADMIN, ok=303)),
+    "auth.user_edit": ("GET", "/admin/users/{user_id}", expect(ADMIN)),
+    "auth.user_new": ("GET", "/admin/users/new", expect(ADMIN)),
+    "auth.user_password": ("POST", "/admin/users/{user_id}/password", expect(ADMIN, ok=422)),
+    "auth.users": ("GET", "/admin/users", expect(ADMIN)),
+    "cases.accept": ("POST", "/cases/{case_id}/accept", expect(DECIDERS, ok=422)),
+    "cases.change_deadline": ("POST", "/cases/{case_id}/deadline", expect(LEADS, ok=422)),
+    "cases.detail": ("GET", "/cases/{case_id}", expect(EVERYONE, unit_leader=404)),
+    "cases.index": ("GET", "/cases", expect(EVERYONE)),
+    "cases.new": ("GET", "/cases/new/{inspection_id}", expect(LEADS, lead_inspector=403)),
+    "cases.partly_done": ("POST", "/cases/{case_id}/partly-done", expect(DECIDERS, ok=422)),
+    "cases.reject": ("POST", "/cases/{case_id}/reject", expect(DECIDERS, ok=422)),
+    "cases.withdraw": ("POST", "/cases/{case_id}/withdraw", expect(CREATORS, ok=422)),
+    "dashboard.index": ("GET", "/dashboard", expect(CREATORS)),
+    "deputies.create": ("POST", "/deputies", expect(UNIT_LEADER, ok=422)),
+    "deputies.index": ("GET", "/deputies", expect(ADMIN_OR_UNIT_LEADER)),
+    "deputies.revoke": (
+        "POST",
+        "/deputies/{delegation_id}/revoke",
+        expect(ADMIN_OR_UNIT_LEADER, ok=422, unit_leader=404),
+    ),
+    "extension_requests.approve": (
+        "POST",
+        "/extensions/{ext_id}/approve",
+        expect(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "extension_requests.ask": ("POST", "/extensions/cases/{case_id}", expect(UNIT_LEADER, ok=404)),
+    "extension_requests.cancel": (
+        "POST",
+        "/extensions/{ext_id}/cancel",
+        expect(UNIT_LEADER, ok=404),
+    ),
+    "extension_requests.case_section": (
+        "GET",
+        "/extensions/cases/{case_id}",
+        expect(EVERYONE, unit_leader=404),
+    ),
+    "extension_requests.index": ("GET", "/extensions", expect()),
+    "extension_requests.refuse": (
+        "POST",
+        "/extensions/{ext_id}/refuse",
+        expect(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "findings.add_evidence": ("POST", "/findings/{finding_id}/evidence", expect(TEAM, ok=422)),
+    "findings.conclusion_file": (
+        "GET",
+        "/inspections/{inspection_id}/conclusion-file",
+        expect(CREATORS, lead_inspector=403),
+    ),
+    "findings.delete": ("POST", "/findings/{finding_id}/delete", expect(TEAM, ok=403)),
+    "findings.detail": ("GET", "/findings/{finding_id}", expect(EVERYONE, unit_leader=404)),
+    "findings.edit": ("GET", "/findings/{finding_id}/edit", expect(TEAM, ok=403)),
+    "findings.evidence": ("GET", "/evidence/{evidence_id}", expect(EVERYONE, unit_leader=404)),
+    "findings.index": ("GET", "/findings", expect()),
+    "findings.new": ("GET", "/inspections/{inspection_id}/findings/new", expect(TEAM, ok=403)),
+    "findings.remove_evidence": ("POST", "/evidence/{evidence_id}/delete", expect(TEAM, ok=403)),
+    "findings.thumbnail": ("GET", "/evidence/{evidence_id}/thumb", expect(EVERYONE, ok=404)),
+    "home.healthz": ("GET", "/healthz", expect(EVERYONE, anonymous=200)),
+    "home.htmx_js": ("GET", "/assets/htmx.min.js", expect(EVERYONE, anonymous=200)),
+    "home.index": ("GET", "/", expect(EVERYONE)),
+    "inspections.close": (
+        "POST",
+        "/inspections/{inspection_id}/close",
+        expect(ok=409, inspector=403, lead_inspector=403),
+    ),
+    "inspections.conclude": ("GET", "/inspections/{inspection_id}/conclude", expect(ok=409)),
+    "inspections.detail": (
+        "GET",
+        "/inspections/{inspection_id}",
+        expect(EVERYONE, unit_leader=404),
+    ),
+    "inspections.edit": ("GET", "/inspections/{inspection_id}/edit", expect(ok=403, admin=200)),
+    "inspections.end_onsite": ("GET", "/inspections/{inspection_id}/end-onsite", expect(ok=409)),
+    "inspections.extension": ("GET", "/inspections/{inspection_id}/extension", expect(ok=409)),
+    "inspections.index": ("GET", "/inspections/", expect(EVERYONE)),
+    "inspections.monitoring": (
+        "POST",
+        "/inspections/{inspection_id}/monitoring",
+        expect(ok=409, inspector=403, lead_inspector=403),
+    ),
+    "inspections.new": ("GET", "/inspections/new", expect(CREATORS)),
+    "inspections.report": (
+        "POST",
+        "/inspections/{inspection_id}/report",
+        expect(ok=403, admin=409),
+    ),
+    "inspections.start": ("POST", "/inspections/{inspection_id}/start", expect(ok=403, admin=409)),
+    "notifications.bell": ("GET", "/notifications/bell", expect(EVERYONE)),
+    "notifications.index": ("GET", "/notifications", expect(EVERYONE)),
+    "notifications.read": ("POST", "/notifications/{note_id}/read", expect(EVERYONE, ok=404)),
+    "notifications.read_all": ("POST", "/notifications/read-all", expect(EVERYONE, ok=303)),
+    "notifications.set_preference": ("POST", "/notifications/preference", expect(EVERYONE, ok=422)),
+    "plans.approve": ("POST", "/plans/{plan_id}/approve", expect(LEADERSHIP, ok=422)),
+    "plans.detail": ("GET", "/plans/{plan_id}", expect()),
+    "plans.edit": ("GET", "/plans/{plan_id}/edit", expect(LEADS)),
+    "plans.index": ("GET", "/plans", expect()),
+    "plans.item_edit": ("GET", "/plans/{plan_id}/items/{item_id}", expect(LEADS)),
+    "plans.item_new": ("GET", "/plans/{plan_id}/items/new", expect(LEADS)),
+    "plans.item_remove": (
+        "POST",
+        "/plans/{plan_id}/items/{item_id}/remove",
+        expect(LEADS, ok=303, lead_inspector=404),
+    ),
+    "plans.new": ("GET", "/plans/new", expect(LEADS)),
+    "plans.return_to_draft": ("POST", "/plans/{plan_id}/return", expect(LEADERSHIP, ok=422)),
+    "plans.submit": ("POST", "/plans/{plan_id}/submit", expect(LEADS, ok=422)),
+    "reference.field_active": (
+        "POST",
+        "/reference/fields/{field_id}/active",
+        expect(ADMIN, ok=422),
+    ),
+    "reference.field_edit": ("GET", "/reference/fields/{field_id}", expect(ADMIN)),
+    "reference.field_new": ("GET", "/reference/fields/new", expect(ADMIN)),
+    "reference.fields": ("GET", "/reference/fields", expect(ADMIN)),
+    "reference.holiday_delete": (
+        "POST",
+        "/reference/holidays/{holiday_id}/delete",
+        expect(ADMIN, ok=303),
+    ),
+    "reference.holiday_new": ("POST", "/reference/holidays", expect(ADMIN, ok=422)),
+    "reference.holidays": ("GET", "/reference/holidays", expect(ADMIN)),
+    "reference.index": ("GET", "/reference", expect()),
+    "reference.legal": ("GET", "/reference/legal", expect()),
+    "reference.legal_active": ("POST", "/reference/legal/{ref_id}/active", expect(ADMIN, ok=422)),
+    "reference.legal_edit": ("GET", "/reference/legal/{ref_id}", expect(ADMIN)),
+    "reference.legal_new": ("GET", "/reference/legal/new", expect(ADMIN)),
+    "reference.rule_edit": ("GET", "/reference/rules/{rule_id}", expect(ADMIN)),
+    "reference.rules": ("GET", "/reference/rules", expect()),
+    "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
+    "reports.csv": ("GET", "/reports/{document_id}/csv", expect(EVERYONE, unit_leader=404)),
+    "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
+    "reports.edit": ("POST", "/reports/{document_id}/edit", expect(CREATORS, ok=422)),
+    "reports.index": ("GET", "/reports", expect(EVERYONE)),
+    "reports.issue": ("POST", "/reports/{document_id}/issue", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "reports.new": ("GET", "/reports/new", expect(CREATORS)),
+    "reports.pdf": ("GET", "/reports/{document_id}/pdf", expect(EVERYONE, unit_leader=404)),
+    "reports.refresh": ("POST", "/reports/{document_id}/refresh", expect(CREATORS, ok=422)),
+    "reports.xlsx": ("GET", "/reports/{document_id}/xlsx", expect(EVERYONE, unit_leader=404)),
+    "units.edit": ("GET", "/admin/units/{unit_id}", expect(ADMIN)),
+    "units.index": ("GET", "/admin/units", expect(ADMIN)),
+    "units.new": ("GET", "/admin/units/new", expect(ADMIN)),
+    "units.reorganise": ("GET", "/admin/units/reorganise", expect(ADMIN)),
+    "units.reorganise_kind": ("GET", "/admin/units/reorganise/{kind}", expect(ADMIN)),
+    "units.unit_event": ("GET", "/admin/units/reorganise/events/{event_id}", expect(ADMIN)),
+}
+
+
+def _records(db, app, tmp_path) -> dict:
+    """One record of each kind, belonging to unit A (the matrix's unit leader leads unit B)."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    from inspect_app.api import operations as tokens
+    from inspect_app.deputies.models import Delegation
+    from inspect_app.extension_requests.models import ExtensionRequest
+    from inspect_app.findings import operations as finding_operations
+    from inspect_app.notifications.operations import notify
+    from inspect_app.reference.models import DayKind, DeadlineRule, Holiday
+    from inspect_app.reports.operations import create_urging_letter
+    from inspect_app.units.models import UnitEvent, UnitEventKind
+
+    unit_a = f.make_unit()
+    owner = f.make_user("inspector", unit=unit_a)
+    lead = f.make_user("lead_inspector")
+    inspection = f.make_inspection("monitoring", target_unit=unit_a, lead=lead)
+    onsite = f.make_inspection("in_progress", target_unit=unit_a, lead=lead)
+    finding = f.make_finding(inspection=onsite)
+    evidence = finding_operations.add_evidence(
+        lead, finding, FileStorage(io.BytesIO(b"%PDF-1.4\n%m\n"), "bb.pdf", "application/pdf")
+    )
+    case = f.make_case(inspection=inspection, state="answered")
+    plan = f.make_plan()
+    item = f.make_plan_item(plan=plan, target_unit=unit_a, fields=[f.make_field()])
+    note = notify(owner, "test", "Thông báo")
+    token, _secret = tokens.create_token(owner, "matrix")
+    f.make_case_answer(case, f.make_user("unit_leader", unit=unit_a))
+    open_case = f.make_case(inspection=inspection, state="open")
+    ext = ExtensionRequest(
+        case_id=open_case.id,
+        requested_date=open_case.due_date + timedelta(days=30),
+        previous_due_date=open_case.due_date,
+        reason="Cần thêm thời gian",
+        requested_by_id=f.make_user("unit_leader", unit=unit_a).id,
+    )
+    delegation = Delegation(
+        principal_id=f.make_user("unit_leader", unit=unit_a).id,
+        deputy_id=f.make_user("unit_leader", unit=unit_a).id,
+        unit_id=unit_a.id,
+        starts_on=clock.today(),
+        ends_on=clock.today() + timedelta(days=10),
+    )
+    event = UnitEvent(
+        kind=UnitEventKind.RENAME, effective_date=clock.today(), decision_reference="1/QĐ-UBND"
+    )
+    holiday = Holiday(day=date(2031, 12, 24), name="Ngày thử")
+    db.session.add_all([ext, delegation, event, holiday])
+    document = create_urging_letter(open_case, clock.today())
+    rule = DeadlineRule(
+        key="matrix.rule", label="Thời hạn thử", amount=30, day_kind=DayKind.WORKING, source="Luật"
+    )
+    db.session.add(rule)
+    db.session.commit()
+    return {
+        "unit_id": unit_a.id,
+        "user_id": owner.id,
+        "inspection_id": inspection.id,
+        "finding_id": finding.id,
+        "evidence_id": evidence.id,
+        "case_id": case.id,
+        "plan_id": plan.id,
+        "item_id": item.id,
+        "note_id": note.id,
+        "token_id": token.id,
+        "field_id": item.fields[0].id,
+        "ref_id": case.legal_reference_id,
+        "filename": "app.css",
+        "fmt": "csv",
+        "kind": "merge",
+        "holiday_id": holiday.id,
+        "rule_id": rule.id,
+        "document_id": document.id,
+        "ext_id": ext.id,
+        "delegation_id": delegation.id,
+        "event_id": event.id,
+    }
+
+
+def _client(role, app, login_as):
+    if role == "anonymous":
+        return app.test_client()
+    if role == "unit_leader":
+        return login_as(Role.UNIT_LEADER, unit=f.make_unit())
+    return login_as(role)
+
+
+def _call(c, method: str, path: str):
+    if method == "GET":
+        return c.get(path)
+    if path.startswith("/api/"):
+        return c.open(path, method=method, json={})
+    return c.open(path, method=method, data={})
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_permission_matrix(app, db, login_as, tmp_path, endpoint):
+    method, template, expected = TABLE[endpoint]
+    values = _records(db, app, tmp_path)
+    path = template.format(**values)
+    assert app.url_map.bind("localhost").match(path, method=method)[0] == endpoint
+    outcomes = {}
+    for role in ROLES:
+        r = _call(_client(role, app, login_as), method, path)
+        status = r.status_code
+        if status == 302 and urlsplit(r.headers["Location"]).path == "/login":
+            status = SIGN_IN
+        outcomes[role] = status
+        if role == "unit_leader" and status == 200 and "{" in template:
+            body = r.get_data(as_text=True)
+            assert "Thông báo" not in body
+    assert outcomes == expected
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    missing = sorted(routes - set(TABLE))
+    assert missing == [], "add these endpoints to TABLE in tests/cross/test_permission_matrix.py"
+    assert sorted(set(TABLE) - routes) == [], "these TABLE entries name no route any more"
+
+
+def test_every_public_route_is_declared_public_in_the_table(app):
+    for endpoint, (_method, _path, expected) in TABLE.items():
+        declared = getattr(app.view_functions.get(endpoint), "_access", frozenset())
+        if PUBLIC not in declared:
+            assert expected["anonymous"] in (SIGN_IN, 401, 400, 404, 405), endpoint

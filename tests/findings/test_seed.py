@@ -1,0 +1,48 @@
+"""The findings demo data: evidence stored through store_upload, idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import func, select
+
+from inspect_app.core import clock
+from inspect_app.extensions import db as _db
+from inspect_app.findings.models import EvidenceFile, Finding
+from inspect_app.findings.seed import demo_pdf, seed
+from inspect_app.inspections.models import Inspection
+from tests import factories
+
+
+def test_seed_is_idempotent_and_stores_real_files(db, uploads):
+    with clock.frozen(clock.start_of_local_day(clock.today()).replace(year=2026, month=6)):
+        member = factories.make_user("inspector")
+        open_one = factories.make_inspection(state="in_progress", members=[member])
+        concluded = factories.make_inspection(state="concluded")
+        factories.make_inspection(state="planned")
+        seed({}, {})
+        _db.session.commit()
+        counts = dict(
+            _db.session.execute(
+                select(Finding.inspection_id, func.count()).group_by(Finding.inspection_id)
+            ).all()
+        )
+        assert set(counts) == {open_one.id, concluded.id}
+        assert all(2 <= n <= 4 for n in counts.values())
+        assert _db.session.get(Inspection, concluded.id).state.value == "concluded"
+        files = list(_db.session.execute(select(EvidenceFile)).scalars())
+        assert files and any(f.has_thumbnail for f in files)
+        for f in files:
+            assert (uploads / f.stored_name).exists()
+            assert hashlib.sha256((uploads / f.stored_name).read_bytes()).hexdigest() == f.sha256
+        total = _db.session.query(Finding).count()
+        seed({}, {})
+        _db.session.commit()
+        assert _db.session.query(Finding).count() == total
+
+
+def test_demo_pdf_is_well_formed():
+    data = demo_pdf("Bien ban")
+    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
+    xref_at = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert data[xref_at:].startswith(b"xref")

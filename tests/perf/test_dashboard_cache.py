@@ -1,0 +1,104 @@
+"""The dashboard's aggregates are cached per worker for DASHBOARD_CACHE_SECONDS: a repeated view
+runs none of the aggregate queries, a different scope, filter or day is computed on its own,
+and the cache is off under TESTING unless asked for (so the other tests see live figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspect_app.core import clock
+from inspect_app.core.roles import Role
+from inspect_app.dashboard import queries
+from tests import factories as f
+from tests.dashboard.support import TODAY, make_data_set
+
+
+@pytest.fixture()
+def cache_on(app):
+    queries._CACHE.clear()
+    previous = app.config["DASHBOARD_CACHE_SECONDS"]
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    yield
+    app.config["DASHBOARD_CACHE_SECONDS"] = previous
+    queries._CACHE.clear()
+
+
+@pytest.fixture()
+def data(db):
+    clock.freeze(TODAY)
+    result = make_data_set(db)
+    db.session.commit()
+    return result
+
+
+def _aggregates(statements: list[str]) -> list[str]:
+    return [s for s in statements if "FROM recommendation" in s and "count(" in s.lower()]
+
+
+def _statements(app):
+    from sqlalchemy import event
+
+    from inspect_app.extensions import db
+
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    return seen, lambda: event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_repeated_view_uses_the_cache(app, data, login_as, cache_on):
+    client = login_as(Role.LEADERSHIP)
+    first = client.get("/dashboard?year=2026")
+    seen, stop = _statements(app)
+    try:
+        second = client.get("/dashboard?year=2026")
+        assert _aggregates(seen) == []
+        other = client.get("/dashboard?year=2025")  # other filters: computed
+        assert len(_aggregates(seen)) >= 5
+    finally:
+        stop()
+    assert first.status_code == second.status_code == other.status_code == 200
+    assert first.get_data(as_text=True).count("data-figure") == second.get_data(as_text=True).count(
+        "data-figure"
+    )
+
+
+def test_expired_entry_is_computed_again(app, data, login_as, cache_on, monkeypatch):
+    client = login_as(Role.LEADERSHIP)
+    client.get("/dashboard")
+    now = queries.time.monotonic()
+    monkeypatch.setattr(queries.time, "monotonic", lambda: now + 61)
+    seen, stop = _statements(app)
+    try:
+        client.get("/dashboard")
+        assert len(_aggregates(seen)) >= 5
+    finally:
+        stop()
+
+
+def test_cache_is_keyed_by_what_the_user_sees(db, cache_on):
+    clock.freeze(TODAY)
+    unit = f.make_unit("Sở A")
+    f.make_case(inspection=f.make_inspection(state="monitoring", target_unit=unit))
+    boss = f.make_user("leadership")
+    leader = f.make_user("unit_leader", unit=f.make_unit("Sở B"))
+    db.session.commit()
+    filters = queries.DashboardFilters(year=None)
+    everything = queries.cached_dashboard(boss, filters, TODAY)
+    own = queries.cached_dashboard(leader, filters, TODAY)
+    assert everything.counts["all"] == 1 and own.counts["all"] == 0
+    assert queries.cached_dashboard(boss, filters, TODAY) is everything
+
+
+def test_cache_off_under_testing_by_default(db):
+    clock.freeze(TODAY)
+    boss = f.make_user("leadership")
+    db.session.commit()
+    filters = queries.DashboardFilters(year=None)
+    first = queries.cached_dashboard(boss, filters, TODAY)
+    f.make_case()
+    db.session.commit()
+    assert queries.cached_dashboard(boss, filters, TODAY).counts["all"] == first.counts["all"] + 1
