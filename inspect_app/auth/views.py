@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -122,8 +123,6 @@ def change_password():
 
 
 def _tokens_page(status: int = 200, errors: dict | None = None, form=None, new_secret=None):
-    from flask_babel import lazy_gettext as _l
-
     from inspect_app.api.operations import active_tokens
 
     choices = [

@@ -19,7 +19,13 @@ from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import PlanFilters
-from inspect_app.plans.schemas import PlanItemSchema, PlanSchema, ReturnSchema, TransitionSchema
+from inspect_app.plans.schemas import (
+    ItemRemoveSchema,
+    PlanItemSchema,
+    PlanSchema,
+    ReturnSchema,
+    TransitionSchema,
+)
 from inspect_app.reference.models import ActivityKind
 from inspect_app.reference.queries import active_fields
 from inspect_app.units.queries import all_units
@@ -209,7 +215,7 @@ def item_remove(plan_id: int, item_id: int):
     require(plan.can_edit(current_user))
     return _transition(
         plan,
-        TransitionSchema(),
+        ItemRemoveSchema(),
         lambda data: operations.remove_item(current_user, item, data["version"]),
         _("Plan item removed."),
     )
