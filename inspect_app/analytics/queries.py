@@ -24,7 +24,7 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, literal, or_, s
 from sqlalchemy.orm import aliased
 
 from inspect_app.cases.models import Case, CaseState, case_finding
-from inspect_app.core import clock
+from inspect_app.core import clock, filters
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
@@ -77,21 +77,14 @@ class AnalyticsParams:
     def from_args(cls, args, today: date) -> AnalyticsParams:
         params = cls.default(today)
 
-        def number(name: str, lo: int, hi: int) -> int | None:
-            raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and lo <= int(raw) <= hi else None
-
-        year_from, year_to = number("year_from", 2000, 2100), number("year_to", 2000, 2100)
+        year_from = filters.number(args, "year_from", 2000, 2100)
+        year_to = filters.number(args, "year_to", 2000, 2100)
         if year_from and year_to and year_from > year_to:
             year_from, year_to = year_to, year_from
         params.year_from = year_from or params.year_from
         params.year_to = year_to or params.year_to
-        params.window = number("window", 1, 20) or DEFAULT_WINDOW
-        raw = (args.get("as_of") or "").strip()
-        try:
-            params.as_of = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            params.as_of = None
+        params.window = filters.number(args, "window", 1, 20) or DEFAULT_WINDOW
+        params.as_of = filters.day(args, "as_of")
         return params
 
     def as_args(self) -> dict:

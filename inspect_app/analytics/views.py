@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, abort, flash, make_response, request
+from flask import Blueprint, abort, make_response, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from inspect_app.analytics.queries import (
     DAYS_CAP,
@@ -21,23 +23,23 @@ from inspect_app.analytics.queries import (
     table_records,
 )
 from inspect_app.analytics.schemas import SuggestionSchema
-from inspect_app.auth.models import User
+from inspect_app.auth.queries import active_inspectors
 from inspect_app.core import clock
+from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access
-from inspect_app.core.roles import INSPECTORS, Role
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.plans import operations as plan_operations
-from inspect_app.plans.models import PLAN_EDITORS, Plan, PlanState
+from inspect_app.plans.models import Plan, PlanState
 from inspect_app.reference.models import ActivityKind
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
 READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
-register_nav("analytics.index", _l("Analytics"), {r.value for r in READERS})
+register_nav("analytics.index", _l("Analytics"), READERS)
 
 COLUMNS = [
     ("unit", _l("Unit")),
@@ -54,8 +56,6 @@ COLUMNS = [
 
 def _next_year_drafts() -> list[Plan]:
     """Draft plans of next year: where suggested targets can go."""
-    from sqlalchemy.orm import selectinload
-
     return list(
         db.session.execute(
             select(Plan)
@@ -68,22 +68,12 @@ def _next_year_drafts() -> list[Plan]:
 
 def _page(params: AnalyticsParams, status: int = 200, errors: dict | None = None, failed=None):
     result = analytics(params)
-    can_plan = current_user.role in PLAN_EDITORS
+    can_plan = Plan.can_author(current_user)
     plans = _next_year_drafts() if can_plan else []
     chosen = request.values.get("plan_id", "")
     plan = next((p for p in plans if str(p.id) == chosen), plans[0] if plans else None)
     excluded = {item.target_unit_id for item in plan.items} if plan else set()
-    leads = (
-        list(
-            db.session.execute(
-                select(User)
-                .where(User.role.in_(INSPECTORS), User.active.is_(True))
-                .order_by(User.full_name)
-            ).scalars()
-        )
-        if can_plan
-        else []
-    )
+    leads = active_inspectors() if can_plan else []
     return render(
         "analytics/index.html",
         status=status,
@@ -131,8 +121,6 @@ def export(fmt: str):
         body = ("\ufeff" + out.getvalue()).encode()  # BOM: Excel reads UTF-8 diacritics
         mimetype = "text/csv; charset=utf-8"
     else:
-        from openpyxl import Workbook
-
         book = Workbook(write_only=True)
         sheet = book.create_sheet(str(_("Analytics")))
         sheet.append(header)
@@ -154,34 +142,31 @@ def add_suggestion():
     """Add a suggested target to a draft plan of next year through the plans' own checks
     (overlap included): 422 with the page and the message when refused."""
     params = AnalyticsParams.from_args(request.form, clock.today())
-    data, errors = load_form(SuggestionSchema())
-    unit_id = request.form.get("unit_id")
-    if not data:
-        return _page(params, 422, errors, failed=unit_id)
-    plan = db.session.get(Plan, data["plan_id"])
-    if plan is None or plan.year != clock.today().year + 1 or plan.state != PlanState.DRAFT:
-        message = _("Choose a draft plan of next year (%(year)d).", year=clock.today().year + 1)
-        return _page(params, 422, {"plan_id": [message]}, failed=unit_id)
-    payload = {
-        "target_unit_id": data["unit_id"],
-        "field_ids": data["field_ids"],
-        "kind": data["kind"],
-        "period_kind": "quarter",
-        "period": data["period"],
-        "lead_id": data["lead_id"],
-        "content": _("Suggested by the repeat-violation analytics."),
-        "overlap_justification": data.get("overlap_justification"),
-    }
-    try:
-        item = plan_operations.add_item(current_user, plan, payload)
-    except OperationError as e:
-        db.session.rollback()
-        if e.status != 422:
-            raise
-        return _page(params, 422, {e.field or "_schema": [str(e.message)]}, failed=unit_id)
-    db.session.commit()
-    flash(
-        _("%(unit)s was added to %(plan)s.", unit=item.target_unit.name, plan=plan.title),
-        "success",
+    next_year = clock.today().year + 1
+
+    def add(data: dict):
+        plan = db.session.get(Plan, data["plan_id"])
+        if plan is None or plan.year != next_year or plan.state != PlanState.DRAFT:
+            message = _("Choose a draft plan of next year (%(year)d).", year=next_year)
+            raise OperationError(message, field="plan_id")
+        payload = {
+            "target_unit_id": data["unit_id"],
+            "field_ids": data["field_ids"],
+            "kind": data["kind"],
+            "period_kind": "quarter",
+            "period": data["period"],
+            "lead_id": data["lead_id"],
+            "content": _("Suggested by the repeat-violation analytics."),
+            "overlap_justification": data.get("overlap_justification"),
+        }
+        return plan_operations.add_item(current_user, plan, payload)
+
+    return form_action(
+        SuggestionSchema(),
+        add,
+        page=lambda status, errors: _page(params, status, errors, request.form.get("unit_id")),
+        done=lambda item: redirect_to("analytics.index", plan_id=item.plan_id, **params.as_args()),
+        message=lambda item: _(
+            "%(unit)s was added to %(plan)s.", unit=item.target_unit.name, plan=item.plan.title
+        ),
     )
-    return redirect_to("analytics.index", plan_id=plan.id, **params.as_args())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validates_schema
 
 from inspect_app.core.roles import Role
 from inspect_app.core.schemas import BaseSchema, Email, length, one_of, record_id
@@ -18,6 +19,11 @@ class PasswordChangeSchema(BaseSchema):
     current_password = fields.String(required=True, validate=length(200))
     password = fields.String(required=True, validate=length(200))
     password_confirm = fields.String(required=True, validate=length(200))
+
+    @validates_schema
+    def _same_twice(self, data, **kwargs):
+        if data.get("password") != data.get("password_confirm"):
+            raise ValidationError(str(_l("The two new passwords differ.")), "password_confirm")
 
 
 class UserCreateSchema(BaseSchema):
@@ -43,14 +49,3 @@ class UserEditSchema(BaseSchema):
 
 class PasswordResetSchema(BaseSchema):
     password = fields.String(required=True, validate=length(200))
-
-
-class UserDumpSchema(BaseSchema):
-    id = fields.Integer()
-    username = fields.String()
-    full_name = fields.String()
-    email = fields.String()
-    title = fields.String()
-    role = fields.String()
-    unit_id = fields.Integer(allow_none=True)
-    active = fields.Boolean()

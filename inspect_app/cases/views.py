@@ -43,7 +43,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 register_nav(
     "cases.index",
     _l("Cases"),
-    {"admin", "inspector", "lead_inspector", "unit_leader", "leadership"},
+    tuple(Role),
 )
 register_actions(
     {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import clock
+from inspect_app.core.roles import Role
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -38,17 +40,20 @@ def fmt_vnd(value: Decimal | int | None) -> str:
     return f"{text} ₫"
 
 
-# (endpoint, label, roles); a role sees an entry when the endpoint exists and it is listed.
-NAV = [
+# (endpoint, label, roles); a role sees an entry when the endpoint exists and it is listed
+# (None: every signed-in user).
+NAV: list[tuple[str, object, frozenset[Role] | None]] = [
     ("home.index", _l("Home"), None),
-    ("units.index", _l("Units"), {"admin"}),
-    ("auth.users", _l("Users"), {"admin"}),
+    ("units.index", _l("Units"), frozenset({Role.ADMIN})),
+    ("auth.users", _l("Users"), frozenset({Role.ADMIN})),
 ]
 
 
-def register_nav(endpoint: str, label, roles: set[str] | None, position: int | None = None) -> None:
-    """Feature packages add their menu entries here."""
-    entry = (endpoint, label, roles)
+def register_nav(
+    endpoint: str, label, roles: Iterable[Role] | None, position: int | None = None
+) -> None:
+    """Feature packages add their menu entries here, for the `Role` members that see them."""
+    entry = (endpoint, label, None if roles is None else frozenset(Role(r) for r in roles))
     if entry not in NAV:
         NAV.insert(position if position is not None else len(NAV), entry)
 
@@ -56,7 +61,7 @@ def register_nav(endpoint: str, label, roles: set[str] | None, position: int | N
 def nav_items() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
-    role = current_user.role.value
+    role = current_user.role
     return [(ep, str(label)) for ep, label, roles in NAV if roles is None or role in roles]
 
 

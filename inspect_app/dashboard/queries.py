@@ -42,11 +42,12 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
     state_counters,
 )
 from inspect_app.core import clock
+from inspect_app.core import filters as parse
 from inspect_app.core.memo import per_request
 from inspect_app.extensions import cache, db
 from inspect_app.reference.calendar import Calendar
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import UnitHistory, visible_unit_ids
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -68,23 +69,14 @@ class DashboardFilters:
 
     @classmethod
     def from_args(cls, args, today: date) -> DashboardFilters:
-        raw_year = (args.get("year") or "").strip()
-        if raw_year == "all":
+        if (args.get("year") or "").strip() == "all":
             year = None
-        elif raw_year.isascii() and raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
-            year = int(raw_year)
         else:
-            year = today.year
-        raw_field = (args.get("field") or "").strip()
-        valid = raw_field.isascii() and raw_field.isdigit() and 0 < int(raw_field) < 2**31
-        field_id = int(raw_field) if valid else None
-        try:
-            tree = date.fromisoformat((args.get("tree") or "").strip())
-        except ValueError:
-            tree = None
+            year = parse.number(args, "year", MIN_YEAR, MAX_YEAR) or today.year
+        tree = parse.day(args, "tree")
         if tree is not None and not (MIN_YEAR <= tree.year <= MAX_YEAR):
             tree = None
-        return cls(year=year, field=field_id, tree=tree)
+        return cls(year=year, field=parse.record_id(args, "field"), tree=tree)
 
     def as_args(self) -> dict:
         """The dashboard's own URL parameters (the default year is written out too)."""
@@ -141,8 +133,6 @@ class UnitGroups:
 
 def _unit_groups(filters: DashboardFilters, today: date) -> UnitGroups:
     """The grouping of `filters.tree` (or today) from the unit history (two queries)."""
-    from inspect_app.units.queries import UnitHistory
-
     day = filters.tree or today
     cache = per_request("dashboard_unit_groups")
     if day not in cache:

@@ -24,7 +24,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 # Unit leaders are left out on purpose: the dashboard compares units with one another.
 VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 
-register_nav("dashboard.index", _l("Dashboard"), {r.value for r in VIEWERS})
+register_nav("dashboard.index", _l("Dashboard"), VIEWERS)
 
 
 def percent(rate: float | None) -> str:

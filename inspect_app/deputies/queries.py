@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from inspect_app.core import clock
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db
+from inspect_app.units.queries import register_delegated_units, subtree_ids
 
 
 def active_delegations(user, day: date | None = None) -> list[Delegation]:
@@ -42,8 +43,6 @@ class Authority:
 def authority_over(user, unit_id: int, day: date | None = None) -> Authority:
     """A unit leader acts in their own name on their unit and the units below it; a deputy acts
     on behalf of the principal on the delegated unit's subtree while the delegation runs."""
-    from inspect_app.units.queries import subtree_ids
-
     if user is None or user.role.value != "unit_leader":
         return Authority(False)
     if user.unit_id and unit_id in subtree_ids(user.unit_id):
@@ -79,7 +78,6 @@ def deputy_candidates(user) -> list:
     (one query for the tree, one for the users)."""
     from inspect_app.auth.models import User
     from inspect_app.core.roles import Role
-    from inspect_app.units.queries import subtree_ids
 
     if user.role.value != "unit_leader" or not user.unit_id:
         return []
@@ -109,3 +107,7 @@ def acting_for(user) -> list[Delegation]:
     if user.id not in cache:
         cache[user.id] = active_delegations(user)
     return cache[user.id]
+
+
+# units.queries sits below delegations: it learns the units a deputy acts for from here.
+register_delegated_units(lambda user: [d.unit_id for d in acting_for(user)])

@@ -26,7 +26,7 @@ from inspect_app.extensions import db
 
 bp = Blueprint("deputies", __name__, url_prefix="/deputies")
 
-register_nav("deputies.index", _l("Deputies"), {"unit_leader", "admin"})
+register_nav("deputies.index", _l("Deputies"), (Role.UNIT_LEADER, Role.ADMIN))
 register_actions(
     {
         "delegation_created": _l("Deputy named"),

@@ -31,25 +31,9 @@ from inspect_app.reference.calendar import (
     add_working_days,
     working_days_overdue_bound,
 )
-from inspect_app.reference.rules import get_rule
+from inspect_app.reference.rules import level_thresholds
 
 REMINDER_DAYS = {"reminder_7": 7, "reminder_3": 3, "reminder_1": 1}
-LEVEL_DEFAULTS = {"level_1": ("escalation.notice", 1), "level_2": ("escalation.urging", 5)}
-LEVEL_DEFAULTS["level_3"] = ("escalation.report", 15)
-
-
-def level_thresholds() -> dict[str, int]:
-    """Working days overdue for each level, from the rules; refuses out-of-order values."""
-    values = {}
-    for step, (key, default) in LEVEL_DEFAULTS.items():
-        rule = get_rule(key)
-        values[step] = rule.amount if rule is not None else default
-    ordered = [values[s] for s in LEVEL_STEPS]
-    if ordered[0] < 1 or ordered != sorted(ordered) or len(set(ordered)) != 3:
-        raise OperationError(
-            _("The escalation thresholds must be positive and increasing (level 1 < 2 < 3).")
-        )
-    return values
 
 
 def boundaries(as_of: date) -> dict[str, tuple[date | None, date]]:

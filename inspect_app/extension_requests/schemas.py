@@ -1,11 +1,10 @@
-"""What the extension request forms and the settings form may send."""
+"""What the extension request forms may send."""
 
 from __future__ import annotations
 
 from marshmallow import fields
 
-from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
-from inspect_app.reference.rules import APPROVER_CHOICES
+from inspect_app.core.schemas import BaseSchema, length, record_id
 
 
 class ExtensionAskSchema(BaseSchema):
@@ -21,11 +20,3 @@ class DecisionSchema(BaseSchema):
 
 class CancelSchema(BaseSchema):
     version = record_id(required=True)
-
-
-class SettingsSchema(BaseSchema):
-    extension_approver = fields.String(required=True, validate=one_of(APPROVER_CHOICES))
-    # Checked by the operation (a clear range message rather than a type error).
-    extension_max_approved = fields.String(required=True, validate=length(3))
-    approver_version = fields.Integer(required=True, strict=False)
-    max_approved_version = fields.Integer(required=True, strict=False)

@@ -33,7 +33,7 @@ bp = Blueprint("extension_requests", __name__, url_prefix="/extensions")
 
 APPROVER_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 
-register_nav("extension_requests.index", _l("Extensions"), {r.value for r in APPROVER_ROLES})
+register_nav("extension_requests.index", _l("Extensions"), APPROVER_ROLES)
 register_actions(
     {
         "extension_requested": _l("Extension requested"),

@@ -18,7 +18,7 @@ from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.findings import operations
@@ -41,9 +41,7 @@ from inspect_app.reference.models import Severity
 
 bp = Blueprint("findings", __name__)
 
-register_nav(
-    "findings.index", _l("Findings"), {"inspector", "lead_inspector", "leadership", "admin"}
-)
+register_nav("findings.index", _l("Findings"), STAFF)
 register_actions(
     {
         "finding_created": _l("Finding logged"),

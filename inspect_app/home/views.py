@@ -7,6 +7,7 @@ from importlib import resources
 from flask import Blueprint, Response, redirect, url_for
 from flask_login import current_user
 
+from inspect_app.answers.queries import awaiting_verification, unit_leader_home
 from inspect_app.core import clock
 from inspect_app.core.htmx import render
 from inspect_app.core.permissions import PUBLIC, access
@@ -22,19 +23,16 @@ def index():
     """Send visitors to sign in and signed-in users to the home of their role."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    role = current_user.role.value
-    return render(f"home/{role}.html", **_home_context(role))
+    return render(f"home/{current_user.role.value}.html", **_home_context(current_user))
 
 
-def _home_context(role: str) -> dict:
+def _home_context(user) -> dict:
     """What each role's home shows (a constant number of queries whatever the rows)."""
-    from inspect_app.answers.queries import awaiting_verification, unit_leader_home
-
-    if role == "unit_leader":
+    if user.is_unit_leader:
         today = clock.today()
-        return {"home": unit_leader_home(current_user, today), "today": today}
-    if role in ("inspector", "lead_inspector"):
-        return {"to_verify": awaiting_verification(current_user), "today": clock.today()}
+        return {"home": unit_leader_home(user, today), "today": today}
+    if user.is_inspector:
+        return {"to_verify": awaiting_verification(user), "today": clock.today()}
     return {}
 
 

@@ -42,7 +42,7 @@ CREATORS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 register_nav(
     "inspections.index",
     _l("Inspections"),
-    {"admin", "inspector", "lead_inspector", "unit_leader", "leadership"},
+    tuple(Role),
 )
 register_actions(
     {

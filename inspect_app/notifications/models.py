@@ -42,6 +42,10 @@ class Notification(db.Model):
 
     user: Mapped[User] = relationship()
 
+    def can_view(self, user) -> bool:
+        """A notification is its addressee's alone."""
+        return user.is_authenticated and self.user_id == user.id
+
 
 class NotificationPreference(db.Model):
     """How a user wants e-mails: each at once, one daily digest, or none."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request
+from flask import Blueprint, current_app, flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.templating import register_nav
@@ -70,16 +71,9 @@ def index():
 @access(AUTHENTICATED)
 def read(note_id: int):
     """Mark one notification read (404 for another user's)."""
-    note = db.session.get(Notification, note_id)
-    if note is None or note.user_id != current_user.id:
-        from flask import abort
-
-        abort(404)
+    note = get_visible_or_404(Notification, note_id)
     operations.mark_read(current_user, note)
-    db.session.commit()
     if note.link and request.form.get("follow") == "1":
-        from flask import redirect
-
         return redirect(note.link, 303)
     return redirect_to("notifications.index")
 
@@ -89,7 +83,6 @@ def read(note_id: int):
 def read_all():
     """Mark every notification read."""
     operations.mark_all_read(current_user)
-    db.session.commit()
     flash(_("All notifications marked as read."), "success")
     return redirect_to("notifications.index")
 
@@ -99,6 +92,5 @@ def read_all():
 def set_preference():
     """Choose immediate e-mails, a daily digest, or none."""
     operations.set_email_mode(current_user, request.form.get("email_mode", ""))
-    db.session.commit()
     flash(_("Your e-mail preference has been saved."), "success")
     return redirect_to("notifications.index")

@@ -99,22 +99,33 @@ class Plan(TimestampMixin, VersionedMixin, db.Model):
     # Object-level permissions: plans are internal to the inspectorate (no unit leaders).
 
     def can_view(self, user) -> bool:
-        return user.role in PLAN_READERS
+        return user.is_authenticated and user.role in PLAN_READERS
+
+    @staticmethod
+    def can_author(user) -> bool:
+        """Lead inspectors and administrators create plans and change drafts (any state:
+        the state is checked by the operation, a 422 rather than a 403)."""
+        return user is not None and user.role in PLAN_EDITORS
+
+    @staticmethod
+    def can_decide(user) -> bool:
+        """Leadership approves submitted plans or returns them to draft (any state)."""
+        return user is not None and user.is_leadership
 
     def can_edit(self, user) -> bool:
         """Lead inspectors and administrators edit a draft (and its items)."""
-        return self.state == PlanState.DRAFT and user.role in PLAN_EDITORS
+        return self.state == PlanState.DRAFT and Plan.can_author(user)
 
     def can_submit(self, user) -> bool:
-        return self.state == PlanState.DRAFT and user.role in PLAN_EDITORS
+        return self.state == PlanState.DRAFT and Plan.can_author(user)
 
     def can_approve(self, user) -> bool:
         """Leadership approves a submitted plan."""
-        return self.state == PlanState.SUBMITTED and user.role == Role.LEADERSHIP
+        return self.state == PlanState.SUBMITTED and Plan.can_decide(user)
 
     def can_return(self, user) -> bool:
         """Leadership sends a submitted plan back to draft (with a reason)."""
-        return self.state == PlanState.SUBMITTED and user.role == Role.LEADERSHIP
+        return self.state == PlanState.SUBMITTED and Plan.can_decide(user)
 
 
 class PlanItem(TimestampMixin, VersionedMixin, db.Model):

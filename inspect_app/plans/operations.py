@@ -10,9 +10,9 @@ from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
-from inspect_app.core.roles import INSPECTORS, Role
+from inspect_app.core.roles import INSPECTORS
 from inspect_app.extensions import db
-from inspect_app.plans.models import PLAN_EDITORS, PeriodKind, Plan, PlanItem, PlanState
+from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import find_overlaps
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
@@ -62,7 +62,7 @@ def _item_snapshot(item: PlanItem) -> dict:
 
 
 def _require_editor(actor: User, plan: Plan) -> None:
-    if actor is None or actor.role not in PLAN_EDITORS:
+    if not Plan.can_author(actor):
         raise Forbidden()
     if plan.state != PlanState.DRAFT:
         raise OperationError(_("Only a draft plan can be changed."))
@@ -89,7 +89,7 @@ def _touch(plan: Plan) -> None:
 
 def create_plan(actor: User, data: dict) -> Plan:
     """Create a draft plan for a year and an issuing body (lead inspector or admin; 403)."""
-    if actor is None or actor.role not in PLAN_EDITORS:
+    if not Plan.can_author(actor):
         raise Forbidden()
     issuing = _active_unit(data.get("issuing_unit_id"), "issuing_unit_id")
     plan = Plan(
@@ -121,7 +121,7 @@ def update_plan(actor: User, plan: Plan, data: dict) -> Plan:
 
 def submit(actor: User, plan: Plan, version: int | None = None) -> Plan:
     """Draft -> submitted, by a lead inspector or admin; a plan without items is refused."""
-    if actor is None or actor.role not in PLAN_EDITORS:
+    if not Plan.can_author(actor):
         raise Forbidden()
     check_version(plan, version)
     if plan.state != PlanState.DRAFT:
@@ -139,7 +139,7 @@ def submit(actor: User, plan: Plan, version: int | None = None) -> Plan:
 
 def approve(actor: User, plan: Plan, version: int | None = None) -> Plan:
     """Submitted -> approved, by leadership only (403 other roles, 422 state, 409 stale)."""
-    if actor is None or actor.role != Role.LEADERSHIP:
+    if not Plan.can_decide(actor):
         raise Forbidden()
     check_version(plan, version)
     if plan.state != PlanState.SUBMITTED:
@@ -155,7 +155,7 @@ def approve(actor: User, plan: Plan, version: int | None = None) -> Plan:
 
 def return_to_draft(actor: User, plan: Plan, reason: str, version: int | None = None) -> Plan:
     """Submitted -> draft, by leadership with a written reason (403, 422, 409)."""
-    if actor is None or actor.role != Role.LEADERSHIP:
+    if not Plan.can_decide(actor):
         raise Forbidden()
     check_version(plan, version)
     if plan.state != PlanState.SUBMITTED:

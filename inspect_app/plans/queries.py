@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from inspect_app.core import filters
 from inspect_app.core.audit import AuditEvent
 from inspect_app.extensions import db
 from inspect_app.plans.models import Plan, PlanItem, PlanState, plan_item_field
+from inspect_app.plans.schemas import YEAR_MAX, YEAR_MIN
 from inspect_app.units.models import Unit
 
 ITEM_LOADS = (
@@ -15,6 +19,37 @@ ITEM_LOADS = (
     joinedload(PlanItem.lead),
     selectinload(PlanItem.fields),
 )
+
+
+# What the plan's detail page shows, loaded in a fixed number of queries.
+PLAN_LOADS = (
+    joinedload(Plan.issuing_unit),
+    joinedload(Plan.created_by),
+    joinedload(Plan.submitted_by),
+    joinedload(Plan.approved_by),
+    selectinload(Plan.items).options(*ITEM_LOADS),
+)
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    """The plan list's filters as read from the query string (invalid values are ignored)."""
+
+    year: int | None = None
+    state: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> PlanFilters:
+        return cls(
+            year=filters.number(args, "year", YEAR_MIN, YEAR_MAX),
+            state=filters.choice(args, "state", PlanState),
+            q=filters.text(args, "q"),
+        )
+
+    def as_args(self) -> dict:
+        values = {"year": self.year, "state": self.state, "q": self.q}
+        return {k: v for k, v in values.items() if v}
 
 
 def plan_list_stmt(
@@ -53,17 +88,7 @@ def plan_years() -> list[int]:
 
 def plan_with_items(plan_id: int) -> Plan | None:
     """One plan with everything its detail page shows, loaded in a fixed number of queries."""
-    stmt = (
-        select(Plan)
-        .where(Plan.id == plan_id)
-        .options(
-            joinedload(Plan.issuing_unit),
-            joinedload(Plan.created_by),
-            joinedload(Plan.submitted_by),
-            joinedload(Plan.approved_by),
-            selectinload(Plan.items).options(*ITEM_LOADS),
-        )
-    )
+    stmt = select(Plan).where(Plan.id == plan_id).options(*PLAN_LOADS)
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 

@@ -53,6 +53,10 @@ class TransitionSchema(BaseSchema):
     version = record_id(required=True)
 
 
+class ItemRemoveSchema(BaseSchema):
+    version = record_id(load_default=None)  # the plan's; without it, no stale check
+
+
 class ReturnSchema(TransitionSchema):
     reason = fields.String(required=True, validate=length(2000, 3))
 

@@ -6,21 +6,21 @@ from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from inspect_app.auth.models import User
-from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
+from inspect_app.auth.queries import active_inspectors
+from inspect_app.core.actions import form_action
+from inspect_app.core.crud import edit_page, record_form
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access, require
-from inspect_app.core.roles import INSPECTORS, Role
+from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
+from inspect_app.plans.queries import PlanFilters
 from inspect_app.plans.schemas import (
-    PlanFilterSchema,
+    ItemRemoveSchema,
     PlanItemSchema,
     PlanSchema,
     ReturnSchema,
@@ -35,7 +35,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 EDITORS = (Role.ADMIN, Role.LEAD_INSPECTOR)
 
-register_nav("plans.index", _l("Plans"), {"admin", "inspector", "lead_inspector", "leadership"})
+register_nav("plans.index", _l("Plans"), READERS)
 register_actions(
     {
         "plan_created": _l("Plan created"),
@@ -50,42 +50,26 @@ register_actions(
 )
 
 
-def _error_dict(e: OperationError) -> dict:
-    return {e.field or "_schema": [str(e.message)]}
-
-
 @bp.route("")
 @access(*READERS)
 def index():
     """The list of plans, filtered by year, state and text (htmx gets the table fragment)."""
-    raw = {k: v for k, v in request.args.items() if k in ("year", "state", "q")}
-    data, errors = load_form(PlanFilterSchema(), raw)
-    data = data or {}
-    filters = {
-        "year": data.get("year") or "",
-        "state": data.get("state") or "",
-        "q": data.get("q") or "",
-    }
-    stmt = queries.plan_list_stmt(data.get("year"), data.get("state"), data.get("q"))
-    page = paginate(stmt, scalars=False)
+    chosen = PlanFilters.from_args(request.args)
+    stmt = queries.plan_list_stmt(chosen.year, chosen.state, chosen.q)
     return render(
         "plans/index.html",
         "plans/_plans_table.html",
-        page=page,
-        filters=filters,
-        errors=errors,
+        page=paginate(stmt, scalars=False),
+        filters=chosen,
         years=queries.plan_years(),
         states=list(PlanState),
-        can_create=current_user.role in EDITORS,
+        can_create=Plan.can_author(current_user),
     )
 
 
 def _load_plan(plan_id: int) -> Plan:
-    plan = queries.plan_with_items(plan_id) if 0 < plan_id < 2**31 else None
-    if plan is None:
-        abort(404)
-    require(plan.can_view(current_user))
-    return plan
+    """The plan with what its pages show; 404 unknown."""
+    return get_visible_or_404(Plan, plan_id, *queries.PLAN_LOADS)
 
 
 def _detail(plan: Plan, status: int = 200, return_errors: dict | None = None):
@@ -108,14 +92,13 @@ def detail(plan_id: int):
 # --- plan form -------------------------------------------------------------------------------
 
 
-def _plan_form(plan: Plan | None, errors: dict, status: int = 200, form=None):
-    return render(
-        "plans/plan_form.html",
-        status=status,
-        plan=plan,
-        units=all_units(active_only=True),
-        errors=errors,
-        form=request.form if form is None else form,
+def _plan_page(plan: Plan | None, save, message):
+    return edit_page(
+        PlanSchema(),
+        save,
+        form=record_form("plans/plan_form.html", plan=plan, units=all_units(active_only=True)),
+        done=lambda saved: redirect_to("plans.detail", plan_id=saved.id),
+        message=message,
     )
 
 
@@ -123,20 +106,11 @@ def _plan_form(plan: Plan | None, errors: dict, status: int = 200, form=None):
 @access(*EDITORS)
 def new():
     """Create a draft plan (422 with messages on bad input)."""
-    if request.method == "GET":
-        return _plan_form(None, {})
-    data, errors = load_form(PlanSchema())
-    if data:
-        try:
-            plan = operations.create_plan(current_user, data)
-        except OperationError as e:
-            db.session.rollback()
-            errors = _error_dict(e)
-        else:
-            db.session.commit()
-            flash(_("Plan %(title)s created.", title=plan.title), "success")
-            return redirect_to("plans.detail", plan_id=plan.id)
-    return _plan_form(None, errors, 422)
+    return _plan_page(
+        None,
+        lambda data: operations.create_plan(current_user, data),
+        lambda plan: _("Plan %(title)s created.", title=plan.title),
+    )
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -145,85 +119,45 @@ def edit(plan_id: int):
     """Edit a draft plan (403 not a draft, 422 bad input, 409 stale form)."""
     plan = _load_plan(plan_id)
     require(plan.can_edit(current_user))
-    if request.method == "GET":
-        return _plan_form(plan, {})
-    data, errors = load_form(PlanSchema())
-    if data:
-        try:
-            operations.update_plan(current_user, plan, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                return _plan_form(_load_plan(plan_id), {}, 409, form={})
-            if e.status != 422:
-                raise
-            errors = _error_dict(e)
-        else:
-            db.session.commit()
-            flash(_("Plan saved."), "success")
-            return redirect_to("plans.detail", plan_id=plan.id)
-    return _plan_form(plan, errors, 422)
+    return _plan_page(
+        plan, lambda data: operations.update_plan(current_user, plan, data), _("Plan saved.")
+    )
 
 
 # --- items -----------------------------------------------------------------------------------
 
 
-def _leads() -> list[User]:
-    return list(
-        db.session.execute(
-            select(User)
-            .where(User.role.in_(INSPECTORS), User.active.is_(True))
-            .order_by(User.full_name)
-        ).scalars()
-    )
+def _item_page(plan: Plan, item: PlanItem | None):
+    """The form of a new (`item` None) or existing item; an overlap without justification is
+    a 422 listing the other items."""
+    overlaps: list[PlanItem] = []
 
-
-def _item_form(plan, item, errors, status=200, form=None, overlaps=None):
-    return render(
-        "plans/item_form.html",
-        status=status,
-        plan=plan,
-        item=item,
-        units=all_units(active_only=True),
-        fields=active_fields(),
-        leads=_leads(),
-        kinds=list(ActivityKind),
-        period_kinds=list(PeriodKind),
-        errors=errors,
-        overlaps=overlaps or [],
-        form=request.form if form is None else form,
-    )
-
-
-def _save_item(plan: Plan, item: PlanItem | None):
-    data, errors = load_form(PlanItemSchema())
-    overlaps = None
-    if data:
+    def save(data: dict) -> PlanItem:
         try:
             if item is None:
-                item = operations.add_item(current_user, plan, data)
-            else:
-                operations.update_item(current_user, item, data)
+                return operations.add_item(current_user, plan, data)
+            return operations.update_item(current_user, item, data)
         except operations.OverlapWarning as e:
-            db.session.rollback()
-            overlaps = e.overlaps
-            errors = _error_dict(e)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                plan = _load_plan(plan.id)
-                item = _item_of(plan, item.id)
-                return _item_form(plan, item, {}, 409, form={})
-            if e.status != 422:
-                raise
-            errors = _error_dict(e)
-        else:
-            db.session.commit()
-            flash(_("Plan item saved."), "success")
-            return redirect_to("plans.detail", plan_id=plan.id)
-    return _item_form(plan, item, errors, 422, overlaps=overlaps)
+            overlaps[:] = e.overlaps
+            raise
+
+    return edit_page(
+        PlanItemSchema(),
+        save,
+        form=record_form(
+            "plans/item_form.html",
+            plan=plan,
+            item=item,
+            units=all_units(active_only=True),
+            fields=active_fields(),
+            leads=active_inspectors(),
+            kinds=list(ActivityKind),
+            period_kinds=list(PeriodKind),
+            overlaps=overlaps,  # filled in by `save` when the item overlaps others
+        ),
+        done=lambda _item: redirect_to("plans.detail", plan_id=plan.id),
+        message=_("Plan item saved."),
+    )
 
 
 def _item_of(plan: Plan, item_id: int) -> PlanItem:
@@ -239,9 +173,7 @@ def item_new(plan_id: int):
     """Add an item to a draft plan (422 bad input or overlap without justification)."""
     plan = _load_plan(plan_id)
     require(plan.can_edit(current_user))
-    if request.method == "GET":
-        return _item_form(plan, None, {})
-    return _save_item(plan, None)
+    return _item_page(plan, None)
 
 
 @bp.route("/<int:plan_id>/items/<int:item_id>", methods=["GET", "POST"])
@@ -251,22 +183,27 @@ def item_edit(plan_id: int, item_id: int):
     plan = _load_plan(plan_id)
     item = _item_of(plan, item_id)
     require(plan.can_edit(current_user))
-    if request.method == "GET":
-        return _item_form(plan, item, {})
-    return _save_item(plan, item)
+    return _item_page(plan, item)
 
 
-def _transition(plan: Plan, action):
-    """Run one transition; errors are shown on the detail page with their status."""
-    try:
-        action()
-    except OperationError as e:
-        db.session.rollback()
-        flash(str(e.message), "error")
-        fresh = _load_plan(plan.id)
-        return _detail(fresh, e.status, _error_dict(e) if e.field else None)
-    db.session.commit()
-    return None
+def _transition(plan: Plan, schema, call, message):
+    """Run one transition from the detail page: 303 back to it, or the page again with the
+    status (422 the reason's errors in place and other refusals flashed, 409 current state)."""
+
+    def again(status: int, errors: dict):
+        if "version" in errors:
+            flash(_("Reload the page and try again."), "error")
+        for text in errors.pop("_schema", []):
+            flash(text, "error")
+        return _detail(plan, status, {k: v for k, v in errors.items() if k != "version"})
+
+    return form_action(
+        schema,
+        call,
+        page=again,
+        done=lambda _plan: redirect_to("plans.detail", plan_id=plan.id),
+        message=message,
+    )
 
 
 @bp.route("/<int:plan_id>/items/<int:item_id>/remove", methods=["POST"])
@@ -276,21 +213,12 @@ def item_remove(plan_id: int, item_id: int):
     plan = _load_plan(plan_id)
     item = _item_of(plan, item_id)
     require(plan.can_edit(current_user))
-    data, errors = load_form(TransitionSchema())
-    version = data["version"] if data else None
-    failed = _transition(plan, lambda: operations.remove_item(current_user, item, version))
-    if failed:
-        return failed
-    flash(_("Plan item removed."), "success")
-    return redirect_to("plans.detail", plan_id=plan_id)
-
-
-def _versioned(plan: Plan):
-    data, errors = load_form(TransitionSchema())
-    if not data:
-        flash(_("Reload the page and try again."), "error")
-        return None, _detail(plan, 422)
-    return data["version"], None
+    return _transition(
+        plan,
+        ItemRemoveSchema(),
+        lambda data: operations.remove_item(current_user, item, data["version"]),
+        _("Plan item removed."),
+    )
 
 
 @bp.route("/<int:plan_id>/submit", methods=["POST"])
@@ -298,14 +226,12 @@ def _versioned(plan: Plan):
 def submit(plan_id: int):
     """Submit a draft plan for approval (422 no items or not a draft, 409 stale)."""
     plan = _load_plan(plan_id)
-    version, bad = _versioned(plan)
-    if bad:
-        return bad
-    failed = _transition(plan, lambda: operations.submit(current_user, plan, version))
-    if failed:
-        return failed
-    flash(_("The plan was submitted for approval."), "success")
-    return redirect_to("plans.detail", plan_id=plan_id)
+    return _transition(
+        plan,
+        TransitionSchema(),
+        lambda data: operations.submit(current_user, plan, data["version"]),
+        _("The plan was submitted for approval."),
+    )
 
 
 @bp.route("/<int:plan_id>/approve", methods=["POST"])
@@ -313,14 +239,12 @@ def submit(plan_id: int):
 def approve(plan_id: int):
     """Approve a submitted plan (leadership; 422 not submitted, 409 stale)."""
     plan = _load_plan(plan_id)
-    version, bad = _versioned(plan)
-    if bad:
-        return bad
-    failed = _transition(plan, lambda: operations.approve(current_user, plan, version))
-    if failed:
-        return failed
-    flash(_("The plan was approved."), "success")
-    return redirect_to("plans.detail", plan_id=plan_id)
+    return _transition(
+        plan,
+        TransitionSchema(),
+        lambda data: operations.approve(current_user, plan, data["version"]),
+        _("The plan was approved."),
+    )
 
 
 @bp.route("/<int:plan_id>/return", methods=["POST"])
@@ -328,14 +252,11 @@ def approve(plan_id: int):
 def return_to_draft(plan_id: int):
     """Send a submitted plan back to draft with a reason (leadership; 422, 409)."""
     plan = _load_plan(plan_id)
-    data, errors = load_form(ReturnSchema())
-    if not data:
-        return _detail(plan, 422, errors)
-    failed = _transition(
+    return _transition(
         plan,
-        lambda: operations.return_to_draft(current_user, plan, data["reason"], data["version"]),
+        ReturnSchema(),
+        lambda data: operations.return_to_draft(
+            current_user, plan, data["reason"], data["version"]
+        ),
+        _("The plan was returned to draft."),
     )
-    if failed:
-        return failed
-    flash(_("The plan was returned to draft."), "success")
-    return redirect_to("plans.detail", plan_id=plan_id)

@@ -16,6 +16,7 @@ from inspect_app.reference.models import (
     Holiday,
     LegalReference,
 )
+from inspect_app.reference.rules import level_thresholds
 
 FIELD_FIELDS = ("code", "name", "name_en", "active")
 LEGAL_FIELDS = ("instrument", "article", "clause", "summary", "active")
@@ -159,8 +160,6 @@ def _check_amounts(amount: int, extension_max: int | None) -> None:
 
 def _check_escalation_ladder() -> None:
     """The three overdue levels must stay positive and strictly increasing (1 < 2 < 3)."""
-    from inspect_app.escalation.operations import level_thresholds
-
     try:
         level_thresholds()
     except OperationError as e:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 
+from inspect_app.core import filters
 from inspect_app.extensions import db
 from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
 
@@ -41,20 +43,31 @@ def all_fields() -> list[FieldOfWork]:
     return list(db.session.execute(stmt).scalars())
 
 
+@dataclass(frozen=True)
+class LegalFilters:
+    """The legal reference list's filters: a text, and a state (administrators only; others
+    always see the references in use)."""
+
+    q: str = ""
+    state: str = "active"
+
+    @classmethod
+    def from_args(cls, args, user) -> LegalFilters:
+        state = filters.choice(args, "state", ("active", "inactive", "all"), "active")
+        return cls(q=filters.text(args, "q"), state=state if user.is_admin else "active")
+
+    def as_args(self) -> dict:
+        return asdict(self)
+
+
 def legal_references_stmt(q: str = "", state: str = "") -> Select:
     """Legal references matching a text (instrument, article, clause or summary) and a state."""
     stmt = select(LegalReference).order_by(
         LegalReference.instrument, LegalReference.article, LegalReference.clause, LegalReference.id
     )
     if q:
-        needle = q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(LegalReference.instrument).contains(needle, autoescape=True),
-                func.lower(LegalReference.summary).contains(needle, autoescape=True),
-                func.lower(LegalReference.article).contains(needle, autoescape=True),
-            )
-        )
+        columns = (LegalReference.instrument, LegalReference.summary, LegalReference.article)
+        stmt = stmt.where(filters.contains_text(q, *columns))
     if state in ("active", "inactive"):
         stmt = stmt.where(LegalReference.active.is_(state == "active"))
     return stmt

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from inspect_app.core import audit
+from inspect_app.core.errors import Conflict, OperationError
 from inspect_app.extensions import db
-from inspect_app.reference.calendar import add_days
 from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 
 # Fallbacks used only when an administrator deleted a rule; the seed creates each of them.
@@ -43,13 +43,6 @@ def rule_for(*keys: str) -> tuple[int, DayKind, str]:
     return FALLBACKS["case.default"]
 
 
-def case_due_date(case_type: str, severity: str, start: date) -> date:
-    """Default remedial deadline of a case: rule `case.<type>.<severity>`, `case.<type>`, then
-    `case.default`, counted from `start` (the conclusion date)."""
-    amount, kind, _ = rule_for(f"case.{case_type}.{severity}", f"case.{case_type}", "case.default")
-    return add_days(start, amount, kind)
-
-
 def onsite_duration(kind: str) -> tuple[int, DayKind, int | None, str]:
     """Legal on-site duration for an activity kind: (days, day kind, max extension, source)."""
     key = f"inspection.onsite.{kind}"
@@ -58,6 +51,30 @@ def onsite_duration(kind: str) -> tuple[int, DayKind, int | None, str]:
         return rule.amount, rule.day_kind, rule.extension_max, rule.source
     amount, day_kind, source = FALLBACKS[key]
     return amount, day_kind, None, source
+
+
+# The overdue levels of the escalation ladder: the rule holding each one's threshold (working
+# days overdue) and its default. The ladder is escalation's; its thresholds are reference data,
+# checked here whenever an administrator changes one of the rules.
+LEVEL_DEFAULTS = {
+    "level_1": ("escalation.notice", 1),
+    "level_2": ("escalation.urging", 5),
+    "level_3": ("escalation.report", 15),
+}
+
+
+def level_thresholds() -> dict[str, int]:
+    """Working days overdue for each level, from the rules; refuses out-of-order values."""
+    values = {}
+    for step, (key, default) in LEVEL_DEFAULTS.items():
+        rule = get_rule(key)
+        values[step] = rule.amount if rule is not None else default
+    ordered = list(values.values())
+    if ordered[0] < 1 or ordered != sorted(ordered) or len(set(ordered)) != 3:
+        raise OperationError(
+            _("The escalation thresholds must be positive and increasing (level 1 < 2 < 3).")
+        )
+    return values
 
 
 # --- application settings ------------------------------------------------------------------
@@ -102,11 +119,6 @@ def extension_max_approved() -> int:
 def update_settings(actor, values: dict[str, str], versions: dict[str, int]) -> list[str]:
     """Store the given settings (admin page); each change audited. `versions` are those the form
     was built on (0: not stored yet); 409 if one changed since, 422 on a bad value."""
-    from flask_babel import gettext as _
-
-    from inspect_app.core import audit
-    from inspect_app.core.errors import Conflict, OperationError
-
     rows = setting_rows()
     for key in values:
         row = rows.get(key)

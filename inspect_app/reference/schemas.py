@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
 from inspect_app.reference.models import DayKind
+from inspect_app.reference.rules import APPROVER_CHOICES
 
 # Deadlines longer than ten years are typing mistakes (and would overflow date arithmetic).
 MAX_DAYS = 3650
@@ -58,3 +59,11 @@ class HolidaySchema(BaseSchema):
     day = fields.Date(required=True)
     name = fields.String(required=True, validate=length(200, 2))
     is_working_day = fields.Boolean(load_default=False, **_BOOL)
+
+
+class SettingsSchema(BaseSchema):
+    extension_approver = fields.String(required=True, validate=one_of(APPROVER_CHOICES))
+    # Checked by the operation (a clear range message rather than a type error).
+    extension_max_approved = fields.String(required=True, validate=length(3))
+    approver_version = fields.Integer(required=True, strict=False)
+    max_approved_version = fields.Integer(required=True, strict=False)

@@ -3,7 +3,7 @@ references, deadline rules with their sources, public holidays 2025-2027."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -345,8 +345,6 @@ DEADLINE_RULES = [
 
 
 def _span(start: date, end: date, name: str) -> list[tuple[date, str, bool]]:
-    from datetime import timedelta
-
     days, d = [], start
     while d <= end:
         days.append((d, name, False))

@@ -17,7 +17,7 @@ from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.reports import documents, operations
@@ -32,9 +32,7 @@ from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, Version
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-register_nav(
-    "reports.index", _l("Documents"), {"admin", "inspector", "lead_inspector", "leadership"}
-)
+register_nav("reports.index", _l("Documents"), STAFF)
 register_actions(
     {
         "document_drafted": _l("Document drafted"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
@@ -68,18 +69,28 @@ def _subtrees(root_ids: list[int]) -> set[int]:
     return found
 
 
+# The units a unit leader deputises for today. Delegations are a feature above units, so it
+# hands its lookup in (deputies.queries registers it) instead of units importing it.
+_delegated_units: list[Callable[[object], list[int]]] = []
+
+
+def register_delegated_units(lookup: Callable[[object], list[int]]) -> None:
+    """deputies.queries: `lookup(user)` gives the units `user` deputises for today."""
+    if lookup not in _delegated_units:
+        _delegated_units.append(lookup)
+
+
 def visible_unit_ids(user) -> set[int] | None:
     """Units whose records `user` may see: None means all (staff); a unit leader sees their
     unit and every unit below it, and, while a delegation runs, the units they deputise for.
     Computed once per request and user (lists call it several times)."""
-    if user.role.value != "unit_leader":
+    if not user.is_unit_leader:
         return None
-    from inspect_app.deputies.queries import acting_for
-
     cache = per_request("visible_units")
     if user.id not in cache:
         roots = [user.unit_id] if user.unit_id else []
-        roots += [d.unit_id for d in acting_for(user)]
+        for lookup in _delegated_units:
+            roots += lookup(user)
         cache[user.id] = _subtrees(roots)
     return set(cache[user.id])
 
@@ -234,8 +245,6 @@ class UnitHistory:
 
 def unit_events(limit: int = 50) -> list[UnitEvent]:
     """The latest reorganisations with their units (two queries)."""
-    from sqlalchemy.orm import joinedload, selectinload
-
     stmt = (
         select(UnitEvent)
         .options(

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
-from inspect_app.core.htmx import render
+from inspect_app.core import filters
+from inspect_app.core.crud import create_or_edit, record_form
+from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
-from inspect_app.extensions import db
 from inspect_app.units import operations
 from inspect_app.units.models import Unit, UnitKind
 from inspect_app.units.queries import UnitHistory, all_units, tree_rows
@@ -37,15 +35,7 @@ register_actions(
 
 def _as_of() -> date | None:
     """The `as_of` query parameter (dd/mm/yyyy or yyyy-mm-dd); None if absent or invalid."""
-    from datetime import datetime
-
-    raw = (request.args.get("as_of") or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return filters.day(request.args, "as_of", ("%Y-%m-%d", "%d/%m/%Y"))
 
 
 @bp.route("")
@@ -63,49 +53,28 @@ def index():
     )
 
 
-def _form(unit: Unit | None, errors: dict, status: int = 200, form=None):
-    return render(
-        "units/form.html",
-        status=status,
-        unit=unit,
-        units=all_units(),
-        kinds=list(UnitKind),
-        errors=errors,
-        form=request.form if form is None else form,
+def _unit_page(unit: Unit | None):
+    """The form of a new (`unit` None) or existing unit."""
+    return create_or_edit(
+        unit,
+        UnitSchema(),
+        operations.create_unit,
+        operations.update_unit,
+        form=record_form("units/form.html", unit=unit, units=all_units(), kinds=list(UnitKind)),
+        done=lambda _unit: redirect_to("units.index"),
+        message=lambda saved: _("Unit %(name)s saved.", name=saved.name),
     )
-
-
-def _save(unit: Unit | None):
-    data, errors = load_form(UnitSchema())
-    if data:
-        try:
-            if unit is None:
-                unit = operations.create_unit(current_user, data)
-            else:
-                operations.update_unit(current_user, unit, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                return _form(db.session.get(Unit, unit.id), {}, 409, form={})
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(_("Unit %(name)s saved.", name=unit.name), "success")
-            return redirect(url_for("units.index"), 303)
-    return _form(unit, errors, 422)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @access(Role.ADMIN)
 def new():
     """Create a unit (422 with messages on bad input)."""
-    return _save(None) if request.method == "POST" else _form(None, {})
+    return _unit_page(None)
 
 
 @bp.route("/<int:unit_id>", methods=["GET", "POST"])
 @access(Role.ADMIN)
 def edit(unit_id: int):
     """Edit a unit; a stale form gets 409 and the current values."""
-    unit = get_or_404(Unit, unit_id)
-    return _save(unit) if request.method == "POST" else _form(unit, {})
+    return _unit_page(get_or_404(Unit, unit_id))

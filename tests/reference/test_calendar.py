@@ -14,7 +14,7 @@ from inspect_app.reference.calendar import (
     working_days_between,
 )
 from inspect_app.reference.models import DayKind
-from inspect_app.reference.rules import case_due_date, onsite_duration, rule_for
+from inspect_app.reference.rules import onsite_duration, rule_for
 from inspect_app.reference.seed import seed_deadline_rules, seed_holidays
 
 
@@ -92,6 +92,12 @@ def test_rule_precedence(seeded):
         DayKind.CALENDAR,
     )
     assert rule_for("case.other.low", "case.other", "case.default")[:2] == (60, DayKind.CALENDAR)
+
+
+def case_due_date(case_type: str, severity: str, start: date) -> date:
+    """The default deadline as `cases.operations.default_deadline` computes it."""
+    amount, kind, _ = rule_for(f"case.{case_type}.{severity}", f"case.{case_type}", "case.default")
+    return add_days(start, amount, kind)
 
 
 def test_case_due_date_uses_the_most_specific_rule(seeded):

@@ -1,0 +1,57 @@
+"""Reading list filters from a query string: each list's `XFilters.from_args` (in its feature's
+queries.py) is built from these. A bad value is ignored (None or the default), never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+
+from inspect_app.core.schemas import MAX_ID
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def text(args, name: str, limit: int = 100) -> str:
+    """Free text, stripped and cut to `limit`; NUL removed (PostgreSQL refuses it)."""
+    return (args.get(name) or "").replace("\x00", "").strip()[:limit]
+
+
+def number(args, name: str, lo: int, hi: int) -> int | None:
+    """A whole number written in ASCII digits within [lo, hi]; None otherwise."""
+    raw = (args.get(name) or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return None
+    value = int(raw)
+    return value if lo <= value <= hi else None
+
+
+def record_id(args, name: str) -> int | None:
+    """A record id (1 to the id column's maximum); None otherwise."""
+    return number(args, name, 1, MAX_ID)
+
+
+def choice(args, name: str, choices: Iterable, default: str = "") -> str:
+    """One of `choices` (strings or StrEnum members), else `default`."""
+    raw = args.get(name) or ""
+    return raw if raw in {str(c) for c in choices} else default
+
+
+def day(args, name: str, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> date | None:
+    """A date in one of `formats` (ISO by default) between 1900 and 2200; None otherwise."""
+    raw = (args.get(name) or "").strip()
+    for fmt in formats:
+        try:
+            value = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        return value if MIN_YEAR < value.year < MAX_YEAR else None
+    return None
+
+
+def contains_text(needle: str, *columns):
+    """The SQL condition "one of `columns` contains `needle`", case-insensitive; % and _ are
+    searched for literally."""
+    needle = needle.lower()
+    return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
