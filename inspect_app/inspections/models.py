@@ -26,6 +26,7 @@ from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
 
 if TYPE_CHECKING:
     from inspect_app.findings.models import EvidenceFile, Finding
@@ -57,6 +58,19 @@ INSPECTION_STATE_LABELS = {
 
 # States after the conclusion: findings are locked, cases exist.
 CONCLUDED_STATES = (InspectionState.CONCLUDED, InspectionState.MONITORING, InspectionState.CLOSED)
+
+# While these last, the team logs findings and their authors may change them.
+FINDINGS_OPEN_STATES = (
+    InspectionState.IN_PROGRESS,
+    InspectionState.ONSITE_ENDED,
+    InspectionState.REPORTED,
+)
+# An inspection takes cases once the team has reported, until it is closed.
+CASE_CREATION_STATES = (
+    InspectionState.REPORTED,
+    InspectionState.CONCLUDED,
+    InspectionState.MONITORING,
+)
 
 inspection_field = Table(
     "inspection_field",
@@ -146,10 +160,13 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     def is_on_team(self, user) -> bool:
         return user.id == self.lead_id or any(m.id == user.id for m in self.members)
 
+    @property
+    def takes_findings(self) -> bool:
+        """While on-site work runs and until the conclusion, the team logs findings."""
+        return self.state in FINDINGS_OPEN_STATES
+
     def can_view(self, user) -> bool:
         """Staff see every inspection; a unit leader only those targeting their units."""
-        from inspect_app.units.queries import visible_unit_ids
-
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         visible = visible_unit_ids(user)
@@ -161,10 +178,27 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
             return False
         if self.state == InspectionState.CLOSED:
             return False
-        return user.role.value == "admin" or self.is_on_team(user)
+        return user.is_admin or self.is_on_team(user)
 
     def can_manage(self, user) -> bool:
         """The team lead (trưởng đoàn) or an administrator steers the inspection."""
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return user.role.value == "admin" or user.id == self.lead_id
+        return user.is_admin or user.id == self.lead_id
+
+    def can_log_findings(self, user, check_state: bool = True) -> bool:
+        """The team (lead and members, not administrators), while it takes findings."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return self.is_on_team(user) and not (check_state and not self.takes_findings)
+
+    def can_upload_conclusion(self, user, check_state: bool = True) -> bool:
+        """The team lead (or an administrator) or the leadership, once concluded."""
+        allowed = self.can_manage(user) or getattr(user, "is_leadership", False)
+        return allowed and not (check_state and not self.is_concluded)
+
+    def can_create_cases(self, user, check_state: bool = True) -> bool:
+        """The team lead or an administrator, from the team report until monitoring ends."""
+        return self.can_manage(user) and not (
+            check_state and self.state not in CASE_CREATION_STATES
+        )
