@@ -169,6 +169,8 @@ def _bounded_int_urls(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
+    import_module("inspect_app.workflows.case_file")  # pages composed across features add
+    import_module("inspect_app.workflows.inspection_file")  # their routes first
     for path in BLUEPRINTS:
         app.register_blueprint(import_module(path).bp)
 

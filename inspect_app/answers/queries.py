@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from inspect_app.answers.models import AnswerKind, CaseAnswer
+from inspect_app.answers.models import CaseAnswer
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import LIST_LOADS, overdue_clause
@@ -42,16 +42,6 @@ def answers_of_case(case_id: int) -> list[CaseAnswer]:
         .unique()
         .scalars()
     )
-
-
-def latest_final_answer(case_id: int) -> CaseAnswer | None:
-    """The most recent final answer on a case (the one the team verifies)."""
-    return db.session.execute(
-        select(CaseAnswer)
-        .where(CaseAnswer.case_id == case_id, CaseAnswer.kind == AnswerKind.FINAL)
-        .order_by(CaseAnswer.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
 
 
 @dataclass

@@ -134,9 +134,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
     findings: Mapped[list[Finding]] = relationship(secondary=case_finding, order_by="Finding.id")
     # The unit's answers (answers.models.CaseAnswer, a feature above: named, not imported).
-    answers: Mapped[list] = relationship(
-        "CaseAnswer", order_by="CaseAnswer.id", viewonly=True, lazy="select"
-    )
+    answers = relationship("CaseAnswer", order_by="CaseAnswer.id", viewonly=True, uselist=True)
 
     @property
     def reference(self) -> str:

@@ -89,6 +89,10 @@ class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
     def is_pending(self) -> bool:
         return self.state == ExtensionState.PENDING
 
+    def can_view(self, user) -> bool:
+        """Whoever may see its case."""
+        return self.case.can_view(user)
+
     def can_decide(self, user, check_state: bool = True) -> bool:
         """Approve or refuse: an approver of the case under the setting, while pending."""
         return is_approver(user, self.case) and not (check_state and not self.is_pending)

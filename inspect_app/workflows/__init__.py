@@ -1,0 +1,1 @@
+"""Workflows that span several features: above the features, below the entry points."""
