@@ -106,16 +106,21 @@ def acting_for(user) -> list[Delegation]:
     return cache[user.id]
 
 
-def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
-    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
-    today = today or clock.today()
-    leaders = list(
+def unit_leaders(unit_id: int) -> list[User]:
+    """The active leaders of a unit (one query)."""
+    return list(
         db.session.execute(
             select(User).where(
                 User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
             )
         ).scalars()
     )
+
+
+def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
+    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
+    today = today or clock.today()
+    leaders = unit_leaders(unit_id)
     parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
     chain, current = [], unit_id
     while current is not None and current not in chain:

@@ -21,6 +21,7 @@ from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
+from inspect_app.deputies.queries import unit_leaders
 from inspect_app.extension_requests.models import (
     LEAD_APPROVES,
     LEADERSHIP_APPROVES,
@@ -86,16 +87,6 @@ def _approvers(case: Case) -> list[User]:
             select(User).where(User.role == Role.LEADERSHIP, User.active.is_(True))
         ).scalars()
     return list({u.id: u for u in users}.values())
-
-
-def _unit_leaders(unit_id: int) -> list[User]:
-    return list(
-        db.session.execute(
-            select(User).where(
-                User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
-            )
-        ).scalars()
-    )
 
 
 def _fmt(day: date) -> str:
@@ -196,7 +187,7 @@ def _decide(actor, ext: ExtensionRequest, state: ExtensionState, reason: str, ac
     db.session.flush()
     audit.record(actor, ext, action, before, audit.snapshot(ext, REQUEST_FIELDS), note=reason)
     case = ext.case
-    recipients = [ext.requested_by, *_unit_leaders(case.responsible_unit_id)]
+    recipients = [ext.requested_by, *unit_leaders(case.responsible_unit_id)]
     if ext.on_behalf_of is not None:
         recipients.append(ext.on_behalf_of)
     for user in {u.id: u for u in recipients if u.active and u.id != actor.id}.values():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -27,9 +26,6 @@ from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
-
-if TYPE_CHECKING:
-    from inspect_app.findings.models import EvidenceFile, Finding
 
 
 class InspectionState(enum.StrEnum):
@@ -143,12 +139,14 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     fields: Mapped[list[FieldOfWork]] = relationship(
         secondary=inspection_field, order_by="FieldOfWork.name"
     )
-    findings: Mapped[list[Finding]] = relationship(
-        back_populates="inspection", order_by="Finding.id"
+    # Features above inspections, named rather than imported (findings.models, cases.models).
+    findings = relationship(
+        "Finding", back_populates="inspection", order_by="Finding.id", uselist=True
     )
-    conclusion_file: Mapped[EvidenceFile | None] = relationship(
-        foreign_keys=[conclusion_file_id], post_update=True
+    conclusion_file = relationship(
+        "EvidenceFile", foreign_keys=[conclusion_file_id], post_update=True, uselist=False
     )
+    cases = relationship("Case", order_by="Case.number", viewonly=True, uselist=True)
 
     def __str__(self) -> str:
         return self.title
