@@ -1,4 +1,5 @@
-"""Pages of the cases feature: the list, one case, creation from findings, and the actions."""
+"""Pages of the cases feature: the list and creation from findings (the case page and its
+actions, which show the sections of features above cases, are in workflows.case_file)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from sqlalchemy.orm import joinedload
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list, state_counters
-from inspect_app.cases.schemas import (
-    CaseCreateSchema,
-)
+from inspect_app.cases.schemas import CaseCreateSchema
 from inspect_app.core import clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
