@@ -76,11 +76,6 @@ def index():
     )
 
 
-def get_visible_inspection(inspection_id: int) -> Inspection:
-    """The inspection if the signed-in user may see it; 404 otherwise."""
-    return get_visible_or_404(Inspection, inspection_id)
-
-
 def detail_context(inspection: Inspection) -> dict:
     """What `inspections/_detail.html` shows: the record, its duration, actions, timeline."""
     return {
@@ -143,7 +138,7 @@ def new():
 @access(*STAFF)
 def edit(inspection_id: int):
     """Edit an inspection (team only, planned or in progress); 403, 409 stale, 422 bad input."""
-    inspection = get_visible_inspection(inspection_id)
+    inspection = get_visible_or_404(Inspection, inspection_id)
     if not inspection.can_edit(current_user):
         raise Forbidden(_("Only the team or an administrator may edit this inspection."))
     if request.method == "GET":
@@ -151,7 +146,7 @@ def edit(inspection_id: int):
 
     def page(status: int, errors: dict):
         if status == 409:  # the current version, fresh from the database
-            return _form(get_visible_inspection(inspection_id), {}, 409, form={})
+            return _form(get_visible_or_404(Inspection, inspection_id), {}, 409, form={})
         return _form(inspection, errors, status)
 
     return form_action(
@@ -166,7 +161,7 @@ def edit(inspection_id: int):
 def _simple_transition(inspection_id: int, operation, message: str):
     """Run a transition without a form of its own: htmx gets the refreshed detail fragment, a
     plain form is redirected to the page; 400 bad form, 403/409 from the operation."""
-    inspection = get_visible_inspection(inspection_id)
+    inspection = get_visible_or_404(Inspection, inspection_id)
     data, _errors = load_form(TransitionSchema())
     if data is None:
         raise OperationError(_("Invalid request."), 400)
@@ -226,13 +221,13 @@ def _form_transition(
 ):
     """A transition with its own form: GET shows it, POST runs it (303 to the inspection; 422
     errors in place, 409 the current state with the typed input kept)."""
-    inspection = get_visible_inspection(inspection_id)
+    inspection = get_visible_or_404(Inspection, inspection_id)
 
     def page(status: int, errors: dict):
         return render(
             template,
             status=status,
-            inspection=get_visible_inspection(inspection_id),
+            inspection=get_visible_or_404(Inspection, inspection_id),
             duration=operations.duration(inspection),
             errors=errors,
             form=request.form,
