@@ -56,7 +56,11 @@ BLUEPRINTS = (
 
 # Workflow pages that add routes to a feature's blueprint (so their endpoints keep the
 # feature's name): imported before the blueprints are registered.
-WORKFLOW_ROUTES = ("inspect_app.workflows.reorganisation_views",)
+WORKFLOW_ROUTES = (
+    "inspect_app.workflows.case_file",
+    "inspect_app.workflows.inspection_file",
+    "inspect_app.workflows.reorganisation_views",
+)
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:

@@ -97,6 +97,13 @@ class CaseAnswer(db.Model):
     def is_final(self) -> bool:
         return self.kind == AnswerKind.FINAL
 
+    def record_verdict(self, actor, verdict: str, note: str | None) -> None:
+        """The team's decision on this final answer (cases.operations accept/reject/partly)."""
+        self.verdict = Verdict(verdict)
+        self.verified_by_id = actor.id
+        self.verified_at = clock.now()
+        self.verification_note = note
+
     def involves(self, user) -> bool:
         """Whether `user` wrote this answer or it was written in their name."""
         return user is not None and user.id in (self.author_id, self.on_behalf_of_id)

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer
-from inspect_app.answers.queries import latest_final_answer
 from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.operations import case_link
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.files import store_upload
 from inspect_app.core.models import check_version
-from inspect_app.deputies.queries import Authority, authority_over
+from inspect_app.deputies.queries import Authority
 from inspect_app.extensions import db
 from inspect_app.notifications.operations import notify
 
@@ -26,30 +26,9 @@ FILE_FIELDS = ("original_name", "content_type", "size", "sha256")
 MAX_FILES = 20
 
 
-def case_link(case: Case) -> str:
-    """The case page's path, for notifications (also built outside requests)."""
-    return f"/cases/{case.id}"
-
-
 def answer_authority(user, case: Case) -> Authority:
-    """Whether `user` may answer for the case's unit, and for whom (a deputy's principal)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Authority(False)
-    return authority_over(user, case.responsible_unit_id)
-
-
-def can_answer(user, case: Case) -> bool:
-    """A leader of the responsible unit (or of a unit above it) or their deputy, while open."""
-    return case.state == CaseState.OPEN and answer_authority(user, case).allowed
-
-
-def can_verify(user, case: Case) -> bool:
-    """The team (lead, member) or an administrator, on an answered case, unless the final
-    answer was written by them or in their name."""
-    if not case.can_decide(user):
-        return False
-    final = latest_final_answer(case.id)
-    return final is None or not final.involves(user)
+    """`Case.unit_authority`, under the name api/views.py calls (kept until it calls that)."""
+    return case.unit_authority(user)
 
 
 def replayed(actor, case: Case, key: str | None) -> CaseAnswer | None:
@@ -65,7 +44,7 @@ def replayed(actor, case: Case, key: str | None) -> CaseAnswer | None:
 
 
 def _check_answerable(actor, case: Case, version: int | None) -> Authority:
-    authority = answer_authority(actor, case)
+    authority = case.unit_authority(actor)
     if not authority.allowed:
         raise Forbidden(_("Only the leaders of the responsible unit or their deputies can answer."))
     check_version(case, version)

@@ -9,13 +9,12 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from inspect_app.answers.models import AnswerKind, CaseAnswer
+from inspect_app.answers.models import CaseAnswer
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import LIST_LOADS, overdue_clause
 from inspect_app.core import clock
-from inspect_app.core.roles import Role
-from inspect_app.deputies.models import Delegation
+from inspect_app.deputies.queries import active_delegations
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, inspection_member
 from inspect_app.reference.calendar import Calendar, add_working_days
@@ -45,16 +44,6 @@ def answers_of_case(case_id: int) -> list[CaseAnswer]:
     )
 
 
-def latest_final_answer(case_id: int) -> CaseAnswer | None:
-    """The most recent final answer on a case (the one the team verifies)."""
-    return db.session.execute(
-        select(CaseAnswer)
-        .where(CaseAnswer.case_id == case_id, CaseAnswer.kind == AnswerKind.FINAL)
-        .order_by(CaseAnswer.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
-
 @dataclass
 class HomeRow:
     case: Case
@@ -82,19 +71,7 @@ def _unit_condition(user):
 
 def _delegated_units(user, today: date) -> dict[int, User]:
     """Unit id -> principal, for the units `user` sees only as a deputy (two queries)."""
-    delegations = list(
-        db.session.execute(
-            select(Delegation)
-            .options(joinedload(Delegation.principal))
-            .where(
-                Delegation.deputy_id == user.id,
-                Delegation.revoked_at.is_(None),
-                Delegation.starts_on <= today,
-                Delegation.ends_on >= today,
-            )
-            .order_by(Delegation.id)
-        ).scalars()
-    )
+    delegations = active_delegations(user, today)
     if not delegations:
         return {}
     pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
@@ -182,34 +159,3 @@ def awaiting_verification(user, limit: int = 50) -> list[Case]:
             .limit(limit)
         ).scalars()
     )
-
-
-def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
-    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
-    today = today or clock.today()
-    leaders = list(
-        db.session.execute(
-            select(User).where(
-                User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
-            )
-        ).scalars()
-    )
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    chain, current = [], unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    deputies = list(
-        db.session.execute(
-            select(User)
-            .join(Delegation, Delegation.deputy_id == User.id)
-            .where(
-                Delegation.unit_id.in_(chain),
-                Delegation.revoked_at.is_(None),
-                Delegation.starts_on <= today,
-                Delegation.ends_on >= today,
-                User.active.is_(True),
-            )
-        ).scalars()
-    )
-    return list({u.id: u for u in leaders + deputies}.values())

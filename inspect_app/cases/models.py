@@ -23,11 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import LegalReference, Severity
 from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
 
 
 class CaseType(enum.StrEnum):
@@ -71,6 +73,7 @@ CASE_STATE_LABELS = {
 
 # States in which the deadline runs (overdue is derived from these and the due date).
 ACTIVE_CASE_STATES = (CaseState.OPEN,)
+WITHDRAWABLE_STATES = (CaseState.OPEN, CaseState.ANSWERED)
 
 case_finding = Table(
     "recommendation_finding",
@@ -130,6 +133,8 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     responsible_unit: Mapped[Unit] = relationship()
     created_by: Mapped[User | None] = relationship()
     findings: Mapped[list[Finding]] = relationship(secondary=case_finding, order_by="Finding.id")
+    # The unit's answers (answers.models.CaseAnswer, a feature above: named, not imported).
+    answers = relationship("CaseAnswer", order_by="CaseAnswer.id", viewonly=True, uselist=True)
 
     @property
     def reference(self) -> str:
@@ -153,37 +158,54 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Staff see every case; a unit leader only cases addressed to their units."""
-        from inspect_app.units.queries import visible_unit_ids
-
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         visible = visible_unit_ids(user)
         return visible is None or self.responsible_unit_id in visible
 
-    def _is_lead_or_admin(self, user) -> bool:
-        return user.role.value == "admin" or user.id == self.inspection.lead_id
+    def can_change_deadline(self, user, check_state: bool = True) -> bool:
+        """The team lead (trưởng đoàn) or an administrator, while the case is not final
+        (`check_state=False`: whoever may, whatever the state)."""
+        return self.inspection.can_manage(user) and not (check_state and self.is_final)
 
-    def can_change_deadline(self, user) -> bool:
-        """The team lead (trưởng đoàn) or an administrator, while the case is not final."""
-        return self._is_lead_or_admin(user) and not self.is_final
-
-    def can_withdraw(self, user) -> bool:
+    def can_withdraw(self, user, check_state: bool = True) -> bool:
         """The team lead, leadership or an administrator, while open or answered."""
-        allowed = self._is_lead_or_admin(user) or user.role.value == "leadership"
-        return allowed and self.state in (CaseState.OPEN, CaseState.ANSWERED)
+        allowed = self.inspection.can_manage(user) or user.is_leadership
+        return allowed and not (check_state and self.state not in WITHDRAWABLE_STATES)
 
-    def can_decide(self, user) -> bool:
-        """Accept or reject an answer: the team lead or a team member (or an administrator);
-        the unit leader who answered never."""
-        if user.role.value == "unit_leader":
+    def can_decide(self, user, check_state: bool = True) -> bool:
+        """Accept or reject an answer: the team lead or a team member (or an administrator),
+        on an answered case; the unit leader who answered never."""
+        if user.is_unit_leader or not (user.is_admin or self.inspection.is_on_team(user)):
             return False
-        allowed = user.role.value == "admin" or self.inspection.is_on_team(user)
-        return allowed and self.state == CaseState.ANSWERED
+        return not (check_state and self.state != CaseState.ANSWERED)
 
-    def can_answer(self, user) -> bool:
-        """The leader of the responsible unit (or of a unit above it), while the case is open."""
-        from inspect_app.units.queries import visible_unit_ids
+    def unit_authority(self, user) -> Authority:
+        """Whether `user` acts for the responsible unit, and for whom (a deputy's principal)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return Authority(False)
+        return authority_over(user, self.responsible_unit_id)
 
-        if user.role.value != "unit_leader" or self.state != CaseState.OPEN:
+    def can_answer(self, user, check_state: bool = True) -> bool:
+        """A leader of the responsible unit (or of a unit above it) or their deputy, while the
+        case is open."""
+        return self.unit_authority(user).allowed and not (
+            check_state and self.state != CaseState.OPEN
+        )
+
+    def can_request_extension(self, user, check_state: bool = True) -> bool:
+        """Ask for a later deadline: whoever may answer the case, while it is open."""
+        return self.can_answer(user, check_state)
+
+    @property
+    def final_answer(self):
+        """The most recent final answer (the one the team verifies); None for older data."""
+        return next((a for a in reversed(self.answers) if a.is_final), None)
+
+    def can_verify(self, user) -> bool:
+        """May decide on the answer now, unless the final answer was written by `user` or in
+        their name (another member of the team verifies it)."""
+        if not self.can_decide(user):
             return False
-        return self.responsible_unit_id in (visible_unit_ids(user) or set())
+        final = self.final_answer
+        return final is None or not final.involves(user)

@@ -11,25 +11,19 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.models import WITHDRAWABLE_STATES, Case, CaseState, CaseType
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.deputies.queries import unit_recipients
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
-from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.inspections.models import CASE_CREATION_STATES, Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import add_days
 from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
-
-# An inspection takes cases once the team has reported, until it is closed.
-CASE_CREATION_STATES = (
-    InspectionState.REPORTED,
-    InspectionState.CONCLUDED,
-    InspectionState.MONITORING,
-)
 
 CASE_FIELDS = (
     "number",
@@ -72,10 +66,9 @@ def default_deadline(inspection: Inspection, case_type: str, severity: str) -> D
     return DefaultDeadline(add_days(start, amount, kind), start, amount, kind, source)
 
 
-def can_create_for(user, inspection: Inspection) -> bool:
-    """The inspection's team lead or an administrator, while the inspection takes cases."""
-    is_lead = user.role.value == "admin" or user.id == inspection.lead_id
-    return is_lead and inspection.state in CASE_CREATION_STATES
+def case_link(case: Case) -> str:
+    """The case page's path, for notifications (also built outside requests)."""
+    return f"/cases/{case.id}"
 
 
 def _next_number(inspection: Inspection) -> int:
@@ -104,7 +97,7 @@ def _check_not_before_start(inspection: Inspection, due: date, field: str) -> No
 
 def create_case(actor, inspection: Inspection, data: dict) -> Case:
     """Create a case from findings of `inspection` (lead or admin); 403, 409 stale, 422."""
-    if not (actor.role.value == "admin" or actor.id == inspection.lead_id):
+    if not inspection.can_create_cases(actor, check_state=False):
         raise Forbidden()
     check_version(inspection, data.get("inspection_version"))
     if inspection.state not in CASE_CREATION_STATES:
@@ -181,9 +174,6 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
 
 def _notify_unit(case: Case, kind: str, actor, extra=(), note: str | None = None) -> None:
     """Tell the responsible unit's leaders and deputies (and `extra` users) about the case."""
-    from inspect_app.answers.operations import case_link
-    from inspect_app.answers.queries import unit_recipients
-
     recipients = {u.id: u for u in [*unit_recipients(case.responsible_unit_id), *extra]}
     recipients.pop(actor.id, None)
     for user in recipients.values():
@@ -215,7 +205,7 @@ def _unit_message(kind: str, case: Case) -> str:
 
 def change_deadline(actor, case: Case, due: date, reason: str, version: int | None) -> Case:
     """Move the deadline (lead or admin) with a reason; 403, 409 stale, 422."""
-    if not case._is_lead_or_admin(actor):
+    if not case.can_change_deadline(actor, check_state=False):
         raise Forbidden()
     check_version(case, version)
     return apply_deadline(actor, case, due, reason)
@@ -276,11 +266,10 @@ def _require_reason(reason: str | None, message: str) -> str:
 
 def withdraw(actor, case: Case, reason: str, version: int | None) -> Case:
     """Withdraw an open or answered case (lead, leadership, admin) with a reason; 403/409/422."""
-    allowed = case._is_lead_or_admin(actor) or actor.role.value == "leadership"
-    if not allowed:
+    if not case.can_withdraw(actor, check_state=False):
         raise Forbidden()
     check_version(case, version)
-    if case.state not in (CaseState.OPEN, CaseState.ANSWERED):
+    if case.state not in WITHDRAWABLE_STATES:
         raise OperationError(_("Only an open or answered case can be withdrawn."))
     reason = _require_reason(reason, _("Give the reason for withdrawing the case."))
     return _transition(
@@ -297,14 +286,10 @@ def withdraw(actor, case: Case, reason: str, version: int | None) -> Case:
 def _check_decider(actor, case: Case, version: int | None):
     """The team (lead, member) or an administrator, never whoever answered; returns the final
     answer being verified."""
-    from inspect_app.answers.queries import latest_final_answer
-
-    if actor.role.value == "unit_leader" or not (
-        actor.role.value == "admin" or case.inspection.is_on_team(actor)
-    ):
+    if not case.can_decide(actor, check_state=False):
         raise Forbidden()
     check_version(case, version)
-    final = latest_final_answer(case.id)
+    final = case.final_answer
     if final is not None and final.involves(actor):
         raise Forbidden(_("You wrote this answer: another member of the team must verify it."))
     if case.state != CaseState.ANSWERED:
@@ -313,14 +298,8 @@ def _check_decider(actor, case: Case, version: int | None):
 
 
 def _record_verdict(actor, final, verdict: str, note: str | None) -> None:
-    from inspect_app.answers.models import Verdict
-
-    if final is None:  # answered before answers were recorded (older data)
-        return
-    final.verdict = Verdict(verdict)
-    final.verified_by_id = actor.id
-    final.verified_at = clock.now()
-    final.verification_note = note
+    if final is not None:  # None: answered before answers were recorded (older data)
+        final.record_verdict(actor, verdict, note)
 
 
 def _answerers(final) -> list:
@@ -332,7 +311,7 @@ def _new_deadline(actor, case: Case, due: date | None, due_reason: str | None) -
     """An optional new deadline given with a rejection or partial acceptance (lead, admin)."""
     if due is None or due == case.due_date:
         return
-    if not case._is_lead_or_admin(actor):
+    if not case.can_change_deadline(actor, check_state=False):
         raise Forbidden(_("Only the team lead can change the deadline."))
     reason = (due_reason or "").strip()
     if not reason:

@@ -1,8 +1,9 @@
-"""Pages of the cases feature: the list, one case, creation from findings, and the actions."""
+"""Pages of the cases feature: the list and creation from findings (the case page and its
+actions, which show the sections of features above cases, are in workflows.case_file)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,27 +13,20 @@ from sqlalchemy.orm import joinedload
 
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.cases.queries import CaseFilters, case_list, cases_of_inspection, state_counters
-from inspect_app.cases.schemas import (
-    CaseCreateSchema,
-    DeadlineChangeSchema,
-    ReasonSchema,
-    VerdictSchema,
-    VersionSchema,
-)
-from inspect_app.core import audit, clock
+from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list, state_counters
+from inspect_app.cases.schemas import CaseCreateSchema
+from inspect_app.core import clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import Role
-from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
-from inspect_app.inspections.queries import get_visible_inspection
 from inspect_app.reference.models import FieldOfWork, Severity
 from inspect_app.reference.queries import active_legal_references
 from inspect_app.units.models import Unit
@@ -56,34 +50,11 @@ register_actions(
     }
 )
 
-DECIDERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR)
-
-
-@bp.app_context_processor
-def _case_helpers():
-    """What `cases/_inspection_cases.html` needs inside the inspection page."""
-    return {
-        "cases_of_inspection": lambda inspection: cases_of_inspection(current_user, inspection.id),
-        "can_create_case": lambda inspection: operations.can_create_for(current_user, inspection),
-    }
-
 
 def get_visible_case(case_id: int) -> Case:
-    """The case if the signed-in user may see it; 404 otherwise (also for other units' cases)."""
-    case = None
-    if 0 < case_id <= MAX_ID:
-        case = db.session.execute(
-            select(Case)
-            .options(
-                joinedload(Case.inspection),
-                joinedload(Case.legal_reference),
-                joinedload(Case.responsible_unit),
-            )
-            .where(Case.id == case_id)
-        ).scalar_one_or_none()
-    if case is None or not case.can_view(current_user):
-        abort(404)
-    return case
+    """The case with its inspection, legal basis and unit if the signed-in user may see it;
+    404 otherwise (also for other units' cases)."""
+    return get_visible_or_404(Case, case_id, *LIST_LOADS)
 
 
 def _filter_choices() -> dict:
@@ -145,117 +116,6 @@ def index():
     return render("cases/index.html", **context, **_filter_choices())
 
 
-def _detail(case: Case, status: int = 200, errors: dict | None = None, form=None, action=None):
-    return render(
-        "cases/detail.html",
-        status=status,
-        case=case,
-        events=audit.events_for("Case", case.id),
-        errors=errors or {},
-        form=form if form is not None else {},
-        open_action=action,
-        today=clock.today(),
-    )
-
-
-@bp.route("/<int:case_id>")
-@access(AUTHENTICATED)
-def detail(case_id: int):
-    """One case: its properties, findings, actions for the user, timeline; 404 if not visible."""
-    return _detail(get_visible_case(case_id))
-
-
-def _act(case_id: int, action: str, schema, call, done_message):
-    """Run one action form on the case: 303 to the case, or the case page with errors (422)
-    or its current version (409); 403 from the operation when the user may not act."""
-    case = get_visible_case(case_id)
-
-    def page(status: int, errors: dict):
-        kept = request.form if status == 422 else None
-        return _detail(case, status, errors, kept, action if status == 422 else None)
-
-    return form_action(
-        schema,
-        lambda data: call(case, data),
-        page=page,
-        done=lambda _: redirect_to("cases.detail", case_id=case_id),
-        message=done_message,
-    )
-
-
-@bp.route("/<int:case_id>/deadline", methods=["POST"])
-@access(Role.ADMIN, Role.LEAD_INSPECTOR)
-def change_deadline(case_id: int):
-    """Change the deadline with a reason (team lead or admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "deadline",
-        DeadlineChangeSchema(),
-        lambda case, d: operations.change_deadline(
-            current_user, case, d["due_date"], d["reason"], d["version"]
-        ),
-        _l("The deadline has been changed."),
-    )
-
-
-@bp.route("/<int:case_id>/withdraw", methods=["POST"])
-@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
-def withdraw(case_id: int):
-    """Withdraw the case with a reason (team lead, leadership, admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "withdraw",
-        ReasonSchema(),
-        lambda case, d: operations.withdraw(current_user, case, d["reason"], d["version"]),
-        _l("The case has been withdrawn."),
-    )
-
-
-@bp.route("/<int:case_id>/accept", methods=["POST"])
-@access(*DECIDERS)
-def accept(case_id: int):
-    """Accept the unit's answer (team lead or member, admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "accept",
-        VersionSchema(),
-        lambda case, d: operations.accept(current_user, case, d["version"], d.get("note")),
-        _l("The answer has been accepted; the case is done."),
-    )
-
-
-@bp.route("/<int:case_id>/reject", methods=["POST"])
-@access(*DECIDERS)
-def reject(case_id: int):
-    """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
-    lead only): the case is open again; 403, 409, 422."""
-    return _act(
-        case_id,
-        "reject",
-        VerdictSchema(),
-        lambda case, d: operations.reject(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
-        ),
-        _l("The answer has been rejected; the case is open again."),
-    )
-
-
-@bp.route("/<int:case_id>/partly-done", methods=["POST"])
-@access(*DECIDERS)
-def partly_done(case_id: int):
-    """Verify the answer as partly done: what was done is recorded, the case stays open for
-    the remainder (optionally a new deadline with its reason); 403, 409, 422."""
-    return _act(
-        case_id,
-        "partly_done",
-        VerdictSchema(),
-        lambda case, d: operations.partly_done(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
-        ),
-        _l("Recorded as partly done; the case stays open for the remainder."),
-    )
-
-
 # --- creation from findings ----------------------------------------------------------------
 
 
@@ -310,10 +170,9 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
 @access(Role.ADMIN, Role.LEAD_INSPECTOR)
 def new(inspection_id: int):
     """Create a case from findings of an inspection (its lead or admin); 403, 404, 409, 422."""
-    inspection = get_visible_inspection(current_user, inspection_id)
-    if not (current_user.role == Role.ADMIN or current_user.id == inspection.lead_id):
-        abort(403)
-    if inspection.state not in operations.CASE_CREATION_STATES:
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    require(inspection.can_create_cases(current_user, check_state=False))
+    if not inspection.can_create_cases(current_user):
         raise OperationError(
             _("Cases can be created only once the team report is in and until monitoring ends.")
         )

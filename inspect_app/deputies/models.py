@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
+from inspect_app.core import clock
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
@@ -40,5 +41,14 @@ class Delegation(TimestampMixin, VersionedMixin, db.Model):
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
     unit: Mapped[Unit] = relationship()
 
-    def is_active_on(self, day: date) -> bool:
-        return self.revoked_at is None and self.starts_on <= day <= self.ends_on
+    def can_view(self, user) -> bool:
+        """Its principal, its deputy, or an administrator."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return user.is_admin or user.id in (self.principal_id, self.deputy_id)
+
+    def can_revoke(self, user, check_state: bool = True) -> bool:
+        """Its principal or an administrator, while it has not been revoked or ended."""
+        if user is None or not (user.is_admin or user.id == self.principal_id):
+            return False
+        return not (check_state and (self.revoked_at is not None or self.ends_on < clock.today()))

@@ -40,7 +40,7 @@ def name_deputy(actor, data: dict) -> Delegation:
     act for them on the unit's cases from `starts_on` to `ends_on`; 403 not a unit leader, 422
     self, unrelated or inactive deputy, a period in the past, reversed, longer than a year or
     overlapping another delegation to the same deputy."""
-    if actor.role != Role.UNIT_LEADER or not actor.unit_id:
+    if not actor.is_unit_leader or not actor.unit_id:
         raise Forbidden()
     deputy = db.session.get(User, data["deputy_id"])
     if deputy is not None and deputy.id == actor.id:
@@ -113,7 +113,7 @@ def name_deputy(actor, data: dict) -> Delegation:
 def revoke(actor, delegation: Delegation, version: int | None) -> Delegation:
     """The principal (or an administrator) ends a delegation now; 403 someone else, 409 stale,
     422 already revoked or ended."""
-    if not (actor.role == Role.ADMIN or actor.id == delegation.principal_id):
+    if not delegation.can_revoke(actor, check_state=False):
         raise Forbidden()
     check_version(delegation, version)
     if delegation.revoked_at is not None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
+from inspect_app.auth.models import User
 from inspect_app.core import clock
+from inspect_app.core.memo import per_request
+from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db
+from inspect_app.units.models import Unit
 from inspect_app.units.queries import register_delegated_units, subtree_ids
 
 
@@ -43,7 +47,7 @@ class Authority:
 def authority_over(user, unit_id: int, day: date | None = None) -> Authority:
     """A unit leader acts in their own name on their unit and the units below it; a deputy acts
     on behalf of the principal on the delegated unit's subtree while the delegation runs."""
-    if user is None or user.role.value != "unit_leader":
+    if user is None or not getattr(user, "is_unit_leader", False):
         return Authority(False)
     if user.unit_id and unit_id in subtree_ids(user.unit_id):
         return Authority(True)
@@ -56,8 +60,6 @@ def authority_over(user, unit_id: int, day: date | None = None) -> Authority:
 def delegations_list(user) -> Select:
     """Delegations `user` may see, newest first: an administrator all of them, a unit leader
     those naming them as principal or deputy (people and unit loaded with each row)."""
-    from sqlalchemy import or_
-
     stmt = (
         select(Delegation)
         .options(
@@ -68,7 +70,7 @@ def delegations_list(user) -> Select:
         )
         .order_by(Delegation.starts_on.desc(), Delegation.id.desc())
     )
-    if user.role.value != "admin":
+    if not user.is_admin:
         stmt = stmt.where(or_(Delegation.principal_id == user.id, Delegation.deputy_id == user.id))
     return stmt
 
@@ -76,10 +78,7 @@ def delegations_list(user) -> Select:
 def deputy_candidates(user) -> list:
     """Who `user` may name as deputy: other active unit leaders of their unit or a unit below it
     (one query for the tree, one for the users)."""
-    from inspect_app.auth.models import User
-    from inspect_app.core.roles import Role
-
-    if user.role.value != "unit_leader" or not user.unit_id:
+    if not user.is_unit_leader or not user.unit_id:
         return []
     return list(
         db.session.execute(
@@ -97,11 +96,9 @@ def deputy_candidates(user) -> list:
 
 def acting_for(user) -> list[Delegation]:
     """The delegations `user` acts under today, once per request (the banner of every page)."""
-    from inspect_app.core.memo import per_request
-
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    if user.role.value != "unit_leader":
+    if not user.is_unit_leader:
         return []
     cache = per_request("acting_for")
     if user.id not in cache:
@@ -111,3 +108,39 @@ def acting_for(user) -> list[Delegation]:
 
 # units.queries sits below delegations: it learns the units a deputy acts for from here.
 register_delegated_units(lambda user: [d.unit_id for d in acting_for(user)])
+
+
+def unit_leaders(unit_id: int) -> list[User]:
+    """The active leaders of a unit (one query)."""
+    return list(
+        db.session.execute(
+            select(User).where(
+                User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
+            )
+        ).scalars()
+    )
+
+
+def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
+    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
+    today = today or clock.today()
+    leaders = unit_leaders(unit_id)
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    chain, current = [], unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    deputies = list(
+        db.session.execute(
+            select(User)
+            .join(Delegation, Delegation.deputy_id == User.id)
+            .where(
+                Delegation.unit_id.in_(chain),
+                Delegation.revoked_at.is_(None),
+                Delegation.starts_on <= today,
+                Delegation.ends_on >= today,
+                User.active.is_(True),
+            )
+        ).scalars()
+    )
+    return list({u.id: u for u in leaders + deputies}.values())

@@ -26,7 +26,7 @@ DEPUTY = ("phogiamdoc.snv", "Hà Quang Vinh", "Phó Giám đốc Sở Nội vụ
 
 def seed(units: dict, users: dict) -> None:
     """Create the office, the deputy account and a delegation running from today if missing."""
-    from inspect_app.seed import DEMO_PASSWORD
+    from inspect_app.seed import DEMO_PASSWORD  # here: inspect_app.seed imports this module
 
     principal = users.get("giamdoc.snv")
     department = units.get("SNV")

@@ -3,26 +3,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.core import clock
-from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
+from inspect_app.core.actions import form_action
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access, require
 from inspect_app.core.roles import Role
-from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.deputies import operations, queries
 from inspect_app.deputies.models import Delegation
 from inspect_app.deputies.schemas import DelegationSchema, RevokeSchema
-from inspect_app.extensions import db
 
 bp = Blueprint("deputies", __name__, url_prefix="/deputies")
 
@@ -68,45 +65,30 @@ def index():
 @access(Role.UNIT_LEADER)
 def create():
     """Name a deputy for a period; 422 with the form on bad input."""
-    data, errors = load_form(DelegationSchema())
-    if data:
-        try:
-            delegation = operations.name_deputy(current_user, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s is your deputy from %(start)s to %(end)s.",
-                    name=delegation.deputy.full_name,
-                    start=delegation.starts_on.strftime("%d/%m/%Y"),
-                    end=delegation.ends_on.strftime("%d/%m/%Y"),
-                ),
-                "success",
-            )
-            return redirect_to("deputies.index")
-    return _page(422, errors, request.form)
+
+    def named(delegation: Delegation) -> str:
+        return _(
+            "%(name)s is your deputy from %(start)s to %(end)s.",
+            name=delegation.deputy.full_name,
+            start=delegation.starts_on.strftime("%d/%m/%Y"),
+            end=delegation.ends_on.strftime("%d/%m/%Y"),
+        )
+
+    return form_action(
+        DelegationSchema(),
+        lambda data: operations.name_deputy(current_user, data),
+        page=lambda status, errors: _page(status, errors, request.form),
+        done=lambda _delegation: redirect_to("deputies.index"),
+        message=named,
+    )
 
 
 def get_visible_delegation(delegation_id: int) -> Delegation:
-    """A delegation the user may see (principal, deputy, admin); 404 otherwise."""
-    delegation = None
-    if 0 < delegation_id <= MAX_ID:
-        delegation = db.session.execute(
-            select(Delegation)
-            .options(joinedload(Delegation.deputy), joinedload(Delegation.unit))
-            .where(Delegation.id == delegation_id)
-        ).scalar_one_or_none()
-    if delegation is None or not (
-        current_user.role == Role.ADMIN
-        or current_user.id in (delegation.principal_id, delegation.deputy_id)
-    ):
-        abort(404)
-    return delegation
+    """A delegation the user may see (principal, deputy, admin) with its deputy and unit;
+    404 otherwise."""
+    return get_visible_or_404(
+        Delegation, delegation_id, joinedload(Delegation.deputy), joinedload(Delegation.unit)
+    )
 
 
 @bp.route("/<int:delegation_id>/revoke", methods=["POST"])
@@ -114,17 +96,16 @@ def get_visible_delegation(delegation_id: int) -> Delegation:
 def revoke(delegation_id: int):
     """End a delegation now (its principal or an administrator); 403, 404, 409, 422."""
     delegation = get_visible_delegation(delegation_id)
-    require(current_user.role == Role.ADMIN or current_user.id == delegation.principal_id)
-    data, errors = load_form(RevokeSchema())
-    if not data:
-        return _page(422, errors)
-    try:
-        operations.revoke(current_user, delegation, data["version"])
-    except OperationError as e:
-        db.session.rollback()
-        if e.status not in (409, 422):
-            raise
-        return _page(e.status, notice=str(e.message))
-    db.session.commit()
-    flash(_("The delegation has been revoked."), "success")
-    return redirect_to("deputies.index")
+    require(delegation.can_revoke(current_user, check_state=False))
+
+    def page(status: int, errors: dict):
+        notice = " ".join(str(m) for ms in errors.values() for m in ms) or None
+        return _page(status, notice=notice)
+
+    return form_action(
+        RevokeSchema(),
+        lambda data: operations.revoke(current_user, delegation, data["version"]),
+        page=page,
+        done=lambda _delegation: redirect_to("deputies.index"),
+        message=_l("The delegation has been revoked."),
+    )

@@ -14,6 +14,7 @@ from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from inspect_app.extensions import db
+from inspect_app.reference.rules import extension_approver
 
 
 class ExtensionState(enum.StrEnum):
@@ -35,6 +36,10 @@ EXTENSION_STATE_LABELS = {
 }
 
 _PENDING = text("state = 'pending'")
+
+# The approver setting's values under which the team lead, the leadership decide.
+LEAD_APPROVES = ("lead", "lead_or_leadership")
+LEADERSHIP_APPROVES = ("leadership", "lead_or_leadership")
 
 
 class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
@@ -84,12 +89,29 @@ class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
     def is_pending(self) -> bool:
         return self.state == ExtensionState.PENDING
 
-    def can_decide(self, user) -> bool:
+    def can_view(self, user) -> bool:
+        """Whoever may see its case."""
+        return self.case.can_view(user)
+
+    def can_decide(self, user, check_state: bool = True) -> bool:
         """Approve or refuse: an approver of the case under the setting, while pending."""
-        from inspect_app.extension_requests.operations import is_approver
+        return is_approver(user, self.case) and not (check_state and not self.is_pending)
 
-        return self.is_pending and is_approver(user, self.case)
-
-    def can_cancel(self, user) -> bool:
+    def can_cancel(self, user, check_state: bool = True) -> bool:
         """The requester withdraws their own pending request."""
-        return self.is_pending and user is not None and user.id == self.requested_by_id
+        mine = user is not None and user.id == self.requested_by_id
+        return mine and not (check_state and not self.is_pending)
+
+
+def is_approver(user, case: Case, approver: str | None = None) -> bool:
+    """Whether `user` decides extension requests of `case` under the setting: "lead" = the
+    inspection's team lead, "leadership" = the leadership role, both for "lead_or_leadership";
+    an administrator always. (`queries.pending_for` is the same rule in SQL.)"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    approver = approver or extension_approver()
+    if approver in LEAD_APPROVES and user.id == case.inspection.lead_id:
+        return True
+    return approver in LEADERSHIP_APPROVES and user.is_leadership

@@ -6,8 +6,12 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.cases.models import Case
-from inspect_app.core.roles import Role
-from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.extension_requests.models import (
+    LEAD_APPROVES,
+    LEADERSHIP_APPROVES,
+    ExtensionRequest,
+    ExtensionState,
+)
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.rules import extension_approver
@@ -47,11 +51,11 @@ def pending_for(user) -> Select:
         .where(ExtensionRequest.state == ExtensionState.PENDING)
         .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
     )
-    if user.role == Role.ADMIN:
+    if user.is_admin:
         return stmt
     approver = extension_approver()
-    if user.role == Role.LEADERSHIP and approver in ("leadership", "lead_or_leadership"):
+    if user.is_leadership and approver in LEADERSHIP_APPROVES:
         return stmt
-    if approver in ("lead", "lead_or_leadership"):
+    if approver in LEAD_APPROVES:
         return stmt.where(Inspection.lead_id == user.id)
     return stmt.where(false())

@@ -5,28 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, get_flashed_messages, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.models import Case
 from inspect_app.cases.views import get_visible_case
 from inspect_app.core import clock
-from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
+from inspect_app.core.actions import form_action
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import Role
-from inspect_app.core.schemas import MAX_ID
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations, queries
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extension_requests.schemas import CancelSchema, DecisionSchema, ExtensionAskSchema
-from inspect_app.extensions import db
 from inspect_app.reference.rules import extension_approver, extension_max_approved
 
 bp = Blueprint("extension_requests", __name__, url_prefix="/extensions")
@@ -97,37 +93,24 @@ def case_extensions(case: Case, **form_state) -> CaseExtensions:
     requests = queries.requests_of_case(case.id)
     approved = sum(1 for r in requests if r.state == ExtensionState.APPROVED)
     cap = extension_max_approved()
-    authority = authority_over(current_user, case.responsible_unit_id)
+    authority = case.unit_authority(current_user)
     return CaseExtensions(
         case=case,
         requests=requests,
         cap=cap,
         approved=approved,
-        can_ask=authority.allowed and case.state == CaseState.OPEN,
+        can_ask=case.can_request_extension(current_user),
         on_behalf_of=authority.on_behalf_of if authority.allowed else None,
         approver=extension_approver(),
         **form_state,
     )
 
 
-@bp.app_context_processor
-def _extension_helpers():
-    """`extensions_of(case)` for `extension_requests/_case_extensions.html` in the case page."""
-    return {"extensions_of": case_extensions}
-
-
 def get_visible_request(ext_id: int) -> ExtensionRequest:
-    """The request if the user may see its case; 404 otherwise."""
-    ext = None
-    if 0 < ext_id <= MAX_ID:
-        ext = db.session.execute(
-            select(ExtensionRequest)
-            .options(joinedload(ExtensionRequest.case).joinedload(Case.inspection))
-            .where(ExtensionRequest.id == ext_id)
-        ).scalar_one_or_none()
-    if ext is None or not ext.case.can_view(current_user):
-        abort(404)
-    return ext
+    """The request with its case if the user may see that case; 404 otherwise."""
+    return get_visible_or_404(
+        ExtensionRequest, ext_id, joinedload(ExtensionRequest.case).joinedload(Case.inspection)
+    )
 
 
 def _section(case_id: int, status: int = 200, **form_state):
@@ -146,24 +129,22 @@ def _section(case_id: int, status: int = 200, **form_state):
 
 def _act(case_id: int, action: str, action_id, schema, call, done_message):
     """Run one form: back to the case page when done; else the section with the errors (422)
-    or the current state (409); 403 from the operation when the user may not act."""
-    data, errors = load_form(schema)
-    if data:
-        try:
-            call(data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                return _section(case_id, 409, notice=str(e.message))
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(str(done_message), "success")
-            return redirect_to("cases.detail", case_id=case_id)
-    return _section(
-        case_id, 422, errors=errors, form=request.form, action=action, action_id=action_id
+    or the current state and the reason in its notice (409); 403 from the operation."""
+
+    def page(status: int, errors: dict):
+        if status == 409:
+            notice = " ".join(m for m in get_flashed_messages(category_filter=["error"]))
+            return _section(case_id, 409, notice=notice)
+        return _section(
+            case_id, 422, errors=errors, form=request.form, action=action, action_id=action_id
+        )
+
+    return form_action(
+        schema,
+        call,
+        page=page,
+        done=lambda _ext: redirect_to("cases.detail", case_id=case_id),
+        message=done_message,
     )
 
 
@@ -180,7 +161,7 @@ def ask(case_id: int):
     """A leader of the responsible unit (or a deputy) asks for a later deadline; 403, 404, 409,
     422."""
     case = get_visible_case(case_id)
-    require(authority_over(current_user, case.responsible_unit_id).allowed)
+    require(case.can_request_extension(current_user, check_state=False))
     return _act(
         case_id,
         "ask",
@@ -197,7 +178,7 @@ def _decide(ext_id: int, decide, done_message):
     """Approve or refuse a pending request with a reason (an approver of its case); 403, 404,
     409, 422."""
     ext = get_visible_request(ext_id)
-    require(operations.is_approver(current_user, ext.case))
+    require(ext.can_decide(current_user, check_state=False))
     return _act(
         ext.case_id,
         "decide",
@@ -229,7 +210,7 @@ def refuse(ext_id: int):
 def cancel(ext_id: int):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
     ext = get_visible_request(ext_id)
-    require(ext.requested_by_id == current_user.id)
+    require(ext.can_cancel(current_user, check_state=False))
     return _act(
         ext.case_id,
         "cancel",

@@ -42,15 +42,12 @@ class Finding(TimestampMixin, VersionedMixin, db.Model):
     @property
     def is_locked(self) -> bool:
         """Locked once the inspection is concluded (or not open for findings)."""
-        from inspect_app.findings.access import OPEN_STATES
-
-        return self.inspection.state not in OPEN_STATES
+        return not self.inspection.takes_findings
 
     def can_view(self, user) -> bool:
-        from inspect_app.findings.access import can_view_inspection
+        """Whoever may see its inspection."""
+        return self.inspection.can_view(user)
 
-        return can_view_inspection(user, self.inspection)
-
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user, check_state: bool = True) -> bool:
         """Only its author, until the inspection is concluded."""
-        return user.id == self.author_id and not self.is_locked
+        return user.id == self.author_id and not (check_state and self.is_locked)

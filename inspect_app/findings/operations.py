@@ -12,7 +12,6 @@ from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.files import EvidenceFile, delete_stored, store_upload
 from inspect_app.core.models import check_version
 from inspect_app.extensions import db
-from inspect_app.findings.access import OPEN_STATES, can_manage_inspection, is_team_member
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import FieldOfWork, Severity
@@ -24,7 +23,7 @@ CLOCK_SKEW = timedelta(minutes=10)  # phones' clocks run a little ahead
 
 def check_open(inspection: Inspection) -> None:
     """Refuse (422, with the reason) unless the inspection is open for findings."""
-    if inspection.state not in OPEN_STATES:
+    if not inspection.takes_findings:
         if inspection.is_concluded:
             message = _(
                 "This inspection is %(state)s: its findings are locked.",
@@ -40,7 +39,7 @@ def check_open(inspection: Inspection) -> None:
 
 
 def _check_author(actor, finding: Finding) -> None:
-    if actor.id != finding.author_id:
+    if not finding.can_edit(actor, check_state=False):
         raise Forbidden(_("Only the author of a finding can change it."))
     check_open(finding.inspection)
 
@@ -87,7 +86,7 @@ def create_finding(actor, inspection: Inspection, data: dict, files=()) -> Findi
     replay = replayed(actor, inspection, data.get("idempotency_key"))
     if replay is not None:
         return replay
-    if not is_team_member(actor, inspection):
+    if not inspection.can_log_findings(actor, check_state=False):
         raise Forbidden(_("Only members of the inspection team can log findings."))
     check_open(inspection)
     finding = Finding(
@@ -165,7 +164,7 @@ def remove_evidence(actor, evidence: EvidenceFile) -> None:
 def attach_conclusion_file(actor, inspection: Inspection, file_storage) -> EvidenceFile:
     """The team leader or leadership uploads the signed conclusion once it is concluded
     (replacing an earlier upload, which is kept); 403 others, 422 before the conclusion."""
-    if not can_manage_inspection(actor, inspection):
+    if not inspection.can_upload_conclusion(actor, check_state=False):
         raise Forbidden(_("Only the team leader or the leadership can upload the conclusion."))
     if not inspection.is_concluded:
         raise OperationError(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from inspect_app.core.schemas import MAX_ID
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
@@ -20,30 +23,49 @@ FINDING_LOADS = (
     selectinload(Finding.files),
 )
 
-FILTER_KEYS = ("inspection", "field", "severity", "unit", "q")
+
+@dataclass
+class FindingFilters:
+    """The list's filters as read from the query string (invalid values are ignored)."""
+
+    inspection: int | None = None
+    field: int | None = None
+    severity: str = ""
+    unit: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> FindingFilters:
+        def as_id(name: str) -> int | None:
+            value = (args.get(name) or "").strip()
+            return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+        severity = (args.get("severity") or "").strip()
+        return cls(
+            inspection=as_id("inspection"),
+            field=as_id("field"),
+            severity=severity if severity in {s.value for s in Severity} else "",
+            unit=as_id("unit"),
+            q=(args.get("q") or "").strip().replace("\x00", "")[:100],
+        )
+
+    def as_args(self) -> dict:
+        """The non-empty filters, for links (pagination, pushed URLs)."""
+        values = {
+            "inspection": self.inspection,
+            "field": self.field,
+            "severity": self.severity,
+            "unit": self.unit,
+            "q": self.q,
+        }
+        return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
+# The name api/views.py (h2) calls; the parser is FindingFilters.from_args.
+clean_filters = FindingFilters.from_args
 
 
-def clean_filters(args) -> dict[str, str]:
-    """The list filters from a query string, normalised (unknown values dropped)."""
-    filters = {key: (args.get(key) or "").strip() for key in FILTER_KEYS}
-    filters["q"] = filters["q"].replace("\x00", "")[:100]
-    for key in ("inspection", "field", "unit"):
-        if _int(filters[key]) is None:
-            filters[key] = ""
-    if filters["severity"] not in {s.value for s in Severity}:
-        filters["severity"] = ""
-    return filters
-
-
-def findings_query(user, filters: dict[str, str]) -> Select:
+def findings_query(user, filters: FindingFilters) -> Select:
     """Findings `user` may see, newest observation first, filtered."""
     stmt = (
         select(Finding)
@@ -54,16 +76,16 @@ def findings_query(user, filters: dict[str, str]) -> Select:
     visible = visible_unit_ids(user)
     if visible is not None:
         stmt = stmt.where(Inspection.target_unit_id.in_(visible or [-1]))
-    if filters.get("inspection"):
-        stmt = stmt.where(Finding.inspection_id == int(filters["inspection"]))
-    if filters.get("field"):
-        stmt = stmt.where(Finding.field_id == int(filters["field"]))
-    if filters.get("unit"):
-        stmt = stmt.where(Inspection.target_unit_id == int(filters["unit"]))
-    if filters.get("severity"):
-        stmt = stmt.where(Finding.severity == Severity(filters["severity"]))
-    if filters.get("q"):
-        escaped = filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%")
+    if filters.inspection:
+        stmt = stmt.where(Finding.inspection_id == filters.inspection)
+    if filters.field:
+        stmt = stmt.where(Finding.field_id == filters.field)
+    if filters.unit:
+        stmt = stmt.where(Inspection.target_unit_id == filters.unit)
+    if filters.severity:
+        stmt = stmt.where(Finding.severity == Severity(filters.severity))
+    if filters.q:
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%")
         like = "%" + escaped.replace("_", "\\_") + "%"
         stmt = stmt.where(
             or_(

@@ -15,9 +15,13 @@ from werkzeug.datastructures import FileStorage
 from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.findings import operations
-from inspect_app.findings.access import OPEN_STATES
 from inspect_app.findings.models import Finding
-from inspect_app.inspections.models import CONCLUDED_STATES, Inspection, InspectionState
+from inspect_app.inspections.models import (
+    CONCLUDED_STATES,
+    FINDINGS_OPEN_STATES,
+    Inspection,
+    InspectionState,
+)
 from inspect_app.reference.models import FieldOfWork
 
 # (description, place, severity, field code hint, files: "png"/"pdf")
@@ -122,7 +126,7 @@ def _observed(inspection: Inspection, offset: int) -> datetime:
 def seed(units: dict, users: dict) -> None:
     """Two to four findings (with evidence files) on demo inspections that have none."""
     with_findings = exists().where(Finding.inspection_id == Inspection.id)
-    states = (*OPEN_STATES, *CONCLUDED_STATES)
+    states = (*FINDINGS_OPEN_STATES, *CONCLUDED_STATES)
     inspections = db.session.execute(
         select(Inspection)
         .where(Inspection.state.in_(states), ~with_findings)
@@ -137,7 +141,7 @@ def seed(units: dict, users: dict) -> None:
 def _seed_inspection(inspection: Inspection, i: int, fields: list[FieldOfWork]) -> None:
     team = [inspection.lead, *inspection.members]
     real_state = inspection.state
-    if real_state not in OPEN_STATES:
+    if real_state not in FINDINGS_OPEN_STATES:
         # Findings are logged while on site: for concluded demo inspections, replay that time.
         inspection.state = InspectionState.IN_PROGRESS
     count = 2 + i % 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, request
+from flask import Blueprint, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,31 +12,25 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import OperationError
+from inspect_app.core.actions import form_action
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
-from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.findings import operations
-from inspect_app.findings.access import (
-    OPEN_STATES,
-    can_manage_inspection,
-    get_visible_inspection,
-    is_team_member,
-)
 from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
+    FindingFilters,
     active_fields,
-    clean_filters,
     filter_choices,
-    findings_of,
     findings_query,
 )
 from inspect_app.findings.schemas import FindingEditSchema, FindingSchema
+from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import Severity
 
 bp = Blueprint("findings", __name__)
@@ -58,51 +52,25 @@ TEAM_ROLES = (Role.INSPECTOR, Role.LEAD_INSPECTOR)
 ACCEPT_CAPTURE = "image/*,application/pdf"
 
 
-@bp.app_context_processor
-def _findings_helpers():
-    return {"findings_panel": findings_panel}
-
-
-def findings_panel(inspection) -> dict:
-    """What the inspection page's findings fragment shows to the signed-in user."""
-    user = current_user
-    return {
-        "findings": findings_of(inspection),
-        "can_log": is_team_member(user, inspection) and inspection.state in OPEN_STATES,
-        "can_upload_conclusion": inspection.is_concluded
-        and can_manage_inspection(user, inspection),
-        "conclusion_file": inspection.conclusion_file,
-    }
-
-
 def _uploads() -> list:
     return [f for f in request.files.getlist("files") if f and f.filename]
 
 
-def _error_dict(e: OperationError) -> dict:
-    return {e.field or "_schema": [str(e.message)]}
-
-
 def _get_finding(finding_id: int) -> Finding:
     """The finding if the user may see its inspection, else 404."""
-    finding = db.session.get(Finding, finding_id)
-    if finding is None or not finding.can_view(current_user):
-        abort(404)
-    return finding
+    return get_visible_or_404(Finding, finding_id)
 
 
 def _get_evidence(evidence_id: int) -> EvidenceFile:
-    evidence = db.session.get(EvidenceFile, evidence_id)
-    if evidence is None or not evidence.can_view(current_user):
-        abort(404)
-    return evidence
+    """The file if the user may see its owner, else 404."""
+    return get_visible_or_404(EvidenceFile, evidence_id)
 
 
 @bp.route("/findings")
 @access(*STAFF_ROLES)
 def index():
     """All findings the user may see, filtered by inspection, field, severity, unit, text."""
-    filters = clean_filters(request.args)
+    filters = FindingFilters.from_args(request.args)
     page = paginate(findings_query(current_user, filters))
     return render(
         "findings/index.html",
@@ -136,36 +104,35 @@ def _form_page(inspection, finding, errors, status=200, form=None):
 def new(inspection_id: int):
     """Log a finding with evidence (404 unseen inspection, 403 not on the team, 422 closed
     inspection or bad input, 413 file too large)."""
-    inspection = get_visible_inspection(current_user, inspection_id)
-    require(is_team_member(current_user, inspection))
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    require(inspection.can_log_findings(current_user, check_state=False))
     if request.method == "GET":
         operations.check_open(inspection)
         return _form_page(inspection, None, {})
-    data, errors = load_form(FindingSchema())
-    status = 422
-    if data:
+
+    def run(data: dict) -> Finding:
         try:
-            finding = operations.create_finding(current_user, inspection, data, _uploads())
-            db.session.commit()
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 403:
-                raise
-            errors, status = _error_dict(e), e.status
+            with db.session.begin_nested():
+                return operations.create_finding(current_user, inspection, data, _uploads())
         except IntegrityError:
             # The same form (idempotency key) was saved by a concurrent retry: show that one.
-            db.session.rollback()
-            inspection = get_visible_inspection(current_user, inspection_id)
-            finding = operations.replayed(current_user, inspection, data.get("idempotency_key"))
-            if finding is None:
+            found = operations.replayed(current_user, inspection, data.get("idempotency_key"))
+            if found is None:
                 raise
-            return redirect_to("findings.detail", finding_id=finding.id)
-        else:
-            flash(_("Finding saved."), "success")
-            return redirect_to("findings.detail", finding_id=finding.id)
-    if _uploads():
-        errors.setdefault("files", [_("Please choose the files again.")])
-    return _form_page(inspection, None, errors, status)
+            return found
+
+    def page(status: int, errors: dict):
+        if _uploads():
+            errors.setdefault("files", [_("Please choose the files again.")])
+        return _form_page(get_visible_or_404(Inspection, inspection_id), None, errors, status)
+
+    return form_action(
+        FindingSchema(),
+        run,
+        page=page,
+        done=lambda finding: redirect_to("findings.detail", finding_id=finding.id),
+        message=_l("Finding saved."),
+    )
 
 
 @bp.route("/findings/<int:finding_id>")
@@ -193,31 +160,24 @@ def _detail_page(finding: Finding, errors: dict, status: int = 200):
 def edit(finding_id: int):
     """Edit a finding (author only, 403 others; 422 once locked; 409 on a stale form)."""
     finding = _get_finding(finding_id)
-    inspection = finding.inspection
-    if finding.author_id != current_user.id:
-        abort(403)
+    require(finding.can_edit(current_user, check_state=False))
     if request.method == "GET":
-        operations.check_open(inspection)
-        return _form_page(inspection, finding, {})
-    data, errors = load_form(FindingEditSchema())
-    status = 422
-    if data:
-        try:
-            operations.update_finding(current_user, finding, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 403:
-                raise
-            if e.status == 409:
-                flash(str(e.message), "error")
-                current = _get_finding(finding_id)
-                return _form_page(current.inspection, current, {}, 409, form={})
-            errors, status = _error_dict(e), e.status
-        else:
-            db.session.commit()
-            flash(_("Finding saved."), "success")
-            return redirect_to("findings.detail", finding_id=finding.id)
-    return _form_page(inspection, finding, errors, status)
+        operations.check_open(finding.inspection)
+        return _form_page(finding.inspection, finding, {})
+
+    def page(status: int, errors: dict):
+        current = _get_finding(finding_id)
+        if status == 409:  # the current version, not what was typed over a stale one
+            return _form_page(current.inspection, current, {}, 409, form={})
+        return _form_page(current.inspection, current, errors, status)
+
+    return form_action(
+        FindingEditSchema(),
+        lambda data: operations.update_finding(current_user, finding, data),
+        page=page,
+        done=lambda _f: redirect_to("findings.detail", finding_id=finding_id),
+        message=_l("Finding saved."),
+    )
 
 
 @bp.route("/findings/<int:finding_id>/delete", methods=["POST"])
@@ -228,11 +188,8 @@ def delete(finding_id: int):
     inspection_id = finding.inspection_id
     version = request.form.get("version", type=int)
     operations.delete_finding(current_user, finding, version)
-    db.session.commit()
     flash(_("Finding deleted."), "success")
-    if "inspections.detail" in current_app.view_functions:
-        return redirect_to("inspections.detail", inspection_id=inspection_id)
-    return redirect_to("findings.index", inspection=inspection_id)
+    return redirect_to("inspections.detail", inspection_id=inspection_id)
 
 
 @bp.route("/findings/<int:finding_id>/evidence", methods=["POST"])
@@ -243,17 +200,13 @@ def add_evidence(finding_id: int):
     files = _uploads()
     if not files:
         return _detail_page(finding, {"files": [_("Choose at least one file.")]}, 422)
-    try:
-        for file_storage in files:
-            operations.add_evidence(current_user, finding, file_storage)
-    except OperationError as e:
-        db.session.rollback()
-        if e.status == 403:
-            raise
-        return _detail_page(_get_finding(finding_id), _error_dict(e), e.status)
-    db.session.commit()
-    flash(ngettext("%(num)d file added.", "%(num)d files added.", len(files)), "success")
-    return redirect_to("findings.detail", finding_id=finding.id)
+    return form_action(
+        None,
+        lambda _data: [operations.add_evidence(current_user, finding, f) for f in files],
+        page=lambda status, errors: _detail_page(_get_finding(finding_id), errors, status),
+        done=lambda _added: redirect_to("findings.detail", finding_id=finding_id),
+        message=ngettext("%(num)d file added.", "%(num)d files added.", len(files)),
+    )
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
@@ -263,7 +216,6 @@ def remove_evidence(evidence_id: int):
     evidence = _get_evidence(evidence_id)
     finding_id = evidence.finding_id
     operations.remove_evidence(current_user, evidence)
-    db.session.commit()
     flash(_("File removed."), "success")
     return redirect_to("findings.detail", finding_id=finding_id)
 
@@ -286,33 +238,28 @@ def thumbnail(evidence_id: int):
 @access(Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.ADMIN)
 def conclusion_file(inspection_id: int):
     """Upload the signed conclusion (team leader or leadership, once concluded)."""
-    inspection = get_visible_inspection(current_user, inspection_id)
-    require(can_manage_inspection(current_user, inspection))
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            errors, status = {"file": [_("Choose the signed conclusion file.")]}, 422
-        else:
-            try:
-                operations.attach_conclusion_file(current_user, inspection, upload)
-            except OperationError as e:
-                db.session.rollback()
-                if e.status == 403:
-                    raise
-                errors, status = {"file": [str(e.message)]}, e.status
-                inspection = get_visible_inspection(current_user, inspection_id)
-            else:
-                db.session.commit()
-                flash(_("The signed conclusion has been uploaded."), "success")
-                if "inspections.detail" in current_app.view_functions:
-                    return redirect_to("inspections.detail", inspection_id=inspection.id)
-                return redirect_to("findings.conclusion_file", inspection_id=inspection.id)
-    return render(
-        "findings/conclusion_file.html",
-        status=status,
-        inspection=inspection,
-        errors=errors,
-        accept="application/pdf,.pdf",
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    require(inspection.can_upload_conclusion(current_user, check_state=False))
+
+    def page(status: int, errors: dict):
+        return render(
+            "findings/conclusion_file.html",
+            status=status,
+            inspection=get_visible_or_404(Inspection, inspection_id),
+            # One place for the message under the file input, whatever the check that refused it.
+            errors={"file": [m for ms in errors.values() for m in ms]} if errors else {},
+            accept="application/pdf,.pdf",
+        )
+
+    if request.method == "GET":
+        return page(200, {})
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return page(422, {"file": [_("Choose the signed conclusion file.")]})
+    return form_action(
+        None,
+        lambda _data: operations.attach_conclusion_file(current_user, inspection, upload),
+        page=page,
+        done=lambda _f: redirect_to("inspections.detail", inspection_id=inspection_id),
+        message=_l("The signed conclusion has been uploaded."),
     )

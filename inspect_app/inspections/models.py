@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -21,15 +20,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.files import EvidenceFile
 from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
-
-if TYPE_CHECKING:
-    from inspect_app.findings.models import Finding
+from inspect_app.units.queries import visible_unit_ids
 
 
 class InspectionState(enum.StrEnum):
@@ -58,6 +54,19 @@ INSPECTION_STATE_LABELS = {
 
 # States after the conclusion: findings are locked, cases exist.
 CONCLUDED_STATES = (InspectionState.CONCLUDED, InspectionState.MONITORING, InspectionState.CLOSED)
+
+# While these last, the team logs findings and their authors may change them.
+FINDINGS_OPEN_STATES = (
+    InspectionState.IN_PROGRESS,
+    InspectionState.ONSITE_ENDED,
+    InspectionState.REPORTED,
+)
+# An inspection takes cases once the team has reported, until it is closed.
+CASE_CREATION_STATES = (
+    InspectionState.REPORTED,
+    InspectionState.CONCLUDED,
+    InspectionState.MONITORING,
+)
 
 inspection_field = Table(
     "inspection_field",
@@ -130,12 +139,14 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     fields: Mapped[list[FieldOfWork]] = relationship(
         secondary=inspection_field, order_by="FieldOfWork.name"
     )
-    findings: Mapped[list[Finding]] = relationship(
-        back_populates="inspection", order_by="Finding.id"
+    # Features above inspections, named rather than imported (findings.models, cases.models).
+    findings = relationship(
+        "Finding", back_populates="inspection", order_by="Finding.id", uselist=True
     )
-    conclusion_file: Mapped[EvidenceFile | None] = relationship(
-        foreign_keys=[conclusion_file_id], post_update=True
+    conclusion_file = relationship(
+        "EvidenceFile", foreign_keys=[conclusion_file_id], post_update=True, uselist=False
     )
+    cases = relationship("Case", order_by="Case.number", viewonly=True, uselist=True)
 
     def __str__(self) -> str:
         return self.title
@@ -147,10 +158,13 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     def is_on_team(self, user) -> bool:
         return user.id == self.lead_id or any(m.id == user.id for m in self.members)
 
+    @property
+    def takes_findings(self) -> bool:
+        """While on-site work runs and until the conclusion, the team logs findings."""
+        return self.state in FINDINGS_OPEN_STATES
+
     def can_view(self, user) -> bool:
         """Staff see every inspection; a unit leader only those targeting their units."""
-        from inspect_app.units.queries import visible_unit_ids
-
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         visible = visible_unit_ids(user)
@@ -162,10 +176,27 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
             return False
         if self.state == InspectionState.CLOSED:
             return False
-        return user.role.value == "admin" or self.is_on_team(user)
+        return user.is_admin or self.is_on_team(user)
 
     def can_manage(self, user) -> bool:
         """The team lead (trưởng đoàn) or an administrator steers the inspection."""
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return user.role.value == "admin" or user.id == self.lead_id
+        return user.is_admin or user.id == self.lead_id
+
+    def can_log_findings(self, user, check_state: bool = True) -> bool:
+        """The team (lead and members, not administrators), while it takes findings."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return self.is_on_team(user) and not (check_state and not self.takes_findings)
+
+    def can_upload_conclusion(self, user, check_state: bool = True) -> bool:
+        """The team lead (or an administrator) or the leadership, once concluded."""
+        allowed = self.can_manage(user) or getattr(user, "is_leadership", False)
+        return allowed and not (check_state and not self.is_concluded)
+
+    def can_create_cases(self, user, check_state: bool = True) -> bool:
+        """The team lead or an administrator, from the team report until monitoring ends."""
+        return self.can_manage(user) and not (
+            check_state and self.state not in CASE_CREATION_STATES
+        )

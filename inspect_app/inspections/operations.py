@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
@@ -430,14 +430,7 @@ def start_monitoring(actor: User, inspection: Inspection, version: int | None = 
 
 def open_case_count(inspection: Inspection) -> int:
     """Recommendations of this inspection still open or awaiting verification."""
-    from inspect_app.cases.models import Case, CaseState
-
-    return db.session.execute(
-        select(func.count(Case.id)).where(
-            Case.inspection_id == inspection.id,
-            Case.state.in_((CaseState.OPEN, CaseState.ANSWERED)),
-        )
-    ).scalar_one()
+    return sum(1 for case in inspection.cases if not case.is_final)
 
 
 def close(actor: User, inspection: Inspection, version: int | None = None) -> Inspection:

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from inspect_app.core.actions import form_action
 from inspect_app.core.audit import events_for
-from inspect_app.core.errors import OperationError
+from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.forms import load_form
-from inspect_app.core.htmx import is_fragment_request, render
+from inspect_app.core.htmx import is_fragment_request, redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.queries import (
-    Filters,
+    InspectionFilters,
     filter_choices,
     form_choices,
-    get_visible_inspection,
     list_statement,
 )
 from inspect_app.inspections.schemas import (
@@ -63,7 +63,7 @@ register_actions(
 @access(AUTHENTICATED)
 def index():
     """The inspections the user may see, filtered, sorted and paginated (htmx fragment)."""
-    filters = Filters.from_args(request.args)
+    filters = InspectionFilters.from_args(request.args)
     page = paginate(list_statement(current_user, filters))
     return render(
         "inspections/index.html",
@@ -76,24 +76,22 @@ def index():
     )
 
 
-def _detail(inspection: Inspection, status: int = 200):
-    return render(
-        "inspections/detail.html",
-        "inspections/_detail.html",
-        status=status,
-        inspection=inspection,
-        duration=operations.duration(inspection),
-        events=events_for("Inspection", inspection.id),
-        actions=available_actions(inspection, current_user),
-        oob_flash=is_fragment_request(),
-    )
+def detail_context(inspection: Inspection) -> dict:
+    """What `inspections/_detail.html` shows: the record, its duration, actions, timeline."""
+    return {
+        "inspection": inspection,
+        "duration": operations.duration(inspection),
+        "events": events_for("Inspection", inspection.id),
+        "actions": available_actions(inspection, current_user),
+        "oob_flash": is_fragment_request(),
+    }
 
 
 def available_actions(inspection: Inspection, user) -> list[str]:
     """The transitions `user` may attempt now (the operations decide again on submit)."""
     S = InspectionState
     manage = inspection.can_manage(user)
-    leadership = user.role in (Role.LEADERSHIP, Role.ADMIN)
+    leadership = user.is_leadership or user.is_admin
     table = {
         S.PLANNED: [("start", manage)],
         S.IN_PROGRESS: [
@@ -102,18 +100,11 @@ def available_actions(inspection: Inspection, user) -> list[str]:
         ],
         S.ONSITE_ENDED: [("report", manage)],
         S.REPORTED: [("conclude", leadership)],
-        S.CONCLUDED: [("monitoring", manage or user.role == Role.LEADERSHIP)],
+        S.CONCLUDED: [("monitoring", manage or user.is_leadership)],
         S.MONITORING: [("close", leadership)],
         S.CLOSED: [],
     }
     return [name for name, allowed in table[inspection.state] if allowed]
-
-
-@bp.route("/<int:inspection_id>")
-@access(AUTHENTICATED)
-def detail(inspection_id: int):
-    """One inspection: properties, team, duration, actions, timeline; 404 if not visible."""
-    return _detail(get_visible_inspection(current_user, inspection_id))
 
 
 def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=None):
@@ -127,10 +118,6 @@ def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=N
     )
 
 
-def _errors(e: OperationError) -> dict:
-    return {e.field or "_schema": [str(e.message)]}
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @access(*CREATORS)
 def new():
@@ -138,67 +125,51 @@ def new():
     if request.method == "GET":
         form = {"plan_item_id": request.args.get("plan_item_id", "")}
         return _form(None, {}, form=form)
-    data, errors = load_form(InspectionSchema())
-    if data:
-        try:
-            inspection = operations.create_inspection(current_user, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status != 422:
-                raise
-            errors = _errors(e)
-        else:
-            db.session.commit()
-            flash(_("Inspection %(n)s opened.", n=inspection.decision_number), "success")
-            return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
-    return _form(None, errors, 422)
+    return form_action(
+        InspectionSchema(),
+        lambda data: operations.create_inspection(current_user, data),
+        page=lambda status, errors: _form(None, errors, status),
+        done=lambda inspection: redirect_to("inspections.detail", inspection_id=inspection.id),
+        message=lambda inspection: _("Inspection %(n)s opened.", n=inspection.decision_number),
+    )
 
 
 @bp.route("/<int:inspection_id>/edit", methods=["GET", "POST"])
 @access(*STAFF)
 def edit(inspection_id: int):
     """Edit an inspection (team only, planned or in progress); 403, 409 stale, 422 bad input."""
-    inspection = get_visible_inspection(current_user, inspection_id)
+    inspection = get_visible_or_404(Inspection, inspection_id)
     if not inspection.can_edit(current_user):
-        raise OperationError(_("Only the team or an administrator may edit this inspection."), 403)
+        raise Forbidden(_("Only the team or an administrator may edit this inspection."))
     if request.method == "GET":
         return _form(inspection, {}, form={})
-    data, errors = load_form(EditSchema())
-    if data:
-        try:
-            operations.update_inspection(current_user, inspection, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                fresh = get_visible_inspection(current_user, inspection_id)
-                return _form(fresh, {}, 409, form={})
-            if e.status != 422:
-                raise
-            errors = _errors(e)
-        else:
-            db.session.commit()
-            flash(_("Inspection saved."), "success")
-            return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
-    return _form(inspection, errors, 422)
+
+    def page(status: int, errors: dict):
+        if status == 409:  # the current version, fresh from the database
+            return _form(get_visible_or_404(Inspection, inspection_id), {}, 409, form={})
+        return _form(inspection, errors, status)
+
+    return form_action(
+        EditSchema(),
+        lambda data: operations.update_inspection(current_user, inspection, data),
+        page=page,
+        done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
+        message=_l("Inspection saved."),
+    )
 
 
 def _simple_transition(inspection_id: int, operation, message: str):
-    inspection = get_visible_inspection(current_user, inspection_id)
-    data, _errors_ = load_form(TransitionSchema())
+    """Run a transition without a form of its own: htmx gets the refreshed detail fragment, a
+    plain form is redirected to the page; 400 bad form, 403/409 from the operation."""
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    data, _errors = load_form(TransitionSchema())
     if data is None:
         raise OperationError(_("Invalid request."), 400)
     operation(current_user, inspection, data.get("version"))
-    db.session.commit()
     flash(message, "success")
-    return _after(inspection)
-
-
-def _after(inspection: Inspection):
-    """htmx gets the refreshed detail fragment; a plain form is redirected to the page."""
     if is_fragment_request():
-        return _detail(inspection)
-    return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
+        return render("inspections/_detail.html", **detail_context(inspection))
+    return redirect_to("inspections.detail", inspection_id=inspection.id)
 
 
 @bp.route("/<int:inspection_id>/start", methods=["POST"])
@@ -248,35 +219,29 @@ def _check_offered(inspection: Inspection, action: str, states: tuple) -> None:
 def _form_transition(
     inspection_id: int, action: str, states: tuple, template: str, schema, run, message: str
 ):
-    """A transition with its own form: GET shows it, POST runs it (422 errors in place)."""
-    inspection = get_visible_inspection(current_user, inspection_id)
-    errors: dict = {}
-    status = 200
+    """A transition with its own form: GET shows it, POST runs it (303 to the inspection; 422
+    errors in place, 409 the current state with the typed input kept)."""
+    inspection = get_visible_or_404(Inspection, inspection_id)
+
+    def page(status: int, errors: dict):
+        return render(
+            template,
+            status=status,
+            inspection=get_visible_or_404(Inspection, inspection_id),
+            duration=operations.duration(inspection),
+            errors=errors,
+            form=request.form,
+        )
+
     if request.method == "GET":
         _check_offered(inspection, action, states)
-    else:
-        data, errors = load_form(schema)
-        if data:
-            try:
-                run(inspection, data)
-            except OperationError as e:
-                db.session.rollback()
-                if e.status != 422:
-                    raise
-                errors = _errors(e)
-                inspection = get_visible_inspection(current_user, inspection_id)
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("inspections.detail", inspection_id=inspection.id), 303)
-        status = 422
-    return render(
-        template,
-        status=status,
-        inspection=inspection,
-        duration=operations.duration(inspection),
-        errors=errors,
-        form=request.form,
+        return page(200, {})
+    return form_action(
+        schema,
+        lambda data: run(inspection, data),
+        page=page,
+        done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
+        message=message,
     )
 
 

@@ -278,3 +278,27 @@ def test_permission_table(s, db, client, login_as, method, path, role, expected)
     assert_permission(r, expected)
     db.session.expire_all()
     assert _count(db) == 1 and db.session.get(Delegation, d.id).revoked_at is None
+
+
+def test_one_rule_for_viewing_revoking_and_answering(s, db):
+    """`Delegation.can_view`/`can_revoke` and `Case.can_answer` are the rules pages, operations
+    and templates share: the deputy answers while the delegation runs, never after it."""
+    d = _name(s)
+    admin = f.make_user(Role.ADMIN)
+    assert d.can_view(s["director"]) and d.can_view(s["deputy"]) and d.can_view(admin)
+    assert not d.can_view(s["stranger"])
+    assert d.can_revoke(s["director"]) and d.can_revoke(admin)
+    assert not d.can_revoke(s["deputy"])
+    assert s["case"].can_answer(s["deputy"]) and not s["other_case"].can_answer(s["deputy"])
+    ops.revoke(s["director"], d, d.version)
+    assert not d.can_revoke(s["director"]) and d.can_revoke(s["director"], check_state=False)
+    assert not s["case"].can_answer(s["deputy"]) and s["case"].can_answer(s["director"])
+
+
+def test_case_and_inspection_pages_gather_their_sections(s, db, login_as):
+    """The pages composed in inspect_app.workflows show every section of the features above."""
+    client = login_as(s["director"])
+    case_page = client.get(f"/cases/{s['case'].id}").get_data(as_text=True)
+    assert 'id="case-answers"' in case_page and 'id="case-extensions"' in case_page
+    page = client.get(f"/inspections/{s['case'].inspection_id}").get_data(as_text=True)
+    assert 'id="inspection-findings"' in page and 'id="inspection-cases"' in page

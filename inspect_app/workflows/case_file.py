@@ -1,0 +1,152 @@
+"""The case page (hồ sơ kiến nghị) and the case actions that show it again: the case with the
+sections of the features above cases (the unit's answers, deadline extensions, documents),
+gathered here, on the cases blueprint (endpoints `cases.detail`, `cases.accept`, ...)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from inspect_app.answers.queries import answers_of_case
+from inspect_app.cases import operations
+from inspect_app.cases import views as cases_views
+from inspect_app.cases.models import Case
+from inspect_app.cases.schemas import (
+    DeadlineChangeSchema,
+    ReasonSchema,
+    VerdictSchema,
+    VersionSchema,
+)
+from inspect_app.cases.views import bp, get_visible_case
+from inspect_app.core import audit, clock
+from inspect_app.core.actions import form_action
+from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.roles import Role
+from inspect_app.extension_requests.views import case_extensions
+from inspect_app.reports.queries import documents_of_case
+
+DECIDERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR)
+
+
+def case_page(case: Case, status: int = 200, errors: dict | None = None, form=None, action=None):
+    """The case page with every section, `action`'s form open with `errors` and `form` kept."""
+    return render(
+        "cases/detail.html",
+        status=status,
+        case=case,
+        events=audit.events_for("Case", case.id),
+        errors=errors or {},
+        form=form if form is not None else {},
+        open_action=action,
+        today=clock.today(),
+        answers=answers_of_case(case.id),
+        ext=case_extensions(case),
+        case_documents=lambda case: documents_of_case(current_user, case.id),
+    )
+
+
+@bp.route("/<int:case_id>")
+@access(AUTHENTICATED)
+def detail(case_id: int):
+    """One case: its properties, findings, answers, extensions, documents, the actions for the
+    user and the timeline; 404 if not visible."""
+    return case_page(get_visible_case(case_id))
+
+
+def _act(case_id: int, action: str, schema, call, done_message):
+    """Run one action form on the case: 303 to the case, or the case page with errors (422)
+    or its current version (409); 403 from the operation when the user may not act."""
+    case = get_visible_case(case_id)
+
+    def page(status: int, errors: dict):
+        kept = request.form if status == 422 else None
+        return case_page(case, status, errors, kept, action if status == 422 else None)
+
+    return form_action(
+        schema,
+        lambda data: call(case, data),
+        page=page,
+        done=lambda _: redirect_to("cases.detail", case_id=case_id),
+        message=done_message,
+    )
+
+
+@bp.route("/<int:case_id>/deadline", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR)
+def change_deadline(case_id: int):
+    """Change the deadline with a reason (team lead or admin); 403, 409, 422."""
+    return _act(
+        case_id,
+        "deadline",
+        DeadlineChangeSchema(),
+        lambda case, d: operations.change_deadline(
+            current_user, case, d["due_date"], d["reason"], d["version"]
+        ),
+        _l("The deadline has been changed."),
+    )
+
+
+@bp.route("/<int:case_id>/withdraw", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+def withdraw(case_id: int):
+    """Withdraw the case with a reason (team lead, leadership, admin); 403, 409, 422."""
+    return _act(
+        case_id,
+        "withdraw",
+        ReasonSchema(),
+        lambda case, d: operations.withdraw(current_user, case, d["reason"], d["version"]),
+        _l("The case has been withdrawn."),
+    )
+
+
+@bp.route("/<int:case_id>/accept", methods=["POST"])
+@access(*DECIDERS)
+def accept(case_id: int):
+    """Accept the unit's answer (team lead or member, admin); 403, 409, 422."""
+    return _act(
+        case_id,
+        "accept",
+        VersionSchema(),
+        lambda case, d: operations.accept(current_user, case, d["version"], d.get("note")),
+        _l("The answer has been accepted; the case is done."),
+    )
+
+
+@bp.route("/<int:case_id>/reject", methods=["POST"])
+@access(*DECIDERS)
+def reject(case_id: int):
+    """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
+    lead only): the case is open again; 403, 409, 422."""
+    return _act(
+        case_id,
+        "reject",
+        VerdictSchema(),
+        lambda case, d: operations.reject(
+            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+        ),
+        _l("The answer has been rejected; the case is open again."),
+    )
+
+
+@bp.route("/<int:case_id>/partly-done", methods=["POST"])
+@access(*DECIDERS)
+def partly_done(case_id: int):
+    """Verify the answer as partly done: what was done is recorded, the case stays open for
+    the remainder (optionally a new deadline with its reason); 403, 409, 422."""
+    return _act(
+        case_id,
+        "partly_done",
+        VerdictSchema(),
+        lambda case, d: operations.partly_done(
+            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+        ),
+        _l("Recorded as partly done; the case stays open for the remainder."),
+    )
+
+
+# Thin names, temporary: api/views.py (h2) reads these pages' access as `cases.views.<name>`;
+# they stay there until it imports them from this module.
+for _view in (detail, change_deadline, withdraw, accept, reject, partly_done):
+    setattr(cases_views, _view.__name__, _view)
