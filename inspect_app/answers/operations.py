@@ -28,7 +28,7 @@ MAX_FILES = 20
 
 def case_link(case: Case) -> str:
     """The case page's path, for notifications (also built outside requests)."""
-    return f"/cases/{case.id}"
+    return case.path
 
 
 def answer_authority(user, case: Case) -> Authority:

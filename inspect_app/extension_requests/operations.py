@@ -164,7 +164,7 @@ def request_extension(
         note=reason,
         on_behalf_of=authority.on_behalf_of,
     )
-    link = f"/cases/{case.id}"
+    link = case.path
     for user in _approvers(case):
         with force_locale(user.locale):
             notify(
@@ -222,7 +222,7 @@ def _decide(actor, ext: ExtensionRequest, state: ExtensionState, reason: str, ac
                     ref=case.reference,
                     date=_fmt(case.due_date),
                 )
-            notify(user, action, title, body=reason, link=f"/cases/{case.id}")
+            notify(user, action, title, body=reason, link=case.path)
     return ext
 
 

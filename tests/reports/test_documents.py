@@ -439,7 +439,7 @@ def test_level_2_drafts_one_urging_letter_per_case_and_deadline(db):
     assert letter.state == DocumentState.DRAFT and letter.due_date == date(2026, 11, 13)
     assert letter.unit_id == case.responsible_unit_id and letter.number is None
     assert "5 ngày làm việc" in letter.body
-    assert operations.create_urging_letter(case, date(2026, 12, 11)) is None
+    assert factories.make_urging_letter(case, date(2026, 12, 11)) is None
     notes = db.session.execute(
         select(Notification.title).where(
             Notification.user_id == boss.id, Notification.kind == "level_2"
