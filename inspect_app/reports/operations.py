@@ -37,12 +37,17 @@ from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import Calendar
 from inspect_app.reports import documents
-from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
+from inspect_app.reports.models import (
+    EDITORS,
+    ISSUERS,
+    Document,
+    DocumentItem,
+    DocumentKind,
+    DocumentState,
+)
 from inspect_app.units.models import Unit
 
 NUMBER_LOCK_KEY = 7_310_002  # PostgreSQL advisory lock (with the kind and year) for numbering
-ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
-EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
 DRAFT_FIELDS = (
     "title",
     "recipient",
