@@ -252,3 +252,14 @@ def make_case_answer(case, author, kind: str = "final", **kw):
     db.session.add(answer)
     db.session.flush()
     return answer
+
+
+def make_urging_letter(case, as_of):
+    """The urging letter drafted for `case` (as the level-2 step drafts it), or None if the case
+    has its letter for the deadline already."""
+    from inspect_app.reports.models import Document
+    from inspect_app.reports.operations import create_urging_letters
+
+    db.session.flush()
+    drafted = create_urging_letters([case.id], as_of)
+    return db.session.get(Document, drafted[case.id]) if drafted else None

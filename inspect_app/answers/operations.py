@@ -13,7 +13,6 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer
 from inspect_app.cases.models import Case, CaseState
-from inspect_app.cases.operations import case_link
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.files import store_upload
@@ -135,7 +134,7 @@ def _notify_lead(case: Case, kind: str, actor) -> None:
             title = _("Case %(ref)s has been answered: please verify.", ref=case.reference)
         else:
             title = _("Progress report on case %(ref)s.", ref=case.reference)
-        notify(lead, kind, title, body=case.title, link=case_link(case))
+        notify(lead, kind, title, body=case.title, link=case.path)
 
 
 def add_progress_report(actor, case: Case, data: dict, files=()) -> CaseAnswer:

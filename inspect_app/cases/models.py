@@ -136,9 +136,23 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     # The unit's answers (answers.models.CaseAnswer, a feature above: named, not imported).
     answers = relationship("CaseAnswer", order_by="CaseAnswer.id", viewonly=True, uselist=True)
 
+    @staticmethod
+    def reference_of(inspection_id: int, number: int) -> str:
+        """ "KN-3/12": the case's reference from plain values (set-based code reads rows)."""
+        return f"KN-{inspection_id}/{number}"
+
+    @staticmethod
+    def path_of(case_id: int) -> str:
+        """ "/cases/12": the case page's link from its id (notifications store it)."""
+        return f"/cases/{case_id}"
+
     @property
     def reference(self) -> str:
-        return f"KN-{self.inspection_id}/{self.number}"
+        return Case.reference_of(self.inspection_id, self.number)
+
+    @property
+    def path(self) -> str:
+        return Case.path_of(self.id)
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -66,11 +66,6 @@ def default_deadline(inspection: Inspection, case_type: str, severity: str) -> D
     return DefaultDeadline(add_days(start, amount, kind), start, amount, kind, source)
 
 
-def case_link(case: Case) -> str:
-    """The case page's path, for notifications (also built outside requests)."""
-    return f"/cases/{case.id}"
-
-
 def _next_number(inspection: Inspection) -> int:
     # Lock the inspection row (PostgreSQL) so that two leads saving at once get two numbers.
     db.session.execute(
@@ -181,7 +176,7 @@ def _notify_unit(case: Case, kind: str, actor, extra=(), note: str | None = None
             continue
         with force_locale(user.locale):
             notify(user, kind, _unit_message(kind, case), body=note or case.title,
-                   link=case_link(case))  # fmt: skip
+                   link=case.path)  # fmt: skip
 
 
 def _unit_message(kind: str, case: Case) -> str:

@@ -7,31 +7,34 @@ Thresholds come from deadline rules (`escalation.notice`, `escalation.urging`,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import Date, and_, exists, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, and_, exists, func, select
 from sqlalchemy import case as sa_case
 from sqlalchemy import literal as sa_literal
-from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import OperationError
 from inspect_app.core.roles import Role
 from inspect_app.escalation.models import LEVEL_STEPS, REMINDER_STEPS, EscalationStep
 from inspect_app.extensions import db
 from inspect_app.notifications.models import Notification
-from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import (
-    Calendar,
     add_working_days,
     working_days_overdue_bound,
 )
 from inspect_app.reference.rules import level_thresholds
+from inspect_app.reports.operations import (
+    add_to_report_drafts,
+    create_urging_letters,
+    insert_ignoring_duplicates,
+)
+from inspect_app.units.models import Unit
 
 REMINDER_DAYS = {"reminder_7": 7, "reminder_3": 3, "reminder_1": 1}
 
@@ -59,94 +62,176 @@ def candidates(step: str, bounds) -> list[int]:
     return list(db.session.execute(stmt).scalars())
 
 
-def _unit_leaders(unit_id: int) -> list[User]:
-    return list(
-        db.session.execute(
-            select(User).where(
-                User.role == Role.UNIT_LEADER, User.unit_id == unit_id, User.active.is_(True)
-            )
-        ).scalars()
-    )
+# The notification of each step, translated into each recipient's language.
+MESSAGES = {
+    "reminder_7": _l("Reminder: case %(ref)s is due on %(due)s."),
+    "level_1": _l("Case %(ref)s is overdue (deadline %(due)s)."),
+    "level_2": _l(
+        "Case %(ref)s is overdue: an urging letter has been drafted for signature "
+        "(deadline %(due)s)."
+    ),
+    "level_3": _l(
+        "Case %(ref)s is seriously overdue and goes into the report to the People's "
+        "Committee (deadline %(due)s)."
+    ),
+}
+MESSAGES["reminder_3"] = MESSAGES["reminder_1"] = MESSAGES["reminder_7"]
 
 
-def _leadership() -> list[User]:
-    return list(
-        db.session.execute(
-            select(User).where(User.role == Role.LEADERSHIP, User.active.is_(True))
-        ).scalars()
-    )
+class Recipients:
+    """Who hears of a step: the active unit leaders of the case's unit; for a level, its parent
+    unit's too; from level 2, leadership. Loaded once (the sweep shares it between batches) as
+    (id, locale) pairs in id order."""
+
+    def __init__(self):
+        self.leaders: dict[int, list[tuple[int, str]]] = {}
+        self.leadership: list[tuple[int, str]] = []
+        rows = db.session.execute(
+            select(User.id, User.locale, User.role, User.unit_id)
+            .where(User.active.is_(True), User.role.in_([Role.UNIT_LEADER, Role.LEADERSHIP]))
+            .order_by(User.id)
+        ).all()
+        for uid, locale, role, unit_id in rows:
+            if role == Role.UNIT_LEADER:
+                self.leaders.setdefault(unit_id, []).append((uid, locale))
+            else:
+                self.leadership.append((uid, locale))
+        self.parent = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+
+    def of(self, step: str, unit_id: int) -> list[tuple[int, str]]:
+        recipients = list(self.leaders.get(unit_id, ()))
+        if step in LEVEL_STEPS:
+            parent = self.parent.get(unit_id)
+            if parent:
+                recipients += self.leaders.get(parent, [])
+            if LEVEL_STEPS.index(step) >= 1:
+                recipients += self.leadership
+        return list({uid: (uid, locale) for uid, locale in recipients}.values())
 
 
-def take_step(case: Case, step: str, as_of: date, actor: User | None = None) -> bool:
-    """Record `step` on `case` for its current deadline, notify, audit; False if already taken."""
-    if case.state != CaseState.OPEN:
-        raise OperationError(_("Only open cases are escalated."))
-    record = EscalationStep(
-        case_id=case.id, step=step, due_date=case.due_date, on_date=as_of, created_at=clock.now()
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-    except IntegrityError:
-        return False
-    before = {"escalation_level": case.escalation_level}
-    recipients = _unit_leaders(case.responsible_unit_id)
-    link = f"/cases/{case.id}"
-    if step in LEVEL_STEPS:
-        level = LEVEL_STEPS.index(step) + 1
-        case.escalation_level = max(case.escalation_level, level)
-        case.escalated_on = as_of
-        if case.responsible_unit.parent_id:
-            recipients += _unit_leaders(case.responsible_unit.parent_id)
-        if level >= 2:
-            recipients += _leadership()
-        _document_hooks(case, step, as_of, actor)
-    for user in {u.id: u for u in recipients}.values():
-        with force_locale(user.locale):
-            notify(user, step, _message(step, case), link=link)
-    audit.record(
-        actor,
-        case,
-        f"escalation_{step}",
-        before,
-        {"escalation_level": case.escalation_level, "due_date": case.due_date},
-        note=as_of.isoformat(),
-        object_type="Case",
-    )
-    return True
+def _titles(step: str, locales: set) -> dict:
+    """The step's message in each locale, with %(ref)s and %(due)s still to fill."""
+    titles = {}
+    for locale in locales:
+        with force_locale(locale or "vi"):
+            titles[locale] = str(MESSAGES[step])
+    return titles
 
 
-def _document_hooks(case: Case, step: str, as_of: date, actor: User | None) -> None:
-    """Level 2 drafts the urging letter (văn bản đôn đốc) for the case and deadline, for the
-    Chief Inspector to issue; level 3 puts the case into the open report drafts (later drafts
-    select it by its level-3 step)."""
-    from inspect_app.reports.operations import add_to_report_drafts, create_urging_letter
-
-    if step == "level_2":
-        create_urging_letter(case, as_of, actor)
-    elif step == "level_3":
-        add_to_report_drafts(case, as_of)
-
-
-def _message(step: str, case: Case) -> str:
-    if step in REMINDER_STEPS:
-        return _(
-            "Reminder: case %(ref)s is due on %(due)s.",
-            ref=case.reference,
-            due=case.due_date.strftime("%d/%m/%Y"),
+def _insert_steps(step: str, case_ids: Collection[int], as_of: date) -> set[int]:
+    """INSERT ... SELECT of the step for the open cases among `case_ids`, at their current
+    deadline; cases that have it (a concurrent sweep's rows too) are skipped (ON CONFLICT DO
+    NOTHING). Returns the ids of the cases it was taken on."""
+    table = EscalationStep.__table__
+    source = (
+        select(
+            Case.id,
+            sa_literal(step),
+            Case.due_date,
+            sa_literal(as_of, Date),
+            sa_literal(clock.now(), table.c.created_at.type),
         )
-    texts = {
-        "level_1": _("Case %(ref)s is overdue (deadline %(due)s)."),
-        "level_2": _(
-            "Case %(ref)s is overdue: an urging letter has been drafted for signature "
-            "(deadline %(due)s)."
-        ),
-        "level_3": _(
-            "Case %(ref)s is seriously overdue and goes into the report to the People's "
-            "Committee (deadline %(due)s)."
-        ),
-    }
-    return texts[step] % {"ref": case.reference, "due": case.due_date.strftime("%d/%m/%Y")}
+        .where(Case.id.in_(list(case_ids)), Case.state == CaseState.OPEN)
+        .order_by(Case.id)  # step rows (and their ids) in case order
+    )
+    stmt = (
+        insert_ignoring_duplicates(table)
+        .from_select(["case_id", "step", "due_date", "on_date", "created_at"], source)
+        .returning(table.c.case_id)
+    )
+    return set(db.session.execute(stmt).scalars())
+
+
+def take_step(
+    step: str,
+    case_ids: Collection[int],
+    as_of: date,
+    actor: User | None = None,
+    recipients: Recipients | None = None,
+) -> list[str]:
+    """Take `step` on the open cases among `case_ids` for their current deadline, set-based (the
+    case page passes one case, the sweep a batch): record the step, raise the case's level,
+    draft the documents (level 2: the urging letter; level 3: the rows of the open report
+    drafts), notify in each recipient's language, audit. A case that has the step for its
+    deadline is skipped. Returns the references of the cases it was taken on, in id order."""
+    taken_ids = _insert_steps(step, case_ids, as_of)
+    if not taken_ids:
+        return []
+    taken = db.session.execute(
+        select(
+            Case.id,
+            Case.inspection_id,
+            Case.number,
+            Case.due_date,
+            Case.responsible_unit_id,
+            Case.escalation_level,
+        )
+        .where(Case.id.in_(list(taken_ids)))
+        .order_by(Case.id)
+    ).all()
+    level = LEVEL_STEPS.index(step) + 1 if step in LEVEL_STEPS else 0
+    if level:
+        table = Case.__table__
+        db.session.execute(
+            table.update()
+            .where(table.c.id.in_(list(taken_ids)))
+            .values(
+                escalation_level=sa_case(
+                    (table.c.escalation_level < level, level), else_=table.c.escalation_level
+                ),
+                escalated_on=as_of,
+                version=table.c.version + 1,
+                updated_at=clock.now(),
+            )
+        )
+        _expire_cases(taken_ids)
+    if step == "level_2":
+        create_urging_letters(taken_ids, as_of, actor)
+    elif step == "level_3":
+        add_to_report_drafts(taken_ids, as_of)
+    recipients = recipients or Recipients()
+    audience = {r.id: recipients.of(step, r.responsible_unit_id) for r in taken}
+    titles = _titles(step, {locale for users in audience.values() for _uid, locale in users})
+    notes, events = [], []
+    now = clock.now()
+    for case_id, inspection_id, number, due, _unit_id, before in taken:
+        values = {"ref": Case.reference_of(inspection_id, number), "due": f"{due:%d/%m/%Y}"}
+        for uid, locale in audience[case_id]:
+            title = titles[locale] % values
+            notes.append(
+                {
+                    "user_id": uid,
+                    "kind": step,
+                    "title": title[:300],
+                    "body": None,
+                    "link": Case.path_of(case_id),
+                    "created_at": now,
+                    "email_attempts": 0,
+                }
+            )
+        events.append(
+            {
+                "actor_id": getattr(actor, "id", None),
+                "object_type": "Case",
+                "object_id": case_id,
+                "action": f"escalation_{step}",
+                "before": {"escalation_level": before},
+                "after": {"escalation_level": max(before, level), "due_date": due.isoformat()},
+                "note": as_of.isoformat(),
+            }
+        )
+    if notes:
+        db.session.execute(Notification.__table__.insert(), notes)
+        db.session.info["mail_pending"] = True
+    audit.record_many(events, plain=True)
+    return [Case.reference_of(r.inspection_id, r.number) for r in taken]
+
+
+def _expire_cases(ids: Collection[int]) -> None:
+    """Expire loaded cases whose rows were changed with SQL (a page holds its case)."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Case) and obj.id in ids:
+            db.session.expire(obj)
 
 
 REFERENCES_KEPT = 1000  # per step in a SweepReport: the report stays small at a million cases
@@ -191,292 +276,50 @@ def _candidate_conditions(step: str, bounds) -> list:
 
 def count_candidates(step: str, bounds) -> int:
     """How many open cases the step is due for (one COUNT)."""
-    from sqlalchemy import func
-
     return db.session.execute(
         select(func.count()).select_from(Case).where(*_candidate_conditions(step, bounds))
     ).scalar_one()
 
 
-class _Row:
-    """A case as the bulk path reads it: plain values with the attributes `_message` and the
-    document texts read (`reference`, `responsible_unit.name`, `inspection.title`, ...)."""
-
-    __slots__ = (
-        "id",
-        "inspection_id",
-        "number",
-        "due_date",
-        "responsible_unit_id",
-        "escalation_level",
-        "title",
-        "required_action",
-        "responsible_unit",
-        "inspection",
-    )
-
-    def __init__(self, **values):
-        for key in self.__slots__:
-            setattr(self, key, values.get(key))
-
-    @property
-    def reference(self) -> str:
-        return f"KN-{self.inspection_id}/{self.number}"
-
-
-class _Recipients:
-    """The active unit leaders by unit, each unit's parent, and leadership: loaded once per
-    sweep, as (id, locale) pairs, in the order `take_step`'s queries return them (by id)."""
-
-    def __init__(self):
-        from inspect_app.units.models import Unit
-
-        self.leaders: dict[int, list[tuple[int, str]]] = {}
-        self.leadership: list[tuple[int, str]] = []
-        rows = db.session.execute(
-            select(User.id, User.locale, User.role, User.unit_id)
-            .where(User.active.is_(True), User.role.in_([Role.UNIT_LEADER, Role.LEADERSHIP]))
-            .order_by(User.id)
-        ).all()
-        for uid, locale, role, unit_id in rows:
-            if role == Role.UNIT_LEADER:
-                self.leaders.setdefault(unit_id, []).append((uid, locale))
-            else:
-                self.leadership.append((uid, locale))
-        self.parent = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-
-    def of(self, step: str, unit_id: int) -> list[tuple[int, str]]:
-        recipients = list(self.leaders.get(unit_id, ()))
-        if step in LEVEL_STEPS:
-            parent = self.parent.get(unit_id)
-            if parent:
-                recipients += self.leaders.get(parent, [])
-            if LEVEL_STEPS.index(step) >= 1:
-                recipients += self.leadership
-        return list({uid: (uid, locale) for uid, locale in recipients}.values())
-
-
-def _templates(step: str, locales) -> dict[str, str]:
-    """`_message`'s text for `step` in each locale, with %(ref)s and %(due)s left to fill."""
-    keys = {"ref": "%(ref)s", "due": "%(due)s"}
-    result = {}
-    for locale in locales:
-        with force_locale(locale):
-            result[locale] = _message(step, _Template(**keys))
-    return result
-
-
-class _Template:
-    def __init__(self, ref, due):
-        self.reference = ref
-        self.due_date = _Due(due)
-
-
-class _Due:
-    def __init__(self, text):
-        self.text = text
-
-    def strftime(self, _fmt):
-        return self.text
-
-
-def _batch(step: str, bounds, after_id: int, dry_run: bool) -> list[_Row]:
-    """The next BATCH_SIZE cases due for `step` with an id above `after_id` (keyset)."""
+def _batch(step: str, bounds, after_id: int) -> list[int]:
+    """The ids of the next BATCH_SIZE cases due for `step` with an id above `after_id`."""
     stmt = (
-        select(
-            Case.id,
-            Case.inspection_id,
-            Case.number,
-            Case.due_date,
-            Case.responsible_unit_id,
-            Case.escalation_level,
-        )
+        select(Case.id)
         .where(*_candidate_conditions(step, bounds), Case.id > after_id)
         .order_by(Case.id)
         .limit(BATCH_SIZE)
     )
-    return [_Row(**row._mapping) for row in db.session.execute(stmt)]
-
-
-def _insert_steps(step: str, bounds, first_id: int, last_id: int, as_of: date) -> set[int]:
-    """INSERT ... SELECT of the step for the due cases with ids in [first_id, last_id]; a
-    concurrent sweep's rows are skipped (ON CONFLICT DO NOTHING). Returns the case ids."""
-    table = EscalationStep.__table__
-    source = select(
-        Case.id,
-        sa_literal(step),
-        Case.due_date,
-        sa_literal(as_of, Date),
-        sa_literal(clock.now(), table.c.created_at.type),
-    )
-    source = source.where(
-        *_candidate_conditions(step, bounds), Case.id >= first_id, Case.id <= last_id
-    ).order_by(Case.id)  # rows (and their ids) in case order, as the single path writes them
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = (
-        insert(table)
-        .from_select(["case_id", "step", "due_date", "on_date", "created_at"], source)
-        .on_conflict_do_nothing()
-        .returning(table.c.case_id)
-    )
-    return set(db.session.execute(stmt).scalars())
-
-
-def _load_documents_data(rows: list[_Row]) -> None:
-    """Add the texts the documents copy (case title and action, unit name, inspection)."""
-    from types import SimpleNamespace
-
-    from inspect_app.inspections.models import Inspection
-    from inspect_app.units.models import Unit
-
-    details = db.session.execute(
-        select(
-            Case.id,
-            Case.title,
-            Case.required_action,
-            Unit.name,
-            Inspection.title,
-            Inspection.conclusion_number,
-            Inspection.conclusion_date,
-        )
-        .join(Unit, Unit.id == Case.responsible_unit_id)
-        .join(Inspection, Inspection.id == Case.inspection_id)
-        .where(Case.id.in_([r.id for r in rows]))
-    ).all()
-    by_id = {d[0]: d for d in details}
-    for r in rows:
-        _, title, action, unit_name, insp_title, number, concluded = by_id[r.id]
-        r.title, r.required_action = title, action
-        r.responsible_unit = SimpleNamespace(name=unit_name)
-        r.inspection = SimpleNamespace(
-            title=insp_title, conclusion_number=number, conclusion_date=concluded
-        )
-
-
-def _take_batch(step: str, rows: list[_Row], bounds, as_of: date, ctx) -> list[str]:
-    """Take `step` on a batch of due cases, set-based, with exactly the rows `take_step` writes
-    for each: the step, the case's level, notifications, audit events, documents. No commit."""
-    from inspect_app.reports.operations import add_to_report_drafts_bulk, create_urging_letters_bulk
-
-    taken_ids = _insert_steps(step, bounds, rows[0].id, rows[-1].id, as_of)
-    taken = [r for r in rows if r.id in taken_ids]
-    if not taken:
-        return []
-    table = Case.__table__
-    before = {r.id: r.escalation_level for r in taken}
-    doc_events: dict[int, dict] = {}
-    if step in LEVEL_STEPS:
-        level = LEVEL_STEPS.index(step) + 1
-        db.session.execute(
-            table.update()
-            .where(table.c.id.in_([r.id for r in taken]))
-            .values(
-                escalation_level=sa_case(
-                    (table.c.escalation_level < level, level), else_=table.c.escalation_level
-                ),
-                escalated_on=as_of,
-                version=table.c.version + 1,
-                updated_at=clock.now(),
-            )
-        )
-        for r in taken:
-            r.escalation_level = max(r.escalation_level, level)
-        if step in ("level_2", "level_3"):
-            _load_documents_data(taken)
-            cal = _Memo(Calendar(min(r.due_date for r in taken), as_of))
-            if step == "level_2":
-                doc_events = create_urging_letters_bulk(taken, as_of, cal)
-            else:
-                add_to_report_drafts_bulk(taken, as_of, cal)
-    templates = ctx["templates"][step]
-    notes, events = [], []
-    now = clock.now()
-    for r in taken:
-        values = {"ref": r.reference, "due": r.due_date.strftime("%d/%m/%Y")}
-        link = f"/cases/{r.id}"
-        for uid, locale in ctx["recipients"].of(step, r.responsible_unit_id):
-            title = (templates.get(locale) or templates[None]) % values
-            notes.append(
-                {
-                    "user_id": uid,
-                    "kind": step,
-                    "title": title[:300],
-                    "body": None,
-                    "link": link,
-                    "created_at": now,
-                    "email_attempts": 0,
-                }
-            )
-        if r.id in doc_events:
-            events.append(doc_events[r.id])
-        events.append(
-            {
-                "object_type": "Case",
-                "object_id": r.id,
-                "action": f"escalation_{step}",
-                "before": {"escalation_level": before[r.id]},
-                "after": {
-                    "escalation_level": r.escalation_level,
-                    "due_date": r.due_date.isoformat(),
-                },
-                "note": as_of.isoformat(),
-            }
-        )
-    if notes:
-        db.session.execute(Notification.__table__.insert(), notes)
-        db.session.info["mail_pending"] = True
-    audit.record_many(events, plain=True)  # the documents' snapshots hold only JSON values too
-    return [r.reference for r in taken]
-
-
-class _Memo:
-    """A Calendar whose `between` is remembered: a batch asks it once per distinct deadline."""
-
-    def __init__(self, cal: Calendar):
-        self.cal, self.cache = cal, {}
-
-    def between(self, start: date, end: date) -> int:
-        key = (start, end)
-        if key not in self.cache:
-            self.cache[key] = self.cal.between(start, end)
-        return self.cache[key]
+    return list(db.session.execute(stmt).scalars())
 
 
 def sweep(as_of: date, dry_run: bool = False) -> SweepReport:
-    """Take every due step on every open case for `as_of`, set-based: per step, batches of
-    BATCH_SIZE cases in id order (keyset, so memory stays flat), one transaction each. Each
-    case gets exactly the rows `take_step` would write; a crash loses at most the batch in
-    progress, and a rerun (or a second sweep) takes each step once."""
+    """Take every due step on every open case for `as_of`: per step, batches of BATCH_SIZE
+    cases in id order (keyset, so memory stays flat) through `take_step`, one transaction
+    each. A crash loses at most the batch in progress, and a rerun (or a second sweep) takes
+    each step once."""
     bounds = boundaries(as_of)
     report = SweepReport(as_of, dry_run)
-    ctx = None
-    if not dry_run:
-        recipients = _Recipients()
-        locales = {loc for users in recipients.leaders.values() for _uid, loc in users}
-        locales |= {loc for _uid, loc in recipients.leadership}
-        ctx = {
-            "recipients": recipients,
-            "templates": {
-                s: {**_templates(s, locales), None: _templates(s, ["vi"])["vi"]}
-                for s in REMINDER_STEPS + LEVEL_STEPS
-            },
-        }
+    recipients = None if dry_run else Recipients()
     for step in REMINDER_STEPS + LEVEL_STEPS:
         report.steps[step], report.counts[step] = [], 0
         after_id = 0
         while True:
-            rows = _batch(step, bounds, after_id, dry_run)
-            if not rows:
+            ids = _batch(step, bounds, after_id)
+            if not ids:
                 break
-            after_id = rows[-1].id
+            after_id = ids[-1]
             if dry_run:
-                report.add(step, [r.reference for r in rows])
+                report.add(step, _references(ids))
                 continue
-            report.add(step, _take_batch(step, rows, bounds, as_of, ctx))
+            report.add(step, take_step(step, ids, as_of, recipients=recipients))
             db.session.commit()
         if dry_run:
             db.session.rollback()
     return report
+
+
+def _references(ids: list[int]) -> list[str]:
+    rows = db.session.execute(
+        select(Case.inspection_id, Case.number).where(Case.id.in_(ids)).order_by(Case.id)
+    )
+    return [Case.reference_of(inspection_id, number) for inspection_id, number in rows]

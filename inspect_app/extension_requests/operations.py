@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
-from inspect_app.cases.operations import apply_deadline, case_link
+from inspect_app.cases.operations import apply_deadline
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
@@ -146,7 +146,7 @@ def request_extension(
         note=reason,
         on_behalf_of=authority.on_behalf_of,
     )
-    link = case_link(case)
+    link = case.path
     for user in _approvers(case):
         with force_locale(user.locale):
             notify(
@@ -204,7 +204,7 @@ def _decide(actor, ext: ExtensionRequest, state: ExtensionState, reason: str, ac
                     ref=case.reference,
                     date=_fmt(case.due_date),
                 )
-            notify(user, action, title, body=reason, link=case_link(case))
+            notify(user, action, title, body=reason, link=case.path)
     return ext
 
 

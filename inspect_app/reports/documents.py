@@ -1,6 +1,6 @@
-"""The document machinery: letterhead from config, the Decree 30/2020 layout rendered as HTML (the
-page preview, `reports/_paper.html`) and drawn as PDF (fpdf2), and the XLSX / CSV exports of a
-document's case table.
+"""The document machinery: letterhead from config, the Decree 30/2020 layout (`reports.layout`)
+rendered as HTML (the page preview, `reports/_paper.html`) and drawn as PDF (fpdf2), and the
+XLSX / CSV exports of a document's case table.
 
 Document content is Vietnamese whatever the reader's interface language: it is an official text,
 not an interface string, so it is written in the templates and here, not through gettext.
@@ -14,8 +14,13 @@ import os
 from datetime import date
 
 from flask import current_app
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from inspect_app.core import files
+from inspect_app.core import clock, files
+from inspect_app.reports import layout as blocks
 
 # Config keys of this module and their defaults (PROVINCE_NAME comes from the app's Config).
 DEFAULTS = {
@@ -71,55 +76,41 @@ def distribution_lines(text: str | None) -> list[str]:
     return lines
 
 
-def _context(doc, draft_mark: bool) -> dict:
+def _layout(doc) -> blocks.Layout:
+    """The document's layout ("DỰ THẢO" on a draft), from its rows and texts."""
     items = list(doc.items)
     groups: list[tuple[str, list]] = []
     for item in items:
         if not groups or groups[-1][0] != item.unit_name:
             groups.append((item.unit_name, []))
         groups[-1][1].append(item)
-    day = doc.issued_at.astimezone(_zone()).date() if doc.issued_at else doc.as_of
+    day = doc.issued_at.astimezone(clock.ZONE).date() if doc.issued_at else doc.as_of
     signer_lines = [line.strip() for line in doc.signer_title.splitlines() if line.strip()]
     if doc.signer_authority and signer_lines:
         signer_lines[0] = f"{doc.signer_authority} {signer_lines[0]}"
-    return {
-        "doc": doc,
+    values = {
         "items": items,
         "groups": groups,
         "figures": doc.figures or {},
-        "draft_mark": draft_mark,
+        "draft_mark": not doc.is_issued,
         "date_line": date_line(doc.place, day),
         "paragraphs": [p.strip() for p in (doc.body or "").split("\n\n") if p.strip()],
         "signer_lines": [line.upper() for line in signer_lines],
         "distribution": distribution_lines(doc.distribution),
-        "level_names": LEVEL_NAMES,
-        "province": province_name(),
     }
+    return blocks.layout(doc, values)
 
 
-def _zone():
-    from inspect_app.core.clock import ZONE
-
-    return ZONE
-
-
-def _render(name: str, context: dict) -> str:
-    """Render without the request's context processors: documents are also rendered by the
-    scheduler and the seed, outside any request."""
-    return current_app.jinja_env.get_template(name).render(**context)
-
-
-def paper_context(doc, draft_mark: bool | None = None) -> dict:
-    """What `reports/_paper.html` needs, for the page preview (included by the page)."""
-    context = _context(doc, (not doc.is_issued) if draft_mark is None else draft_mark)
-    del context["doc"]  # the page passes it itself
-    return context
+def paper_context(doc) -> dict:
+    """What `reports/_paper.html` needs, for the page preview (included by the page): the
+    document's layout, "DỰ THẢO" on a draft."""
+    return {"layout": _layout(doc)}
 
 
 def render_pdf(doc) -> bytes:
     """The document as an A4 PDF (Decree 30 layout; "DỰ THẢO" across drafts), drawn with fpdf2:
     a 5,000-row report in a few seconds, where laying it out as HTML took minutes."""
-    return _Paper(_context(doc, not doc.is_issued)).render()
+    return _Paper(doc).render(_layout(doc))
 
 
 FONT_DIR = "/usr/share/fonts/truetype"
@@ -151,18 +142,14 @@ def _font_files(names: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 class _Paper:
-    """The Decree 30/2020 layout (Appendix I): A4, margins 20 / 15 / 20 / 30 mm, 13 pt serif;
-    the letterhead's two blocks, number, motto, place and date, title, recipient, body, the case
-    table grouped by unit with its header row repeated on every page, the signature block and
-    "Nơi nhận"; page numbers at the top from page 2."""
+    """Draws a `reports.layout.Layout` on A4 with fpdf2: margins 20 / 15 / 20 / 30 mm, serif;
+    the case table's header row repeated on every page, a unit's name never alone at the foot
+    of a page, the signature block never split; page numbers at the top from page 2."""
 
     LEFT, RIGHT, TOP, BOTTOM = 30.0, 15.0, 20.0, 20.0
+    PAD = 3 * PT
 
-    def __init__(self, context: dict):
-        from fpdf import FPDF
-
-        self.c = context
-        self.doc = context["doc"]
+    def __init__(self, doc):
         pdf = FPDF(orientation="P", unit="mm", format="A4")
         paths = _font_files(MAIN_FONT) or _font_files(FALLBACK_FONT)
         if paths is None:
@@ -171,7 +158,7 @@ class _Paper:
             pdf.add_font("Serif", style, path)
         pdf.set_margins(self.LEFT, self.TOP, self.RIGHT)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
-        pdf.set_title(f"{self.doc.number_label} {self.doc.title}")
+        pdf.set_title(f"{doc.number_label} {doc.title}")
         pdf.set_lang("vi")
         pdf.set_creator("inspect_app")
         pdf.header = self._page_number
@@ -192,11 +179,15 @@ class _Paper:
             pdf.cell(0, 6, str(pdf.page_no()), align="C")
             pdf.set_y(self.TOP)
 
-    def centered(self, x: float, w: float, text: str, size: float, style: str = "") -> None:
-        """Lines of `text` centred in the column [x, x + w], wrapped."""
-        self.font(size, style)
-        self.pdf.set_x(x)
-        self.pdf.multi_cell(w, size * 1.25 * PT, text, align="C", new_x="LEFT", new_y="NEXT")
+    def text(self, x: float, w: float, t: blocks.Text) -> None:
+        """A Text in the column [x, x + w], wrapped, after its gap, inside its inset."""
+        if t.gap:
+            self.pdf.ln(t.gap)
+        self.font(t.size, t.style)
+        self.pdf.set_x(x + t.inset)
+        self.pdf.multi_cell(
+            w - 2 * t.inset, t.size * 1.25 * PT, t.text, align=t.align, new_x="LEFT", new_y="NEXT"
+        )
 
     def rule(self, x: float, w: float, fraction: float, gap_before=1.0, gap_after=2.0) -> None:
         pdf = self.pdf
@@ -206,133 +197,67 @@ class _Paper:
         pdf.line(left, y, left + w * fraction, y)
         pdf.set_y(y + gap_after)
 
-    def paragraphs(self, texts: list[str], size: float = 13, indent: float = 10.0) -> None:
-        """Justified paragraphs with a 1 cm first-line indent, 6 pt apart."""
-        if not texts:
-            return
-        self.font(size)
-        with self.pdf.text_columns(text_align="J", line_height=1.3) as cols:
-            for text in texts:
-                with cols.paragraph(first_line_indent=indent, bottom_margin=6 * PT) as par:
-                    par.write(text)
-
-    def heading(self, text: str) -> None:
-        self.pdf.ln(4 * PT)
-        self.paragraphs_bold(text)
-
-    def paragraphs_bold(self, text: str) -> None:
-        self.font(13, "B")
-        self.pdf.set_x(self.LEFT + 10)
-        self.pdf.multi_cell(self.width - 10, 13 * 1.3 * PT, text, new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(4 * PT)
+    def column(self, x: float, w: float, items) -> None:
+        for item in items:
+            if isinstance(item, blocks.Rule):
+                self.rule(x, w, item.fraction)
+            else:
+                self.text(x, w, item)
 
     # --- blocks ----------------------------------------------------------------------------
 
-    def letterhead(self) -> None:
-        pdf, doc = self.pdf, self.doc
-        if self.c["draft_mark"]:
-            self.font(13, "B")
-            pdf.set_text_color(*RED)
-            pdf.set_draw_color(*RED)
-            pdf.set_line_width(1.2 * PT)
-            pdf.cell(pdf.get_string_width("DỰ THẢO") + 6, 7, "DỰ THẢO", border=1, align="C")
-            pdf.set_text_color(0)
-            pdf.set_draw_color(0)
-            pdf.ln(9)
+    def draftmark(self, block: blocks.DraftMark) -> None:
+        pdf = self.pdf
+        self.font(13, "B")
+        pdf.set_text_color(*RED)
+        pdf.set_draw_color(*RED)
+        pdf.set_line_width(1.2 * PT)
+        pdf.cell(pdf.get_string_width(block.text) + 6, 7, block.text, border=1, align="C")
+        pdf.set_text_color(0)
+        pdf.set_draw_color(0)
+        pdf.ln(9)
+
+    def letterhead(self, block: blocks.Letterhead) -> None:
+        pdf = self.pdf
         top = pdf.get_y()
-        left_w = self.width * 0.4
-        right_x, right_w = self.LEFT + left_w, self.width * 0.6
-        self.centered(self.LEFT, left_w, doc.parent_body.upper(), 12.5)
-        self.centered(self.LEFT, left_w, doc.issuing_body.upper(), 12.5, "B")
-        self.rule(self.LEFT, left_w, 0.3)
-        self.centered(self.LEFT, left_w, f"Số: {doc.number_label}", 13)
-        if doc.kind.value != "report":
-            pdf.ln(1.5)
-            self.centered(self.LEFT + 1.5, left_w - 3, doc.title, 12)
+        left_w = self.width * block.left_width
+        self.column(self.LEFT, left_w, block.left)
         left_end = pdf.get_y()
         pdf.set_y(top)
-        self.centered(right_x, right_w, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, "B")
-        self.centered(right_x, right_w, "Độc lập - Tự do - Hạnh phúc", 13.5, "B")
-        self.rule(right_x, right_w, 0.62)
-        pdf.ln(1.5)
-        self.centered(right_x, right_w, self.c["date_line"], 13.5, "I")
+        self.column(self.LEFT + left_w, self.width - left_w, block.right)
         pdf.set_y(max(left_end, pdf.get_y()) + 5)
 
-    def title_block(self) -> None:
+    def title(self, block: blocks.Title) -> None:
+        self.pdf.ln(3.5)
+        self.column(self.LEFT, self.width, block.lines)
+        self.rule(self.LEFT, self.width, block.rule.fraction)
+
+    def recipient(self, block: blocks.Recipient) -> None:
+        self.pdf.ln(4)
+        self.text(self.LEFT, self.width, block.text)
+        self.pdf.ln(4)
+
+    def paragraphs(self, block: blocks.Paragraphs) -> None:
+        """Justified paragraphs with a first-line indent, 6 pt apart."""
+        if not block.texts:
+            return
+        self.font(block.size)
+        with self.pdf.text_columns(text_align="J", line_height=1.3) as cols:
+            for text in block.texts:
+                with cols.paragraph(first_line_indent=block.indent, bottom_margin=6 * PT) as par:
+                    par.write(text)
+
+    def heading(self, block: blocks.Heading) -> None:
         pdf = self.pdf
-        pdf.ln(3.5)
-        self.centered(self.LEFT, self.width, "BÁO CÁO", 14, "B")
-        self.centered(self.LEFT + 10, self.width - 20, self.doc.title, 14, "B")
-        self.rule(self.LEFT, self.width, 0.3 * 0.4)
-
-    def recipient(self) -> None:
-        if self.doc.recipient:
-            self.pdf.ln(4)
-            self.centered(self.LEFT, self.width, f"Kính gửi: {self.doc.recipient}", 13)
-            self.pdf.ln(4)
-
-    def report_body(self) -> None:
-        doc, f, groups = self.doc, self.c["figures"], self.c["groups"]
-        paragraphs = self.c["paragraphs"]
-        self.paragraphs(
-            [
-                "Thực hiện nhiệm vụ theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận thanh tra "
-                "theo Luật Thanh tra số 84/2025/QH15 và Nghị định số 216/2025/NĐ-CP, Thanh tra "
-                "tỉnh báo cáo tình hình thực hiện kiến nghị thanh tra từ ngày "
-                f"{_d(doc.period_start)} đến ngày {_d(doc.period_end)} (số liệu tính đến ngày "
-                f"{_d(doc.as_of)}) như sau:"
-            ]
+        pdf.ln(4 * PT)
+        self.font(block.size, block.style)
+        pdf.set_x(self.LEFT + 10)
+        pdf.multi_cell(
+            self.width - 10, block.size * 1.3 * PT, block.text, new_x="LMARGIN", new_y="NEXT"
         )
-        self.heading("I. KẾT QUẢ THEO DÕI, ĐÔN ĐỐC")
-        g = f.get
-        self.paragraphs(
-            [
-                f"- Tổng số kiến nghị đang theo dõi: {g('total', 0)}, trong đó: đang thực hiện "
-                f"{g('open', 0)}; đơn vị đã báo cáo, chờ xác minh {g('answered', 0)}; đã hoàn "
-                f"thành {g('accepted', 0)}; đã rút {g('withdrawn', 0)}.",
-                f"- Trong kỳ báo cáo: kiến nghị mới {g('created_in_period', 0)}; hoàn thành "
-                f"{g('accepted_in_period', 0)}; văn bản đôn đốc đã ban hành "
-                f"{g('urging_in_period', 0)}.",
-                f"- Kiến nghị quá hạn tại ngày báo cáo: {g('overdue', 0)}; trong đó quá hạn "
-                "nghiêm trọng, đã đôn đốc nhưng chưa thực hiện, đưa vào báo cáo này: "
-                f"{g('reported', len(self.c['items']))}.",
-            ]
-        )
-        numerals = ["II", "III", "IV"] if paragraphs else ["", "II", "III"]
-        if paragraphs:
-            self.heading("II. NHẬN XÉT, ĐÁNH GIÁ")
-            self.paragraphs(paragraphs)
-        self.heading(f"{numerals[1]}. DANH SÁCH KIẾN NGHỊ QUÁ HẠN THEO ĐƠN VỊ")
-        if groups:
-            self.case_table(groups)
-            self.heading(f"{numerals[2]}. KIẾN NGHỊ, ĐỀ XUẤT")
-            self.paragraphs(
-                [
-                    f"- {(rows[0].proposal or unit).rstrip('.')} ({len(rows)} kiến nghị quá hạn)."
-                    for unit, rows in groups
-                ]
-            )
-        else:
-            self.paragraphs(["Trong kỳ báo cáo không có kiến nghị quá hạn nghiêm trọng."])
-        recipient = doc.recipient or "Chủ tịch Ủy ban nhân dân tỉnh"
-        self.paragraphs([f"Thanh tra tỉnh kính báo cáo {recipient} xem xét, chỉ đạo./."])
-
-    def letter_body(self) -> None:
-        paragraphs = list(self.c["paragraphs"])
-        if paragraphs and not paragraphs[-1].endswith("./."):
-            last = paragraphs[-1]
-            paragraphs[-1] = last + ("/." if last.endswith(".") else "./.")
-        self.paragraphs(paragraphs)
+        pdf.ln(4 * PT)
 
     # --- the case table --------------------------------------------------------------------
-
-    COLUMNS = (13.0, None, 25.0, 30.0)  # STT, case (the rest), deadline, working days overdue
-    HEADERS = ("STT", "Kiến nghị", "Thời hạn", "Số ngày làm việc quá hạn")
-    PAD = 3 * PT
-
-    def _widths(self) -> list[float]:
-        fixed = sum(w for w in self.COLUMNS if w)
-        return [w if w else self.width - fixed for w in self.COLUMNS]
 
     def measure(self, text: str) -> float:
         """Width of `text` at the current font, remembered per font and size (table words
@@ -392,103 +317,88 @@ class _Paper:
     def _fits(self, height: float) -> bool:
         return self.pdf.get_y() + height <= self.pdf.h - self.BOTTOM
 
-    def _item_cells(self, item, widths) -> tuple[list, float]:
-        """A case's cells (lines, alignment) and the row's height."""
-        text = f"{item.case_title} ({item.case_reference}"
-        text += f"; {item.conclusion})" if item.conclusion else ")"
-        self.font(12)
-        cells = [
-            ([str(item.position)], "C"),
-            (self.wrap(text, widths[1]), "L"),
-            ([_d(item.due_date)], "C"),
-            ([str(item.working_days_overdue)], "C"),
-        ]
-        return cells, max(len(lines) for lines, _ in cells) * 12 * 1.2 * PT + 2 * self.PAD
+    def _height(self, cells, size: float) -> float:
+        return max(len(lines) for lines, _ in cells) * size * 1.2 * PT + 2 * self.PAD
 
-    def case_table(self, groups) -> None:
-        pdf = self.pdf
-        widths = self._widths()
+    def casetable(self, block: blocks.CaseTable) -> None:
+        pdf, size = self.pdf, block.size
+        fixed = sum(w for w in block.widths if w)
+        widths = [w if w else self.width - fixed for w in block.widths]
         pdf.set_line_width(0.6 * PT)
-        self.font(12, "B")
-        head = [(self.wrap(h, w), "C") for h, w in zip(self.HEADERS, widths, strict=True)]
-        line_h = 12 * 1.2 * PT
-        head_h = max(len(lines) for lines, _ in head) * line_h + 2 * self.PAD
+        self.font(size, "B")
+        head = [(self.wrap(h, w), "C") for h, w in zip(block.headers, widths, strict=True)]
+        head_h = self._height(head, size)
 
         def header() -> None:
-            self.row(head, widths, 12, "B")
+            self.row(head, widths, size, "B")
 
         pdf.set_auto_page_break(False)
         pdf.ln(2)
         if not self._fits(head_h * 3):
             pdf.add_page()
         header()
-        for number, (unit_name, items) in enumerate(groups, start=1):
-            self.font(12, "B")
+        for number, (unit_name, items) in enumerate(block.groups, start=1):
+            self.font(size, "B")
             group = [(self.wrap(f"{number}. {unit_name}", self.width), "L")]
-            group_h = len(group[0][0]) * line_h + 2 * self.PAD
-            rows = [self._item_cells(item, widths) for item in items]
+            group_h = self._height(group, size)
+            self.font(size)
+            rows = []
+            for item in items:
+                cells = [
+                    ([str(item.position)], "C"),
+                    (self.wrap(f"{item.title} {item.note}", widths[1]), "L"),
+                    ([item.due], "C"),
+                    ([str(item.days_overdue)], "C"),
+                ]
+                rows.append((cells, self._height(cells, size)))
             # A unit's name is never left alone at the foot of a page: it goes with its first row.
             if not self._fits(group_h + rows[0][1]):
                 pdf.add_page()
                 header()
-            self.row(group, [self.width], 12, "B")
+            self.row(group, [self.width], size, "B")
             for cells, h in rows:
                 if not self._fits(h):
                     pdf.add_page()
                     header()
-                self.row(cells, widths, 12)
+                self.row(cells, widths, size)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
         pdf.ln(3)
 
     # --- signature and recipients ----------------------------------------------------------
 
-    def signature(self) -> None:
+    def signature(self, block: blocks.Signature) -> None:
         pdf = self.pdf
         half = self.width / 2
-        lines = self.c["distribution"]
-        signer = self.c["signer_lines"]
+        lines, signer = block.recipients, block.signer
         needed = max(6 + len(lines) * 5, len(signer) * 6 + 25 + 7) + 6
         if not self._fits(needed):  # the block is never split across pages
             pdf.add_page()
         pdf.ln(5)
         top = pdf.get_y()
-        self.font(12, "BI")
-        pdf.cell(half, 6, "Nơi nhận:", new_x="LMARGIN", new_y="NEXT")
-        self.font(11)
+        self.font(block.label.size, block.label.style)
+        pdf.cell(half, 6, block.label.text, new_x="LMARGIN", new_y="NEXT")
         for line in lines:
-            pdf.multi_cell(half, 11 * 1.25 * PT, line, new_x="LMARGIN", new_y="NEXT")
+            self.font(line.size, line.style)
+            pdf.multi_cell(half, line.size * 1.25 * PT, line.text, new_x="LMARGIN", new_y="NEXT")
         left_end = pdf.get_y()
         pdf.set_y(top)
-        for line in signer:
-            self.centered(self.LEFT + half, half, line, 13, "B")
-        if self.c["draft_mark"]:
+        self.column(self.LEFT + half, half, signer)
+        if block.unsigned is not None:
             pdf.set_text_color(119)
-            self.font(11, "I")
+            self.font(block.unsigned.size, block.unsigned.style)
             pdf.set_xy(self.LEFT + half, pdf.get_y() + 10)
-            pdf.cell(half, 5, "(chưa ký)", align="C")
+            pdf.cell(half, 5, block.unsigned.text, align="C")
             pdf.set_text_color(0)
             pdf.set_y(pdf.get_y() - 10)
         pdf.set_y(pdf.get_y() + 70 * PT)
-        self.centered(self.LEFT + half, half, self.doc.signer_name or "", 13, "B")
+        self.text(self.LEFT + half, half, block.name)
         pdf.set_y(max(left_end, pdf.get_y()))
 
-    def render(self) -> bytes:
+    def render(self, layout: blocks.Layout) -> bytes:
         self.pdf.add_page()
-        self.letterhead()
-        is_report = self.doc.kind.value == "report"
-        if is_report:
-            self.title_block()
-        self.recipient()
-        if is_report:
-            self.report_body()
-        else:
-            self.letter_body()
-        self.signature()
+        for block in (*layout.head, *layout.body, *layout.foot):
+            getattr(self, type(block).__name__.lower())(block)
         return bytes(self.pdf.output())
-
-
-def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 HEADERS = [
@@ -534,10 +444,6 @@ def export_csv(doc) -> bytes:
 
 def export_xlsx(doc) -> bytes:
     """The document's heading and case table as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"

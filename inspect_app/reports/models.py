@@ -28,8 +28,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
+from inspect_app.units.queries import visible_unit_ids
+
+# Who drafts and edits documents, and who issues them (an official letter carries a signature).
+EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
+ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
 
 
 class DocumentKind(enum.StrEnum):
@@ -158,11 +164,9 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
     def can_view(self, user) -> bool:
         """Staff read every document; a unit leader only issued urging letters addressed to a
         unit they see (their unit, units below it, units they deputise for)."""
-        from inspect_app.units.queries import visible_unit_ids
-
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        if user.role.value != "unit_leader":
+        if not user.is_unit_leader:
             return True
         if self.kind != DocumentKind.URGING or not self.is_issued:
             return False
@@ -170,14 +174,11 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
 
     def can_edit(self, user) -> bool:
         """Drafts are edited by leadership, lead inspectors and administrators."""
-        return (
-            user.role.value in ("admin", "leadership", "lead_inspector")
-            and self.state == DocumentState.DRAFT
-        )
+        return user.role in EDITORS and self.state == DocumentState.DRAFT
 
     def can_issue(self, user) -> bool:
         """Only leadership (the Chief Inspector) or an administrator issues, once."""
-        return user.role.value in ("admin", "leadership") and self.state == DocumentState.DRAFT
+        return user.role in ISSUERS and self.state == DocumentState.DRAFT
 
 
 class DocumentItem(db.Model):

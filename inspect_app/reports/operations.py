@@ -14,13 +14,15 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
@@ -31,14 +33,21 @@ from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
 from inspect_app.escalation.models import EscalationStep
 from inspect_app.extensions import db
+from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import Calendar
 from inspect_app.reports import documents
-from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
+from inspect_app.reports.models import (
+    EDITORS,
+    ISSUERS,
+    Document,
+    DocumentItem,
+    DocumentKind,
+    DocumentState,
+)
+from inspect_app.units.models import Unit
 
 NUMBER_LOCK_KEY = 7_310_002  # PostgreSQL advisory lock (with the kind and year) for numbering
-ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
-EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
 DRAFT_FIELDS = (
     "title",
     "recipient",
@@ -64,9 +73,96 @@ def _snapshot(doc: Document) -> dict:
 # --- selections ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What a document copies from a case, as plain values read in one query with the unit
+    and the inspection (the report drafts and urging letters are built from these)."""
+
+    id: int
+    reference: str
+    title: str
+    required_action: str | None
+    due_date: date
+    escalation_level: int
+    unit_id: int
+    unit_name: str
+    inspection_title: str
+    conclusion_number: str | None
+    conclusion_date: date | None
+
+    @property
+    def conclusion(self) -> str | None:
+        """ "Kết luận số 12/KL-TTr ngày 05/02/2026", or None for an inspection not concluded."""
+        if not self.conclusion_number:
+            return None
+        text = f"Kết luận số {self.conclusion_number}"
+        if self.conclusion_date:
+            text += f" ngày {self.conclusion_date:%d/%m/%Y}"
+        return text
+
+
+def _facts_stmt():
+    return (
+        select(
+            Case.id,
+            Case.inspection_id,
+            Case.number,
+            Case.title,
+            Case.required_action,
+            Case.due_date,
+            Case.escalation_level,
+            Case.responsible_unit_id,
+            Unit.name,
+            Inspection.title,
+            Inspection.conclusion_number,
+            Inspection.conclusion_date,
+        )
+        .join(Unit, Unit.id == Case.responsible_unit_id)
+        .join(Inspection, Inspection.id == Case.inspection_id)
+    )
+
+
+def case_facts(stmt) -> list[CaseFacts]:
+    """The rows of a `_facts_stmt()` selection as CaseFacts, in the selection's order."""
+    return [
+        CaseFacts(
+            id=case_id,
+            reference=Case.reference_of(inspection_id, number),
+            title=title,
+            required_action=action,
+            due_date=due,
+            escalation_level=level,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            inspection_title=inspection_title,
+            conclusion_number=conclusion_number,
+            conclusion_date=conclusion_date,
+        )
+        for (
+            case_id,
+            inspection_id,
+            number,
+            title,
+            action,
+            due,
+            level,
+            unit_id,
+            unit_name,
+            inspection_title,
+            conclusion_number,
+            conclusion_date,
+        ) in db.session.execute(stmt)
+    ]
+
+
+def facts_of(case_ids: Collection[int]) -> list[CaseFacts]:
+    """The facts of the given cases, in id order."""
+    return case_facts(_facts_stmt().where(Case.id.in_(list(case_ids))).order_by(Case.id))
+
+
 def report_cases_stmt(as_of: date):
     """Open, overdue cases that reached level 3 for their current deadline and are not yet in an
-    issued report for that deadline (SQL; the relations the document copies loaded with them)."""
+    issued report for that deadline (SQL, the columns of `CaseFacts`)."""
     level_3 = exists().where(
         EscalationStep.case_id == Case.id,
         EscalationStep.step == "level_3",
@@ -80,8 +176,7 @@ def report_cases_stmt(as_of: date):
         Document.state == DocumentState.ISSUED,
     )
     return (
-        select(Case)
-        .options(joinedload(Case.responsible_unit), joinedload(Case.inspection))
+        _facts_stmt()
         .where(Case.escalation_level >= 3, overdue_clause(as_of), level_3, ~reported)
         .order_by(Case.due_date, Case.id)
     )
@@ -115,50 +210,53 @@ def period_figures(start: date, end: date, as_of: date) -> dict[str, int]:
     return figures
 
 
-def _item(case: Case, cal: Calendar, as_of: date, position: int, proposal: str | None):
-    return DocumentItem(**_item_values(case, cal, as_of, position, proposal))
+class _Days:
+    """Working days overdue from a Calendar covering the cases' deadlines up to `as_of`, each
+    distinct deadline counted once (a batch shares few deadlines)."""
+
+    def __init__(self, facts: list[CaseFacts], as_of: date):
+        self.cal = Calendar(min((f.due_date for f in facts), default=as_of), as_of)
+        self.as_of, self.cache = as_of, {}
+
+    def overdue(self, due: date) -> int:
+        if due not in self.cache:
+            self.cache[due] = max(0, self.cal.between(due, self.as_of))
+        return self.cache[due]
 
 
-def _item_values(case, cal: Calendar, as_of: date, position: int, proposal: str | None) -> dict:
-    """The column values of a document row copying `case` (a Case, or any object with the same
-    attributes: the escalation sweep's bulk path passes plain rows)."""
-    inspection = case.inspection
-    conclusion = None
-    if inspection.conclusion_number:
-        conclusion = f"Kết luận số {inspection.conclusion_number}"
-        if inspection.conclusion_date:
-            conclusion += f" ngày {inspection.conclusion_date:%d/%m/%Y}"
+def _item_values(facts: CaseFacts, days: _Days, position: int, proposal: str | None) -> dict:
+    """The column values of a document row copying the case."""
     return dict(
         position=position,
-        case_id=case.id,
-        unit_name=case.responsible_unit.name,
-        case_reference=case.reference,
-        case_title=case.title,
-        required_action=case.required_action,
-        conclusion=conclusion,
-        due_date=case.due_date,
-        working_days_overdue=max(0, cal.between(case.due_date, as_of)),
-        escalation_level=case.escalation_level,
+        case_id=facts.id,
+        unit_name=facts.unit_name,
+        case_reference=facts.reference,
+        case_title=facts.title,
+        required_action=facts.required_action,
+        conclusion=facts.conclusion,
+        due_date=facts.due_date,
+        working_days_overdue=days.overdue(facts.due_date),
+        escalation_level=facts.escalation_level,
         proposal=proposal,
     )
 
 
-def _proposal(case: Case) -> str:
+def _proposal(unit_name: str) -> str:
     return (
         f"Đề nghị {documents.people_committee()} chỉ đạo xem xét, xử lý trách nhiệm người đứng "
-        f"đầu {case.responsible_unit.name} theo quy định."
+        f"đầu {unit_name} theo quy định."
     )
 
 
 def _fill_report(doc: Document, as_of: date) -> None:
     """(Re)build a report draft's case rows and figures as of `as_of`."""
-    cases = list(db.session.execute(report_cases_stmt(as_of)).unique().scalars())
-    cases.sort(key=lambda c: (c.responsible_unit.name, c.due_date, c.id))
-    cal = Calendar(min((c.due_date for c in cases), default=as_of), as_of)
+    cases = case_facts(report_cases_stmt(as_of))
+    cases.sort(key=lambda c: (c.unit_name, c.due_date, c.id))
+    days = _Days(cases, as_of)
     doc.items.clear()
     db.session.flush()
     doc.items.extend(
-        _item(case, cal, as_of, position, _proposal(case))
+        DocumentItem(**_item_values(case, days, position, _proposal(case.unit_name)))
         for position, case in enumerate(cases, start=1)
     )
     figures = period_figures(doc.period_start, doc.period_end, as_of)
@@ -299,16 +397,21 @@ def update_draft(actor: User, doc: Document, data: dict, version: int) -> Docume
 # --- urging letters ----------------------------------------------------------------------------
 
 
-def urging_body(case: Case, as_of: date, days: int) -> str:
+URGING_DISTRIBUTION = (
+    "- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;\n- Lưu: VT, TTr."
+)
+
+
+def urging_body(case: CaseFacts, as_of: date, days: int) -> str:
     """The editable text of an urging letter about `case` (Vietnamese, the official wording)."""
-    unit = case.responsible_unit.name
-    inspection = case.inspection
-    if inspection.conclusion_number:
-        basis = f"Kết luận thanh tra số {inspection.conclusion_number}"
-        if inspection.conclusion_date:
-            basis += f" ngày {inspection.conclusion_date:%d/%m/%Y}"
+    unit = case.unit_name
+    if case.conclusion_number:
+        basis = f"Kết luận thanh tra số {case.conclusion_number}"
+        if case.conclusion_date:
+            basis += f" ngày {case.conclusion_date:%d/%m/%Y}"
     else:
-        basis = f"kết quả {inspection.title[:1].lower()}{inspection.title[1:]}"
+        title = case.inspection_title
+        basis = f"kết quả {title[:1].lower()}{title[1:]}"
     reply = int(documents.setting("URGING_REPLY_WORKING_DAYS"))
     return (
         f"Thực hiện {basis}, Thanh tra tỉnh đã kiến nghị {unit} thực hiện nội dung: "
@@ -324,69 +427,160 @@ def urging_body(case: Case, as_of: date, days: int) -> str:
     )
 
 
-def create_urging_letter(case: Case, as_of: date, actor: User | None = None) -> Document | None:
-    """Draft the urging letter for `case` and its current deadline; None if it already exists
-    (one letter per case and deadline, whoever or whatever calls this and how often)."""
-    exists_already = db.session.execute(
-        select(Document.id).where(
-            Document.kind == DocumentKind.URGING,
-            Document.case_id == case.id,
-            Document.due_date == case.due_date,
-        )
-    ).first()
-    if exists_already:
-        return None
-    cal = Calendar(case.due_date, as_of)
-    days = max(0, cal.between(case.due_date, as_of))
-    doc = Document(
-        kind=DocumentKind.URGING,
-        year=as_of.year,
-        state=DocumentState.DRAFT,
-        **documents.letterhead(),
-        title=f"V/v đôn đốc thực hiện kiến nghị {case.reference}",
-        recipient=case.responsible_unit.name,
-        body=urging_body(case, as_of, days),
-        distribution="- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;"
-        "\n- Lưu: VT, TTr.",
-        signer_title=str(documents.setting("DOCUMENT_SIGNER_TITLE")),
-        as_of=as_of,
-        case_id=case.id,
-        due_date=case.due_date,
-        unit_id=case.responsible_unit_id,
-        created_by_id=getattr(actor, "id", None),
-    )
-    doc.items.append(_item(case, cal, as_of, 1, None))
-    try:
-        with db.session.begin_nested():
-            db.session.add(doc)
-    except IntegrityError:  # another process drafted it between the check and the insert
-        return None
-    audit.record(actor, doc, "document_drafted", after=_snapshot(doc), object_type="Document")
-    return doc
+def insert_ignoring_duplicates(table):
+    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite (>= 3.35 for RETURNING)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
-def add_to_report_drafts(case: Case, as_of: date) -> int:
-    """Level 3: put the case into the open report drafts (issued reports never change); later
-    drafts pick it up from the SQL selection anyway. Returns how many drafts took it."""
-    drafts = list(
+def _expire(model, ids: Collection[int]) -> None:
+    """Expire the loaded objects of `model` with these ids: rows were changed with SQL."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, model) and obj.id in ids:
+            db.session.expire(obj)
+
+
+def create_urging_letters(
+    case_ids: Collection[int], as_of: date, actor: User | None = None
+) -> dict[int, int]:
+    """Draft the urging letter (văn bản đôn đốc) for each case and its current deadline, for
+    the Chief Inspector to issue; set-based (one statement for the letters, one for their
+    rows), for one case or the sweep's batch. A case that has its letter for the deadline is
+    skipped (one letter per case and deadline, whoever calls this and how often, even
+    concurrently). Returns the drafted letters' ids by case id."""
+    facts = facts_of(case_ids)
+    existing = set(
         db.session.execute(
-            select(Document).where(
-                Document.kind == DocumentKind.REPORT, Document.state == DocumentState.DRAFT
+            select(Document.case_id, Document.due_date).where(
+                Document.kind == DocumentKind.URGING, Document.case_id.in_([f.id for f in facts])
             )
-        ).scalars()
+        ).all()
     )
-    taken = 0
-    for doc in drafts:
-        if any(item.case_id == case.id for item in doc.items):
+    facts = [f for f in facts if (f.id, f.due_date) not in existing]
+    if not facts:
+        return {}
+    days = _Days(facts, as_of)
+    letterhead = documents.letterhead()
+    signer_title = str(documents.setting("DOCUMENT_SIGNER_TITLE"))
+    now = clock.now()
+    rows = {
+        f.id: dict(
+            kind=DocumentKind.URGING,
+            year=as_of.year,
+            state=DocumentState.DRAFT,
+            **letterhead,
+            title=f"V/v đôn đốc thực hiện kiến nghị {f.reference}",
+            recipient=f.unit_name,
+            body=urging_body(f, as_of, days.overdue(f.due_date)),
+            distribution=URGING_DISTRIBUTION,
+            signer_authority=None,
+            signer_title=signer_title,
+            signer_name=None,
+            as_of=as_of,
+            case_id=f.id,
+            due_date=f.due_date,
+            unit_id=f.unit_id,
+            created_by_id=getattr(actor, "id", None),
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        for f in facts
+    }
+    table = Document.__table__
+    stmt = insert_ignoring_duplicates(table).returning(table.c.case_id, table.c.id)
+    inserted = dict(db.session.execute(stmt, list(rows.values())).all())
+    drafted = [f for f in facts if f.id in inserted]  # another process may have drafted some
+    if not drafted:
+        return {}
+    db.session.execute(
+        DocumentItem.__table__.insert(),
+        [{**_item_values(f, days, 1, None), "document_id": inserted[f.id]} for f in drafted],
+    )
+    audit.record_many(
+        [
+            {
+                "actor_id": getattr(actor, "id", None),
+                "object_type": "Document",
+                "object_id": inserted[f.id],
+                "action": "document_drafted",
+                "after": {
+                    **audit.jsonable({k: rows[f.id][k] for k in ("kind", "state", "year")}),
+                    "number": None,
+                    **{k: audit.jsonable(rows[f.id].get(k)) for k in DRAFT_FIELDS},
+                },
+            }
+            for f in drafted
+        ],
+        plain=True,
+    )
+    return {f.id: inserted[f.id] for f in drafted}
+
+
+def add_to_report_drafts(case_ids: Collection[int], as_of: date) -> int:
+    """Level 3: put the cases (in id order) into every open report draft that lacks them
+    (issued reports never change), positions continuing each draft's, its "reported" figure
+    updated and its version moved on; later drafts pick them up from the SQL selection anyway.
+    Set-based, for one case or the sweep's batch. Returns the number of rows added."""
+    drafts = db.session.execute(
+        select(Document.id, Document.figures).where(
+            Document.kind == DocumentKind.REPORT, Document.state == DocumentState.DRAFT
+        )
+    ).all()
+    if not drafts or not case_ids:
+        return 0
+    draft_ids = [d.id for d in drafts]
+    facts = facts_of(case_ids)
+    present = set(
+        db.session.execute(
+            select(DocumentItem.document_id, DocumentItem.case_id).where(
+                DocumentItem.document_id.in_(draft_ids),
+                DocumentItem.case_id.in_([f.id for f in facts]),
+            )
+        ).all()
+    )
+    last = dict(
+        db.session.execute(
+            select(DocumentItem.document_id, func.max(DocumentItem.position))
+            .where(DocumentItem.document_id.in_(draft_ids))
+            .group_by(DocumentItem.document_id)
+        ).all()
+    )
+    days = _Days(facts, as_of)
+    items = []
+    for doc_id in draft_ids:
+        position = last.get(doc_id) or 0
+        for f in facts:
+            if (doc_id, f.id) in present:
+                continue
+            position += 1
+            values = _item_values(f, days, position, _proposal(f.unit_name))
+            items.append({**values, "document_id": doc_id})
+    if not items:
+        return 0
+    db.session.execute(DocumentItem.__table__.insert(), items)
+    counts = dict(
+        db.session.execute(
+            select(DocumentItem.document_id, func.count())
+            .where(DocumentItem.document_id.in_(draft_ids))
+            .group_by(DocumentItem.document_id)
+        ).all()
+    )
+    table = Document.__table__
+    for doc_id, figures in drafts:
+        if figures is None:
             continue
-        cal = Calendar(case.due_date, as_of)
-        position = max((item.position for item in doc.items), default=0) + 1
-        doc.items.append(_item(case, cal, as_of, position, _proposal(case)))
-        if doc.figures is not None:
-            doc.figures = {**doc.figures, "reported": len(doc.items)}
-        taken += 1
-    db.session.flush()
-    return taken
+        db.session.execute(
+            table.update()
+            .where(table.c.id == doc_id)
+            .values(
+                figures={**figures, "reported": counts.get(doc_id, 0)},
+                version=table.c.version + 1,
+                updated_at=clock.now(),
+            )
+        )
+    _expire(Document, set(draft_ids))
+    return len(items)
 
 
 # --- issuing -----------------------------------------------------------------------------------
@@ -520,153 +714,3 @@ def _notify_issued(actor: User, doc: Document) -> None:
                     num=doc.number_label,
                 )
             notify(user, f"document_{doc.kind.value}", title, link=_link(doc))
-
-
-# --- the escalation sweep's bulk path ----------------------------------------------------------
-
-
-def _insert_ignoring_duplicates(table):
-    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite (>= 3.35 for RETURNING)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
-
-
-def create_urging_letters_bulk(cases: list, as_of: date, cal: Calendar) -> dict[int, dict]:
-    """`create_urging_letter` for a batch of cases at once (the sweep's level 2): the same drafts
-    and rows, inserted with one statement each (letters, their rows), skipping cases that
-    already have their letter for the deadline. `cases` are objects with the attributes
-    `urging_body` reads (plain rows); `cal` covers their deadlines up to `as_of`. Returns the
-    audit event to record for each letter drafted, by case id (the caller records them in
-    order with the cases' own events)."""
-    if not cases:
-        return {}
-    letterhead = documents.letterhead()
-    signer_title = str(documents.setting("DOCUMENT_SIGNER_TITLE"))
-    distribution = (
-        "- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;\n- Lưu: VT, TTr."
-    )
-    now = clock.now()
-    existing = set(
-        db.session.execute(
-            select(Document.case_id, Document.due_date).where(
-                Document.kind == DocumentKind.URGING,
-                Document.case_id.in_([c.id for c in cases]),
-            )
-        ).all()
-    )
-    values, by_case = [], {}
-    for case in cases:
-        if (case.id, case.due_date) in existing:
-            continue
-        days = max(0, cal.between(case.due_date, as_of))
-        row = dict(
-            kind=DocumentKind.URGING,
-            year=as_of.year,
-            state=DocumentState.DRAFT,
-            **letterhead,
-            title=f"V/v đôn đốc thực hiện kiến nghị {case.reference}",
-            recipient=case.responsible_unit.name,
-            body=urging_body(case, as_of, days),
-            distribution=distribution,
-            signer_authority=None,
-            signer_title=signer_title,
-            signer_name=None,
-            as_of=as_of,
-            case_id=case.id,
-            due_date=case.due_date,
-            unit_id=case.responsible_unit_id,
-            created_by_id=None,
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
-        values.append(row)
-        by_case[case.id] = (case, row)
-    if not values:
-        return {}
-    stmt = _insert_ignoring_duplicates(Document.__table__).returning(
-        Document.__table__.c.id, Document.__table__.c.case_id
-    )
-    inserted = dict((case_id, doc_id) for doc_id, case_id in db.session.execute(stmt, values).all())
-    items, events = [], {}
-    for case_id, doc_id in inserted.items():
-        case, row = by_case[case_id]
-        items.append({**_item_values(case, cal, as_of, 1, None), "document_id": doc_id})
-        after = audit.jsonable({k: row.get(k) for k in ("kind", "state", "year", *DRAFT_FIELDS)})
-        after["number"] = None
-        events[case_id] = {
-            "object_type": "Document",
-            "object_id": doc_id,
-            "action": "document_drafted",
-            "after": after,
-        }
-    if items:
-        db.session.execute(DocumentItem.__table__.insert(), items)
-    return events
-
-
-def add_to_report_drafts_bulk(cases: list, as_of: date, cal: Calendar) -> int:
-    """`add_to_report_drafts` for a batch of level-3 cases (in order): the same rows appended to
-    every open report draft that lacks them, positions continuing each draft's, its "reported"
-    figure updated (and its version moved on once). Returns the number of rows added."""
-    if not cases:
-        return 0
-    drafts = db.session.execute(
-        select(Document.id, Document.figures).where(
-            Document.kind == DocumentKind.REPORT, Document.state == DocumentState.DRAFT
-        )
-    ).all()
-    if not drafts:
-        return 0
-    draft_ids = [d.id for d in drafts]
-    ids = [c.id for c in cases]
-    present = set(
-        db.session.execute(
-            select(DocumentItem.document_id, DocumentItem.case_id).where(
-                DocumentItem.document_id.in_(draft_ids), DocumentItem.case_id.in_(ids)
-            )
-        ).all()
-    )
-    last = dict(
-        db.session.execute(
-            select(DocumentItem.document_id, func.max(DocumentItem.position))
-            .where(DocumentItem.document_id.in_(draft_ids))
-            .group_by(DocumentItem.document_id)
-        ).all()
-    )
-    items = []
-    for doc_id in draft_ids:
-        position = last.get(doc_id) or 0
-        for case in cases:
-            if (doc_id, case.id) in present:
-                continue
-            position += 1
-            values = _item_values(case, cal, as_of, position, _proposal(case))
-            items.append({**values, "document_id": doc_id})
-    if not items:
-        return 0
-    db.session.execute(DocumentItem.__table__.insert(), items)
-    counts = dict(
-        db.session.execute(
-            select(DocumentItem.document_id, func.count())
-            .where(DocumentItem.document_id.in_(draft_ids))
-            .group_by(DocumentItem.document_id)
-        ).all()
-    )
-    table = Document.__table__
-    for doc_id, figures in drafts:
-        if figures is None:
-            continue
-        db.session.execute(
-            table.update()
-            .where(table.c.id == doc_id)
-            .values(
-                figures={**figures, "reported": counts.get(doc_id, 0)},
-                version=table.c.version + 1,
-                updated_at=clock.now(),
-            )
-        )
-    return len(items)

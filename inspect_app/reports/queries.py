@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from inspect_app.core.schemas import MAX_ID
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.extensions import db
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
 from inspect_app.units.queries import visible_unit_ids
@@ -66,16 +65,9 @@ def document_list(user, filters: DocumentFilters) -> Select:
 
 def get_visible_document(user, document_id: int) -> Document:
     """The document with its rows if `user` may see it; 404 otherwise (also other units')."""
-    doc = None
-    if 0 < document_id <= MAX_ID:
-        doc = db.session.execute(
-            select(Document)
-            .options(*LIST_LOADS, selectinload(Document.items))
-            .where(Document.id == document_id)
-        ).scalar_one_or_none()
-    if doc is None or not doc.can_view(user):
-        abort(404)
-    return doc
+    return get_visible_or_404(
+        Document, document_id, *LIST_LOADS, selectinload(Document.items), user=user
+    )
 
 
 def documents_of_case(user, case_id: int) -> list[Document]:

@@ -6,22 +6,20 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, make_response, request, send_file
+from flask import Blueprint, abort, make_response, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import audit, clock
-from inspect_app.core.errors import OperationError
-from inspect_app.core.forms import load_form
+from inspect_app.core.actions import form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.roles import STAFF
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.reports import documents, operations
-from inspect_app.reports.models import DocumentKind, DocumentState
+from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentState
 from inspect_app.reports.queries import (
     DocumentFilters,
     document_list,
@@ -42,9 +40,6 @@ register_actions(
         "document_pdf_stored": _l("Issued PDF stored"),
     }
 )
-
-EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
-ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
 
 
 @bp.app_context_processor
@@ -85,25 +80,18 @@ def _new_form(form, errors: dict, status: int = 200):
 @bp.route("/new", methods=["GET", "POST"])
 @access(*EDITORS)
 def new():
-    """Draft a report to the People's Committee for a period; 422 for a bad period."""
+    """Draft a report to the People's Committee for a period; 403, 422 for a bad period."""
     if request.method == "GET":
         return _new_form({}, {})
-    data, errors = load_form(ReportCreateSchema())
-    if data:
-        try:
-            doc = operations.build_report_draft(
-                current_user, data["period_start"], data["period_end"]
-            )
-        except OperationError as e:
-            db.session.rollback()
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(_("The report draft has been created."), "success")
-            return redirect_to("reports.detail", document_id=doc.id)
-    return _new_form(request.form, errors, 422)
+    return form_action(
+        ReportCreateSchema(),
+        lambda data: operations.build_report_draft(
+            current_user, data["period_start"], data["period_end"]
+        ),
+        page=lambda status, errors: _new_form(request.form, errors, status),
+        done=lambda doc: redirect_to("reports.detail", document_id=doc.id),
+        message=_l("The report draft has been created."),
+    )
 
 
 def _detail(doc, status: int = 200, errors: dict | None = None, form=None, action=None):
@@ -129,28 +117,23 @@ def detail(document_id: int):
 
 
 def _act(document_id: int, action: str, schema, call, done_message):
-    """Run one action form: 303 (HX-Redirect) to the document, or the page with the errors
-    (422) or the current version (409); 403 from the operation when the user may not act."""
+    """Run one action form on the document: 303 (HX-Redirect) to it, or the page with the
+    errors (422) or its current version (409); 403 from the operation, 404 if not visible."""
     doc = get_visible_document(current_user, document_id)
-    data, errors = load_form(schema)
-    if data:
-        try:
-            call(doc, data)
-        except OperationError as e:
-            db.session.rollback()
-            if e.status == 409:
-                flash(str(e.message), "error")
-                return _detail(get_visible_document(current_user, document_id), status=409)
-            if e.status != 422:
-                raise
-            errors = {e.field or "_schema": [str(e.message)]}
-        else:
-            db.session.commit()
-            flash(str(done_message), "success")
-            return redirect_to("reports.detail", document_id=document_id)
-    db.session.rollback()
-    doc = get_visible_document(current_user, document_id)
-    return _detail(doc, 422, errors, request.form if action == "edit" else None, action)
+
+    def page(status: int, errors: dict):
+        current = get_visible_document(current_user, document_id)
+        if status == 409:
+            return _detail(current, 409)
+        return _detail(current, 422, errors, request.form if action == "edit" else None, action)
+
+    return form_action(
+        schema,
+        lambda data: call(doc, data),
+        page=page,
+        done=lambda _: redirect_to("reports.detail", document_id=document_id),
+        message=done_message,
+    )
 
 
 @bp.route("/<int:document_id>/edit", methods=["POST"])

@@ -205,8 +205,6 @@ def test_analytics_figures_follow_the_page_parameters(db, client, api):
 
 
 def test_documents_list_detail_downloads_and_issue(app, db, client, api, tmp_path):
-    from inspect_app.reports.operations import create_urging_letter
-
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     unit = f.make_unit()
     case = f.make_case(
@@ -214,7 +212,7 @@ def test_documents_list_detail_downloads_and_issue(app, db, client, api, tmp_pat
         state="open",
         due=clock.today() - timedelta(days=30),
     )
-    letter = create_urging_letter(case, clock.today())
+    letter = f.make_urging_letter(case, clock.today())
     db.session.commit()
     admin, _ = api("admin")
     leader, _ = api("unit_leader", unit=unit)
@@ -279,8 +277,6 @@ def test_unit_history_and_events(db, client, api):
 
 @pytest.mark.parametrize("url", ["/api/v1/extensions", "/api/v1/deputies", "/api/v1/documents"])
 def test_new_lists_use_a_constant_number_of_queries(db, client, api, count_queries, url):
-    from inspect_app.reports.operations import create_urging_letter
-
     headers, admin = api("admin")
 
     def add_rows(n):
@@ -311,7 +307,7 @@ def test_new_lists_use_a_constant_number_of_queries(db, client, api, count_queri
                     ends_on=clock.today() + timedelta(days=3),
                 )
             )
-            create_urging_letter(case, clock.today())
+            f.make_urging_letter(case, clock.today())
         db.session.commit()
 
     add_rows(2)

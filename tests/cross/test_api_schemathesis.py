@@ -66,7 +66,6 @@ def _seed_round_two(db, unit, answered) -> None:
     from inspect_app.core import clock
     from inspect_app.deputies.models import Delegation
     from inspect_app.extension_requests.models import ExtensionRequest
-    from inspect_app.reports.operations import create_urging_letter
     from inspect_app.units.models import UnitEvent, UnitEventKind
 
     leader, deputy = f.make_user("unit_leader", unit=unit), f.make_user("unit_leader", unit=unit)
@@ -97,7 +96,7 @@ def _seed_round_two(db, unit, answered) -> None:
             ),
         ]
     )
-    create_urging_letter(late, clock.today())
+    f.make_urging_letter(late, clock.today())
 
 
 def _existing_ids(case):

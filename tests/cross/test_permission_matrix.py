@@ -376,7 +376,6 @@ def _records(db, app, tmp_path) -> dict:
     from inspect_app.findings import operations as finding_operations
     from inspect_app.notifications.operations import notify
     from inspect_app.reference.models import DayKind, DeadlineRule, Holiday
-    from inspect_app.reports.operations import create_urging_letter
     from inspect_app.units.models import UnitEvent, UnitEventKind
 
     unit_a = f.make_unit()
@@ -414,7 +413,7 @@ def _records(db, app, tmp_path) -> dict:
     )
     holiday = Holiday(day=date(2031, 12, 24), name="Ngày thử")
     db.session.add_all([ext, delegation, event, holiday])
-    document = create_urging_letter(open_case, clock.today())
+    document = f.make_urging_letter(open_case, clock.today())
     rule = DeadlineRule(
         key="matrix.rule", label="Thời hạn thử", amount=30, day_kind=DayKind.WORKING, source="Luật"
     )

@@ -40,7 +40,7 @@ def test_other_units_answers_extensions_documents_are_hidden_from_the_api(
     from inspect_app.core import clock
     from inspect_app.deputies.models import Delegation
     from inspect_app.extension_requests.models import ExtensionRequest
-    from inspect_app.reports.operations import create_urging_letter, issue
+    from inspect_app.reports.operations import issue
 
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     unit_a, unit_b = f.make_unit(), f.make_unit()
@@ -67,7 +67,7 @@ def test_other_units_answers_extensions_documents_are_hidden_from_the_api(
         ends_on=clock.today() + timedelta(days=5),
     )
     db.session.add_all([ext, delegation])
-    letter = create_urging_letter(case, clock.today())
+    letter = f.make_urging_letter(case, clock.today())
     issue(f.make_user("admin"), letter, letter.version)
     leader_b = f.make_user("unit_leader", unit=unit_b)
     _t, secret = tokens.create_token(leader_b, "x")

@@ -99,7 +99,7 @@ def test_rerun_after_crash_takes_each_step_once(db, monkeypatch):
     db.session.commit()
     from inspect_app.escalation import operations
 
-    real = operations._take_batch
+    real = operations.take_step
     calls = {"n": 0}
 
     def crashing(*args, **kwargs):
@@ -110,12 +110,12 @@ def test_rerun_after_crash_takes_each_step_once(db, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(operations, "BATCH_SIZE", 2)
-    monkeypatch.setattr(operations, "_take_batch", crashing)
+    monkeypatch.setattr(operations, "take_step", crashing)
     with pytest.raises(RuntimeError):
         operations.sweep(date(2026, 11, 23))
     db.session.rollback()
     assert [_steps(c) for c in cases] == [["level_1"]] * 2 + [[]] * 3
-    monkeypatch.setattr(operations, "_take_batch", real)
+    monkeypatch.setattr(operations, "take_step", real)
     report = operations.sweep(date(2026, 11, 23))
     assert report.total == 3
     assert [_steps(c) for c in cases] == [["level_1"]] * 5

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -439,7 +440,7 @@ def test_level_2_drafts_one_urging_letter_per_case_and_deadline(db):
     assert letter.state == DocumentState.DRAFT and letter.due_date == date(2026, 11, 13)
     assert letter.unit_id == case.responsible_unit_id and letter.number is None
     assert "5 ngày làm việc" in letter.body
-    assert operations.create_urging_letter(case, date(2026, 12, 11)) is None
+    assert factories.make_urging_letter(case, date(2026, 12, 11)) is None
     notes = db.session.execute(
         select(Notification.title).where(
             Notification.user_id == boss.id, Notification.kind == "level_2"
@@ -565,3 +566,46 @@ def test_long_report_repeats_the_table_header_and_keeps_every_row(db):
     assert pages[1].split()[0] == "2" and pages[-1].split()[0] == str(len(pages))
     assert "Nơi nhận:" in pages[-1] and "CHÁNH THANH TRA" in pages[-1]
     assert text.index("1. Ủy ban nhân dân xã Số 0") < text.index("2. Ủy ban nhân dân xã Số 1")
+
+
+def test_preview_and_pdf_are_drawn_from_one_layout(db, app):
+    """Every text of the layout (letterhead, title, body, table, "Nơi nhận", signature) is in
+    both the page preview and the PDF, in the layout's order in the preview."""
+    from inspect_app.reports import layout as blocks
+
+    boss = leadership()
+    overdue_case("Sở Y tế", "Chấn chỉnh công tác văn thư, lưu trữ", due=date(2026, 10, 1))
+    escalate()
+    with clock.frozen(TODAY):
+        doc = report(boss)
+    db.session.commit()
+    sheet = documents.paper_context(doc)["layout"]
+    kinds = [b.kind for b in (*sheet.head, *sheet.body, *sheet.foot)]
+    assert kinds[:4] == ["DraftMark", "Letterhead", "Title", "Recipient"]
+    assert "CaseTable" in kinds and kinds[-1] == "Signature"
+
+    def texts(block) -> list[str]:
+        if isinstance(block, str):
+            return [block]
+        if isinstance(block, blocks.Text | blocks.Heading | blocks.DraftMark):
+            return [block.text]
+        if isinstance(block, blocks.Paragraphs):
+            return list(block.texts)
+        if isinstance(block, blocks.CaseTable):
+            return [row.title for _unit, rows in block.groups for row in rows]
+        if not isinstance(block, blocks.Block):
+            return []
+        found = []
+        for name in block.__slots__:
+            value = getattr(block, name)
+            for item in value if isinstance(value, tuple) else (value,):
+                found += texts(item)
+        return found
+
+    expected = [t for b in (*sheet.head, *sheet.body, *sheet.foot) for t in texts(b) if t.strip()]
+    html = app.jinja_env.get_template("reports/_paper.html").render(layout=sheet)
+    pdf = " ".join(nfc(pdf_text(documents.render_pdf(doc))).split())
+    at = 0
+    for text in expected:
+        assert " ".join(text.split()) in pdf, text
+        at = html.index(str(escape(text)), at)

@@ -50,7 +50,7 @@ def _world(db):
     operations.issue(boss, issued_a, issued_a.version)
     issued_b = letters[case_b.id]
     operations.issue(boss, issued_b, issued_b.version)
-    draft_a = operations.create_urging_letter(
+    draft_a = factories.make_urging_letter(
         factories.make_case(
             inspection=case_a.inspection, due=date(2026, 10, 1), responsible_unit=unit_a
         ),
@@ -161,7 +161,7 @@ def test_list_uses_constant_queries(db, login_as, count_queries):
     def add(n):
         for _ in range(n):
             unit = factories.make_unit()
-            operations.create_urging_letter(_overdue_case(unit), TODAY)
+            factories.make_urging_letter(_overdue_case(unit), TODAY)
         db.session.commit()
 
     add(2)
