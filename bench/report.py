@@ -25,8 +25,7 @@ def prepare(n: int, backend: str) -> str:
     from sqlalchemy import create_engine, insert, select, update
 
     from bench.datagen import Sizes, generate
-    from inspect_app.cases.models import Case
-    from inspect_app.escalation.models import EscalationStep
+    from inspect_app.cases.models import Case, EscalationStep
 
     url = common.database_url(f"report_{n}", backend)
     summary = generate(url, Sizes(cases=n, findings=0, audit=0, all_open=True, overdue=1.0))

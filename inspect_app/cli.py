@@ -8,13 +8,14 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.auth.operations import create_user
 from inspect_app.core.audit import verify_chain
 from inspect_app.core.errors import OperationError
 from inspect_app.extensions import db
 from inspect_app.scheduler import register_scheduler_cli
-from inspect_app.seed import DEMO_PASSWORD, seed_demo
+from inspect_app.seed import seed_demo
 from inspect_app.units.models import Unit
 
 

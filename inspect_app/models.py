@@ -3,12 +3,14 @@
 from inspect_app.answers.models import CaseAnswer  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
 from inspect_app.auth.tokens import ApiToken  # noqa: F401
-from inspect_app.cases.models import Case  # noqa: F401
+from inspect_app.cases.models import (
+    Case,  # noqa: F401
+    EscalationStep,  # noqa: F401
+)
 from inspect_app.core.audit import AuditEvent  # noqa: F401
 from inspect_app.core.files import EvidenceFile  # noqa: F401
 from inspect_app.core.jobs import JobRun  # noqa: F401
 from inspect_app.deputies.models import Delegation  # noqa: F401
-from inspect_app.escalation.models import EscalationStep  # noqa: F401
 from inspect_app.extension_requests.models import ExtensionRequest  # noqa: F401
 from inspect_app.findings.models import Finding  # noqa: F401
 from inspect_app.inspections.models import Inspection  # noqa: F401

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
+from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.cases import seed as cases_seed
 from inspect_app.core import clock
@@ -23,8 +24,6 @@ from inspect_app.reference import seed as reference_seed
 from inspect_app.reports import seed as reports_seed
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
-
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105 - demo data only, printed
 
 PROVINCE = ("UBND", "Ủy ban nhân dân tỉnh Hà Giang Mới", "province")
 DEPARTMENTS = [

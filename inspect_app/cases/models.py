@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -223,3 +224,25 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
             return False
         final = self.final_answer
         return final is None or not final.involves(user)
+
+
+# Steps in order: reminders before the deadline, then the three overdue levels.
+REMINDER_STEPS = ("reminder_7", "reminder_3", "reminder_1")
+LEVEL_STEPS = ("level_1", "level_2", "level_3")
+
+
+class EscalationStep(db.Model):
+    """One step of the escalation ladder taken on a case for one deadline (a new deadline
+    restarts the ladder); the escalation feature writes them, reports read them."""
+
+    __tablename__ = "escalation_step"
+    __table_args__ = (UniqueConstraint("case_id", "step", "due_date", name="uq_escalation_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id"), nullable=False, index=True
+    )
+    step: Mapped[str] = mapped_column(String(20), nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    on_date: Mapped[date] = mapped_column(Date, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
+from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
@@ -26,8 +27,6 @@ DEPUTY = ("phogiamdoc.snv", "Hà Quang Vinh", "Phó Giám đốc Sở Nội vụ
 
 def seed(units: dict, users: dict) -> None:
     """Create the office, the deputy account and a delegation running from today if missing."""
-    from inspect_app.seed import DEMO_PASSWORD  # here: inspect_app.seed imports this module
-
     principal = users.get("giamdoc.snv")
     department = units.get("SNV")
     if principal is None or department is None:

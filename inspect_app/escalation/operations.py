@@ -18,10 +18,9 @@ from sqlalchemy import case as sa_case
 from sqlalchemy import literal as sa_literal
 
 from inspect_app.auth.models import User
-from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.models import LEVEL_STEPS, REMINDER_STEPS, Case, CaseState, EscalationStep
 from inspect_app.core import audit, clock
 from inspect_app.core.roles import Role
-from inspect_app.escalation.models import LEVEL_STEPS, REMINDER_STEPS, EscalationStep
 from inspect_app.extensions import db
 from inspect_app.notifications.models import Notification
 from inspect_app.reference.calendar import (

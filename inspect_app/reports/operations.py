@@ -25,13 +25,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.models import User
-from inspect_app.cases.models import Case, CaseState
+from inspect_app.cases.models import Case, CaseState, EscalationStep
 from inspect_app.cases.queries import overdue_clause
 from inspect_app.core import audit, clock, files
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
-from inspect_app.escalation.models import EscalationStep
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify

@@ -24,7 +24,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from inspect_app import create_app
-from inspect_app.seed import DEMO_PASSWORD
+from inspect_app.auth.demo import DEMO_PASSWORD
 from tests.browser.serve import browser_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from inspect_app import create_app
+from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import PUBLIC, access
 from inspect_app.core.schemas import BaseSchema, record_id
-from inspect_app.seed import DEMO_PASSWORD, USERS
+from inspect_app.seed import USERS
 from inspect_app.seed import seed_units as _seed_units
 from inspect_app.units.models import Unit
 from tests import factories

@@ -11,9 +11,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from inspect_app.cases.models import CaseState
+from inspect_app.cases.models import CaseState, EscalationStep
 from inspect_app.core.jobs import JobRun
-from inspect_app.escalation.models import EscalationStep
 from inspect_app.escalation.operations import sweep
 from inspect_app.notifications.models import Notification
 from inspect_app.reference.models import Holiday

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from inspect_app.cases.models import EscalationStep
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
 from inspect_app.core.roles import Role
-from inspect_app.escalation.models import EscalationStep
 from inspect_app.escalation.operations import sweep
 from inspect_app.extension_requests import operations as ops
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState

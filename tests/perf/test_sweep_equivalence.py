@@ -11,10 +11,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from inspect_app.cases.models import Case
+from inspect_app.cases.models import LEVEL_STEPS, REMINDER_STEPS, Case
 from inspect_app.core import audit, clock
 from inspect_app.escalation import operations
-from inspect_app.escalation.models import LEVEL_STEPS, REMINDER_STEPS
 from inspect_app.reports.operations import build_report_draft
 from tests import factories
 from tests.conftest import _wipe
@@ -191,7 +190,7 @@ def test_bulk_documents_skip_cases_that_have_them(db, step):
 
     docs = db.session.execute(select(Document.id)).all()
     items = db.session.execute(select(DocumentItem.id)).all()
-    from inspect_app.escalation.models import EscalationStep
+    from inspect_app.cases.models import EscalationStep
 
     db.session.execute(EscalationStep.__table__.delete().where(EscalationStep.step == step))
     db.session.commit()
