@@ -146,7 +146,7 @@ def register_scheduler_cli(app: Flask) -> None:
     @click.option("--period", default=None, help="YYYY-MM-DD (default: today)")
     def run_job_command(name, period):
         """Run one job now, once per period across all scheduler processes."""
-        if period:
+        if period is not None:
             _parse_date(period)
         click.echo(run_job(app, name, period))
 
@@ -155,7 +155,8 @@ def register_scheduler_cli(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")
     def escalate(as_of, dry_run):
         """Run the escalation sweep for a date and print what it did (or would do)."""
-        day = _parse_date(as_of) if as_of else clock.today()
+        # An empty --as-of is a mistake (an unset shell variable), not "today".
+        day = _parse_date(as_of) if as_of is not None else clock.today()
         try:
             report = sweep(day, dry_run=dry_run)
         except OperationError as e:

@@ -160,6 +160,9 @@ def test_escalate_cli_dry_run_and_bad_date(app, db):
     assert _steps(case) == []
     bad = runner.invoke(args=["escalate", "--as-of", "23/11/2026"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+    empty = runner.invoke(args=["escalate", "--as-of", ""])  # an unset variable is not "today"
+    assert empty.exit_code != 0 and "YYYY-MM-DD" in empty.output
+    assert _steps(case) == []
     done = runner.invoke(args=["escalate", "--as-of", "2026-11-23"])
     assert "took 1" in done.output and _steps(case) == ["level_1"]
 
