@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 # Control characters other than tab and newlines: PostgreSQL refuses NUL in text (a 500 instead
 # of a message), and none of them belongs in a form value.
@@ -13,6 +22,11 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Ids and versions are PostgreSQL `integer` columns: a larger number cannot name a record.
 MAX_ID = 2**31 - 1
+
+# Dates a record of an inspectorate can carry: beyond them date arithmetic overflows (year 1 or
+# 9999 plus a few days) and nothing real is meant.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
 
 
 def _has_control_chars(value) -> bool:
@@ -39,6 +53,25 @@ class BaseSchema(Schema):
                 message = str(_l("Contains characters that are not allowed."))
                 raise ValidationError({key: [message] for key in bad})
         return data
+
+    @validates_schema
+    def _refuse_dates_out_of_range(self, data, **kwargs):
+        """Every date and datetime of every form and body lies between MIN_DATE and MAX_DATE."""
+        bad = [
+            name
+            for name, value in data.items()
+            if isinstance(value, date)
+            and not MIN_DATE <= (value.date() if isinstance(value, datetime) else value) <= MAX_DATE
+        ]
+        if bad:
+            message = str(
+                _l(
+                    "Enter a date between %(start)s and %(end)s.",
+                    start=MIN_DATE.strftime("%d/%m/%Y"),
+                    end=MAX_DATE.strftime("%d/%m/%Y"),
+                )
+            )
+            raise ValidationError({name: [message] for name in bad})
 
 
 def translate_marshmallow_messages() -> None:
