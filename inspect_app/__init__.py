@@ -21,6 +21,7 @@ from inspect_app.core import clock
 from inspect_app.core.actions import finish_request
 from inspect_app.core.errors import error_response, register_error_handlers, wants_json
 from inspect_app.core.htmx import current_url, is_htmx
+from inspect_app.core.json import BoundedJSONProvider
 from inspect_app.core.permissions import enforce_access
 from inspect_app.core.schemas import translate_marshmallow_messages
 from inspect_app.core.templating import register_template_helpers
@@ -71,6 +72,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         template_folder=os.path.join(root, "templates"),
         instance_relative_config=True,
     )
+    app.json = BoundedJSONProvider(app)
     if isinstance(config, dict):
         app.config.from_object(config_from_env())
         app.config.update(config)

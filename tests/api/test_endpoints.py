@@ -128,6 +128,8 @@ def test_bad_bodies_are_400_or_422_never_500(db, client, api):
         {"data": "version=1", "content_type": "application/x-www-form-urlencoded"},
         {"json": [1, 2, 3]},
         {"json": "text"},
+        # Nested 1,000 levels deep: refused before parsing, not a RecursionError.
+        {"data": '{"reason": ' + "[" * 1000 + "]" * 1000 + "}", "content_type": "application/json"},
     ):
         r = client.post(url, headers=headers, **kwargs)
         assert r.status_code == 400, kwargs
@@ -139,6 +141,7 @@ def test_bad_bodies_are_400_or_422_never_500(db, client, api):
         {"version": 1, "reason": "x" * 3000},
         {"version": 1, "reason": ["list"]},
         {"version": 1, "reason": "ok", "due_date": "31/02/2026"},
+        {"version": 1, "reason": "ok", "due_date": "9999-12-31"},
     ):
         r = client.post(url, json=body, headers=headers)
         assert r.status_code == 422, body
