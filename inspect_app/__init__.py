@@ -7,14 +7,14 @@ from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlsplit
 
-from flask import Flask, has_request_context, redirect, request, session, url_for
+from flask import Flask, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from inspect_app import models  # noqa: F401 - registers every model with the metadata
-from inspect_app.auth.models import User
+from inspect_app.auth import sessions
 from inspect_app.cli import register_cli
 from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
 from inspect_app.core import clock
@@ -141,10 +141,17 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        """The user of a live server-side session named by the cookie (ended sessions, e.g.
+        after logout or a password change, sign nobody in)."""
         try:
-            return db.session.get(User, int(user_id))
+            user_id = int(user_id)
         except (TypeError, ValueError):
             return None
+        current = sessions.live(user_id, session.get(sessions.COOKIE_KEY))
+        if current is None:
+            return None
+        g.user_session = current
+        return current.user
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -2,6 +2,7 @@
 
 from inspect_app.answers.models import CaseAnswer  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
+from inspect_app.auth.sessions import UserSession  # noqa: F401
 from inspect_app.auth.tokens import ApiToken  # noqa: F401
 from inspect_app.cases.models import (
     Case,  # noqa: F401

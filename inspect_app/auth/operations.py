@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from inspect_app.auth import sessions
 from inspect_app.auth.models import LoginAttempt, User
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import OperationError
@@ -108,6 +109,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     user.password_changed_at = clock.now()
     audit.record(user, user, "password_changed")
+    sessions.end_all(user, user)
 
 
 def _check_unit(role: Role, unit_id: int | None) -> None:
@@ -155,6 +157,7 @@ def update_user(actor: User, user: User, data: dict) -> User:
     user.full_name = data.get("full_name", user.full_name)
     user.email = data.get("email")
     user.title = data.get("title")
+    scope_changed = user.id != actor.id and (user.role, user.unit_id) != (role, unit_id)
     user.role = role
     user.unit_id = unit_id
     user.locale = data.get("locale") or user.locale
@@ -162,6 +165,8 @@ def update_user(actor: User, user: User, data: dict) -> User:
     audit.record(
         actor, user, "user_updated", before=before, after=audit.snapshot(user, USER_FIELDS)
     )
+    if scope_changed:  # what the user may see or do changed: their sessions start again
+        sessions.end_all(actor, user)
     return user
 
 
@@ -175,6 +180,8 @@ def set_active(actor: User, user: User, active: bool) -> User:
     audit.record(
         actor, user, "user_activated" if active else "user_deactivated", before, {"active": active}
     )
+    if not active:
+        sessions.end_all(actor, user)
     return user
 
 
@@ -184,6 +191,7 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.password_changed_at = clock.now()
     audit.record(actor, user, "password_reset")
+    sessions.end_all(actor, user)
 
 
 def set_locale(user: User, locale: str) -> None:

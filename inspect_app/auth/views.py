@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from inspect_app.auth import operations
+from inspect_app.auth import operations, sessions
 from inspect_app.auth import tokens as token_operations
 from inspect_app.auth.models import User
 from inspect_app.auth.queries import UserFilters, user_list
@@ -28,9 +28,9 @@ from inspect_app.core.crud import edit_page, record_form, typed_input
 from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
-from inspect_app.core.loading import get_or_404
+from inspect_app.core.loading import get_or_404, get_visible_or_404
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access
+from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db, limiter
 from inspect_app.units.models import Unit
@@ -67,6 +67,7 @@ def login():
             if result.user:
                 session.clear()
                 login_user(result.user)
+                _open_session(result.user)
                 session["last_seen"] = clock.now().timestamp()
                 session["lang"] = result.user.locale
                 return redirect(_safe_next(data.get("next")) or url_for("home.index"), 303)
@@ -80,11 +81,21 @@ def _client_ip() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
+def _open_session(user: User) -> None:
+    """A new server-side session for this browser; the cookie names it."""
+    session[sessions.COOKIE_KEY] = sessions.start(
+        user, request.headers.get("User-Agent", ""), _client_ip()
+    )
+
+
 @bp.route("/logout", methods=["POST"])
 @access(AUTHENTICATED)
 def logout():
     """Sign out and forget the session."""
     lang = session.get("lang")
+    current = g.get("user_session")
+    if current is not None:
+        sessions.end(current_user, [current], "signed_out")
     logout_user()
     session.clear()
     if lang:
@@ -116,9 +127,52 @@ def change_password():
             current_user, data["current_password"], data["password"]
         ),
         form=lambda status, errors: render("auth/password.html", status=status, errors=errors),
-        done=lambda _none: redirect_to("home.index"),
-        message=_("Your password has been changed."),
+        done=_signed_in_again,
+        message=_("Your password has been changed. Your other sessions have been signed out."),
     )
+
+
+def _signed_in_again(_result=None):
+    """After the user's sessions were ended (password changed, "sign out everywhere"), this
+    browser continues in a new session; every older cookie is refused."""
+    _open_session(current_user)
+    return redirect_to("auth.account_sessions")
+
+
+# --- signed-in sessions ----------------------------------------------------------------------
+
+
+@bp.route("/account/sessions")
+@access(AUTHENTICATED)
+def account_sessions():
+    """The user's signed-in sessions (device, address, last use), this one marked."""
+    return render(
+        "auth/sessions.html",
+        sessions=sessions.active_for(current_user),
+        current=g.get("user_session"),
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@access(AUTHENTICATED)
+def account_session_end(session_id: int):
+    """Sign out one of the user's sessions (404 for another user's); ending this one signs out."""
+    target = get_visible_or_404(sessions.UserSession, session_id)
+    require(target.can_end(current_user))
+    if target is g.get("user_session"):
+        return logout()
+    sessions.end(current_user, [target])
+    flash(_("That session has been signed out."), "success")
+    return redirect_to("auth.account_sessions")
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@access(AUTHENTICATED)
+def account_sessions_end_all():
+    """Sign out every other session of the user; this browser continues in a new one."""
+    sessions.end_all(current_user, current_user)
+    flash(_("All your other sessions have been signed out."), "success")
+    return _signed_in_again()
 
 
 # --- personal API tokens ---------------------------------------------------------------------
@@ -197,7 +251,14 @@ def users():
 
 def _user_form(user: User | None, **extra):
     """The account form: page(status, errors) for `edit_page` and `form_action`."""
-    return record_form("admin/user_form.html", user=user, units=_units(), roles=list(Role), **extra)
+    return record_form(
+        "admin/user_form.html",
+        user=user,
+        units=_units(),
+        roles=list(Role),
+        sessions=sessions.active_for(user) if user else [],
+        **extra,
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -225,6 +286,18 @@ def user_edit(user_id: int):
         done=lambda _user: redirect_to("auth.users"),
         message=lambda saved: _("Account %(name)s saved.", name=saved.username),
     )
+
+
+@bp.route("/admin/users/<int:user_id>/sessions/end-all", methods=["POST"])
+@access(Role.ADMIN)
+def user_sessions_end_all(user_id: int):
+    """Sign out every session of an account (an administrator)."""
+    user = get_or_404(User, user_id)
+    count = sessions.end_all(current_user, user)
+    flash(
+        _("Sessions of %(name)s signed out: %(count)d.", name=user.username, count=count), "success"
+    )
+    return redirect_to("auth.user_edit", user_id=user.id)
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])

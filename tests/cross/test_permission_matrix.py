@@ -220,6 +220,23 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "auth.logout": ("POST", "/logout", expect(EVERYONE, ok=303)),
     "auth.token_revoke": ("POST", "/account/tokens/{token_id}/revoke", expect(EVERYONE, ok=404)),
     "auth.tokens": ("GET", "/account/tokens", expect(EVERYONE)),
+    "auth.account_sessions": ("GET", "/account/sessions", expect(EVERYONE)),
+    # Another user's session: not found, but an administrator may end it.
+    "auth.account_session_end": (
+        "POST",
+        "/account/sessions/{session_id}/end",
+        expect(EVERYONE, ok=404, admin=303),
+    ),
+    "auth.account_sessions_end_all": (
+        "POST",
+        "/account/sessions/end-all",
+        expect(EVERYONE, ok=303),
+    ),
+    "auth.user_sessions_end_all": (
+        "POST",
+        "/admin/users/{user_id}/sessions/end-all",
+        expect(ADMIN, ok=303),
+    ),
     "auth.user_active": ("POST", "/admin/users/{user_id}/active", expect(ADMIN, ok=303)),
     "auth.user_edit": ("GET", "/admin/users/{user_id}", expect(ADMIN)),
     "auth.user_new": ("GET", "/admin/users/new", expect(ADMIN)),
@@ -370,7 +387,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
 def _records(db, app, tmp_path) -> dict:
     """One record of each kind, belonging to unit A (the matrix's unit leader leads unit B)."""
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    from inspect_app.auth import tokens
+    from inspect_app.auth import sessions, tokens
     from inspect_app.deputies.models import Delegation
     from inspect_app.extension_requests.models import ExtensionRequest
     from inspect_app.findings import operations as finding_operations
@@ -418,8 +435,11 @@ def _records(db, app, tmp_path) -> dict:
         key="matrix.rule", label="Thời hạn thử", amount=30, day_kind=DayKind.WORKING, source="Luật"
     )
     db.session.add(rule)
+    sessions.start(owner, "matrix", "127.0.0.1")
+    session_id = sessions.active_for(owner)[0].id
     db.session.commit()
     return {
+        "session_id": session_id,
         "unit_id": unit_a.id,
         "user_id": owner.id,
         "inspection_id": inspection.id,
