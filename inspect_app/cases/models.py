@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import (
+    LabelledEnum,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    enum_column,
+)
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -33,44 +38,20 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 
-class CaseType(enum.StrEnum):
-    ADMIN_HANDLING = "admin_handling"
-    RECOVERY = "recovery"
-    DISCIPLINE = "discipline"
-    AMEND_DOCUMENTS = "amend_documents"
-    FIX_PRACTICES = "fix_practices"
-
-    @property
-    def label(self) -> str:
-        return str(CASE_TYPE_LABELS[self])
+class CaseType(LabelledEnum):
+    ADMIN_HANDLING = "admin_handling", _l("Administrative handling")
+    RECOVERY = "recovery", _l("Recovery of money or assets")
+    DISCIPLINE = "discipline", _l("Disciplinary review")
+    AMEND_DOCUMENTS = "amend_documents", _l("Amend documents or procedures")
+    FIX_PRACTICES = "fix_practices", _l("Fix practices")
 
 
-CASE_TYPE_LABELS = {
-    CaseType.ADMIN_HANDLING: _l("Administrative handling"),
-    CaseType.RECOVERY: _l("Recovery of money or assets"),
-    CaseType.DISCIPLINE: _l("Disciplinary review"),
-    CaseType.AMEND_DOCUMENTS: _l("Amend documents or procedures"),
-    CaseType.FIX_PRACTICES: _l("Fix practices"),
-}
+class CaseState(LabelledEnum):
+    OPEN = "open", _l("Open")
+    ANSWERED = "answered", _l("Answered")
+    ACCEPTED = "accepted", _l("Accepted (done)")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-
-class CaseState(enum.StrEnum):
-    OPEN = "open"
-    ANSWERED = "answered"
-    ACCEPTED = "accepted"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(CASE_STATE_LABELS[self])
-
-
-CASE_STATE_LABELS = {
-    CaseState.OPEN: _l("Open"),
-    CaseState.ANSWERED: _l("Answered"),
-    CaseState.ACCEPTED: _l("Accepted (done)"),
-    CaseState.WITHDRAWN: _l("Withdrawn"),
-}
 
 # States in which the deadline runs (overdue is derived from these and the due date).
 ACTIVE_CASE_STATES = (CaseState.OPEN,)

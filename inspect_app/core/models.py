@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, Integer, TypeDecorator
@@ -30,6 +31,24 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry their translated label: `OPEN = "open", _l("Open")`.
+
+    The value (what the database stores) is the string; `.label` is the label in the
+    current locale. The `_l(...)` calls stay literal in each enum so babel extracts them.
+    """
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        return str(self._label)
 
 
 class TimestampMixin:

@@ -3,7 +3,6 @@ a reason; an approver (team lead and/or leadership, per setting) approves or ref
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,28 +11,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import (
+    LabelledEnum,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    enum_column,
+)
 from inspect_app.extensions import db
 from inspect_app.reference.rules import extension_approver
 
 
-class ExtensionState(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    CANCELLED = "cancelled"
+class ExtensionState(LabelledEnum):
+    PENDING = "pending", _l("Pending")
+    APPROVED = "approved", _l("Approved")
+    REFUSED = "refused", _l("Refused")
+    CANCELLED = "cancelled", _l("Cancelled")
 
-    @property
-    def label(self) -> str:
-        return str(EXTENSION_STATE_LABELS[self])
-
-
-EXTENSION_STATE_LABELS = {
-    ExtensionState.PENDING: _l("Pending"),
-    ExtensionState.APPROVED: _l("Approved"),
-    ExtensionState.REFUSED: _l("Refused"),
-    ExtensionState.CANCELLED: _l("Cancelled"),
-}
 
 _PENDING = text("state = 'pending'")
 

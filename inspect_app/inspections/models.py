@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -28,29 +27,15 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 
-class InspectionState(enum.StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    ONSITE_ENDED = "onsite_ended"
-    REPORTED = "reported"
-    CONCLUDED = "concluded"
-    MONITORING = "monitoring"
-    CLOSED = "closed"
+class InspectionState(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in_progress", _l("On-site in progress")
+    ONSITE_ENDED = "onsite_ended", _l("On-site work ended")
+    REPORTED = "reported", _l("Team report submitted")
+    CONCLUDED = "concluded", _l("Concluded")
+    MONITORING = "monitoring", _l("Monitoring implementation")
+    CLOSED = "closed", _l("Closed")
 
-    @property
-    def label(self) -> str:
-        return str(INSPECTION_STATE_LABELS[self])
-
-
-INSPECTION_STATE_LABELS = {
-    InspectionState.PLANNED: _l("Planned"),
-    InspectionState.IN_PROGRESS: _l("On-site in progress"),
-    InspectionState.ONSITE_ENDED: _l("On-site work ended"),
-    InspectionState.REPORTED: _l("Team report submitted"),
-    InspectionState.CONCLUDED: _l("Concluded"),
-    InspectionState.MONITORING: _l("Monitoring implementation"),
-    InspectionState.CLOSED: _l("Closed"),
-}
 
 # States after the conclusion: findings are locked, cases exist.
 CONCLUDED_STATES = (InspectionState.CONCLUDED, InspectionState.MONITORING, InspectionState.CLOSED)

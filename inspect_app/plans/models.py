@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,34 +9,28 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import (
+    LabelledEnum,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    enum_column,
+)
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
 
 
-class PlanState(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved")}[
-                self.value
-            ]
-        )
+class PlanState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    APPROVED = "approved", _l("Approved")
 
 
-class PeriodKind(enum.StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-
-    @property
-    def label(self) -> str:
-        return str({"month": _l("Month"), "quarter": _l("Quarter")}[self.value])
+class PeriodKind(LabelledEnum):
+    MONTH = "month", _l("Month")
+    QUARTER = "quarter", _l("Quarter")
 
     @property
     def max_period(self) -> int:

@@ -3,58 +3,33 @@ public holidays. Shared enums (activity kind, severity) live here too."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
 from inspect_app.extensions import db
 
 
-class ActivityKind(enum.StrEnum):
+class ActivityKind(LabelledEnum):
     """Thanh tra (formal inspection, statutory procedure) or kiểm tra (check, lighter)."""
 
-    THANH_TRA = "thanh_tra"
-    KIEM_TRA = "kiem_tra"
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"thanh_tra": _l("Inspection (thanh tra)"), "kiem_tra": _l("Check (kiểm tra)")}[
-                self.value
-            ]
-        )
+    THANH_TRA = "thanh_tra", _l("Inspection (thanh tra)")
+    KIEM_TRA = "kiem_tra", _l("Check (kiểm tra)")
 
 
-class Severity(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    SERIOUS = "serious"
-
-    @property
-    def label(self) -> str:
-        return str(SEVERITY_LABELS[self])
+class Severity(LabelledEnum):
+    LOW = "low", _l("Minor")
+    MEDIUM = "medium", _l("Moderate")
+    HIGH = "high", _l("Serious")
+    SERIOUS = "serious", _l("Very serious")
 
 
-SEVERITY_LABELS = {
-    Severity.LOW: _l("Minor"),
-    Severity.MEDIUM: _l("Moderate"),
-    Severity.HIGH: _l("Serious"),
-    Severity.SERIOUS: _l("Very serious"),
-}
-
-
-class DayKind(enum.StrEnum):
-    CALENDAR = "calendar"
-    WORKING = "working"
-
-    @property
-    def label(self) -> str:
-        return str({"calendar": _l("calendar days"), "working": _l("working days")}[self.value])
+class DayKind(LabelledEnum):
+    CALENDAR = "calendar", _l("calendar days")
+    WORKING = "working", _l("working days")
 
 
 class FieldOfWork(TimestampMixin, db.Model):

@@ -8,7 +8,6 @@ as they were) so that the issued document never changes, whatever happens to the
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +26,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import (
+    LabelledEnum,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    enum_column,
+)
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
@@ -38,13 +43,9 @@ EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
 ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
 
 
-class DocumentKind(enum.StrEnum):
-    REPORT = "report"
-    URGING = "urging"
-
-    @property
-    def label(self) -> str:
-        return str(DOCUMENT_KIND_LABELS[self])
+class DocumentKind(LabelledEnum):
+    REPORT = "report", _l("Report to the People's Committee")
+    URGING = "urging", _l("Urging letter")
 
     @property
     def symbol(self) -> str:
@@ -55,25 +56,10 @@ class DocumentKind(enum.StrEnum):
 
 SYMBOLS = {DocumentKind.REPORT: "BC-TTr", DocumentKind.URGING: "TTr-NV"}
 
-DOCUMENT_KIND_LABELS = {
-    DocumentKind.REPORT: _l("Report to the People's Committee"),
-    DocumentKind.URGING: _l("Urging letter"),
-}
 
-
-class DocumentState(enum.StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-
-    @property
-    def label(self) -> str:
-        return str(DOCUMENT_STATE_LABELS[self])
-
-
-DOCUMENT_STATE_LABELS = {
-    DocumentState.DRAFT: _l("Draft"),
-    DocumentState.ISSUED: _l("Issued"),
-}
+class DocumentState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ISSUED = "issued", _l("Issued")
 
 
 class Document(TimestampMixin, VersionedMixin, db.Model):

@@ -18,29 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
 from inspect_app.extensions import db
 
 
-class UnitKind(enum.StrEnum):
-    PROVINCE = "province"
-    DEPARTMENT = "department"
-    AGENCY = "agency"
-    COMMUNE = "commune"
-    SERVICE_UNIT = "service_unit"
-
-    @property
-    def label(self) -> str:
-        return str(UNIT_KIND_LABELS[self])
-
-
-UNIT_KIND_LABELS = {
-    UnitKind.PROVINCE: _l("Province"),
-    UnitKind.DEPARTMENT: _l("Department"),
-    UnitKind.AGENCY: _l("Agency"),
-    UnitKind.COMMUNE: _l("Commune / ward"),
-    UnitKind.SERVICE_UNIT: _l("Public service unit"),
-}
+class UnitKind(LabelledEnum):
+    PROVINCE = "province", _l("Province")
+    DEPARTMENT = "department", _l("Department")
+    AGENCY = "agency", _l("Agency")
+    COMMUNE = "commune", _l("Commune / ward")
+    SERVICE_UNIT = "service_unit", _l("Public service unit")
 
 
 class Unit(TimestampMixin, VersionedMixin, db.Model):
@@ -74,23 +61,11 @@ class Unit(TimestampMixin, VersionedMixin, db.Model):
         return self.name
 
 
-class UnitEventKind(enum.StrEnum):
-    MERGE = "merge"
-    RENAME = "rename"
-    SPLIT = "split"
-    MOVE = "move"
-
-    @property
-    def label(self) -> str:
-        return str(UNIT_EVENT_LABELS[self])
-
-
-UNIT_EVENT_LABELS = {
-    UnitEventKind.MERGE: _l("Merge"),
-    UnitEventKind.RENAME: _l("Rename"),
-    UnitEventKind.SPLIT: _l("Split"),
-    UnitEventKind.MOVE: _l("Move in the tree"),
-}
+class UnitEventKind(LabelledEnum):
+    MERGE = "merge", _l("Merge")
+    RENAME = "rename", _l("Rename")
+    SPLIT = "split", _l("Split")
+    MOVE = "move", _l("Move in the tree")
 
 
 class UnitEventRole(enum.StrEnum):
