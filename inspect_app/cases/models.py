@@ -22,13 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import (
-    LabelledEnum,
-    TimestampMixin,
-    UTCDateTime,
-    VersionedMixin,
-    enum_column,
-)
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -65,7 +59,7 @@ case_finding = Table(
 )
 
 
-class Case(TimestampMixin, VersionedMixin, db.Model):
+class Case(EditableMixin, db.Model):
     """A recommendation with a remedial deadline addressed to a responsible unit."""
 
     __tablename__ = "recommendation"

@@ -70,6 +70,10 @@ class VersionedMixin:
         return {"version_id_col": cls.__table__.c.version}
 
 
+class EditableMixin(TimestampMixin, VersionedMixin):
+    """An editable record: when it was created and changed, and a version checked on write."""
+
+
 def check_version(obj: VersionedMixin, submitted: int | None) -> None:
     """Refuse a change built on an older version of the record than the stored one."""
     if submitted is not None and submitted != obj.version:

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.core import clock
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin
+from inspect_app.core.models import EditableMixin, UTCDateTime
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 
 
-class Delegation(TimestampMixin, VersionedMixin, db.Model):
+class Delegation(EditableMixin, db.Model):
     """`deputy` acts for `principal` on the cases of `unit` (and the units below it) from
     `starts_on` to `ends_on` inclusive, unless revoked earlier."""
 

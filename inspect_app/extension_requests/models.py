@@ -11,13 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import (
-    LabelledEnum,
-    TimestampMixin,
-    UTCDateTime,
-    VersionedMixin,
-    enum_column,
-)
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.extensions import db
 from inspect_app.reference.rules import extension_approver
 
@@ -36,7 +30,7 @@ LEAD_APPROVES = ("lead", "lead_or_leadership")
 LEADERSHIP_APPROVES = ("leadership", "lead_or_leadership")
 
 
-class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
+class ExtensionRequest(EditableMixin, db.Model):
     """A request to move a case's deadline from `previous_due_date` to `requested_date`."""
 
     __tablename__ = "extension_request"

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -68,7 +68,7 @@ inspection_member = Table(
 )
 
 
-class Inspection(TimestampMixin, VersionedMixin, db.Model):
+class Inspection(EditableMixin, db.Model):
     """One inspection or check of a target unit, led by a team leader (trưởng đoàn)."""
 
     __tablename__ = "inspection"

@@ -9,13 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import (
-    LabelledEnum,
-    TimestampMixin,
-    UTCDateTime,
-    VersionedMixin,
-    enum_column,
-)
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -49,7 +43,7 @@ plan_item_field = Table(
 )
 
 
-class Plan(TimestampMixin, VersionedMixin, db.Model):
+class Plan(EditableMixin, db.Model):
     """An annual plan of one issuing body; draft -> submitted -> approved (by leadership)."""
 
     __tablename__ = "plan"
@@ -121,7 +115,7 @@ class Plan(TimestampMixin, VersionedMixin, db.Model):
         return self.state == PlanState.SUBMITTED and Plan.can_decide(user)
 
 
-class PlanItem(TimestampMixin, VersionedMixin, db.Model):
+class PlanItem(EditableMixin, db.Model):
     """One planned inspection or check of a unit on some fields in a month or quarter."""
 
     __tablename__ = "plan_item"

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
 from inspect_app.extensions import db
 
 
@@ -47,7 +47,7 @@ class FieldOfWork(TimestampMixin, db.Model):
         return self.name
 
 
-class LegalReference(TimestampMixin, VersionedMixin, db.Model):
+class LegalReference(EditableMixin, db.Model):
     """A legal basis (căn cứ pháp lý): instrument, article, clause, and what it says."""
 
     __tablename__ = "legal_reference"
@@ -73,7 +73,7 @@ class LegalReference(TimestampMixin, VersionedMixin, db.Model):
         return self.citation
 
 
-class DeadlineRule(TimestampMixin, VersionedMixin, db.Model):
+class DeadlineRule(EditableMixin, db.Model):
     """A deadline as data with its legal source; `key` names where the product uses it.
 
     Case deadlines use keys `case.<type>.<severity>` then `case.<type>` then `case.default`.
@@ -106,7 +106,7 @@ class Holiday(db.Model):
     is_working_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
-class Setting(TimestampMixin, VersionedMixin, db.Model):
+class Setting(EditableMixin, db.Model):
     """An application setting an administrator may change (key/value; typed getters and the
     defaults live in `reference.rules`)."""
 

@@ -26,13 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import (
-    LabelledEnum,
-    TimestampMixin,
-    UTCDateTime,
-    VersionedMixin,
-    enum_column,
-)
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
@@ -62,7 +56,7 @@ class DocumentState(LabelledEnum):
     ISSUED = "issued", _l("Issued")
 
 
-class Document(TimestampMixin, VersionedMixin, db.Model):
+class Document(EditableMixin, db.Model):
     """One official document: a report for a period, or an urging letter about one case."""
 
     __tablename__ = "document"

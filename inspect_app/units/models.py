@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspect_app.core.models import LabelledEnum, TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
 from inspect_app.extensions import db
 
 
@@ -30,7 +30,7 @@ class UnitKind(LabelledEnum):
     SERVICE_UNIT = "service_unit", _l("Public service unit")
 
 
-class Unit(TimestampMixin, VersionedMixin, db.Model):
+class Unit(EditableMixin, db.Model):
     """An agency or unit (đơn vị) in the province's tree; `successor` records reorganisations."""
 
     __tablename__ = "unit"
