@@ -6,23 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Date, Integer, Numeric, String, Text
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -51,11 +40,8 @@ class CaseState(LabelledEnum):
 ACTIVE_CASE_STATES = (CaseState.OPEN,)
 WITHDRAWABLE_STATES = (CaseState.OPEN, CaseState.ANSWERED)
 
-case_finding = Table(
-    "recommendation_finding",
-    db.metadata,
-    Column("case_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True),
-    Column("finding_id", ForeignKey("finding.id"), primary_key=True),
+case_finding = secondary(
+    "recommendation_finding", "case_id", "recommendation.id", "finding_id", "finding.id"
 )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, Integer, TypeDecorator
+from sqlalchemy import Column, DateTime, Enum, ForeignKey, Integer, Table, TypeDecorator
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from inspect_app.core import clock
 from inspect_app.core.errors import Conflict
+from inspect_app.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -90,4 +91,17 @@ def enum_column(enum_cls, length: int = 30) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
         name=enum_cls.__name__.lower(),
+    )
+
+
+def secondary(
+    name: str, owner: str, owner_key: str, other: str, other_key: str, **other_kw
+) -> Table:
+    """A secondary (many-to-many link) table: (`owner`, `other`) column pairs, the primary key; a row goes
+    with its owner (ON DELETE CASCADE). `other_kw` go to the `other` column (e.g. `index=True`)."""
+    return Table(
+        name,
+        db.metadata,
+        Column(owner, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        Column(other, ForeignKey(other_key), primary_key=True, **other_kw),
     )

@@ -5,21 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Date, Integer, String, Text
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column, secondary
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -53,18 +44,12 @@ CASE_CREATION_STATES = (
     InspectionState.MONITORING,
 )
 
-inspection_field = Table(
-    "inspection_field",
-    db.metadata,
-    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
-    Column("field_id", ForeignKey("field_of_work.id"), primary_key=True),
+inspection_field = secondary(
+    "inspection_field", "inspection_id", "inspection.id", "field_id", "field_of_work.id"
 )
 
-inspection_member = Table(
-    "inspection_member",
-    db.metadata,
-    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id"), primary_key=True, index=True),
+inspection_member = secondary(
+    "inspection_member", "inspection_id", "inspection.id", "user_id", "user.id", index=True
 )
 
 

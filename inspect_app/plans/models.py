@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -35,11 +35,8 @@ PLAN_READERS = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.LEAD_INSPECTOR})
 
 
-plan_item_field = Table(
-    "plan_item_field",
-    db.metadata,
-    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="CASCADE"), primary_key=True),
-    Column("field_id", ForeignKey("field_of_work.id"), primary_key=True),
+plan_item_field = secondary(
+    "plan_item_field", "plan_item_id", "plan_item.id", "field_id", "field_of_work.id"
 )
 
 
