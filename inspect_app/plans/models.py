@@ -22,15 +22,6 @@ class PlanState(LabelledEnum):
     APPROVED = "approved", _l("Approved")
 
 
-class PeriodKind(LabelledEnum):
-    MONTH = "month", _l("Month")
-    QUARTER = "quarter", _l("Quarter")
-
-    @property
-    def max_period(self) -> int:
-        return 12 if self == PeriodKind.MONTH else 4
-
-
 PLAN_READERS = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP})
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.LEAD_INSPECTOR})
 
@@ -110,6 +101,15 @@ class Plan(EditableMixin, db.Model):
     def can_return(self, user) -> bool:
         """Leadership sends a submitted plan back to draft (with a reason)."""
         return self.state == PlanState.SUBMITTED and Plan.can_decide(user)
+
+
+class PeriodKind(LabelledEnum):
+    MONTH = "month", _l("Month")
+    QUARTER = "quarter", _l("Quarter")
+
+    @property
+    def max_period(self) -> int:
+        return 12 if self == PeriodKind.MONTH else 4
 
 
 class PlanItem(EditableMixin, db.Model):

@@ -27,11 +27,6 @@ class Severity(LabelledEnum):
     SERIOUS = "serious", _l("Very serious")
 
 
-class DayKind(LabelledEnum):
-    CALENDAR = "calendar", _l("calendar days")
-    WORKING = "working", _l("working days")
-
-
 class FieldOfWork(TimestampMixin, db.Model):
     """A field (lĩnh vực) of state management inspected, e.g. officials and public service."""
 
@@ -71,6 +66,11 @@ class LegalReference(EditableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.citation
+
+
+class DayKind(LabelledEnum):
+    CALENDAR = "calendar", _l("calendar days")
+    WORKING = "working", _l("working days")
 
 
 class DeadlineRule(EditableMixin, db.Model):
