@@ -12,6 +12,7 @@ from sqlalchemy.types import Date, Integer, Numeric, String, Text
 
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
+from inspect_app.core.roles import signed_in
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -134,7 +135,7 @@ class Case(EditableMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Staff see every case; a unit leader only cases addressed to their units."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         visible = visible_unit_ids(user)
         return visible is None or self.responsible_unit_id in visible
@@ -158,7 +159,7 @@ class Case(EditableMixin, db.Model):
 
     def unit_authority(self, user) -> Authority:
         """Whether `user` acts for the responsible unit, and for whom (a deputy's principal)."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return Authority(False)
         return authority_over(user, self.responsible_unit_id)
 

@@ -17,3 +17,9 @@ class Role(LabelledEnum):
 
 INSPECTORS = (Role.INSPECTOR, Role.LEAD_INSPECTOR)
 STAFF = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+
+
+def signed_in(user) -> bool:
+    """Whether `user` is someone signed in: None and the anonymous user are not, and every
+    permission rule (`can_*`) refuses them before it asks anything else."""
+    return user is not None and bool(getattr(user, "is_authenticated", False))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
+from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
 from inspect_app.reference.rules import extension_approver
 
@@ -95,7 +96,7 @@ def is_approver(user, case: Case, approver: str | None = None) -> bool:
     """Whether `user` decides extension requests of `case` under the setting: "lead" = the
     inspection's team lead, "leadership" = the leadership role, both for "lead_or_leadership";
     an administrator always. (`queries.pending_for` is the same rule in SQL.)"""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return False
     if user.is_admin:
         return True

@@ -11,6 +11,7 @@ from sqlalchemy.types import Date, Integer, String, Text
 
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column, secondary
+from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -135,14 +136,14 @@ class Inspection(EditableMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Staff see every inspection; a unit leader only those targeting their units."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         visible = visible_unit_ids(user)
         return visible is None or self.target_unit_id in visible
 
     def can_edit(self, user) -> bool:
         """Team lead or member (or admin) may edit and add work; never once closed."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         if self.state == InspectionState.CLOSED:
             return False
@@ -150,13 +151,13 @@ class Inspection(EditableMixin, db.Model):
 
     def can_manage(self, user) -> bool:
         """The team lead (trưởng đoàn) or an administrator steers the inspection."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         return user.is_admin or user.id == self.lead_id
 
     def can_log_findings(self, user, check_state: bool = True) -> bool:
         """The team (lead and members, not administrators), while it takes findings."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         return self.is_on_team(user) and not (check_state and not self.takes_findings)
 

@@ -18,7 +18,7 @@ from sqlalchemy.types import JSON, Date, Integer, String, Text
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import Role, signed_in
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
@@ -135,7 +135,7 @@ class Document(EditableMixin, db.Model):
     def can_view(self, user) -> bool:
         """Staff read every document; a unit leader only issued urging letters addressed to a
         unit they see (their unit, units below it, units they deputise for)."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         if not user.is_unit_leader:
             return True
