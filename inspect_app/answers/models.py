@@ -3,7 +3,6 @@ reports while it works, then a final answer that the inspection team verifies.""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -14,42 +13,21 @@ from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core import clock
 from inspect_app.core.files import EvidenceFile
-from inspect_app.core.models import UTCDateTime, enum_column
+from inspect_app.core.models import LabelledEnum, UTCDateTime, enum_column
 from inspect_app.extensions import db
 
 
-class AnswerKind(enum.StrEnum):
-    PROGRESS = "progress"
-    FINAL = "final"
-
-    @property
-    def label(self) -> str:
-        return str(ANSWER_KIND_LABELS[self])
+class AnswerKind(LabelledEnum):
+    PROGRESS = "progress", _l("Progress report")
+    FINAL = "final", _l("Final answer")
 
 
-ANSWER_KIND_LABELS = {
-    AnswerKind.PROGRESS: _l("Progress report"),
-    AnswerKind.FINAL: _l("Final answer"),
-}
-
-
-class Verdict(enum.StrEnum):
+class Verdict(LabelledEnum):
     """What the inspection team decided on a final answer."""
 
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    PARTLY_DONE = "partly_done"
-
-    @property
-    def label(self) -> str:
-        return str(VERDICT_LABELS[self])
-
-
-VERDICT_LABELS = {
-    Verdict.ACCEPTED: _l("Accepted"),
-    Verdict.REJECTED: _l("Rejected"),
-    Verdict.PARTLY_DONE: _l("Partly done"),
-}
+    ACCEPTED = "accepted", _l("Accepted")
+    REJECTED = "rejected", _l("Rejected")
+    PARTLY_DONE = "partly_done", _l("Partly done")
 
 
 class CaseAnswer(db.Model):

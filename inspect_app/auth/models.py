@@ -9,13 +9,13 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, UTCDateTime, enum_column
 from inspect_app.core.roles import INSPECTORS, Role
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 
 
-class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
+class User(UserMixin, EditableMixin, db.Model):
     """A person who signs in: admin, inspector, lead inspector, unit leader or leadership."""
 
     __tablename__ = "user"

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Date, Integer, Numeric, String, Text
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
+from inspect_app.core.roles import signed_in
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -33,58 +22,31 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 
-class CaseType(enum.StrEnum):
-    ADMIN_HANDLING = "admin_handling"
-    RECOVERY = "recovery"
-    DISCIPLINE = "discipline"
-    AMEND_DOCUMENTS = "amend_documents"
-    FIX_PRACTICES = "fix_practices"
-
-    @property
-    def label(self) -> str:
-        return str(CASE_TYPE_LABELS[self])
+class CaseType(LabelledEnum):
+    ADMIN_HANDLING = "admin_handling", _l("Administrative handling")
+    RECOVERY = "recovery", _l("Recovery of money or assets")
+    DISCIPLINE = "discipline", _l("Disciplinary review")
+    AMEND_DOCUMENTS = "amend_documents", _l("Amend documents or procedures")
+    FIX_PRACTICES = "fix_practices", _l("Fix practices")
 
 
-CASE_TYPE_LABELS = {
-    CaseType.ADMIN_HANDLING: _l("Administrative handling"),
-    CaseType.RECOVERY: _l("Recovery of money or assets"),
-    CaseType.DISCIPLINE: _l("Disciplinary review"),
-    CaseType.AMEND_DOCUMENTS: _l("Amend documents or procedures"),
-    CaseType.FIX_PRACTICES: _l("Fix practices"),
-}
+class CaseState(LabelledEnum):
+    OPEN = "open", _l("Open")
+    ANSWERED = "answered", _l("Answered")
+    ACCEPTED = "accepted", _l("Accepted (done)")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-
-class CaseState(enum.StrEnum):
-    OPEN = "open"
-    ANSWERED = "answered"
-    ACCEPTED = "accepted"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(CASE_STATE_LABELS[self])
-
-
-CASE_STATE_LABELS = {
-    CaseState.OPEN: _l("Open"),
-    CaseState.ANSWERED: _l("Answered"),
-    CaseState.ACCEPTED: _l("Accepted (done)"),
-    CaseState.WITHDRAWN: _l("Withdrawn"),
-}
 
 # States in which the deadline runs (overdue is derived from these and the due date).
 ACTIVE_CASE_STATES = (CaseState.OPEN,)
 WITHDRAWABLE_STATES = (CaseState.OPEN, CaseState.ANSWERED)
 
-case_finding = Table(
-    "recommendation_finding",
-    db.metadata,
-    Column("case_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True),
-    Column("finding_id", ForeignKey("finding.id"), primary_key=True),
+case_finding = secondary(
+    "recommendation_finding", "case_id", "recommendation.id", "finding_id", "finding.id"
 )
 
 
-class Case(TimestampMixin, VersionedMixin, db.Model):
+class Case(EditableMixin, db.Model):
     """A recommendation with a remedial deadline addressed to a responsible unit."""
 
     __tablename__ = "recommendation"
@@ -173,7 +135,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Staff see every case; a unit leader only cases addressed to their units."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         visible = visible_unit_ids(user)
         return visible is None or self.responsible_unit_id in visible
@@ -197,7 +159,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
 
     def unit_authority(self, user) -> Authority:
         """Whether `user` acts for the responsible unit, and for whom (a deputy's principal)."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return Authority(False)
         return authority_over(user, self.responsible_unit_id)
 

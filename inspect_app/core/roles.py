@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    INSPECTOR = "inspector"
-    LEAD_INSPECTOR = "lead_inspector"
-    UNIT_LEADER = "unit_leader"
-    LEADERSHIP = "leadership"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+from inspect_app.core.models import LabelledEnum
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.INSPECTOR: _l("Inspector"),
-    Role.LEAD_INSPECTOR: _l("Lead inspector"),
-    Role.UNIT_LEADER: _l("Unit leader"),
-    Role.LEADERSHIP: _l("Leadership"),
-}
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    INSPECTOR = "inspector", _l("Inspector")
+    LEAD_INSPECTOR = "lead_inspector", _l("Lead inspector")
+    UNIT_LEADER = "unit_leader", _l("Unit leader")
+    LEADERSHIP = "leadership", _l("Leadership")
+
 
 INSPECTORS = (Role.INSPECTOR, Role.LEAD_INSPECTOR)
 STAFF = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+
+
+def signed_in(user) -> bool:
+    """Whether `user` is someone signed in: None and the anonymous user are not, and every
+    permission rule (`can_*`) refuses them before it asks anything else."""
+    return user is not None and bool(getattr(user, "is_authenticated", False))

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.core import clock
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin
+from inspect_app.core.models import EditableMixin, UTCDateTime
+from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 
 
-class Delegation(TimestampMixin, VersionedMixin, db.Model):
+class Delegation(EditableMixin, db.Model):
     """`deputy` acts for `principal` on the cases of `unit` (and the units below it) from
     `starts_on` to `ends_on` inclusive, unless revoked earlier."""
 
@@ -43,7 +44,7 @@ class Delegation(TimestampMixin, VersionedMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Its principal, its deputy, or an administrator."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         return user.is_admin or user.id in (self.principal_id, self.deputy_id)
 

@@ -3,7 +3,6 @@ a reason; an approver (team lead and/or leadership, per setting) approves or ref
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,28 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
+from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
 from inspect_app.reference.rules import extension_approver
 
 
-class ExtensionState(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    CANCELLED = "cancelled"
+class ExtensionState(LabelledEnum):
+    PENDING = "pending", _l("Pending")
+    APPROVED = "approved", _l("Approved")
+    REFUSED = "refused", _l("Refused")
+    CANCELLED = "cancelled", _l("Cancelled")
 
-    @property
-    def label(self) -> str:
-        return str(EXTENSION_STATE_LABELS[self])
-
-
-EXTENSION_STATE_LABELS = {
-    ExtensionState.PENDING: _l("Pending"),
-    ExtensionState.APPROVED: _l("Approved"),
-    ExtensionState.REFUSED: _l("Refused"),
-    ExtensionState.CANCELLED: _l("Cancelled"),
-}
 
 _PENDING = text("state = 'pending'")
 
@@ -42,7 +31,7 @@ LEAD_APPROVES = ("lead", "lead_or_leadership")
 LEADERSHIP_APPROVES = ("leadership", "lead_or_leadership")
 
 
-class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
+class ExtensionRequest(EditableMixin, db.Model):
     """A request to move a case's deadline from `previous_due_date` to `requested_date`."""
 
     __tablename__ = "extension_request"
@@ -107,7 +96,7 @@ def is_approver(user, case: Case, approver: str | None = None) -> bool:
     """Whether `user` decides extension requests of `case` under the setting: "lead" = the
     inspection's team lead, "leadership" = the leadership role, both for "lead_or_leadership";
     an administrator always. (`queries.pending_for` is the same rule in SQL.)"""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return False
     if user.is_admin:
         return True

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.core.files import EvidenceFile
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, UTCDateTime, enum_column
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import FieldOfWork, Severity
 
 
-class Finding(TimestampMixin, VersionedMixin, db.Model):
+class Finding(EditableMixin, db.Model):
     """What the team found on site (phát hiện): editable by its author until the conclusion."""
 
     __tablename__ = "finding"

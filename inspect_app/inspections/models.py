@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Date, Integer, String, Text
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column, secondary
+from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -28,29 +19,15 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 
-class InspectionState(enum.StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    ONSITE_ENDED = "onsite_ended"
-    REPORTED = "reported"
-    CONCLUDED = "concluded"
-    MONITORING = "monitoring"
-    CLOSED = "closed"
+class InspectionState(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in_progress", _l("On-site in progress")
+    ONSITE_ENDED = "onsite_ended", _l("On-site work ended")
+    REPORTED = "reported", _l("Team report submitted")
+    CONCLUDED = "concluded", _l("Concluded")
+    MONITORING = "monitoring", _l("Monitoring implementation")
+    CLOSED = "closed", _l("Closed")
 
-    @property
-    def label(self) -> str:
-        return str(INSPECTION_STATE_LABELS[self])
-
-
-INSPECTION_STATE_LABELS = {
-    InspectionState.PLANNED: _l("Planned"),
-    InspectionState.IN_PROGRESS: _l("On-site in progress"),
-    InspectionState.ONSITE_ENDED: _l("On-site work ended"),
-    InspectionState.REPORTED: _l("Team report submitted"),
-    InspectionState.CONCLUDED: _l("Concluded"),
-    InspectionState.MONITORING: _l("Monitoring implementation"),
-    InspectionState.CLOSED: _l("Closed"),
-}
 
 # States after the conclusion: findings are locked, cases exist.
 CONCLUDED_STATES = (InspectionState.CONCLUDED, InspectionState.MONITORING, InspectionState.CLOSED)
@@ -68,22 +45,16 @@ CASE_CREATION_STATES = (
     InspectionState.MONITORING,
 )
 
-inspection_field = Table(
-    "inspection_field",
-    db.metadata,
-    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
-    Column("field_id", ForeignKey("field_of_work.id"), primary_key=True),
+inspection_field = secondary(
+    "inspection_field", "inspection_id", "inspection.id", "field_id", "field_of_work.id"
 )
 
-inspection_member = Table(
-    "inspection_member",
-    db.metadata,
-    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id"), primary_key=True, index=True),
+inspection_member = secondary(
+    "inspection_member", "inspection_id", "inspection.id", "user_id", "user.id", index=True
 )
 
 
-class Inspection(TimestampMixin, VersionedMixin, db.Model):
+class Inspection(EditableMixin, db.Model):
     """One inspection or check of a target unit, led by a team leader (trưởng đoàn)."""
 
     __tablename__ = "inspection"
@@ -165,14 +136,14 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
 
     def can_view(self, user) -> bool:
         """Staff see every inspection; a unit leader only those targeting their units."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         visible = visible_unit_ids(user)
         return visible is None or self.target_unit_id in visible
 
     def can_edit(self, user) -> bool:
         """Team lead or member (or admin) may edit and add work; never once closed."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         if self.state == InspectionState.CLOSED:
             return False
@@ -180,13 +151,13 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
 
     def can_manage(self, user) -> bool:
         """The team lead (trưởng đoàn) or an administrator steers the inspection."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         return user.is_admin or user.id == self.lead_id
 
     def can_log_findings(self, user, check_state: bool = True) -> bool:
         """The team (lead and members, not administrators), while it takes findings."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         return self.is_on_team(user) and not (check_state and not self.takes_findings)
 

@@ -2,61 +2,36 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
 
 
-class PlanState(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved")}[
-                self.value
-            ]
-        )
-
-
-class PeriodKind(enum.StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-
-    @property
-    def label(self) -> str:
-        return str({"month": _l("Month"), "quarter": _l("Quarter")}[self.value])
-
-    @property
-    def max_period(self) -> int:
-        return 12 if self == PeriodKind.MONTH else 4
+class PlanState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    APPROVED = "approved", _l("Approved")
 
 
 PLAN_READERS = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP})
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.LEAD_INSPECTOR})
 
 
-plan_item_field = Table(
-    "plan_item_field",
-    db.metadata,
-    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="CASCADE"), primary_key=True),
-    Column("field_id", ForeignKey("field_of_work.id"), primary_key=True),
+plan_item_field = secondary(
+    "plan_item_field", "plan_item_id", "plan_item.id", "field_id", "field_of_work.id"
 )
 
 
-class Plan(TimestampMixin, VersionedMixin, db.Model):
+class Plan(EditableMixin, db.Model):
     """An annual plan of one issuing body; draft -> submitted -> approved (by leadership)."""
 
     __tablename__ = "plan"
@@ -128,7 +103,16 @@ class Plan(TimestampMixin, VersionedMixin, db.Model):
         return self.state == PlanState.SUBMITTED and Plan.can_decide(user)
 
 
-class PlanItem(TimestampMixin, VersionedMixin, db.Model):
+class PeriodKind(LabelledEnum):
+    MONTH = "month", _l("Month")
+    QUARTER = "quarter", _l("Quarter")
+
+    @property
+    def max_period(self) -> int:
+        return 12 if self == PeriodKind.MONTH else 4
+
+
+class PlanItem(EditableMixin, db.Model):
     """One planned inspection or check of a unit on some fields in a month or quarter."""
 
     __tablename__ = "plan_item"

@@ -3,58 +3,28 @@ public holidays. Shared enums (activity kind, severity) live here too."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
 from inspect_app.extensions import db
 
 
-class ActivityKind(enum.StrEnum):
+class ActivityKind(LabelledEnum):
     """Thanh tra (formal inspection, statutory procedure) or kiểm tra (check, lighter)."""
 
-    THANH_TRA = "thanh_tra"
-    KIEM_TRA = "kiem_tra"
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"thanh_tra": _l("Inspection (thanh tra)"), "kiem_tra": _l("Check (kiểm tra)")}[
-                self.value
-            ]
-        )
+    THANH_TRA = "thanh_tra", _l("Inspection (thanh tra)")
+    KIEM_TRA = "kiem_tra", _l("Check (kiểm tra)")
 
 
-class Severity(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    SERIOUS = "serious"
-
-    @property
-    def label(self) -> str:
-        return str(SEVERITY_LABELS[self])
-
-
-SEVERITY_LABELS = {
-    Severity.LOW: _l("Minor"),
-    Severity.MEDIUM: _l("Moderate"),
-    Severity.HIGH: _l("Serious"),
-    Severity.SERIOUS: _l("Very serious"),
-}
-
-
-class DayKind(enum.StrEnum):
-    CALENDAR = "calendar"
-    WORKING = "working"
-
-    @property
-    def label(self) -> str:
-        return str({"calendar": _l("calendar days"), "working": _l("working days")}[self.value])
+class Severity(LabelledEnum):
+    LOW = "low", _l("Minor")
+    MEDIUM = "medium", _l("Moderate")
+    HIGH = "high", _l("Serious")
+    SERIOUS = "serious", _l("Very serious")
 
 
 class FieldOfWork(TimestampMixin, db.Model):
@@ -72,7 +42,7 @@ class FieldOfWork(TimestampMixin, db.Model):
         return self.name
 
 
-class LegalReference(TimestampMixin, VersionedMixin, db.Model):
+class LegalReference(EditableMixin, db.Model):
     """A legal basis (căn cứ pháp lý): instrument, article, clause, and what it says."""
 
     __tablename__ = "legal_reference"
@@ -98,7 +68,12 @@ class LegalReference(TimestampMixin, VersionedMixin, db.Model):
         return self.citation
 
 
-class DeadlineRule(TimestampMixin, VersionedMixin, db.Model):
+class DayKind(LabelledEnum):
+    CALENDAR = "calendar", _l("calendar days")
+    WORKING = "working", _l("working days")
+
+
+class DeadlineRule(EditableMixin, db.Model):
     """A deadline as data with its legal source; `key` names where the product uses it.
 
     Case deadlines use keys `case.<type>.<severity>` then `case.<type>` then `case.default`.
@@ -131,7 +106,7 @@ class Holiday(db.Model):
     is_working_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
-class Setting(TimestampMixin, VersionedMixin, db.Model):
+class Setting(EditableMixin, db.Model):
     """An application setting an administrator may change (key/value; typed getters and the
     defaults live in `reference.rules`)."""
 

@@ -8,27 +8,17 @@ as they were) so that the issued document never changes, whatever happens to the
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON, Date, Integer, String, Text
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
-from inspect_app.core.models import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
-from inspect_app.core.roles import Role
+from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
+from inspect_app.core.roles import Role, signed_in
 from inspect_app.extensions import db
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
@@ -38,13 +28,9 @@ EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
 ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
 
 
-class DocumentKind(enum.StrEnum):
-    REPORT = "report"
-    URGING = "urging"
-
-    @property
-    def label(self) -> str:
-        return str(DOCUMENT_KIND_LABELS[self])
+class DocumentKind(LabelledEnum):
+    REPORT = "report", _l("Report to the People's Committee")
+    URGING = "urging", _l("Urging letter")
 
     @property
     def symbol(self) -> str:
@@ -55,28 +41,13 @@ class DocumentKind(enum.StrEnum):
 
 SYMBOLS = {DocumentKind.REPORT: "BC-TTr", DocumentKind.URGING: "TTr-NV"}
 
-DOCUMENT_KIND_LABELS = {
-    DocumentKind.REPORT: _l("Report to the People's Committee"),
-    DocumentKind.URGING: _l("Urging letter"),
-}
+
+class DocumentState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ISSUED = "issued", _l("Issued")
 
 
-class DocumentState(enum.StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-
-    @property
-    def label(self) -> str:
-        return str(DOCUMENT_STATE_LABELS[self])
-
-
-DOCUMENT_STATE_LABELS = {
-    DocumentState.DRAFT: _l("Draft"),
-    DocumentState.ISSUED: _l("Issued"),
-}
-
-
-class Document(TimestampMixin, VersionedMixin, db.Model):
+class Document(EditableMixin, db.Model):
     """One official document: a report for a period, or an urging letter about one case."""
 
     __tablename__ = "document"
@@ -164,7 +135,7 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
     def can_view(self, user) -> bool:
         """Staff read every document; a unit leader only issued urging letters addressed to a
         unit they see (their unit, units below it, units they deputise for)."""
-        if user is None or not getattr(user, "is_authenticated", False):
+        if not signed_in(user):
             return False
         if not user.is_unit_leader:
             return True

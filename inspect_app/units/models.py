@@ -6,44 +6,23 @@ import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import Boolean, Date, String, Text
 
-from inspect_app.core.models import TimestampMixin, VersionedMixin, enum_column
+from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
 from inspect_app.extensions import db
 
 
-class UnitKind(enum.StrEnum):
-    PROVINCE = "province"
-    DEPARTMENT = "department"
-    AGENCY = "agency"
-    COMMUNE = "commune"
-    SERVICE_UNIT = "service_unit"
-
-    @property
-    def label(self) -> str:
-        return str(UNIT_KIND_LABELS[self])
+class UnitKind(LabelledEnum):
+    PROVINCE = "province", _l("Province")
+    DEPARTMENT = "department", _l("Department")
+    AGENCY = "agency", _l("Agency")
+    COMMUNE = "commune", _l("Commune / ward")
+    SERVICE_UNIT = "service_unit", _l("Public service unit")
 
 
-UNIT_KIND_LABELS = {
-    UnitKind.PROVINCE: _l("Province"),
-    UnitKind.DEPARTMENT: _l("Department"),
-    UnitKind.AGENCY: _l("Agency"),
-    UnitKind.COMMUNE: _l("Commune / ward"),
-    UnitKind.SERVICE_UNIT: _l("Public service unit"),
-}
-
-
-class Unit(TimestampMixin, VersionedMixin, db.Model):
+class Unit(EditableMixin, db.Model):
     """An agency or unit (đơn vị) in the province's tree; `successor` records reorganisations."""
 
     __tablename__ = "unit"
@@ -74,23 +53,11 @@ class Unit(TimestampMixin, VersionedMixin, db.Model):
         return self.name
 
 
-class UnitEventKind(enum.StrEnum):
-    MERGE = "merge"
-    RENAME = "rename"
-    SPLIT = "split"
-    MOVE = "move"
-
-    @property
-    def label(self) -> str:
-        return str(UNIT_EVENT_LABELS[self])
-
-
-UNIT_EVENT_LABELS = {
-    UnitEventKind.MERGE: _l("Merge"),
-    UnitEventKind.RENAME: _l("Rename"),
-    UnitEventKind.SPLIT: _l("Split"),
-    UnitEventKind.MOVE: _l("Move in the tree"),
-}
+class UnitEventKind(LabelledEnum):
+    MERGE = "merge", _l("Merge")
+    RENAME = "rename", _l("Rename")
+    SPLIT = "split", _l("Split")
+    MOVE = "move", _l("Move in the tree")
 
 
 class UnitEventRole(enum.StrEnum):
