@@ -19,10 +19,10 @@ from inspect_app.api.common import bp, dump, dump_items, invalid, same_as
 from inspect_app.api.findings import EvidenceOut
 from inspect_app.api.schemas import choice_field, id_field, list_schema
 from inspect_app.api.spec import doc
-from inspect_app.cases import views as case_views
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import require
 from inspect_app.extensions import db
+from inspect_app.workflows import case_file
 
 
 class AnswerFileOut(EvidenceOut):
@@ -68,7 +68,7 @@ def _answer(case_id: int, operation: Callable):
     """Run an answer operation for a case the caller may answer: 201 with the answer, 200 with
     the first answer when the idempotency key was used already; 403, 404, 409, 413, 422."""
     case = load_case(case_id)
-    require(answer_operations.answer_authority(current_user, case).allowed)
+    require(case.unit_authority(current_user).allowed)
     data, errors = load_form(AnswerSchema())
     if data is None:
         raise invalid(errors)
@@ -91,7 +91,7 @@ def _answer(case_id: int, operation: Callable):
 
 
 @bp.route("/cases/<int:case_id>/answers")
-@same_as(case_views.detail)
+@same_as(case_file.detail)
 @doc("The unit's answers on a case, oldest first", tag="answers", response=AnswerListOut)
 def case_answers(case_id: int):
     """Progress reports and final answers with their files and verdicts; 404 if not visible."""

@@ -34,6 +34,7 @@ from inspect_app.cases.schemas import (
 from inspect_app.core import clock
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.reference.models import Severity
+from inspect_app.workflows import case_file
 
 
 class CaseOut(Schema):
@@ -97,7 +98,7 @@ def cases():
 
 
 @bp.route("/cases/<int:case_id>")
-@same_as(case_views.detail)
+@same_as(case_file.detail)
 @doc("One case", tag="cases", response=CaseOut)
 def case(case_id: int):
     """One case; 404 when unknown or not visible."""
@@ -121,7 +122,7 @@ action(
 action(
     CASE,
     "accept",
-    case_views.accept,
+    case_file.accept,
     VersionSchema,
     lambda c, d: _co.accept(current_user, c, d["version"], d.get("note")),
     "Accept the unit's answer (team)",
@@ -129,7 +130,7 @@ action(
 action(
     CASE,
     "reject",
-    case_views.reject,
+    case_file.reject,
     VerdictSchema,
     lambda c, d: _co.reject(
         current_user, c, d["reason"], d["version"], d.get("due_date"), d.get("due_reason")
@@ -139,7 +140,7 @@ action(
 action(
     CASE,
     "partly-done",
-    case_views.partly_done,
+    case_file.partly_done,
     VerdictSchema,
     lambda c, d: _co.partly_done(
         current_user, c, d["reason"], d["version"], d.get("due_date"), d.get("due_reason")
@@ -149,7 +150,7 @@ action(
 action(
     CASE,
     "withdraw",
-    case_views.withdraw,
+    case_file.withdraw,
     ReasonSchema,
     lambda c, d: _co.withdraw(current_user, c, d["reason"], d["version"]),
     "Withdraw the case with a reason (team leader, leadership)",
@@ -157,7 +158,7 @@ action(
 action(
     CASE,
     "deadline",
-    case_views.change_deadline,
+    case_file.change_deadline,
     DeadlineChangeSchema,
     lambda c, d: _co.change_deadline(current_user, c, d["due_date"], d["reason"], d["version"]),
     "Change the deadline with a reason (team leader)",

@@ -126,7 +126,7 @@ action(
     DecisionSchema,
     lambda e, d: _eo.approve(current_user, e, d["decision_reason"], d["version"]),
     "Approve a pending request with a reason: the deadline moves (approvers)",
-    check=lambda e: _eo.is_approver(current_user, e.case),
+    check=lambda e: e.can_decide(current_user, check_state=False),
     docstring="Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, "
     "case state.",
 )
@@ -137,7 +137,7 @@ action(
     DecisionSchema,
     lambda e, d: _eo.refuse(current_user, e, d["decision_reason"], d["version"]),
     "Refuse a pending request with a reason (approvers)",
-    check=lambda e: _eo.is_approver(current_user, e.case),
+    check=lambda e: e.can_decide(current_user, check_state=False),
     docstring="Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already.",
 )
 action(
@@ -147,6 +147,6 @@ action(
     CancelSchema,
     lambda e, d: _eo.cancel(current_user, e, d["version"]),
     "Withdraw one's own pending request (its requester)",
-    check=lambda e: e.requested_by_id == current_user.id,
+    check=lambda e: e.can_cancel(current_user, check_state=False),
     docstring="Cancel; 403 someone else's request, 404, 409 stale, 422 decided already.",
 )

@@ -14,9 +14,8 @@ from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
-from inspect_app.findings.access import is_team_member
 from inspect_app.findings.models import Finding
-from inspect_app.findings.queries import clean_filters, findings_query
+from inspect_app.findings.queries import FindingFilters, findings_query
 from inspect_app.findings.schemas import FindingDumpSchema, FindingSchema
 from inspect_app.reference.models import Severity
 
@@ -62,7 +61,9 @@ class FindingQuery(PageQuery):
 )
 def findings():
     """Findings filtered like the page, newest observation first, with their files."""
-    return dump_page(FindingOut, findings_query(current_user, clean_filters(request.args)))
+    return dump_page(
+        FindingOut, findings_query(current_user, FindingFilters.from_args(request.args))
+    )
 
 
 @bp.route("/findings/<int:finding_id>")
@@ -80,7 +81,7 @@ action(
     FindingSchema,
     lambda i, d: finding_operations.create_finding(current_user, i, d),
     "Log a finding (team members; files are added on the page)",
-    check=lambda i: is_team_member(current_user, i),
+    check=lambda i: i.can_log_findings(current_user, check_state=False),
     endpoint="finding_create",
     tag="findings",
     response=FindingOut,

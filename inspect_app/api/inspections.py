@@ -23,8 +23,7 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.inspections import operations as inspection_operations
 from inspect_app.inspections import views as inspection_views
 from inspect_app.inspections.models import Inspection, InspectionState
-from inspect_app.inspections.queries import SORTS, list_statement
-from inspect_app.inspections.queries import Filters as InspectionFilters
+from inspect_app.inspections.queries import SORTS, InspectionFilters, list_statement
 from inspect_app.inspections.schemas import (
     ConcludeSchema,
     EditSchema,
@@ -35,6 +34,7 @@ from inspect_app.inspections.schemas import (
     TransitionSchema,
 )
 from inspect_app.reference.models import ActivityKind
+from inspect_app.workflows import inspection_file
 
 
 class InspectionOut(InspectionDumpSchema):
@@ -94,7 +94,7 @@ def inspections():
 
 
 @bp.route("/inspections/<int:inspection_id>")
-@same_as(inspection_views.detail)
+@same_as(inspection_file.detail)
 @doc("One inspection", tag="inspections", response=InspectionOut)
 def inspection(inspection_id: int):
     """One inspection; 404 when unknown or not visible."""
