@@ -8,18 +8,16 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 
-from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
+from inspect_app.api.common import Kind
 from inspect_app.api.inspections import INSPECTION
 from inspect_app.api.schemas import (
     PageQuery,
     choice_field,
     enum_field,
     id_field,
-    page_schema,
     text_field,
     year_field,
 )
-from inspect_app.api.spec import doc
 from inspect_app.cases import operations as case_operations
 from inspect_app.cases import views as case_views
 from inspect_app.cases.models import Case, CaseState, CaseType
@@ -83,83 +81,83 @@ def load_case(case_id: int) -> Case:
 CASE = Kind("/cases/<int:case_id>", "case", "cases", load_case, CaseOut)
 
 
-@bp.route("/cases")
-@same_as(case_views.index)
-@doc(
-    "Cases (recommendations) the user may see",
-    tag="cases",
-    query=CaseQuery,
-    response=page_schema(CaseOut),
-)
+@CASE.listing(case_views.index, "Cases (recommendations) the user may see", query=CaseQuery)
 def cases():
     """Cases filtered and sorted like the page (a unit leader sees their units' only)."""
     filters = CaseFilters.from_args(request.args)
-    return dump_page(CaseOut, case_list(current_user, filters, clock.today(), loads=LIST_LOADS))
+    return case_list(current_user, filters, clock.today(), loads=LIST_LOADS)
 
 
-@bp.route("/cases/<int:case_id>")
-@same_as(case_file.detail)
-@doc("One case", tag="cases", response=CaseOut)
-def case(case_id: int):
-    """One case; 404 when unknown or not visible."""
-    return dump(CaseOut, load_case(case_id))
+CASE.detail(case_file.detail, "One case")
 
 
-_co = case_operations
-action(
-    INSPECTION,
+@INSPECTION.action(
     "cases",
     case_views.new,
     CaseCreateSchema,
-    lambda i, d: _co.create_case(current_user, i, d),
     "Create a case from findings (team leader)",
-    endpoint="case_create",
     tag="cases",
     response=CaseOut,
     status=201,
-    docstring="Create a case from findings of the inspection; 403, 409 stale, 422.",
 )
-action(
-    CASE,
-    "accept",
-    case_file.accept,
-    VersionSchema,
-    lambda c, d: _co.accept(current_user, c, d["version"], d.get("note")),
-    "Accept the unit's answer (team)",
-)
-action(
-    CASE,
+def case_create(inspection, data):
+    """Create a case from findings of the inspection; 403, 409 stale, 422."""
+    return case_operations.create_case(current_user, inspection, data)
+
+
+@CASE.action("accept", case_file.accept, VersionSchema, "Accept the unit's answer (team)")
+def case_accept(case, data):
+    return case_operations.accept(current_user, case, data["version"], data.get("note"))
+
+
+def _verdict(operation, case, data):
+    """A verdict that names what is missing and may set a new deadline."""
+    return operation(
+        current_user,
+        case,
+        data["reason"],
+        data["version"],
+        data.get("due_date"),
+        data.get("due_reason"),
+    )
+
+
+@CASE.action(
     "reject",
     case_file.reject,
     VerdictSchema,
-    lambda c, d: _co.reject(
-        current_user, c, d["reason"], d["version"], d.get("due_date"), d.get("due_reason")
-    ),
     "Reject the unit's answer with a reason, optionally a new deadline (team)",
 )
-action(
-    CASE,
+def case_reject(case, data):
+    return _verdict(case_operations.reject, case, data)
+
+
+@CASE.action(
     "partly-done",
     case_file.partly_done,
     VerdictSchema,
-    lambda c, d: _co.partly_done(
-        current_user, c, d["reason"], d["version"], d.get("due_date"), d.get("due_reason")
-    ),
     "Verify the answer as partly done: the case stays open for the remainder (team)",
 )
-action(
-    CASE,
+def case_partly_done(case, data):
+    return _verdict(case_operations.partly_done, case, data)
+
+
+@CASE.action(
     "withdraw",
     case_file.withdraw,
     ReasonSchema,
-    lambda c, d: _co.withdraw(current_user, c, d["reason"], d["version"]),
     "Withdraw the case with a reason (team leader, leadership)",
 )
-action(
-    CASE,
+def case_withdraw(case, data):
+    return case_operations.withdraw(current_user, case, data["reason"], data["version"])
+
+
+@CASE.action(
     "deadline",
     case_file.change_deadline,
     DeadlineChangeSchema,
-    lambda c, d: _co.change_deadline(current_user, c, d["due_date"], d["reason"], d["version"]),
     "Change the deadline with a reason (team leader)",
 )
+def case_deadline(case, data):
+    due, reason = data["due_date"], data["reason"]
+    return case_operations.change_deadline(current_user, case, due, reason, data["version"])

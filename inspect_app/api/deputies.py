@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from inspect_app.api.common import Kind, action, bp, create, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind
 from inspect_app.deputies import operations as deputy_operations
 from inspect_app.deputies import queries as deputy_queries
 from inspect_app.deputies import views as deputy_views
@@ -36,46 +34,37 @@ DELEGATION = Kind(
 )
 
 
-@bp.route("/deputies")
-@same_as(deputy_views.index)
-@doc(
+@DELEGATION.listing(
+    deputy_views.index,
     "Delegations naming the caller as principal or deputy (all for administrators)",
-    tag="deputies",
-    query=PageQuery,
-    response=page_schema(DelegationOut),
 )
 def deputies():
     """The caller's delegations, newest period first."""
-    return dump_page(DelegationOut, deputy_queries.delegations_list(current_user))
+    return deputy_queries.delegations_list(current_user)
 
 
-@bp.route("/deputies/<int:delegation_id>")
-@same_as(deputy_views.index)
-@doc("One delegation", tag="deputies", response=DelegationOut)
-def delegation(delegation_id: int):
-    """One delegation of the caller's (any for an administrator); 404 otherwise."""
-    return dump(DelegationOut, DELEGATION.load(delegation_id))
-
-
-create(
-    "/deputies",
-    "delegation_create",
-    deputy_views.create,
-    DelegationSchema,
-    lambda data: deputy_operations.name_deputy(current_user, data),
-    "Name a deputy for a period (unit leaders)",
-    tag="deputies",
-    response=DelegationOut,
-    docstring="Name another leader of the unit (or a unit below) as deputy; 403, 422.",
+DELEGATION.detail(
+    deputy_views.index,
+    "One delegation",
+    "One delegation of the caller's (any for an administrator); 404 otherwise.",
 )
-action(
-    DELEGATION,
+
+
+@DELEGATION.create(
+    deputy_views.create, DelegationSchema, "Name a deputy for a period (unit leaders)"
+)
+def delegation_create(data):
+    """Name another leader of the unit (or a unit below) as deputy; 403, 422."""
+    return deputy_operations.name_deputy(current_user, data)
+
+
+@DELEGATION.action(
     "revoke",
     deputy_views.revoke,
     RevokeSchema,
-    lambda dg, d: deputy_operations.revoke(current_user, dg, d["version"]),
     "End a delegation now (its principal or an administrator)",
-    check=lambda dg: current_user.is_admin or current_user.id == dg.principal_id,
-    docstring="Revoke; 403 the deputy, 404 not the caller's, 409 stale, 422 revoked or ended "
-    "already.",
+    check=lambda delegation: delegation.can_revoke(current_user, check_state=False),
 )
+def delegation_revoke(delegation, data):
+    """Revoke; 403 the deputy, 404 not the caller's, 409 stale, 422 revoked or ended already."""
+    return deputy_operations.revoke(current_user, delegation, data["version"])

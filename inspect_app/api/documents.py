@@ -7,9 +7,8 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
-from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind, route
+from inspect_app.api.schemas import PageQuery, choice_field
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.reports import documents as report_documents
 from inspect_app.reports import operations as report_operations
@@ -83,56 +82,48 @@ DOCUMENT = Kind(
 )
 
 
-@bp.route("/documents")
-@same_as(report_views.index)
-@doc(
+@DOCUMENT.listing(
+    report_views.index,
     "Documents the caller may see, newest first",
-    tag="documents",
     query=DocumentQuery,
-    response=page_schema(DocumentOut),
+    response=DocumentOut,
     description="A unit leader sees only the issued urging letters addressed to their units.",
 )
 def documents_list():
     """Documents filtered by kind, state and year, like the page."""
-    filters = DocumentFilters.from_args(request.args)
-    return dump_page(DocumentOut, document_list(current_user, filters))
+    return document_list(current_user, DocumentFilters.from_args(request.args))
 
 
-@bp.route("/documents/<int:document_id>")
-@same_as(report_views.detail)
-@doc("One document with its case rows", tag="documents", response=DocumentDetailOut)
-def document(document_id: int):
-    """One document; 404 if not visible."""
-    return dump(DocumentDetailOut, load_document(document_id))
+DOCUMENT.detail(
+    report_views.detail, "One document with its case rows", "One document; 404 if not visible."
+)
 
 
 def _download(name: str, page_view, media_type: str) -> None:
     """Register GET /documents/<id>/<name>: the page's own download (same checks, same file)."""
-
-    def view(document_id: int):
-        return page_view(document_id)
-
-    view.__name__ = f"document_{name}"
-    view.__doc__ = f"The document as {name.upper()}; 404 if not visible."
-    view = doc(
-        f"Download the document as {name.upper()}",
+    route(
+        f"{DOCUMENT.rule}/{name}",
+        f"document_{name}",
+        page_view,
+        lambda document_id: page_view(document_id),
+        f"The document as {name.upper()}; 404 if not visible.",
+        summary=f"Download the document as {name.upper()}",
         tag="documents",
         binary=True,
         binary_type=media_type,
-    )(view)
-    bp.add_url_rule(f"{DOCUMENT.rule}/{name}", view.__name__, same_as(page_view)(view))
+    )
 
 
 _download("pdf", report_views.pdf, report_documents.PDF_MIME)
 _download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
 _download("csv", report_views.csv, "text/csv")
-
-action(
-    DOCUMENT,
-    "issue",
-    report_views.issue,
+DOCUMENT.transitions(
     ReportVersionSchema,
-    lambda doc_, d: report_operations.issue(current_user, doc_, d["version"]),
-    "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
-    docstring="Issue; 403, 404, 409 stale or issued already, 422.",
+    {
+        "issue": (
+            report_views.issue,
+            report_operations.issue,
+            "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
+        )
+    },
 )

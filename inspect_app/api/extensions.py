@@ -7,8 +7,8 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from inspect_app.api.cases import CASE, load_case
-from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, page_schema
+from inspect_app.api.common import Kind, bp, same_as
+from inspect_app.api.schemas import choice_field
 from inspect_app.api.spec import doc
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations as extension_operations
@@ -52,25 +52,19 @@ EXTENSION = Kind(
 )
 
 
-@bp.route("/extensions")
-@same_as(extension_views.index)
-@doc(
-    "Pending extension requests the caller may decide, oldest first",
-    tag="extensions",
-    query=PageQuery,
-    response=page_schema(ExtensionOut),
+@EXTENSION.listing(
+    extension_views.index, "Pending extension requests the caller may decide, oldest first"
 )
 def extensions():
     """The approver's list of pending requests under the approver setting."""
-    return dump_page(ExtensionOut, extension_queries.pending_for(current_user))
+    return extension_queries.pending_for(current_user)
 
 
-@bp.route("/extensions/<int:ext_id>")
-@same_as(extension_views.case_section)
-@doc("One extension request", tag="extensions", response=ExtensionOut)
-def extension(ext_id: int):
-    """One request; 404 unless its case is visible."""
-    return dump(ExtensionOut, EXTENSION.load(ext_id))
+EXTENSION.detail(
+    extension_views.case_section,
+    "One extension request",
+    "One request; 404 unless its case is visible.",
+)
 
 
 @bp.route("/cases/<int:case_id>/extensions")
@@ -101,52 +95,62 @@ def case_extensions(case_id: int):
 
 
 _eo = extension_operations
-action(
-    CASE,
+
+
+@CASE.action(
     "extensions",
     extension_views.ask,
     ExtensionAskSchema,
-    lambda c, d: _eo.request_extension(
-        current_user, c, d["requested_date"], d["reason"], d["version"]
-    ),
     "Ask for a later deadline with a reason (unit leader or deputy)",
-    check=lambda c: authority_over(current_user, c.responsible_unit_id).allowed,
-    endpoint="extension_ask",
+    check=lambda case: authority_over(current_user, case.responsible_unit_id).allowed,
     tag="extensions",
     response=ExtensionOut,
     status=201,
     description="`version` is the case's version.",
-    docstring="Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad "
-    "date or reason, a request pending already, case not open, cap reached.",
 )
-action(
-    EXTENSION,
+def extension_ask(case, data):
+    """Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad date or
+    reason, a request pending already, case not open, cap reached."""
+    due, reason = data["requested_date"], data["reason"]
+    return _eo.request_extension(current_user, case, due, reason, data["version"])
+
+
+def _decidable(extension) -> bool:
+    return extension.can_decide(current_user, check_state=False)
+
+
+@EXTENSION.action(
     "approve",
     extension_views.approve,
     DecisionSchema,
-    lambda e, d: _eo.approve(current_user, e, d["decision_reason"], d["version"]),
     "Approve a pending request with a reason: the deadline moves (approvers)",
-    check=lambda e: e.can_decide(current_user, check_state=False),
-    docstring="Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, "
-    "case state.",
+    check=_decidable,
 )
-action(
-    EXTENSION,
+def extension_approve(extension, data):
+    """Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case
+    state."""
+    return _eo.approve(current_user, extension, data["decision_reason"], data["version"])
+
+
+@EXTENSION.action(
     "refuse",
     extension_views.refuse,
     DecisionSchema,
-    lambda e, d: _eo.refuse(current_user, e, d["decision_reason"], d["version"]),
     "Refuse a pending request with a reason (approvers)",
-    check=lambda e: e.can_decide(current_user, check_state=False),
-    docstring="Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already.",
+    check=_decidable,
 )
-action(
-    EXTENSION,
+def extension_refuse(extension, data):
+    """Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
+    return _eo.refuse(current_user, extension, data["decision_reason"], data["version"])
+
+
+@EXTENSION.action(
     "cancel",
     extension_views.cancel,
     CancelSchema,
-    lambda e, d: _eo.cancel(current_user, e, d["version"]),
     "Withdraw one's own pending request (its requester)",
-    check=lambda e: e.can_cancel(current_user, check_state=False),
-    docstring="Cancel; 403 someone else's request, 404, 409 stale, 422 decided already.",
+    check=lambda extension: extension.can_cancel(current_user, check_state=False),
 )
+def extension_cancel(extension, data):
+    """Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
+    return _eo.cancel(current_user, extension, data["version"])

@@ -6,9 +6,9 @@ from flask import request, url_for
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from inspect_app.api.common import action, bp, dump, dump_page, same_as
+from inspect_app.api.common import Kind, bp, same_as
 from inspect_app.api.inspections import INSPECTION
-from inspect_app.api.schemas import PageQuery, enum_field, id_field, page_schema, text_field
+from inspect_app.api.schemas import PageQuery, enum_field, id_field, text_field
 from inspect_app.api.spec import doc
 from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.loading import get_visible_or_404
@@ -51,51 +51,51 @@ class FindingQuery(PageQuery):
     q = text_field()
 
 
-@bp.route("/findings")
-@same_as(finding_views.index)
-@doc(
-    "Findings the user may see",
-    tag="findings",
-    query=FindingQuery,
-    response=page_schema(FindingOut),
+FINDING = Kind(
+    "/findings/<int:finding_id>",
+    "finding",
+    "findings",
+    lambda finding_id: get_visible_or_404(Finding, finding_id),
+    FindingOut,
 )
+EVIDENCE = Kind(
+    "/evidence/<int:evidence_id>",
+    "evidence",
+    "findings",
+    lambda evidence_id: get_visible_or_404(EvidenceFile, evidence_id),
+    EvidenceOut,
+)
+
+
+@FINDING.listing(finding_views.index, "Findings the user may see", query=FindingQuery)
 def findings():
     """Findings filtered like the page, newest observation first, with their files."""
-    return dump_page(
-        FindingOut, findings_query(current_user, FindingFilters.from_args(request.args))
-    )
+    return findings_query(current_user, FindingFilters.from_args(request.args))
 
 
-@bp.route("/findings/<int:finding_id>")
-@same_as(finding_views.detail)
-@doc("One finding with its evidence files", tag="findings", response=FindingOut)
-def finding(finding_id: int):
-    """One finding; 404 when unknown or not visible."""
-    return dump(FindingOut, get_visible_or_404(Finding, finding_id))
+FINDING.detail(finding_views.detail, "One finding with its evidence files")
 
 
-action(
-    INSPECTION,
+@INSPECTION.action(
     "findings",
     finding_views.new,
     FindingSchema,
-    lambda i, d: finding_operations.create_finding(current_user, i, d),
     "Log a finding (team members; files are added on the page)",
-    check=lambda i: i.can_log_findings(current_user, check_state=False),
-    endpoint="finding_create",
+    check=lambda inspection: inspection.can_log_findings(current_user, check_state=False),
     tag="findings",
     response=FindingOut,
     status=201,
-    docstring="Log a finding; 403 not on the team, 422 closed inspection or bad input.",
 )
+def finding_create(inspection, data):
+    """Log a finding; 403 not on the team, 422 closed inspection or bad input."""
+    return finding_operations.create_finding(current_user, inspection, data)
 
 
-@bp.route("/evidence/<int:evidence_id>")
-@same_as(finding_views.evidence)
-@doc("Metadata of an evidence file", tag="findings", response=EvidenceOut)
-def evidence(evidence_id: int):
-    """Name, type, size and SHA-256 of a stored file; 404 unless its owner is visible."""
-    return dump(EvidenceOut, get_visible_or_404(EvidenceFile, evidence_id))
+EVIDENCE.detail(
+    finding_views.evidence,
+    "Metadata of an evidence file",
+    "Name, type, size and SHA-256 of a stored file; 404 unless its owner is visible.",
+)
 
 
 @bp.route("/evidence/<int:evidence_id>/download")
@@ -103,4 +103,4 @@ def evidence(evidence_id: int):
 @doc("Download an evidence file", tag="findings", binary=True)
 def evidence_download(evidence_id: int):
     """The stored bytes; 404 unless its owner is visible."""
-    return send_evidence(get_visible_or_404(EvidenceFile, evidence_id))
+    return send_evidence(EVIDENCE.load(evidence_id))

@@ -7,8 +7,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import bp, dump, dump_page
-from inspect_app.api.schemas import PageQuery, page_schema
+from inspect_app.api.common import Kind, bp, dump
 from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
@@ -30,22 +29,24 @@ class UnreadOut(Schema):
     unread = fields.Integer(required=True)
 
 
-@bp.route("/notifications")
-@access(AUTHENTICATED)
-@doc(
-    "The user's notifications, newest first",
-    tag="notifications",
-    query=PageQuery,
-    response=page_schema(NotificationOut),
+def load_own(note_id: int) -> Notification:
+    """One of the caller's notifications; 404 for another user's."""
+    note = get_or_404(Notification, note_id)
+    if note.user_id != current_user.id:
+        abort(404)
+    return note
+
+
+NOTIFICATION = Kind(
+    "/notifications/<int:note_id>", "notification", "notifications", load_own, NotificationOut
 )
+
+
+@NOTIFICATION.listing(AUTHENTICATED, "The user's notifications, newest first")
 def notifications():
     """The caller's own notifications."""
-    stmt = (
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc())
-    )
-    return dump_page(NotificationOut, stmt)
+    mine = Notification.user_id == current_user.id
+    return select(Notification).where(mine).order_by(Notification.id.desc())
 
 
 @bp.route("/notifications/unread")
@@ -61,9 +62,7 @@ def notifications_unread():
 @doc("Mark one notification read", tag="notifications", response=NotificationOut)
 def notification_read(note_id: int):
     """Mark one of the caller's notifications read; 404 for another user's."""
-    note = get_or_404(Notification, note_id)
-    if note.user_id != current_user.id:
-        abort(404)
+    note = load_own(note_id)
     notification_operations.mark_read(current_user, note)
     return dump(NotificationOut, note)
 

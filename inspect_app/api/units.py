@@ -7,8 +7,8 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import Kind, action, bp, create, dump, dump_items, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, enum_field, list_schema, page_schema
+from inspect_app.api.common import Kind, bp, dump_items, same_as
+from inspect_app.api.schemas import choice_field, enum_field, list_schema
 from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
@@ -71,52 +71,33 @@ def load_unit(unit_id: int) -> Unit:
     return unit
 
 
-@bp.route("/units")
-@access(AUTHENTICATED)
-@doc("Units the user may see", tag="units", query=PageQuery, response=page_schema(UnitOut))
+UNIT = Kind("/units/<int:unit_id>", "unit", "units", load_unit, UnitOut)
+
+
+@UNIT.listing(AUTHENTICATED, "Units the user may see")
 def units():
     """The unit tree (a unit leader sees their own units only), by name."""
     stmt = select(Unit).order_by(Unit.name, Unit.id)
     visible = visible_unit_ids(current_user)
     if visible is not None:
         stmt = stmt.where(Unit.id.in_(visible or {-1}))
-    return dump_page(UnitOut, stmt)
+    return stmt
 
 
-@bp.route("/units/<int:unit_id>")
-@access(AUTHENTICATED)
-@doc("One unit", tag="units", response=UnitOut)
-def unit(unit_id: int):
-    """One unit; 404 when unknown or not visible."""
-    return dump(UnitOut, load_unit(unit_id))
+UNIT.detail(AUTHENTICATED, "One unit")
 
 
-create(
-    "/units",
-    "unit_create",
-    unit_views.new,
-    UnitSchema,
-    lambda data: unit_operations.create_unit(current_user, data),
-    "Create a unit (administrators)",
-    tag="units",
-    response=UnitOut,
-    docstring="Add a unit; 422 on bad input.",
-)
+@UNIT.create(unit_views.new, UnitSchema, "Create a unit (administrators)")
+def unit_create(data):
+    """Add a unit; 422 on bad input."""
+    return unit_operations.create_unit(current_user, data)
 
-UNIT = Kind(
-    "/units/<int:unit_id>", "unit", "units", lambda unit_id: get_or_404(Unit, unit_id), UnitOut
-)
-action(
-    UNIT,
-    "",
-    unit_views.edit,
-    UnitSchema,
-    lambda u, d: unit_operations.update_unit(current_user, u, d),
-    "Change a unit (administrators)",
-    method="PUT",
-    endpoint="unit_update",
-    docstring="Edit a unit; 409 stale version, 422 bad input.",
-)
+
+# Administrators only (the page's access): they see every unit.
+@UNIT.action("", unit_views.edit, UnitSchema, "Change a unit (administrators)", method="PUT")
+def unit_update(unit, data):
+    """Edit a unit; 409 stale version, 422 bad input."""
+    return unit_operations.update_unit(current_user, unit, data)
 
 
 @bp.route("/units/<int:unit_id>/history")

@@ -6,8 +6,8 @@ from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from inspect_app.api.common import bp, create, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, enum_field, page_schema, text_field
+from inspect_app.api.common import Kind, bp, dump
+from inspect_app.api.schemas import PageQuery, choice_field, enum_field, text_field
 from inspect_app.api.spec import doc
 from inspect_app.auth import operations as auth_operations
 from inspect_app.auth import views as auth_views
@@ -46,30 +46,21 @@ def me():
     return dump(UserOut, current_user)
 
 
-@bp.route("/users")
-@same_as(auth_views.users)
-@doc("Accounts (administrators)", tag="users", query=UserQuery, response=page_schema(UserOut))
+USER = Kind(
+    "/users/<int:user_id>", "user", "users", lambda user_id: get_or_404(User, user_id), UserOut
+)
+
+
+@USER.listing(auth_views.users, "Accounts (administrators)", query=UserQuery)
 def users():
     """Accounts filtered by text, role and state, like the administrators' page."""
-    return dump_page(UserOut, user_list(UserFilters.from_args(request.args)))
+    return user_list(UserFilters.from_args(request.args))
 
 
-@bp.route("/users/<int:user_id>")
-@same_as(auth_views.user_edit)
-@doc("One account (administrators)", tag="users", response=UserOut)
-def user(user_id: int):
-    """One account; 404 when unknown."""
-    return dump(UserOut, get_or_404(User, user_id))
+USER.detail(auth_views.user_edit, "One account (administrators)", "One account; 404 when unknown.")
 
 
-create(
-    "/users",
-    "user_create",
-    auth_views.user_new,
-    UserCreateSchema,
-    lambda data: auth_operations.create_user(current_user, data),
-    "Create an account (administrators)",
-    tag="users",
-    response=UserOut,
-    docstring="Create an account; 422 on bad input (taken username, weak password).",
-)
+@USER.create(auth_views.user_new, UserCreateSchema, "Create an account (administrators)")
+def user_create(data):
+    """Create an account; 422 on bad input (taken username, weak password)."""
+    return auth_operations.create_user(current_user, data)
