@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.answers import operations as answer_operations
 from inspect_app.answers import views as answer_views
+from inspect_app.answers.models import CaseAnswer
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.answers.schemas import AnswerSchema
 from inspect_app.api.cases import load_case
 from inspect_app.api.common import bp, dump, dump_items, invalid, same_as
 from inspect_app.api.findings import EvidenceOut
-from inspect_app.api.schemas import choice_field, id_field, list_schema
+from inspect_app.api.schemas import id_field, list_schema, record_schema
 from inspect_app.api.spec import doc
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import require
@@ -29,22 +30,13 @@ class AnswerFileOut(EvidenceOut):
     answer_id = fields.Integer(allow_none=True)
 
 
-class AnswerOut(Schema):
-    id = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    kind = choice_field("progress", "final", required=True)
-    text = fields.String(required=True)
-    completion_date = fields.Date(allow_none=True)
-    author_id = fields.Integer(required=True)
-    on_behalf_of_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    verdict = choice_field("accepted", "rejected", "partly_done", allow_none=True)
-    verified_by_id = fields.Integer(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
-    verification_note = fields.String(allow_none=True)
-    files = fields.List(fields.Nested(AnswerFileOut), required=True)
-
-
+AnswerOut = record_schema(
+    "AnswerOut",
+    CaseAnswer,
+    "id case_id kind text completion_date author_id on_behalf_of_id created_at verdict "
+    "verified_by_id verified_at verification_note",
+    files=fields.List(fields.Nested(AnswerFileOut), required=True),
+)
 AnswerListOut = list_schema(AnswerOut, "AnswerListOut")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.orm import joinedload
 
 from inspect_app.api.common import Kind
@@ -15,6 +15,7 @@ from inspect_app.api.schemas import (
     choice_field,
     enum_field,
     id_field,
+    record_schema,
     text_field,
     year_field,
 )
@@ -31,35 +32,21 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.reference.models import Severity
 from inspect_app.workflows import case_file
 
-
-class CaseOut(Schema):
-    id = fields.Integer(required=True)
-    reference = fields.String(required=True)
-    inspection_id = fields.Integer(required=True)
-    number = fields.Integer(required=True)
-    type = enum_field(CaseType, required=True)
-    title = fields.String(required=True)
-    legal_reference_id = fields.Integer(required=True)
-    severity = enum_field(Severity, required=True)
-    responsible_unit_id = fields.Integer(required=True)
-    required_action = fields.String(required=True)
+CaseOut = record_schema(
+    "CaseOut",
+    Case,
+    "id inspection_id number type title legal_reference_id severity responsible_unit_id "
+    "required_action due_date original_due_date due_change_reason state withdrawn_reason "
+    "closed_at escalation_level version",
+    reference=fields.String(required=True),
     # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
-    amount_vnd = fields.Decimal(as_string=True, allow_none=True, places=0)
-    due_date = fields.Date(required=True)
-    original_due_date = fields.Date(required=True)
-    due_change_reason = fields.String(allow_none=True)
-    state = enum_field(CaseState, required=True)
-    withdrawn_reason = fields.String(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    escalation_level = fields.Integer(required=True)
-    overdue = fields.Method("_overdue", required=True, metadata={"type": "boolean"})
-    version = fields.Integer(required=True)
-
-    def _overdue(self, case) -> bool:
-        return case.is_overdue(clock.today())
+    amount_vnd=fields.Decimal(as_string=True, allow_none=True, places=0),
+    overdue=fields.Function(
+        lambda case: case.is_overdue(clock.today()), required=True, metadata={"type": "boolean"}
+    ),
+)
 
 
 class CaseQuery(PageQuery):
@@ -81,9 +68,11 @@ def load_case(case_id: int) -> Case:
 CASE = Kind("/cases/<int:case_id>", "case", "cases", load_case, CaseOut)
 
 
-@CASE.listing(case_views.index, "Cases (recommendations) the user may see", query=CaseQuery)
+@CASE.listing(case_views.index, query=CaseQuery)
 def cases():
-    """Cases filtered and sorted like the page (a unit leader sees their units' only)."""
+    """Cases (recommendations) the user may see.
+
+    Cases filtered and sorted like the page (a unit leader sees their units' only)."""
     filters = CaseFilters.from_args(request.args)
     return case_list(current_user, filters, clock.today(), loads=LIST_LOADS)
 
@@ -92,21 +81,18 @@ CASE.detail(case_file.detail, "One case")
 
 
 @INSPECTION.action(
-    "cases",
-    case_views.new,
-    CaseCreateSchema,
-    "Create a case from findings (team leader)",
-    tag="cases",
-    response=CaseOut,
-    status=201,
+    "cases", case_views.new, CaseCreateSchema, tag="cases", response=CaseOut, status=201
 )
 def case_create(inspection, data):
-    """Create a case from findings of the inspection; 403, 409 stale, 422."""
+    """Create a case from findings (team leader).
+
+    Create a case from findings of the inspection; 403, 409 stale, 422."""
     return case_operations.create_case(current_user, inspection, data)
 
 
-@CASE.action("accept", case_file.accept, VersionSchema, "Accept the unit's answer (team)")
+@CASE.action("accept", case_file.accept, VersionSchema)
 def case_accept(case, data):
+    """Accept the unit's answer (team)."""
     return case_operations.accept(current_user, case, data["version"], data.get("note"))
 
 
@@ -122,42 +108,26 @@ def _verdict(operation, case, data):
     )
 
 
-@CASE.action(
-    "reject",
-    case_file.reject,
-    VerdictSchema,
-    "Reject the unit's answer with a reason, optionally a new deadline (team)",
-)
+@CASE.action("reject", case_file.reject, VerdictSchema)
 def case_reject(case, data):
+    """Reject the unit's answer with a reason, optionally a new deadline (team)."""
     return _verdict(case_operations.reject, case, data)
 
 
-@CASE.action(
-    "partly-done",
-    case_file.partly_done,
-    VerdictSchema,
-    "Verify the answer as partly done: the case stays open for the remainder (team)",
-)
+@CASE.action("partly-done", case_file.partly_done, VerdictSchema)
 def case_partly_done(case, data):
+    """Verify the answer as partly done: the case stays open for the remainder (team)."""
     return _verdict(case_operations.partly_done, case, data)
 
 
-@CASE.action(
-    "withdraw",
-    case_file.withdraw,
-    ReasonSchema,
-    "Withdraw the case with a reason (team leader, leadership)",
-)
+@CASE.action("withdraw", case_file.withdraw, ReasonSchema)
 def case_withdraw(case, data):
+    """Withdraw the case with a reason (team leader, leadership)."""
     return case_operations.withdraw(current_user, case, data["reason"], data["version"])
 
 
-@CASE.action(
-    "deadline",
-    case_file.change_deadline,
-    DeadlineChangeSchema,
-    "Change the deadline with a reason (team leader)",
-)
+@CASE.action("deadline", case_file.change_deadline, DeadlineChangeSchema)
 def case_deadline(case, data):
+    """Change the deadline with a reason (team leader)."""
     due, reason = data["due_date"], data["reason"]
     return case_operations.change_deadline(current_user, case, due, reason, data["version"])

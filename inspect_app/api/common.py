@@ -146,11 +146,20 @@ def route(rule: str, endpoint: str, page_view, view: Callable, docstring: str, *
     bp.add_url_rule(rule, endpoint, same_as(page_view)(view), methods=[method])
 
 
-def _transition(operation: Callable, endpoint: str) -> Callable[[Any, dict], Any]:
+def summary_of(function: Callable) -> str:
+    """A route's OpenAPI summary: the first paragraph of its function's docstring, without the
+    final full stop (the rest of the docstring is for readers of the code)."""
+    first = " ".join((function.__doc__ or "").split("\n\n")[0].split())
+    if not first:
+        raise ValueError(f"{function.__name__} needs a docstring: it is the route's summary")
+    return first.removesuffix(".")
+
+
+def _transition(operation: Callable, endpoint: str, summary: str) -> Callable[[Any, dict], Any]:
     def run(obj, data: dict):
         return operation(current_user, obj, data["version"])
 
-    run.__name__ = endpoint
+    run.__name__, run.__doc__ = endpoint, f"{summary}."
     return run
 
 
@@ -159,7 +168,8 @@ class Kind:
     """A kind of object the API sends and runs operations on: its URL, the prefix of its
     endpoints, its OpenAPI tag, how the caller's copy is loaded (404 when not visible) and how
     it is sent. Its methods register the resource's standard routes; a route's endpoint is the
-    name of the function that supplies what differs (`def cases(): return <statement>`)."""
+    name of the function that supplies what differs (`def cases(): return <statement>`), and
+    its summary that function's docstring (`summary_of`)."""
 
     rule: str
     name: str
@@ -172,9 +182,7 @@ class Kind:
         """The URL of the list: the object's URL without its id."""
         return self.rule.rsplit("/", 1)[0]
 
-    def listing(
-        self, page_view, summary: str, *, query=PageQuery, response=None, rows=False, **doc_
-    ):
+    def listing(self, page_view, *, query=PageQuery, response=None, rows=False, **doc_):
         """Decorate a function that returns the list's statement: GET <collection> sends the
         page of it named by `page` and `per_page`; `rows`: the statement selects rows whose
         first column is the object."""
@@ -187,7 +195,7 @@ class Kind:
                 page_view,
                 lambda: dump_page(item, statement(), rows),
                 statement.__doc__,
-                summary=summary,
+                summary=summary_of(statement),
                 tag=self.tag,
                 query=query,
                 response=page_schema(item),
@@ -214,7 +222,7 @@ class Kind:
             response=item,
         )
 
-    def create(self, page_view, schema: type[Schema], summary: str):
+    def create(self, page_view, schema: type[Schema]):
         """Decorate `run(data)`: POST <collection> reads the body with `schema` (400, 422),
         creates the object with `run` and sends it back with 201."""
 
@@ -226,7 +234,7 @@ class Kind:
                 page_view,
                 view,
                 run.__doc__,
-                summary=summary,
+                summary=summary_of(run),
                 method="POST",
                 tag=self.tag,
                 body=schema,
@@ -242,7 +250,6 @@ class Kind:
         name: str,
         page_view,
         schema: type[Schema],
-        summary: str,
         *,
         check: Callable[[Any], bool] | None = None,
         method: str = "POST",
@@ -269,8 +276,8 @@ class Kind:
                 run.__name__,
                 page_view,
                 view,
-                run.__doc__ or f"{summary}; 403, 404, 409, 422.",
-                summary=summary,
+                run.__doc__,
+                summary=summary_of(run),
                 method=method,
                 tag=tag or self.tag,
                 body=schema,
@@ -287,4 +294,4 @@ class Kind:
         the operation takes the caller, the object and the version the body names."""
         for step, (page_view, operation, summary) in steps.items():
             endpoint = f"{self.name}_{step.replace('-', '_')}"
-            self.action(step, page_view, schema, summary)(_transition(operation, endpoint))
+            self.action(step, page_view, schema)(_transition(operation, endpoint, summary))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from inspect_app.api.common import Kind, route
-from inspect_app.api.schemas import PageQuery, choice_field
+from inspect_app.api.schemas import PageQuery, choice_field, record_schema
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.reports import documents as report_documents
 from inspect_app.reports import operations as report_operations
 from inspect_app.reports import views as report_views
-from inspect_app.reports.models import Document
+from inspect_app.reports.models import Document, DocumentItem
 from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 
@@ -27,39 +27,19 @@ class DocumentQuery(PageQuery):
     year = fields.Integer(validate=validate.Range(min=1901, max=2999))
 
 
-class DocumentOut(Schema):
-    id = fields.Integer(required=True)
-    kind = choice_field(*KINDS, required=True)
-    state = choice_field(*STATES, required=True)
-    year = fields.Integer(required=True)
-    number = fields.Integer(allow_none=True)
-    number_label = fields.String(required=True)
-    title = fields.String(required=True)
-    recipient = fields.String(allow_none=True)
-    case_id = fields.Integer(allow_none=True)
-    due_date = fields.Date(allow_none=True)
-    unit_id = fields.Integer(allow_none=True)
-    period_start = fields.Date(allow_none=True)
-    period_end = fields.Date(allow_none=True)
-    as_of = fields.Date(required=True)
-    issued_at = fields.DateTime(allow_none=True)
-    issued_by_id = fields.Integer(allow_none=True)
-    pdf_sha256 = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
-
-
-class DocumentItemOut(Schema):
-    position = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    unit_name = fields.String(required=True)
-    case_reference = fields.String(required=True)
-    case_title = fields.String(required=True)
-    required_action = fields.String(allow_none=True)
-    conclusion = fields.String(allow_none=True)
-    due_date = fields.Date(required=True)
-    working_days_overdue = fields.Integer(required=True)
-    escalation_level = fields.Integer(required=True)
-    proposal = fields.String(allow_none=True)
+DocumentOut = record_schema(
+    "DocumentOut",
+    Document,
+    "id kind state year number title recipient case_id due_date unit_id period_start "
+    "period_end as_of issued_at issued_by_id pdf_sha256 version",
+    number_label=fields.String(required=True),
+)
+DocumentItemOut = record_schema(
+    "DocumentItemOut",
+    DocumentItem,
+    "position case_id unit_name case_reference case_title required_action conclusion due_date "
+    "working_days_overdue escalation_level proposal",
+)
 
 
 class DocumentDetailOut(DocumentOut):
@@ -84,13 +64,14 @@ DOCUMENT = Kind(
 
 @DOCUMENT.listing(
     report_views.index,
-    "Documents the caller may see, newest first",
     query=DocumentQuery,
     response=DocumentOut,
     description="A unit leader sees only the issued urging letters addressed to their units.",
 )
 def documents_list():
-    """Documents filtered by kind, state and year, like the page."""
+    """Documents the caller may see, newest first.
+
+    Documents filtered by kind, state and year, like the page."""
     return document_list(current_user, DocumentFilters.from_args(request.args))
 
 

@@ -8,28 +8,21 @@ from marshmallow import Schema, fields
 
 from inspect_app.api.cases import CASE, load_case
 from inspect_app.api.common import Kind, bp, same_as
-from inspect_app.api.schemas import choice_field
+from inspect_app.api.schemas import record_schema
 from inspect_app.api.spec import doc
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations as extension_operations
 from inspect_app.extension_requests import queries as extension_queries
 from inspect_app.extension_requests import views as extension_views
+from inspect_app.extension_requests.models import ExtensionRequest
 from inspect_app.extension_requests.schemas import CancelSchema, DecisionSchema, ExtensionAskSchema
 
-
-class ExtensionOut(Schema):
-    id = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    requested_date = fields.Date(required=True)
-    previous_due_date = fields.Date(required=True)
-    reason = fields.String(required=True)
-    state = choice_field("pending", "approved", "refused", "cancelled", required=True)
-    requested_by_id = fields.Integer(required=True)
-    on_behalf_of_id = fields.Integer(allow_none=True)
-    decided_by_id = fields.Integer(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
+ExtensionOut = record_schema(
+    "ExtensionOut",
+    ExtensionRequest,
+    "id case_id requested_date previous_due_date reason state requested_by_id on_behalf_of_id "
+    "decided_by_id decided_at decision_reason version",
+)
 
 
 class CaseExtensionsOut(Schema):
@@ -52,11 +45,11 @@ EXTENSION = Kind(
 )
 
 
-@EXTENSION.listing(
-    extension_views.index, "Pending extension requests the caller may decide, oldest first"
-)
+@EXTENSION.listing(extension_views.index)
 def extensions():
-    """The approver's list of pending requests under the approver setting."""
+    """Pending extension requests the caller may decide, oldest first.
+
+    The approver's list of pending requests under the approver setting."""
     return extension_queries.pending_for(current_user)
 
 
@@ -101,7 +94,6 @@ _eo = extension_operations
     "extensions",
     extension_views.ask,
     ExtensionAskSchema,
-    "Ask for a later deadline with a reason (unit leader or deputy)",
     check=lambda case: authority_over(current_user, case.responsible_unit_id).allowed,
     tag="extensions",
     response=ExtensionOut,
@@ -109,7 +101,9 @@ _eo = extension_operations
     description="`version` is the case's version.",
 )
 def extension_ask(case, data):
-    """Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad date or
+    """Ask for a later deadline with a reason (unit leader or deputy).
+
+    Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad date or
     reason, a request pending already, case not open, cap reached."""
     due, reason = data["requested_date"], data["reason"]
     return _eo.request_extension(current_user, case, due, reason, data["version"])
@@ -119,28 +113,19 @@ def _decidable(extension) -> bool:
     return extension.can_decide(current_user, check_state=False)
 
 
-@EXTENSION.action(
-    "approve",
-    extension_views.approve,
-    DecisionSchema,
-    "Approve a pending request with a reason: the deadline moves (approvers)",
-    check=_decidable,
-)
+@EXTENSION.action("approve", extension_views.approve, DecisionSchema, check=_decidable)
 def extension_approve(extension, data):
-    """Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case
-    state."""
+    """Approve a pending request with a reason: the deadline moves (approvers).
+
+    Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case state."""
     return _eo.approve(current_user, extension, data["decision_reason"], data["version"])
 
 
-@EXTENSION.action(
-    "refuse",
-    extension_views.refuse,
-    DecisionSchema,
-    "Refuse a pending request with a reason (approvers)",
-    check=_decidable,
-)
+@EXTENSION.action("refuse", extension_views.refuse, DecisionSchema, check=_decidable)
 def extension_refuse(extension, data):
-    """Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
+    """Refuse a pending request with a reason (approvers).
+
+    Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
     return _eo.refuse(current_user, extension, data["decision_reason"], data["version"])
 
 
@@ -148,9 +133,10 @@ def extension_refuse(extension, data):
     "cancel",
     extension_views.cancel,
     CancelSchema,
-    "Withdraw one's own pending request (its requester)",
     check=lambda extension: extension.can_cancel(current_user, check_state=False),
 )
 def extension_cancel(extension, data):
-    """Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
+    """Withdraw one's own pending request (its requester).
+
+    Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
     return _eo.cancel(current_user, extension, data["version"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from inspect_app.api.common import Kind, bp, same_as
 from inspect_app.api.inspections import INSPECTION
-from inspect_app.api.schemas import PageQuery, enum_field, id_field, text_field
+from inspect_app.api.schemas import PageQuery, enum_field, id_field, record_schema, text_field
 from inspect_app.api.spec import doc
 from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.loading import get_visible_or_404
@@ -19,21 +19,15 @@ from inspect_app.findings.queries import FindingFilters, findings_query
 from inspect_app.findings.schemas import FindingDumpSchema, FindingSchema
 from inspect_app.reference.models import Severity
 
-
-class EvidenceOut(Schema):
-    id = fields.Integer(required=True)
-    finding_id = fields.Integer(allow_none=True)
-    inspection_id = fields.Integer(allow_none=True)
-    original_name = fields.String(required=True)
-    content_type = fields.String(required=True)
-    size = fields.Integer(required=True)
-    sha256 = fields.String(required=True)
-    uploaded_by_id = fields.Integer(required=True)
-    uploaded_at = fields.DateTime(required=True)
-    download_url = fields.Method("_download", metadata={"type": "string"})
-
-    def _download(self, evidence) -> str:
-        return url_for("api.evidence_download", evidence_id=evidence.id)
+EvidenceOut = record_schema(
+    "EvidenceOut",
+    EvidenceFile,
+    "id finding_id inspection_id original_name content_type size sha256 uploaded_by_id uploaded_at",
+    download_url=fields.Function(
+        lambda evidence: url_for("api.evidence_download", evidence_id=evidence.id),
+        metadata={"type": "string"},
+    ),
+)
 
 
 class FindingOut(FindingDumpSchema):
@@ -67,9 +61,11 @@ EVIDENCE = Kind(
 )
 
 
-@FINDING.listing(finding_views.index, "Findings the user may see", query=FindingQuery)
+@FINDING.listing(finding_views.index, query=FindingQuery)
 def findings():
-    """Findings filtered like the page, newest observation first, with their files."""
+    """Findings the user may see.
+
+    Findings filtered like the page, newest observation first, with their files."""
     return findings_query(current_user, FindingFilters.from_args(request.args))
 
 
@@ -80,14 +76,15 @@ FINDING.detail(finding_views.detail, "One finding with its evidence files")
     "findings",
     finding_views.new,
     FindingSchema,
-    "Log a finding (team members; files are added on the page)",
     check=lambda inspection: inspection.can_log_findings(current_user, check_state=False),
     tag="findings",
     response=FindingOut,
     status=201,
 )
 def finding_create(inspection, data):
-    """Log a finding; 403 not on the team, 422 closed inspection or bad input."""
+    """Log a finding (team members; files are added on the page).
+
+    Log a finding; 403 not on the team, 422 closed inspection or bad input."""
     return finding_operations.create_finding(current_user, inspection, data)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import fields
 from sqlalchemy.orm import selectinload
 
 from inspect_app.api.common import Kind
@@ -14,6 +13,7 @@ from inspect_app.api.schemas import (
     enum_field,
     id_field,
     ids_field,
+    record_schema,
     text_field,
     year_field,
 )
@@ -34,24 +34,16 @@ from inspect_app.inspections.schemas import (
 from inspect_app.reference.models import ActivityKind
 from inspect_app.workflows import inspection_file
 
-
-class InspectionOut(InspectionDumpSchema):
-    kind = enum_field(ActivityKind, required=True)
-    state = enum_field(InspectionState, required=True)
-    plan_item_id = fields.Integer(allow_none=True)
-    ad_hoc_reason = fields.String(allow_none=True)
-    scope = fields.String(allow_none=True)
-    period_under_review = fields.String(allow_none=True)
-    onsite_started_on = fields.Date(allow_none=True)
-    onsite_ended_on = fields.Date(allow_none=True)
-    reported_on = fields.Date(allow_none=True)
-    extension_reference = fields.String(allow_none=True)
-    extension_days = fields.Integer(allow_none=True)
-    conclusion_summary = fields.String(allow_none=True)
-    closed_on = fields.Date(allow_none=True)
-    member_ids = ids_field("members")
-    field_ids = ids_field("fields")
-    version = fields.Integer(required=True)
+InspectionOut = record_schema(
+    "InspectionOut",
+    Inspection,
+    "kind state plan_item_id ad_hoc_reason scope period_under_review onsite_started_on "
+    "onsite_ended_on reported_on extension_reference extension_days conclusion_summary "
+    "closed_on version",
+    InspectionDumpSchema,
+    member_ids=ids_field("members"),
+    field_ids=ids_field("fields"),
+)
 
 
 class InspectionQuery(PageQuery):
@@ -76,9 +68,11 @@ INSPECTION = Kind(
 )
 
 
-@INSPECTION.listing(inspection_views.index, "Inspections the user may see", query=InspectionQuery)
+@INSPECTION.listing(inspection_views.index, query=InspectionQuery)
 def inspections():
-    """Inspections filtered and sorted like the page (a unit leader sees their units' only)."""
+    """Inspections the user may see.
+
+    Inspections filtered and sorted like the page (a unit leader sees their units' only)."""
     filters = InspectionFilters.from_args(request.args)
     return list_statement(current_user, filters).options(selectinload(Inspection.members))
 
@@ -87,24 +81,21 @@ INSPECTION.detail(inspection_file.detail, "One inspection")
 _io = inspection_operations
 
 
-@INSPECTION.create(
-    inspection_views.new, InspectionSchema, "Open an inspection (from a plan item or ad hoc)"
-)
+@INSPECTION.create(inspection_views.new, InspectionSchema)
 def inspection_create(data):
-    """Open an inspection; 422 on bad input."""
+    """Open an inspection (from a plan item or ad hoc).
+
+    Open an inspection; 422 on bad input."""
     return _io.create_inspection(current_user, data)
 
 
 @INSPECTION.action(
-    "",
-    inspection_views.edit,
-    EditSchema,
-    "Change an inspection (its team)",
-    check=lambda i: i.can_edit(current_user),
-    method="PUT",
+    "", inspection_views.edit, EditSchema, check=lambda i: i.can_edit(current_user), method="PUT"
 )
 def inspection_update(inspection, data):
-    """Edit; 403 not on the team, 409 stale, 422."""
+    """Change an inspection (its team).
+
+    Edit; 403 not on the team, 409 stale, 422."""
     return _io.update_inspection(current_user, inspection, data)
 
 
@@ -127,30 +118,21 @@ INSPECTION.transitions(
 )
 
 
-@INSPECTION.action(
-    "extension",
-    inspection_views.extension,
-    ExtensionSchema,
-    "Record the extension decision of on-site work (team leader)",
-)
+@INSPECTION.action("extension", inspection_views.extension, ExtensionSchema)
 def inspection_extension(inspection, data):
+    """Record the extension decision of on-site work (team leader)."""
     reference, days = data["extension_reference"], data["extension_days"]
     return _io.record_extension(current_user, inspection, reference, days, data["version"])
 
 
-@INSPECTION.action(
-    "end-onsite", inspection_views.end_onsite, EndOnsiteSchema, "End on-site work (team leader)"
-)
+@INSPECTION.action("end-onsite", inspection_views.end_onsite, EndOnsiteSchema)
 def inspection_end_onsite(inspection, data):
+    """End on-site work (team leader)."""
     reference, days = data.get("extension_reference"), data.get("extension_days")
     return _io.end_onsite(current_user, inspection, data["version"], reference, days)
 
 
-@INSPECTION.action(
-    "conclude",
-    inspection_views.conclude,
-    ConcludeSchema,
-    "Record the signed conclusion (leadership)",
-)
+@INSPECTION.action("conclude", inspection_views.conclude, ConcludeSchema)
 def inspection_conclude(inspection, data):
+    """Record the signed conclusion (leadership)."""
     return _io.conclude(current_user, inspection, data)

@@ -8,21 +8,16 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from inspect_app.api.common import Kind, bp, dump
+from inspect_app.api.schemas import record_schema
 from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.notifications import operations as notification_operations
 from inspect_app.notifications.models import Notification
 
-
-class NotificationOut(Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True)
-    title = fields.String(required=True)
-    body = fields.String(allow_none=True)
-    link = fields.String(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    read_at = fields.DateTime(allow_none=True)
+NotificationOut = record_schema(
+    "NotificationOut", Notification, "id kind title body link created_at read_at"
+)
 
 
 class UnreadOut(Schema):
@@ -42,9 +37,11 @@ NOTIFICATION = Kind(
 )
 
 
-@NOTIFICATION.listing(AUTHENTICATED, "The user's notifications, newest first")
+@NOTIFICATION.listing(AUTHENTICATED)
 def notifications():
-    """The caller's own notifications."""
+    """The user's notifications, newest first.
+
+    The caller's own notifications."""
     mine = Notification.user_id == current_user.id
     return select(Notification).where(mine).order_by(Notification.id.desc())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.orm import selectinload
 
 from inspect_app.api.common import Kind, validate
@@ -12,6 +12,7 @@ from inspect_app.api.schemas import (
     PageQuery,
     enum_field,
     ids_field,
+    record_schema,
     text_field,
     year_field,
 )
@@ -19,35 +20,22 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.plans import operations as plan_operations
 from inspect_app.plans import queries as plan_queries
 from inspect_app.plans import views as plan_views
-from inspect_app.plans.models import PeriodKind, Plan, PlanState
+from inspect_app.plans.models import Plan, PlanItem, PlanState
 from inspect_app.plans.schemas import PlanFilterSchema, PlanItemSchema, PlanSchema, ReturnSchema
 from inspect_app.plans.schemas import TransitionSchema as PlanTransitionSchema
-from inspect_app.reference.models import ActivityKind
 
-
-class PlanItemOut(Schema):
-    id = fields.Integer(required=True)
-    plan_id = fields.Integer(required=True)
-    target_unit_id = fields.Integer(required=True)
-    kind = enum_field(ActivityKind, required=True)
-    period_kind = enum_field(PeriodKind, required=True)
-    period = fields.Integer(required=True)
-    lead_id = fields.Integer(allow_none=True)
-    content = fields.String(allow_none=True)
-    overlap_justification = fields.String(allow_none=True)
-    field_ids = ids_field("fields")
-    version = fields.Integer(required=True)
-
-
-class PlanOut(Schema):
-    id = fields.Integer(required=True)
-    year = fields.Integer(required=True)
-    title = fields.String(required=True)
-    issuing_unit_id = fields.Integer(required=True)
-    state = enum_field(PlanState, required=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    approved_at = fields.DateTime(allow_none=True)
-    version = fields.Integer(required=True)
+PlanItemOut = record_schema(
+    "PlanItemOut",
+    PlanItem,
+    "id plan_id target_unit_id kind period_kind period lead_id content overlap_justification "
+    "version",
+    field_ids=ids_field("fields"),
+)
+PlanOut = record_schema(
+    "PlanOut",
+    Plan,
+    "id year title issuing_unit_id state submitted_at approved_at version",
+)
 
 
 class PlanDetailOut(PlanOut):
@@ -71,9 +59,11 @@ PLAN = Kind("/plans/<int:plan_id>", "plan", "plans", load_plan, PlanOut)
 _po = plan_operations
 
 
-@PLAN.listing(plan_views.index, "Annual plans", query=PlanQuery, rows=True, errors=(422,))
+@PLAN.listing(plan_views.index, query=PlanQuery, rows=True, errors=(422,))
 def plans():
-    """Plans filtered by year, state and text, like the page; 422 bad filters."""
+    """Annual plans.
+
+    Plans filtered by year, state and text, like the page; 422 bad filters."""
     raw = {k: v for k, v in request.args.items() if k in ("year", "state", "q")}
     data = validate(PlanFilterSchema(), raw)
     return plan_queries.plan_list_stmt(data.get("year"), data.get("state"), data.get("q"))
@@ -82,9 +72,11 @@ def plans():
 PLAN.detail(plan_views.detail, "One plan with its items", "One plan and its items.", PlanDetailOut)
 
 
-@PLAN.create(plan_views.new, PlanSchema, "Create a draft plan")
+@PLAN.create(plan_views.new, PlanSchema)
 def plan_create(data):
-    """Create a draft plan; 422."""
+    """Create a draft plan.
+
+    Create a draft plan; 422."""
     return _po.create_plan(current_user, data)
 
 
@@ -92,23 +84,21 @@ def _editable(plan: Plan) -> bool:
     return plan.can_edit(current_user)
 
 
-@PLAN.action("", plan_views.edit, PlanSchema, "Change a draft plan", check=_editable, method="PUT")
+@PLAN.action("", plan_views.edit, PlanSchema, check=_editable, method="PUT")
 def plan_update(plan, data):
-    """Edit a draft plan; 403 not a draft, 409 stale, 422."""
+    """Change a draft plan.
+
+    Edit a draft plan; 403 not a draft, 409 stale, 422."""
     return _po.update_plan(current_user, plan, data)
 
 
 @PLAN.action(
-    "items",
-    plan_views.item_new,
-    PlanItemSchema,
-    "Add an item to a draft plan",
-    check=_editable,
-    response=PlanItemOut,
-    status=201,
+    "items", plan_views.item_new, PlanItemSchema, check=_editable, response=PlanItemOut, status=201
 )
 def plan_item_create(plan, data):
-    """Add an item; 422 bad input or an overlap without justification."""
+    """Add an item to a draft plan.
+
+    Add an item; 422 bad input or an overlap without justification."""
     return _po.add_item(current_user, plan, data)
 
 
@@ -121,12 +111,9 @@ PLAN.transitions(
 )
 
 
-@PLAN.action(
-    "return",
-    plan_views.return_to_draft,
-    ReturnSchema,
-    "Send a submitted plan back to draft (leadership)",
-)
+@PLAN.action("return", plan_views.return_to_draft, ReturnSchema)
 def plan_return(plan, data):
-    """Return to draft with a reason; 409 stale, 422."""
+    """Send a submitted plan back to draft (leadership).
+
+    Return to draft with a reason; 409 stale, 422."""
     return _po.return_to_draft(current_user, plan, data["reason"], data["version"])

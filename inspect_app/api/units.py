@@ -74,9 +74,11 @@ def load_unit(unit_id: int) -> Unit:
 UNIT = Kind("/units/<int:unit_id>", "unit", "units", load_unit, UnitOut)
 
 
-@UNIT.listing(AUTHENTICATED, "Units the user may see")
+@UNIT.listing(AUTHENTICATED)
 def units():
-    """The unit tree (a unit leader sees their own units only), by name."""
+    """Units the user may see.
+
+    The unit tree (a unit leader sees their own units only), by name."""
     stmt = select(Unit).order_by(Unit.name, Unit.id)
     visible = visible_unit_ids(current_user)
     if visible is not None:
@@ -87,16 +89,20 @@ def units():
 UNIT.detail(AUTHENTICATED, "One unit")
 
 
-@UNIT.create(unit_views.new, UnitSchema, "Create a unit (administrators)")
+@UNIT.create(unit_views.new, UnitSchema)
 def unit_create(data):
-    """Add a unit; 422 on bad input."""
+    """Create a unit (administrators).
+
+    Add a unit; 422 on bad input."""
     return unit_operations.create_unit(current_user, data)
 
 
 # Administrators only (the page's access): they see every unit.
-@UNIT.action("", unit_views.edit, UnitSchema, "Change a unit (administrators)", method="PUT")
+@UNIT.action("", unit_views.edit, UnitSchema, method="PUT")
 def unit_update(unit, data):
-    """Edit a unit; 409 stale version, 422 bad input."""
+    """Change a unit (administrators).
+
+    Edit a unit; 409 stale version, 422 bad input."""
     return unit_operations.update_unit(current_user, unit, data)
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields
 
 from inspect_app.api.common import Kind, bp, dump
-from inspect_app.api.schemas import PageQuery, choice_field, enum_field, text_field
+from inspect_app.api.schemas import PageQuery, choice_field, enum_field, record_schema, text_field
 from inspect_app.api.spec import doc
 from inspect_app.auth import operations as auth_operations
 from inspect_app.auth import views as auth_views
@@ -18,18 +17,11 @@ from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 
-
-class UserOut(Schema):
-    id = fields.Integer(required=True)
-    username = fields.String(required=True)
-    full_name = fields.String(required=True)
-    email = fields.String(allow_none=True)
-    title = fields.String(allow_none=True)
-    role = enum_field(Role, required=True)
-    unit_id = fields.Integer(allow_none=True)
-    active = fields.Boolean(required=True)
-    locale = fields.String(required=True)
-    version = fields.Integer(required=True)
+UserOut = record_schema(
+    "UserOut",
+    User,
+    "id username full_name email title role unit_id active locale version",
+)
 
 
 class UserQuery(PageQuery):
@@ -51,16 +43,20 @@ USER = Kind(
 )
 
 
-@USER.listing(auth_views.users, "Accounts (administrators)", query=UserQuery)
+@USER.listing(auth_views.users, query=UserQuery)
 def users():
-    """Accounts filtered by text, role and state, like the administrators' page."""
+    """Accounts (administrators).
+
+    Accounts filtered by text, role and state, like the administrators' page."""
     return user_list(UserFilters.from_args(request.args))
 
 
 USER.detail(auth_views.user_edit, "One account (administrators)", "One account; 404 when unknown.")
 
 
-@USER.create(auth_views.user_new, UserCreateSchema, "Create an account (administrators)")
+@USER.create(auth_views.user_new, UserCreateSchema)
 def user_create(data):
-    """Create an account; 422 on bad input (taken username, weak password)."""
+    """Create an account (administrators).
+
+    Create an account; 422 on bad input (taken username, weak password)."""
     return auth_operations.create_user(current_user, data)
