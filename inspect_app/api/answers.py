@@ -16,10 +16,9 @@ from inspect_app.answers.models import CaseAnswer
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.answers.schemas import AnswerSchema
 from inspect_app.api.cases import load_case
-from inspect_app.api.common import bp, dump, dump_items, invalid, same_as
+from inspect_app.api.common import api_route, dump, dump_items, invalid
 from inspect_app.api.findings import EvidenceOut
 from inspect_app.api.schemas import id_field, list_schema, record_schema
-from inspect_app.api.spec import doc
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import require
 from inspect_app.extensions import db
@@ -82,44 +81,46 @@ def _answer(case_id: int, operation: Callable):
     return dump(AnswerOut, earlier)
 
 
-@bp.route("/cases/<int:case_id>/answers")
-@same_as(case_file.detail)
-@doc("The unit's answers on a case, oldest first", tag="answers", response=AnswerListOut)
+@api_route("/cases/<int:case_id>/answers", case_file.detail, tag="answers", response=AnswerListOut)
 def case_answers(case_id: int):
-    """Progress reports and final answers with their files and verdicts; 404 if not visible."""
+    """The unit's answers on a case, oldest first.
+
+    Progress reports and final answers with their files and verdicts; 404 if not visible."""
     return dump_items(AnswerOut, answers_of_case(load_case(case_id).id))
 
 
-@bp.route("/cases/<int:case_id>/answer", methods=["POST"])
-@same_as(answer_views.answer)
-@doc(
-    "Send the final answer with its completion date and evidence (unit leader or deputy)",
+@api_route(
+    "/cases/<int:case_id>/answer",
+    answer_views.answer,
+    method="POST",
     tag="answers",
     body=AnswerForm,
     multipart=True,
     response=AnswerOut,
     status=201,
-    description="The case moves from open to answered. A repeated `idempotency_key` returns "
-    "the first answer with 200.",
+    description="The case moves from open to answered. A repeated `idempotency_key` returns the first answer with 200.",
 )
 def answer_final(case_id: int):
-    """The final answer (open -> answered); 403 not the unit's leader or deputy, 404, 409 stale,
-    413 file too large, 422 bad input or case not open."""
+    """Send the final answer with its completion date and evidence (unit leader or deputy).
+
+    The final answer (open -> answered); 403 not the unit's leader or deputy, 404, 409
+    stale, 413 file too large, 422 bad input or case not open."""
     return _answer(case_id, answer_operations.submit_final_answer)
 
 
-@bp.route("/cases/<int:case_id>/progress", methods=["POST"])
-@same_as(answer_views.progress)
-@doc(
-    "Send a progress report with evidence (unit leader or deputy)",
+@api_route(
+    "/cases/<int:case_id>/progress",
+    answer_views.progress,
+    method="POST",
     tag="answers",
     body=AnswerForm,
     multipart=True,
     response=AnswerOut,
     status=201,
-    description="The case stays open. A repeated `idempotency_key` returns the first report "
-    "with 200.",
+    description="The case stays open. A repeated `idempotency_key` returns the first report with 200.",
 )
 def answer_progress(case_id: int):
-    """A progress report (the case stays open); 403, 404, 409, 413, 422."""
+    """Send a progress report with evidence (unit leader or deputy).
+
+    A progress report (the case stays open); 403, 404, 409, 413, 422."""
     return _answer(case_id, answer_operations.add_progress_report)

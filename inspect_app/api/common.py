@@ -146,6 +146,28 @@ def route(rule: str, endpoint: str, page_view, view: Callable, docstring: str, *
     bp.add_url_rule(rule, endpoint, same_as(page_view)(view), methods=[method])
 
 
+def api_route(rule: str, page_view, *, method: str = "GET", **described):
+    """Decorate a view: registered as <method> <rule> under its name with the access of
+    `page_view`, summarised by its docstring (`summary_of`) and described by `described`
+    (spec.doc's keywords)."""
+
+    def register(view: Callable):
+        summary = summary_of(view)
+        route(
+            rule,
+            view.__name__,
+            page_view,
+            view,
+            view.__doc__,
+            summary=summary,
+            method=method,
+            **described,
+        )
+        return view
+
+    return register
+
+
 def summary_of(function: Callable) -> str:
     """A route's OpenAPI summary: the first paragraph of its function's docstring, without the
     final full stop (the rest of the docstring is for readers of the code)."""

@@ -7,9 +7,8 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from inspect_app.api.cases import CASE, load_case
-from inspect_app.api.common import Kind, bp, same_as
+from inspect_app.api.common import Kind, api_route
 from inspect_app.api.schemas import record_schema
-from inspect_app.api.spec import doc
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations as extension_operations
 from inspect_app.extension_requests import queries as extension_queries
@@ -60,15 +59,16 @@ EXTENSION.detail(
 )
 
 
-@bp.route("/cases/<int:case_id>/extensions")
-@same_as(extension_views.case_section)
-@doc(
-    "The extension history of a case, with the cap and whether the caller may ask",
+@api_route(
+    "/cases/<int:case_id>/extensions",
+    extension_views.case_section,
     tag="extensions",
     response=CaseExtensionsOut,
 )
 def case_extensions(case_id: int):
-    """Every request of the case, oldest first; 404 if the case is not visible."""
+    """The extension history of a case, with the cap and whether the caller may ask.
+
+    Every request of the case, oldest first; 404 if the case is not visible."""
     case = load_case(case_id)
     ext = extension_views.case_extensions(case)
     return jsonify(

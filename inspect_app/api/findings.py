@@ -6,10 +6,9 @@ from flask import request, url_for
 from flask_login import current_user
 from marshmallow import fields
 
-from inspect_app.api.common import Kind, bp, same_as
+from inspect_app.api.common import Kind, api_route
 from inspect_app.api.inspections import INSPECTION
 from inspect_app.api.schemas import PageQuery, enum_field, id_field, record_schema, text_field
-from inspect_app.api.spec import doc
 from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.findings import operations as finding_operations
@@ -95,9 +94,11 @@ EVIDENCE.detail(
 )
 
 
-@bp.route("/evidence/<int:evidence_id>/download")
-@same_as(finding_views.evidence)
-@doc("Download an evidence file", tag="findings", binary=True)
+@api_route(
+    "/evidence/<int:evidence_id>/download", finding_views.evidence, tag="findings", binary=True
+)
 def evidence_download(evidence_id: int):
-    """The stored bytes; 404 unless its owner is visible."""
+    """Download an evidence file.
+
+    The stored bytes; 404 unless its owner is visible."""
     return send_evidence(EVIDENCE.load(evidence_id))

@@ -7,11 +7,10 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import Kind, bp, dump
+from inspect_app.api.common import Kind, api_route, dump
 from inspect_app.api.schemas import record_schema
-from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_or_404
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.notifications import operations as notification_operations
 from inspect_app.notifications.models import Notification
 
@@ -46,28 +45,36 @@ def notifications():
     return select(Notification).where(mine).order_by(Notification.id.desc())
 
 
-@bp.route("/notifications/unread")
-@access(AUTHENTICATED)
-@doc("How many notifications are unread", tag="notifications", response=UnreadOut)
+@api_route("/notifications/unread", AUTHENTICATED, tag="notifications", response=UnreadOut)
 def notifications_unread():
-    """The unread count (the bell)."""
+    """How many notifications are unread.
+
+    The unread count (the bell)."""
     return jsonify(unread=notification_operations.unread_count(current_user))
 
 
-@bp.route("/notifications/<int:note_id>/read", methods=["POST"])
-@access(AUTHENTICATED)
-@doc("Mark one notification read", tag="notifications", response=NotificationOut)
+@api_route(
+    "/notifications/<int:note_id>/read",
+    AUTHENTICATED,
+    method="POST",
+    tag="notifications",
+    response=NotificationOut,
+)
 def notification_read(note_id: int):
-    """Mark one of the caller's notifications read; 404 for another user's."""
+    """Mark one notification read.
+
+    Mark one of the caller's notifications read; 404 for another user's."""
     note = load_own(note_id)
     notification_operations.mark_read(current_user, note)
     return dump(NotificationOut, note)
 
 
-@bp.route("/notifications/read-all", methods=["POST"])
-@access(AUTHENTICATED)
-@doc("Mark every notification read", tag="notifications", response=UnreadOut)
+@api_route(
+    "/notifications/read-all", AUTHENTICATED, method="POST", tag="notifications", response=UnreadOut
+)
 def notifications_read_all():
-    """Mark all of the caller's notifications read."""
+    """Mark every notification read.
+
+    Mark all of the caller's notifications read."""
     notification_operations.mark_all_read(current_user)
     return jsonify(unread=0)

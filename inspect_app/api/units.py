@@ -7,11 +7,10 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import Kind, bp, dump_items, same_as
+from inspect_app.api.common import Kind, api_route, dump_items
 from inspect_app.api.schemas import choice_field, enum_field, list_schema
-from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_or_404
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.units import operations as unit_operations
 from inspect_app.units import views as unit_views
 from inspect_app.units.models import Unit, UnitKind
@@ -106,17 +105,17 @@ def unit_update(unit, data):
     return unit_operations.update_unit(current_user, unit, data)
 
 
-@bp.route("/units/<int:unit_id>/history")
-@access(AUTHENTICATED)
-@doc(
-    "A unit's names and parents over time, its successor and lineage",
+@api_route(
+    "/units/<int:unit_id>/history",
+    AUTHENTICATED,
     tag="units",
     response=UnitHistoryOut,
-    description="`lineage_ids`: the unit, the units merged or split into it and the units it "
-    "went into (only those the caller may see).",
+    description="`lineage_ids`: the unit, the units merged or split into it and the units it went into (only those the caller may see).",
 )
 def unit_history(unit_id: int):
-    """The recorded periods of a visible unit; 404 when unknown or not visible."""
+    """A unit's names and parents over time, its successor and lineage.
+
+    The recorded periods of a visible unit; 404 when unknown or not visible."""
     unit = load_unit(unit_id)
     history = UnitHistory()
     visible = visible_unit_ids(current_user)
@@ -141,9 +140,9 @@ def unit_history(unit_id: int):
     )
 
 
-@bp.route("/unit-events")
-@same_as(reorganisation_views.reorganise)
-@doc("The latest reorganisations (administrators)", tag="units", response=UnitEventListOut)
+@api_route("/unit-events", reorganisation_views.reorganise, tag="units", response=UnitEventListOut)
 def unit_events_list():
-    """The 50 latest reorganisations with their source and target units."""
+    """The latest reorganisations (administrators).
+
+    The 50 latest reorganisations with their source and target units."""
     return dump_items(UnitEventOut, unit_events())

@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from inspect_app.api.common import Kind, bp, dump
+from inspect_app.api.common import Kind, api_route, dump
 from inspect_app.api.schemas import PageQuery, choice_field, enum_field, record_schema, text_field
-from inspect_app.api.spec import doc
 from inspect_app.auth import operations as auth_operations
 from inspect_app.auth import views as auth_views
 from inspect_app.auth.models import User
 from inspect_app.auth.queries import STATES, UserFilters, user_list
 from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.core.loading import get_or_404
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.core.roles import Role
 
 UserOut = record_schema(
@@ -30,11 +29,11 @@ class UserQuery(PageQuery):
     state = choice_field(*STATES)
 
 
-@bp.route("/me")
-@access(AUTHENTICATED)
-@doc("The signed-in user (owner of the token)", tag="users", response=UserOut)
+@api_route("/me", AUTHENTICATED, tag="users", response=UserOut)
 def me():
-    """Who the token belongs to."""
+    """The signed-in user (owner of the token).
+
+    Who the token belongs to."""
     return dump(UserOut, current_user)
 
 
