@@ -90,7 +90,9 @@ class AnalyticsOut(Schema):
     tag="analytics",
     query=AnalyticsQuery,
     response=AnalyticsOut,
-    description="The same parameters as the analytics page; invalid values fall back to the defaults (the last five years, a three-year repeat window, today's tree). `suggested` does not leave out units already in a plan.",
+    description="The same parameters as the analytics page; invalid values fall back to the "
+    "defaults (the last five years, a three-year repeat window, today's tree). `suggested` "
+    "does not leave out units already in a plan.",
 )
 def analytics_figures():
     """Repeat-violation figures per unit, field and year, unit risk scores, suggested targets.

@@ -55,6 +55,13 @@ class AnswerForm(Schema):
     )
 
 
+#: How both answer routes are sent and described.
+ANSWER_FORM = dict(
+    method="POST", tag="answers", body=AnswerForm, multipart=True, response=AnswerOut, status=201
+)
+REPLAYED = "A repeated `idempotency_key` returns the first"
+
+
 def _answer(case_id: int, operation: Callable):
     """Run an answer operation for a case the caller may answer: 201 with the answer, 200 with
     the first answer when the idempotency key was used already; 403, 404, 409, 413, 422."""
@@ -92,13 +99,8 @@ def case_answers(case_id: int):
 @api_route(
     "/cases/<int:case_id>/answer",
     answer_views.answer,
-    method="POST",
-    tag="answers",
-    body=AnswerForm,
-    multipart=True,
-    response=AnswerOut,
-    status=201,
-    description="The case moves from open to answered. A repeated `idempotency_key` returns the first answer with 200.",
+    **ANSWER_FORM,
+    description=f"The case moves from open to answered. {REPLAYED} answer with 200.",
 )
 def answer_final(case_id: int):
     """Send the final answer with its completion date and evidence (unit leader or deputy).
@@ -111,13 +113,8 @@ def answer_final(case_id: int):
 @api_route(
     "/cases/<int:case_id>/progress",
     answer_views.progress,
-    method="POST",
-    tag="answers",
-    body=AnswerForm,
-    multipart=True,
-    response=AnswerOut,
-    status=201,
-    description="The case stays open. A repeated `idempotency_key` returns the first report with 200.",
+    **ANSWER_FORM,
+    description=f"The case stays open. {REPLAYED} report with 200.",
 )
 def answer_progress(case_id: int):
     """Send a progress report with evidence (unit leader or deputy).

@@ -274,6 +274,7 @@ class Kind:
         schema: type[Schema],
         *,
         check: Callable[[Any], bool] | None = None,
+        rule: str | None = None,
         method: str = "POST",
         response: type[Schema] | None = None,
         status: int = 200,
@@ -281,9 +282,11 @@ class Kind:
         description: str = "",
     ):
         """Decorate `run(obj, data)`: <method> <rule>/<name> (the object itself when `name` is
-        empty) loads the object (404), `check(obj)` that the caller may act on it (403), reads
-        the body with `schema` (400, 422), runs the one operation `run` and sends its result
-        back (the object by default) with `response` and `status`."""
+        empty) loads the object (404), checks that the caller may act on it (403): `check(obj)`,
+        or the model's rule named `rule` without its state part (`obj.can_x(user,
+        check_state=False)`: a wrong state is the operation's 422), reads the body with `schema`
+        (400, 422), runs the one operation `run` and sends its result back (the object by
+        default) with `response` and `status`."""
         sent = response or self.response
 
         def register(run: Callable[[Any, dict], Any]):
@@ -291,6 +294,8 @@ class Kind:
                 obj = self.load(*ids.values())
                 if check is not None:
                     require(check(obj))
+                if rule is not None:
+                    require(getattr(obj, rule)(current_user, check_state=False))
                 return dump(sent, run(obj, load_body(schema())), status)
 
             route(

@@ -53,7 +53,7 @@ def delegation_create(data):
     "revoke",
     deputy_views.revoke,
     RevokeSchema,
-    check=lambda delegation: delegation.can_revoke(current_user, check_state=False),
+    rule="can_revoke",
 )
 def delegation_revoke(delegation, data):
     """End a delegation now (its principal or an administrator).

@@ -42,14 +42,14 @@ DocumentItemOut = record_schema(
 )
 
 
-class DocumentDetailOut(DocumentOut):
-    body = fields.String(allow_none=True)
-    distribution = fields.String(required=True)
-    signer_authority = fields.String(allow_none=True)
-    signer_title = fields.String(required=True)
-    signer_name = fields.String(allow_none=True)
-    figures = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
-    items = fields.List(fields.Nested(DocumentItemOut), required=True)
+DocumentDetailOut = record_schema(
+    "DocumentDetailOut",
+    Document,
+    "body distribution signer_authority signer_title signer_name",
+    DocumentOut,
+    figures=fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True),
+    items=fields.List(fields.Nested(DocumentItemOut), required=True),
+)
 
 
 def load_document(document_id: int) -> Document:

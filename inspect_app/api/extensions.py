@@ -109,11 +109,7 @@ def extension_ask(case, data):
     return _eo.request_extension(current_user, case, due, reason, data["version"])
 
 
-def _decidable(extension) -> bool:
-    return extension.can_decide(current_user, check_state=False)
-
-
-@EXTENSION.action("approve", extension_views.approve, DecisionSchema, check=_decidable)
+@EXTENSION.action("approve", extension_views.approve, DecisionSchema, rule="can_decide")
 def extension_approve(extension, data):
     """Approve a pending request with a reason: the deadline moves (approvers).
 
@@ -121,7 +117,7 @@ def extension_approve(extension, data):
     return _eo.approve(current_user, extension, data["decision_reason"], data["version"])
 
 
-@EXTENSION.action("refuse", extension_views.refuse, DecisionSchema, check=_decidable)
+@EXTENSION.action("refuse", extension_views.refuse, DecisionSchema, rule="can_decide")
 def extension_refuse(extension, data):
     """Refuse a pending request with a reason (approvers).
 
@@ -133,7 +129,7 @@ def extension_refuse(extension, data):
     "cancel",
     extension_views.cancel,
     CancelSchema,
-    check=lambda extension: extension.can_cancel(current_user, check_state=False),
+    rule="can_cancel",
 )
 def extension_cancel(extension, data):
     """Withdraw one's own pending request (its requester).

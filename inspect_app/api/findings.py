@@ -75,7 +75,7 @@ FINDING.detail(finding_views.detail, "One finding with its evidence files")
     "findings",
     finding_views.new,
     FindingSchema,
-    check=lambda inspection: inspection.can_log_findings(current_user, check_state=False),
+    rule="can_log_findings",
     tag="findings",
     response=FindingOut,
     status=201,

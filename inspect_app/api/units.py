@@ -8,12 +8,12 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from inspect_app.api.common import Kind, api_route, dump_items
-from inspect_app.api.schemas import choice_field, enum_field, list_schema
+from inspect_app.api.schemas import choice_field, enum_field, list_schema, record_schema
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.units import operations as unit_operations
 from inspect_app.units import views as unit_views
-from inspect_app.units.models import Unit, UnitKind
+from inspect_app.units.models import Unit, UnitKind, UnitPeriod
 from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
 from inspect_app.units.schemas import UnitDumpSchema, UnitSchema
 from inspect_app.workflows import reorganisation_views
@@ -24,23 +24,18 @@ class UnitOut(UnitDumpSchema):
     version = fields.Integer(required=True)
 
 
-class UnitPeriodOut(Schema):
-    name = fields.String(required=True)
-    parent_id = fields.Integer(allow_none=True)
-    valid_from = fields.Date(allow_none=True)
-    valid_to = fields.Date(allow_none=True)
-    event_id = fields.Integer(allow_none=True)
-
-
-class UnitHistoryOut(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    active = fields.Boolean(required=True)
-    successor_id = fields.Integer(allow_none=True)
-    former_names = fields.List(fields.String(), required=True)
-    dissolved_on = fields.Date(allow_none=True)
-    periods = fields.List(fields.Nested(UnitPeriodOut), required=True)
-    lineage_ids = fields.List(fields.Integer(), required=True)
+UnitPeriodOut = record_schema(
+    "UnitPeriodOut", UnitPeriod, "name parent_id valid_from valid_to event_id"
+)
+UnitHistoryOut = record_schema(
+    "UnitHistoryOut",
+    Unit,
+    "id name active successor_id",
+    former_names=fields.List(fields.String(), required=True),
+    dissolved_on=fields.Date(allow_none=True),
+    periods=fields.List(fields.Nested(UnitPeriodOut), required=True),
+    lineage_ids=fields.List(fields.Integer(), required=True),
+)
 
 
 class UnitEventUnitOut(Schema):
@@ -110,7 +105,8 @@ def unit_update(unit, data):
     AUTHENTICATED,
     tag="units",
     response=UnitHistoryOut,
-    description="`lineage_ids`: the unit, the units merged or split into it and the units it went into (only those the caller may see).",
+    description="`lineage_ids`: the unit, the units merged or split into it and the units it "
+    "went into (only those the caller may see).",
 )
 def unit_history(unit_id: int):
     """A unit's names and parents over time, its successor and lineage.
