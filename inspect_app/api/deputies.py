@@ -49,12 +49,7 @@ def delegation_create(data):
     return deputy_operations.name_deputy(current_user, data)
 
 
-@DELEGATION.action(
-    "revoke",
-    deputy_views.revoke,
-    RevokeSchema,
-    rule="can_revoke",
-)
+@DELEGATION.action("revoke", deputy_views.revoke, RevokeSchema, rule="can_revoke")
 def delegation_revoke(delegation, data):
     """End a delegation now (its principal or an administrator).
 

@@ -125,12 +125,7 @@ def extension_refuse(extension, data):
     return _eo.refuse(current_user, extension, data["decision_reason"], data["version"])
 
 
-@EXTENSION.action(
-    "cancel",
-    extension_views.cancel,
-    CancelSchema,
-    rule="can_cancel",
-)
+@EXTENSION.action("cancel", extension_views.cancel, CancelSchema, rule="can_cancel")
 def extension_cancel(extension, data):
     """Withdraw one's own pending request (its requester).
 
