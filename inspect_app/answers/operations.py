@@ -25,11 +25,6 @@ FILE_FIELDS = ("original_name", "content_type", "size", "sha256")
 MAX_FILES = 20
 
 
-def answer_authority(user, case: Case) -> Authority:
-    """`Case.unit_authority`, under the name api/views.py calls (kept until it calls that)."""
-    return case.unit_authority(user)
-
-
 def replayed(actor, case: Case, key: str | None) -> CaseAnswer | None:
     """The answer an earlier submission with this key created (a double click, a retry)."""
     if not key:

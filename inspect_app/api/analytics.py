@@ -14,9 +14,8 @@ from inspect_app.analytics.queries import (
     table_records,
     unit_records,
 )
-from inspect_app.api.common import bp, same_as
+from inspect_app.api.common import api_route
 from inspect_app.api.schemas import year_field
-from inspect_app.api.spec import doc
 from inspect_app.core import clock
 
 
@@ -85,10 +84,9 @@ class AnalyticsOut(Schema):
     suggested = fields.List(fields.Nested(SuggestionOut), required=True)
 
 
-@bp.route("/analytics")
-@same_as(analytics_views.index)
-@doc(
-    "Repeat-violation figures per unit, field and year, unit risk scores, suggested targets",
+@api_route(
+    "/analytics",
+    analytics_views.index,
     tag="analytics",
     query=AnalyticsQuery,
     response=AnalyticsOut,
@@ -97,7 +95,9 @@ class AnalyticsOut(Schema):
     "does not leave out units already in a plan.",
 )
 def analytics_figures():
-    """The analytics page's figures as JSON (a fixed number of queries)."""
+    """Repeat-violation figures per unit, field and year, unit risk scores, suggested targets.
+
+    The analytics page's figures as JSON (a fixed number of queries)."""
     params = AnalyticsParams.from_args(request.args, clock.today())
     result = analytics(params)
     suggested = [

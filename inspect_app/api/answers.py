@@ -12,39 +12,30 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.answers import operations as answer_operations
 from inspect_app.answers import views as answer_views
+from inspect_app.answers.models import CaseAnswer
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.answers.schemas import AnswerSchema
 from inspect_app.api.cases import load_case
-from inspect_app.api.common import bp, dump, dump_items, invalid, same_as
+from inspect_app.api.common import api_route, dump, dump_items, invalid
 from inspect_app.api.findings import EvidenceOut
-from inspect_app.api.schemas import choice_field, id_field, list_schema
-from inspect_app.api.spec import doc
-from inspect_app.cases import views as case_views
+from inspect_app.api.schemas import id_field, list_schema, record_schema
 from inspect_app.core.forms import load_form
 from inspect_app.core.permissions import require
 from inspect_app.extensions import db
+from inspect_app.workflows import case_file
 
 
 class AnswerFileOut(EvidenceOut):
     answer_id = fields.Integer(allow_none=True)
 
 
-class AnswerOut(Schema):
-    id = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    kind = choice_field("progress", "final", required=True)
-    text = fields.String(required=True)
-    completion_date = fields.Date(allow_none=True)
-    author_id = fields.Integer(required=True)
-    on_behalf_of_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    verdict = choice_field("accepted", "rejected", "partly_done", allow_none=True)
-    verified_by_id = fields.Integer(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
-    verification_note = fields.String(allow_none=True)
-    files = fields.List(fields.Nested(AnswerFileOut), required=True)
-
-
+AnswerOut = record_schema(
+    "AnswerOut",
+    CaseAnswer,
+    "id case_id kind text completion_date author_id on_behalf_of_id created_at verdict "
+    "verified_by_id verified_at verification_note",
+    files=fields.List(fields.Nested(AnswerFileOut), required=True),
+)
 AnswerListOut = list_schema(AnswerOut, "AnswerListOut")
 
 
@@ -64,11 +55,18 @@ class AnswerForm(Schema):
     )
 
 
+#: How both answer routes are sent and described.
+ANSWER_FORM = dict(
+    method="POST", tag="answers", body=AnswerForm, multipart=True, response=AnswerOut, status=201
+)
+REPLAYED = "A repeated `idempotency_key` returns the first"
+
+
 def _answer(case_id: int, operation: Callable):
     """Run an answer operation for a case the caller may answer: 201 with the answer, 200 with
     the first answer when the idempotency key was used already; 403, 404, 409, 413, 422."""
     case = load_case(case_id)
-    require(answer_operations.answer_authority(current_user, case).allowed)
+    require(case.unit_authority(current_user).allowed)
     data, errors = load_form(AnswerSchema())
     if data is None:
         raise invalid(errors)
@@ -90,44 +88,36 @@ def _answer(case_id: int, operation: Callable):
     return dump(AnswerOut, earlier)
 
 
-@bp.route("/cases/<int:case_id>/answers")
-@same_as(case_views.detail)
-@doc("The unit's answers on a case, oldest first", tag="answers", response=AnswerListOut)
+@api_route("/cases/<int:case_id>/answers", case_file.detail, tag="answers", response=AnswerListOut)
 def case_answers(case_id: int):
-    """Progress reports and final answers with their files and verdicts; 404 if not visible."""
+    """The unit's answers on a case, oldest first.
+
+    Progress reports and final answers with their files and verdicts; 404 if not visible."""
     return dump_items(AnswerOut, answers_of_case(load_case(case_id).id))
 
 
-@bp.route("/cases/<int:case_id>/answer", methods=["POST"])
-@same_as(answer_views.answer)
-@doc(
-    "Send the final answer with its completion date and evidence (unit leader or deputy)",
-    tag="answers",
-    body=AnswerForm,
-    multipart=True,
-    response=AnswerOut,
-    status=201,
-    description="The case moves from open to answered. A repeated `idempotency_key` returns "
-    "the first answer with 200.",
+@api_route(
+    "/cases/<int:case_id>/answer",
+    answer_views.answer,
+    **ANSWER_FORM,
+    description=f"The case moves from open to answered. {REPLAYED} answer with 200.",
 )
 def answer_final(case_id: int):
-    """The final answer (open -> answered); 403 not the unit's leader or deputy, 404, 409 stale,
-    413 file too large, 422 bad input or case not open."""
+    """Send the final answer with its completion date and evidence (unit leader or deputy).
+
+    The final answer (open -> answered); 403 not the unit's leader or deputy, 404, 409
+    stale, 413 file too large, 422 bad input or case not open."""
     return _answer(case_id, answer_operations.submit_final_answer)
 
 
-@bp.route("/cases/<int:case_id>/progress", methods=["POST"])
-@same_as(answer_views.progress)
-@doc(
-    "Send a progress report with evidence (unit leader or deputy)",
-    tag="answers",
-    body=AnswerForm,
-    multipart=True,
-    response=AnswerOut,
-    status=201,
-    description="The case stays open. A repeated `idempotency_key` returns the first report "
-    "with 200.",
+@api_route(
+    "/cases/<int:case_id>/progress",
+    answer_views.progress,
+    **ANSWER_FORM,
+    description=f"The case stays open. {REPLAYED} report with 200.",
 )
 def answer_progress(case_id: int):
-    """A progress report (the case stays open); 403, 404, 409, 413, 422."""
+    """Send a progress report with evidence (unit leader or deputy).
+
+    A progress report (the case stays open); 403, 404, 409, 413, 422."""
     return _answer(case_id, answer_operations.add_progress_report)

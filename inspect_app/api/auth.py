@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from inspect_app.api.common import SAFE_METHODS, bp
 from inspect_app.auth import tokens
+from inspect_app.core.actions import keep_so_far
 from inspect_app.core.errors import error_response
-from inspect_app.extensions import csrf, db, limiter
+from inspect_app.extensions import csrf, limiter
 
 # Token requests carry no cookie, so they cannot be forged cross-site: CSRF is checked below
 # only for requests authenticated by the session cookie.
@@ -52,9 +53,9 @@ def authenticate_token():
     token = tokens.authenticate(secret.strip())
     if token is None:
         return _unauthorized(_("This token is unknown, revoked or expired."))
-    # The token's last use is recorded whatever the request then answers (finish_request
-    # keeps only the changes of successful requests), and before the view takes any lock.
-    db.session.commit()
+    # The token's last use is recorded whatever the request then answers, and before the
+    # view takes any lock.
+    keep_so_far()
     g._login_user = token.user
     g.api_token = token
     return None

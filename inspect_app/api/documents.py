@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
-from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind, route
+from inspect_app.api.schemas import PageQuery, choice_field, record_schema
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.reports import documents as report_documents
 from inspect_app.reports import operations as report_operations
 from inspect_app.reports import views as report_views
-from inspect_app.reports.models import Document
+from inspect_app.reports.models import Document, DocumentItem
 from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 
@@ -28,49 +27,29 @@ class DocumentQuery(PageQuery):
     year = fields.Integer(validate=validate.Range(min=1901, max=2999))
 
 
-class DocumentOut(Schema):
-    id = fields.Integer(required=True)
-    kind = choice_field(*KINDS, required=True)
-    state = choice_field(*STATES, required=True)
-    year = fields.Integer(required=True)
-    number = fields.Integer(allow_none=True)
-    number_label = fields.String(required=True)
-    title = fields.String(required=True)
-    recipient = fields.String(allow_none=True)
-    case_id = fields.Integer(allow_none=True)
-    due_date = fields.Date(allow_none=True)
-    unit_id = fields.Integer(allow_none=True)
-    period_start = fields.Date(allow_none=True)
-    period_end = fields.Date(allow_none=True)
-    as_of = fields.Date(required=True)
-    issued_at = fields.DateTime(allow_none=True)
-    issued_by_id = fields.Integer(allow_none=True)
-    pdf_sha256 = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
+DocumentOut = record_schema(
+    "DocumentOut",
+    Document,
+    "id kind state year number title recipient case_id due_date unit_id period_start "
+    "period_end as_of issued_at issued_by_id pdf_sha256 version",
+    number_label=fields.String(required=True),
+)
+DocumentItemOut = record_schema(
+    "DocumentItemOut",
+    DocumentItem,
+    "position case_id unit_name case_reference case_title required_action conclusion due_date "
+    "working_days_overdue escalation_level proposal",
+)
 
 
-class DocumentItemOut(Schema):
-    position = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    unit_name = fields.String(required=True)
-    case_reference = fields.String(required=True)
-    case_title = fields.String(required=True)
-    required_action = fields.String(allow_none=True)
-    conclusion = fields.String(allow_none=True)
-    due_date = fields.Date(required=True)
-    working_days_overdue = fields.Integer(required=True)
-    escalation_level = fields.Integer(required=True)
-    proposal = fields.String(allow_none=True)
-
-
-class DocumentDetailOut(DocumentOut):
-    body = fields.String(allow_none=True)
-    distribution = fields.String(required=True)
-    signer_authority = fields.String(allow_none=True)
-    signer_title = fields.String(required=True)
-    signer_name = fields.String(allow_none=True)
-    figures = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
-    items = fields.List(fields.Nested(DocumentItemOut), required=True)
+DocumentDetailOut = record_schema(
+    "DocumentDetailOut",
+    Document,
+    "body distribution signer_authority signer_title signer_name",
+    DocumentOut,
+    figures=fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True),
+    items=fields.List(fields.Nested(DocumentItemOut), required=True),
+)
 
 
 def load_document(document_id: int) -> Document:
@@ -83,56 +62,49 @@ DOCUMENT = Kind(
 )
 
 
-@bp.route("/documents")
-@same_as(report_views.index)
-@doc(
-    "Documents the caller may see, newest first",
-    tag="documents",
+@DOCUMENT.listing(
+    report_views.index,
     query=DocumentQuery,
-    response=page_schema(DocumentOut),
+    response=DocumentOut,
     description="A unit leader sees only the issued urging letters addressed to their units.",
 )
 def documents_list():
-    """Documents filtered by kind, state and year, like the page."""
-    filters = DocumentFilters.from_args(request.args)
-    return dump_page(DocumentOut, document_list(current_user, filters))
+    """Documents the caller may see, newest first.
+
+    Documents filtered by kind, state and year, like the page."""
+    return document_list(current_user, DocumentFilters.from_args(request.args))
 
 
-@bp.route("/documents/<int:document_id>")
-@same_as(report_views.detail)
-@doc("One document with its case rows", tag="documents", response=DocumentDetailOut)
-def document(document_id: int):
-    """One document; 404 if not visible."""
-    return dump(DocumentDetailOut, load_document(document_id))
+DOCUMENT.detail(
+    report_views.detail, "One document with its case rows", "One document; 404 if not visible."
+)
 
 
 def _download(name: str, page_view, media_type: str) -> None:
     """Register GET /documents/<id>/<name>: the page's own download (same checks, same file)."""
-
-    def view(document_id: int):
-        return page_view(document_id)
-
-    view.__name__ = f"document_{name}"
-    view.__doc__ = f"The document as {name.upper()}; 404 if not visible."
-    view = doc(
-        f"Download the document as {name.upper()}",
+    route(
+        f"{DOCUMENT.rule}/{name}",
+        f"document_{name}",
+        page_view,
+        lambda document_id: page_view(document_id),
+        f"The document as {name.upper()}; 404 if not visible.",
+        summary=f"Download the document as {name.upper()}",
         tag="documents",
         binary=True,
         binary_type=media_type,
-    )(view)
-    bp.add_url_rule(f"{DOCUMENT.rule}/{name}", view.__name__, same_as(page_view)(view))
+    )
 
 
 _download("pdf", report_views.pdf, report_documents.PDF_MIME)
 _download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
 _download("csv", report_views.csv, "text/csv")
-
-action(
-    DOCUMENT,
-    "issue",
-    report_views.issue,
+DOCUMENT.transitions(
     ReportVersionSchema,
-    lambda doc_, d: report_operations.issue(current_user, doc_, d["version"]),
-    "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
-    docstring="Issue; 403, 404, 409 stale or issued already, 422.",
+    {
+        "issue": (
+            report_views.issue,
+            report_operations.issue,
+            "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
+        )
+    },
 )

@@ -7,29 +7,21 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from inspect_app.api.cases import CASE, load_case
-from inspect_app.api.common import Kind, action, bp, dump, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind, api_route
+from inspect_app.api.schemas import record_schema
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations as extension_operations
 from inspect_app.extension_requests import queries as extension_queries
 from inspect_app.extension_requests import views as extension_views
+from inspect_app.extension_requests.models import ExtensionRequest
 from inspect_app.extension_requests.schemas import CancelSchema, DecisionSchema, ExtensionAskSchema
 
-
-class ExtensionOut(Schema):
-    id = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    requested_date = fields.Date(required=True)
-    previous_due_date = fields.Date(required=True)
-    reason = fields.String(required=True)
-    state = choice_field("pending", "approved", "refused", "cancelled", required=True)
-    requested_by_id = fields.Integer(required=True)
-    on_behalf_of_id = fields.Integer(allow_none=True)
-    decided_by_id = fields.Integer(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
+ExtensionOut = record_schema(
+    "ExtensionOut",
+    ExtensionRequest,
+    "id case_id requested_date previous_due_date reason state requested_by_id on_behalf_of_id "
+    "decided_by_id decided_at decision_reason version",
+)
 
 
 class CaseExtensionsOut(Schema):
@@ -52,36 +44,31 @@ EXTENSION = Kind(
 )
 
 
-@bp.route("/extensions")
-@same_as(extension_views.index)
-@doc(
-    "Pending extension requests the caller may decide, oldest first",
-    tag="extensions",
-    query=PageQuery,
-    response=page_schema(ExtensionOut),
-)
+@EXTENSION.listing(extension_views.index)
 def extensions():
-    """The approver's list of pending requests under the approver setting."""
-    return dump_page(ExtensionOut, extension_queries.pending_for(current_user))
+    """Pending extension requests the caller may decide, oldest first.
+
+    The approver's list of pending requests under the approver setting."""
+    return extension_queries.pending_for(current_user)
 
 
-@bp.route("/extensions/<int:ext_id>")
-@same_as(extension_views.case_section)
-@doc("One extension request", tag="extensions", response=ExtensionOut)
-def extension(ext_id: int):
-    """One request; 404 unless its case is visible."""
-    return dump(ExtensionOut, EXTENSION.load(ext_id))
+EXTENSION.detail(
+    extension_views.case_section,
+    "One extension request",
+    "One request; 404 unless its case is visible.",
+)
 
 
-@bp.route("/cases/<int:case_id>/extensions")
-@same_as(extension_views.case_section)
-@doc(
-    "The extension history of a case, with the cap and whether the caller may ask",
+@api_route(
+    "/cases/<int:case_id>/extensions",
+    extension_views.case_section,
     tag="extensions",
     response=CaseExtensionsOut,
 )
 def case_extensions(case_id: int):
-    """Every request of the case, oldest first; 404 if the case is not visible."""
+    """The extension history of a case, with the cap and whether the caller may ask.
+
+    Every request of the case, oldest first; 404 if the case is not visible."""
     case = load_case(case_id)
     ext = extension_views.case_extensions(case)
     return jsonify(
@@ -101,52 +88,46 @@ def case_extensions(case_id: int):
 
 
 _eo = extension_operations
-action(
-    CASE,
+
+
+@CASE.action(
     "extensions",
     extension_views.ask,
     ExtensionAskSchema,
-    lambda c, d: _eo.request_extension(
-        current_user, c, d["requested_date"], d["reason"], d["version"]
-    ),
-    "Ask for a later deadline with a reason (unit leader or deputy)",
-    check=lambda c: authority_over(current_user, c.responsible_unit_id).allowed,
-    endpoint="extension_ask",
+    check=lambda case: authority_over(current_user, case.responsible_unit_id).allowed,
     tag="extensions",
     response=ExtensionOut,
     status=201,
     description="`version` is the case's version.",
-    docstring="Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad "
-    "date or reason, a request pending already, case not open, cap reached.",
 )
-action(
-    EXTENSION,
-    "approve",
-    extension_views.approve,
-    DecisionSchema,
-    lambda e, d: _eo.approve(current_user, e, d["decision_reason"], d["version"]),
-    "Approve a pending request with a reason: the deadline moves (approvers)",
-    check=lambda e: _eo.is_approver(current_user, e.case),
-    docstring="Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, "
-    "case state.",
-)
-action(
-    EXTENSION,
-    "refuse",
-    extension_views.refuse,
-    DecisionSchema,
-    lambda e, d: _eo.refuse(current_user, e, d["decision_reason"], d["version"]),
-    "Refuse a pending request with a reason (approvers)",
-    check=lambda e: _eo.is_approver(current_user, e.case),
-    docstring="Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already.",
-)
-action(
-    EXTENSION,
-    "cancel",
-    extension_views.cancel,
-    CancelSchema,
-    lambda e, d: _eo.cancel(current_user, e, d["version"]),
-    "Withdraw one's own pending request (its requester)",
-    check=lambda e: e.requested_by_id == current_user.id,
-    docstring="Cancel; 403 someone else's request, 404, 409 stale, 422 decided already.",
-)
+def extension_ask(case, data):
+    """Ask for a later deadline with a reason (unit leader or deputy).
+
+    Ask for an extension; 403 no authority over the unit, 404, 409 stale, 422 bad date or
+    reason, a request pending already, case not open, cap reached."""
+    due, reason = data["requested_date"], data["reason"]
+    return _eo.request_extension(current_user, case, due, reason, data["version"])
+
+
+@EXTENSION.action("approve", extension_views.approve, DecisionSchema, rule="can_decide")
+def extension_approve(extension, data):
+    """Approve a pending request with a reason: the deadline moves (approvers).
+
+    Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case state."""
+    return _eo.approve(current_user, extension, data["decision_reason"], data["version"])
+
+
+@EXTENSION.action("refuse", extension_views.refuse, DecisionSchema, rule="can_decide")
+def extension_refuse(extension, data):
+    """Refuse a pending request with a reason (approvers).
+
+    Refuse; 403 not an approver of the case, 404, 409 stale, 422 decided already."""
+    return _eo.refuse(current_user, extension, data["decision_reason"], data["version"])
+
+
+@EXTENSION.action("cancel", extension_views.cancel, CancelSchema, rule="can_cancel")
+def extension_cancel(extension, data):
+    """Withdraw one's own pending request (its requester).
+
+    Cancel; 403 someone else's request, 404, 409 stale, 422 decided already."""
+    return _eo.cancel(current_user, extension, data["version"])

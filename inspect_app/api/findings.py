@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from inspect_app.api.common import action, bp, dump, dump_page, same_as
+from inspect_app.api.common import Kind, api_route
 from inspect_app.api.inspections import INSPECTION
-from inspect_app.api.schemas import PageQuery, enum_field, id_field, page_schema, text_field
-from inspect_app.api.spec import doc
+from inspect_app.api.schemas import PageQuery, enum_field, id_field, record_schema, text_field
 from inspect_app.core.files import EvidenceFile, send_evidence
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
-from inspect_app.findings.access import is_team_member
 from inspect_app.findings.models import Finding
-from inspect_app.findings.queries import clean_filters, findings_query
+from inspect_app.findings.queries import FindingFilters, findings_query
 from inspect_app.findings.schemas import FindingDumpSchema, FindingSchema
 from inspect_app.reference.models import Severity
 
-
-class EvidenceOut(Schema):
-    id = fields.Integer(required=True)
-    finding_id = fields.Integer(allow_none=True)
-    inspection_id = fields.Integer(allow_none=True)
-    original_name = fields.String(required=True)
-    content_type = fields.String(required=True)
-    size = fields.Integer(required=True)
-    sha256 = fields.String(required=True)
-    uploaded_by_id = fields.Integer(required=True)
-    uploaded_at = fields.DateTime(required=True)
-    download_url = fields.Method("_download", metadata={"type": "string"})
-
-    def _download(self, evidence) -> str:
-        return url_for("api.evidence_download", evidence_id=evidence.id)
+EvidenceOut = record_schema(
+    "EvidenceOut",
+    EvidenceFile,
+    "id finding_id inspection_id original_name content_type size sha256 uploaded_by_id uploaded_at",
+    download_url=fields.Function(
+        lambda evidence: url_for("api.evidence_download", evidence_id=evidence.id),
+        metadata={"type": "string"},
+    ),
+)
 
 
 class FindingOut(FindingDumpSchema):
@@ -52,54 +44,61 @@ class FindingQuery(PageQuery):
     q = text_field()
 
 
-@bp.route("/findings")
-@same_as(finding_views.index)
-@doc(
-    "Findings the user may see",
-    tag="findings",
-    query=FindingQuery,
-    response=page_schema(FindingOut),
+FINDING = Kind(
+    "/findings/<int:finding_id>",
+    "finding",
+    "findings",
+    lambda finding_id: get_visible_or_404(Finding, finding_id),
+    FindingOut,
 )
+EVIDENCE = Kind(
+    "/evidence/<int:evidence_id>",
+    "evidence",
+    "findings",
+    lambda evidence_id: get_visible_or_404(EvidenceFile, evidence_id),
+    EvidenceOut,
+)
+
+
+@FINDING.listing(finding_views.index, query=FindingQuery)
 def findings():
-    """Findings filtered like the page, newest observation first, with their files."""
-    return dump_page(FindingOut, findings_query(current_user, clean_filters(request.args)))
+    """Findings the user may see.
+
+    Findings filtered like the page, newest observation first, with their files."""
+    return findings_query(current_user, FindingFilters.from_args(request.args))
 
 
-@bp.route("/findings/<int:finding_id>")
-@same_as(finding_views.detail)
-@doc("One finding with its evidence files", tag="findings", response=FindingOut)
-def finding(finding_id: int):
-    """One finding; 404 when unknown or not visible."""
-    return dump(FindingOut, get_visible_or_404(Finding, finding_id))
+FINDING.detail(finding_views.detail, "One finding with its evidence files")
 
 
-action(
-    INSPECTION,
+@INSPECTION.action(
     "findings",
     finding_views.new,
     FindingSchema,
-    lambda i, d: finding_operations.create_finding(current_user, i, d),
-    "Log a finding (team members; files are added on the page)",
-    check=lambda i: is_team_member(current_user, i),
-    endpoint="finding_create",
+    rule="can_log_findings",
     tag="findings",
     response=FindingOut,
     status=201,
-    docstring="Log a finding; 403 not on the team, 422 closed inspection or bad input.",
+)
+def finding_create(inspection, data):
+    """Log a finding (team members; files are added on the page).
+
+    Log a finding; 403 not on the team, 422 closed inspection or bad input."""
+    return finding_operations.create_finding(current_user, inspection, data)
+
+
+EVIDENCE.detail(
+    finding_views.evidence,
+    "Metadata of an evidence file",
+    "Name, type, size and SHA-256 of a stored file; 404 unless its owner is visible.",
 )
 
 
-@bp.route("/evidence/<int:evidence_id>")
-@same_as(finding_views.evidence)
-@doc("Metadata of an evidence file", tag="findings", response=EvidenceOut)
-def evidence(evidence_id: int):
-    """Name, type, size and SHA-256 of a stored file; 404 unless its owner is visible."""
-    return dump(EvidenceOut, get_visible_or_404(EvidenceFile, evidence_id))
-
-
-@bp.route("/evidence/<int:evidence_id>/download")
-@same_as(finding_views.evidence)
-@doc("Download an evidence file", tag="findings", binary=True)
+@api_route(
+    "/evidence/<int:evidence_id>/download", finding_views.evidence, tag="findings", binary=True
+)
 def evidence_download(evidence_id: int):
-    """The stored bytes; 404 unless its owner is visible."""
-    return send_evidence(get_visible_or_404(EvidenceFile, evidence_id))
+    """Download an evidence file.
+
+    The stored bytes; 404 unless its owner is visible."""
+    return send_evidence(EVIDENCE.load(evidence_id))

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import fields
 from sqlalchemy.orm import selectinload
 
-from inspect_app.api.common import Kind, action, bp, create, dump, dump_page, same_as
+from inspect_app.api.common import Kind
 from inspect_app.api.schemas import (
     PageQuery,
     choice_field,
     enum_field,
     id_field,
     ids_field,
-    page_schema,
+    record_schema,
     text_field,
     year_field,
 )
-from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.inspections import operations as inspection_operations
 from inspect_app.inspections import views as inspection_views
 from inspect_app.inspections.models import Inspection, InspectionState
-from inspect_app.inspections.queries import SORTS, list_statement
-from inspect_app.inspections.queries import Filters as InspectionFilters
+from inspect_app.inspections.queries import SORTS, InspectionFilters, list_statement
 from inspect_app.inspections.schemas import (
     ConcludeSchema,
     EditSchema,
@@ -35,25 +32,18 @@ from inspect_app.inspections.schemas import (
     TransitionSchema,
 )
 from inspect_app.reference.models import ActivityKind
+from inspect_app.workflows import inspection_file
 
-
-class InspectionOut(InspectionDumpSchema):
-    kind = enum_field(ActivityKind, required=True)
-    state = enum_field(InspectionState, required=True)
-    plan_item_id = fields.Integer(allow_none=True)
-    ad_hoc_reason = fields.String(allow_none=True)
-    scope = fields.String(allow_none=True)
-    period_under_review = fields.String(allow_none=True)
-    onsite_started_on = fields.Date(allow_none=True)
-    onsite_ended_on = fields.Date(allow_none=True)
-    reported_on = fields.Date(allow_none=True)
-    extension_reference = fields.String(allow_none=True)
-    extension_days = fields.Integer(allow_none=True)
-    conclusion_summary = fields.String(allow_none=True)
-    closed_on = fields.Date(allow_none=True)
-    member_ids = ids_field("members")
-    field_ids = ids_field("fields")
-    version = fields.Integer(required=True)
+InspectionOut = record_schema(
+    "InspectionOut",
+    Inspection,
+    "kind state plan_item_id ad_hoc_reason scope period_under_review onsite_started_on "
+    "onsite_ended_on reported_on extension_reference extension_days conclusion_summary "
+    "closed_on version",
+    InspectionDumpSchema,
+    member_ids=ids_field("members"),
+    field_ids=ids_field("fields"),
+)
 
 
 class InspectionQuery(PageQuery):
@@ -78,110 +68,71 @@ INSPECTION = Kind(
 )
 
 
-@bp.route("/inspections")
-@same_as(inspection_views.index)
-@doc(
-    "Inspections the user may see",
-    tag="inspections",
-    query=InspectionQuery,
-    response=page_schema(InspectionOut),
-)
+@INSPECTION.listing(inspection_views.index, query=InspectionQuery)
 def inspections():
-    """Inspections filtered and sorted like the page (a unit leader sees their units' only)."""
+    """Inspections the user may see.
+
+    Inspections filtered and sorted like the page (a unit leader sees their units' only)."""
     filters = InspectionFilters.from_args(request.args)
-    stmt = list_statement(current_user, filters).options(selectinload(Inspection.members))
-    return dump_page(InspectionOut, stmt)
+    return list_statement(current_user, filters).options(selectinload(Inspection.members))
 
 
-@bp.route("/inspections/<int:inspection_id>")
-@same_as(inspection_views.detail)
-@doc("One inspection", tag="inspections", response=InspectionOut)
-def inspection(inspection_id: int):
-    """One inspection; 404 when unknown or not visible."""
-    return dump(InspectionOut, load_inspection(inspection_id))
-
-
+INSPECTION.detail(inspection_file.detail, "One inspection")
 _io = inspection_operations
-create(
-    "/inspections",
-    "inspection_create",
-    inspection_views.new,
-    InspectionSchema,
-    lambda data: _io.create_inspection(current_user, data),
-    "Open an inspection (from a plan item or ad hoc)",
-    tag="inspections",
-    response=InspectionOut,
-    docstring="Open an inspection; 422 on bad input.",
+
+
+@INSPECTION.create(inspection_views.new, InspectionSchema)
+def inspection_create(data):
+    """Open an inspection (from a plan item or ad hoc).
+
+    Open an inspection; 422 on bad input."""
+    return _io.create_inspection(current_user, data)
+
+
+@INSPECTION.action(
+    "", inspection_views.edit, EditSchema, check=lambda i: i.can_edit(current_user), method="PUT"
 )
-action(
-    INSPECTION,
-    "",
-    inspection_views.edit,
-    EditSchema,
-    lambda i, d: _io.update_inspection(current_user, i, d),
-    "Change an inspection (its team)",
-    check=lambda i: i.can_edit(current_user),
-    method="PUT",
-    endpoint="inspection_update",
-    docstring="Edit; 403 not on the team, 409 stale, 422.",
-)
-action(
-    INSPECTION,
-    "start",
-    inspection_views.start,
+def inspection_update(inspection, data):
+    """Change an inspection (its team).
+
+    Edit; 403 not on the team, 409 stale, 422."""
+    return _io.update_inspection(current_user, inspection, data)
+
+
+INSPECTION.transitions(
     TransitionSchema,
-    lambda i, d: _io.start_onsite(current_user, i, d.get("version")),
-    "Start on-site work (team leader)",
+    {
+        "start": (inspection_views.start, _io.start_onsite, "Start on-site work (team leader)"),
+        "report": (
+            inspection_views.report,
+            _io.submit_report,
+            "Submit the team report (team leader)",
+        ),
+        "monitoring": (
+            inspection_views.monitoring,
+            _io.start_monitoring,
+            "Start monitoring implementation (team leader or leadership)",
+        ),
+        "close": (inspection_views.close, _io.close, "Close the inspection (leadership)"),
+    },
 )
-action(
-    INSPECTION,
-    "extension",
-    inspection_views.extension,
-    ExtensionSchema,
-    lambda i, d: _io.record_extension(
-        current_user, i, d["extension_reference"], d["extension_days"], d.get("version")
-    ),
-    "Record the extension decision of on-site work (team leader)",
-)
-action(
-    INSPECTION,
-    "end-onsite",
-    inspection_views.end_onsite,
-    EndOnsiteSchema,
-    lambda i, d: _io.end_onsite(
-        current_user, i, d.get("version"), d.get("extension_reference"), d.get("extension_days")
-    ),
-    "End on-site work (team leader)",
-)
-action(
-    INSPECTION,
-    "report",
-    inspection_views.report,
-    TransitionSchema,
-    lambda i, d: _io.submit_report(current_user, i, d.get("version")),
-    "Submit the team report (team leader)",
-)
-action(
-    INSPECTION,
-    "conclude",
-    inspection_views.conclude,
-    ConcludeSchema,
-    lambda i, d: _io.conclude(current_user, i, d),
-    "Record the signed conclusion (leadership)",
-)
-action(
-    INSPECTION,
-    "monitoring",
-    inspection_views.monitoring,
-    TransitionSchema,
-    lambda i, d: _io.start_monitoring(current_user, i, d.get("version")),
-    "Start monitoring implementation (team leader or leadership)",
-)
-action(
-    INSPECTION,
-    "close",
-    inspection_views.close,
-    TransitionSchema,
-    lambda i, d: _io.close(current_user, i, d.get("version")),
-    "Close the inspection (leadership)",
-)
+
+
+@INSPECTION.action("extension", inspection_views.extension, ExtensionSchema)
+def inspection_extension(inspection, data):
+    """Record the extension decision of on-site work (team leader)."""
+    reference, days = data["extension_reference"], data["extension_days"]
+    return _io.record_extension(current_user, inspection, reference, days, data["version"])
+
+
+@INSPECTION.action("end-onsite", inspection_views.end_onsite, EndOnsiteSchema)
+def inspection_end_onsite(inspection, data):
+    """End on-site work (team leader)."""
+    reference, days = data.get("extension_reference"), data.get("extension_days")
+    return _io.end_onsite(current_user, inspection, data["version"], reference, days)
+
+
+@INSPECTION.action("conclude", inspection_views.conclude, ConcludeSchema)
+def inspection_conclude(inspection, data):
+    """Record the signed conclusion (leadership)."""
+    return _io.conclude(current_user, inspection, data)

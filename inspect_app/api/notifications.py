@@ -7,71 +7,74 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import bp, dump, dump_page
-from inspect_app.api.schemas import PageQuery, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind, api_route, dump
+from inspect_app.api.schemas import record_schema
 from inspect_app.core.loading import get_or_404
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.notifications import operations as notification_operations
 from inspect_app.notifications.models import Notification
 
-
-class NotificationOut(Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True)
-    title = fields.String(required=True)
-    body = fields.String(allow_none=True)
-    link = fields.String(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    read_at = fields.DateTime(allow_none=True)
+NotificationOut = record_schema(
+    "NotificationOut", Notification, "id kind title body link created_at read_at"
+)
 
 
 class UnreadOut(Schema):
     unread = fields.Integer(required=True)
 
 
-@bp.route("/notifications")
-@access(AUTHENTICATED)
-@doc(
-    "The user's notifications, newest first",
-    tag="notifications",
-    query=PageQuery,
-    response=page_schema(NotificationOut),
-)
-def notifications():
-    """The caller's own notifications."""
-    stmt = (
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc())
-    )
-    return dump_page(NotificationOut, stmt)
-
-
-@bp.route("/notifications/unread")
-@access(AUTHENTICATED)
-@doc("How many notifications are unread", tag="notifications", response=UnreadOut)
-def notifications_unread():
-    """The unread count (the bell)."""
-    return jsonify(unread=notification_operations.unread_count(current_user))
-
-
-@bp.route("/notifications/<int:note_id>/read", methods=["POST"])
-@access(AUTHENTICATED)
-@doc("Mark one notification read", tag="notifications", response=NotificationOut)
-def notification_read(note_id: int):
-    """Mark one of the caller's notifications read; 404 for another user's."""
+def load_own(note_id: int) -> Notification:
+    """One of the caller's notifications; 404 for another user's."""
     note = get_or_404(Notification, note_id)
     if note.user_id != current_user.id:
         abort(404)
+    return note
+
+
+NOTIFICATION = Kind(
+    "/notifications/<int:note_id>", "notification", "notifications", load_own, NotificationOut
+)
+
+
+@NOTIFICATION.listing(AUTHENTICATED)
+def notifications():
+    """The user's notifications, newest first.
+
+    The caller's own notifications."""
+    mine = Notification.user_id == current_user.id
+    return select(Notification).where(mine).order_by(Notification.id.desc())
+
+
+@api_route("/notifications/unread", AUTHENTICATED, tag="notifications", response=UnreadOut)
+def notifications_unread():
+    """How many notifications are unread.
+
+    The unread count (the bell)."""
+    return jsonify(unread=notification_operations.unread_count(current_user))
+
+
+@api_route(
+    "/notifications/<int:note_id>/read",
+    AUTHENTICATED,
+    method="POST",
+    tag="notifications",
+    response=NotificationOut,
+)
+def notification_read(note_id: int):
+    """Mark one notification read.
+
+    Mark one of the caller's notifications read; 404 for another user's."""
+    note = load_own(note_id)
     notification_operations.mark_read(current_user, note)
     return dump(NotificationOut, note)
 
 
-@bp.route("/notifications/read-all", methods=["POST"])
-@access(AUTHENTICATED)
-@doc("Mark every notification read", tag="notifications", response=UnreadOut)
+@api_route(
+    "/notifications/read-all", AUTHENTICATED, method="POST", tag="notifications", response=UnreadOut
+)
 def notifications_read_all():
-    """Mark all of the caller's notifications read."""
+    """Mark every notification read.
+
+    Mark all of the caller's notifications read."""
     notification_operations.mark_all_read(current_user)
     return jsonify(unread=0)

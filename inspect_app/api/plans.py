@@ -4,52 +4,38 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.orm import selectinload
 
-from inspect_app.api.common import Kind, action, bp, create, dump, dump_page, same_as, validate
+from inspect_app.api.common import Kind, validate
 from inspect_app.api.schemas import (
     PageQuery,
     enum_field,
     ids_field,
-    page_schema,
+    record_schema,
     text_field,
     year_field,
 )
-from inspect_app.api.spec import doc
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.plans import operations as plan_operations
 from inspect_app.plans import queries as plan_queries
 from inspect_app.plans import views as plan_views
-from inspect_app.plans.models import PeriodKind, Plan, PlanState
+from inspect_app.plans.models import Plan, PlanItem, PlanState
 from inspect_app.plans.schemas import PlanFilterSchema, PlanItemSchema, PlanSchema, ReturnSchema
 from inspect_app.plans.schemas import TransitionSchema as PlanTransitionSchema
-from inspect_app.reference.models import ActivityKind
 
-
-class PlanItemOut(Schema):
-    id = fields.Integer(required=True)
-    plan_id = fields.Integer(required=True)
-    target_unit_id = fields.Integer(required=True)
-    kind = enum_field(ActivityKind, required=True)
-    period_kind = enum_field(PeriodKind, required=True)
-    period = fields.Integer(required=True)
-    lead_id = fields.Integer(allow_none=True)
-    content = fields.String(allow_none=True)
-    overlap_justification = fields.String(allow_none=True)
-    field_ids = ids_field("fields")
-    version = fields.Integer(required=True)
-
-
-class PlanOut(Schema):
-    id = fields.Integer(required=True)
-    year = fields.Integer(required=True)
-    title = fields.String(required=True)
-    issuing_unit_id = fields.Integer(required=True)
-    state = enum_field(PlanState, required=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    approved_at = fields.DateTime(allow_none=True)
-    version = fields.Integer(required=True)
+PlanItemOut = record_schema(
+    "PlanItemOut",
+    PlanItem,
+    "id plan_id target_unit_id kind period_kind period lead_id content overlap_justification "
+    "version",
+    field_ids=ids_field("fields"),
+)
+PlanOut = record_schema(
+    "PlanOut",
+    Plan,
+    "id year title issuing_unit_id state submitted_at approved_at version",
+)
 
 
 class PlanDetailOut(PlanOut):
@@ -69,94 +55,65 @@ def load_plan(plan_id: int) -> Plan:
     )
 
 
-@bp.route("/plans")
-@same_as(plan_views.index)
-@doc("Annual plans", tag="plans", query=PlanQuery, response=page_schema(PlanOut), errors=(422,))
-def plans():
-    """Plans filtered by year, state and text, like the page; 422 bad filters."""
-    raw = {k: v for k, v in request.args.items() if k in ("year", "state", "q")}
-    data = validate(PlanFilterSchema(), raw)
-    stmt = plan_queries.plan_list_stmt(data.get("year"), data.get("state"), data.get("q"))
-    return dump_page(PlanOut, stmt, rows=True)
-
-
-@bp.route("/plans/<int:plan_id>")
-@same_as(plan_views.detail)
-@doc("One plan with its items", tag="plans", response=PlanDetailOut)
-def plan(plan_id: int):
-    """One plan and its items."""
-    return dump(PlanDetailOut, load_plan(plan_id))
-
-
-create(
-    "/plans",
-    "plan_create",
-    plan_views.new,
-    PlanSchema,
-    lambda data: plan_operations.create_plan(current_user, data),
-    "Create a draft plan",
-    tag="plans",
-    response=PlanOut,
-    docstring="Create a draft plan; 422.",
-)
-
 PLAN = Kind("/plans/<int:plan_id>", "plan", "plans", load_plan, PlanOut)
 _po = plan_operations
+
+
+@PLAN.listing(plan_views.index, query=PlanQuery, rows=True, errors=(422,))
+def plans():
+    """Annual plans.
+
+    Plans filtered by year, state and text, like the page; 422 bad filters."""
+    raw = {k: v for k, v in request.args.items() if k in ("year", "state", "q")}
+    data = validate(PlanFilterSchema(), raw)
+    return plan_queries.plan_list_stmt(data.get("year"), data.get("state"), data.get("q"))
+
+
+PLAN.detail(plan_views.detail, "One plan with its items", "One plan and its items.", PlanDetailOut)
+
+
+@PLAN.create(plan_views.new, PlanSchema)
+def plan_create(data):
+    """Create a draft plan.
+
+    Create a draft plan; 422."""
+    return _po.create_plan(current_user, data)
 
 
 def _editable(plan: Plan) -> bool:
     return plan.can_edit(current_user)
 
 
-action(
-    PLAN,
-    "",
-    plan_views.edit,
-    PlanSchema,
-    lambda p, d: _po.update_plan(current_user, p, d),
-    "Change a draft plan",
-    check=_editable,
-    method="PUT",
-    endpoint="plan_update",
-    docstring="Edit a draft plan; 403 not a draft, 409 stale, 422.",
+@PLAN.action("", plan_views.edit, PlanSchema, check=_editable, method="PUT")
+def plan_update(plan, data):
+    """Change a draft plan.
+
+    Edit a draft plan; 403 not a draft, 409 stale, 422."""
+    return _po.update_plan(current_user, plan, data)
+
+
+@PLAN.action(
+    "items", plan_views.item_new, PlanItemSchema, check=_editable, response=PlanItemOut, status=201
 )
-action(
-    PLAN,
-    "items",
-    plan_views.item_new,
-    PlanItemSchema,
-    lambda p, d: _po.add_item(current_user, p, d),
-    "Add an item to a draft plan",
-    check=_editable,
-    endpoint="plan_item_create",
-    response=PlanItemOut,
-    status=201,
-    docstring="Add an item; 422 bad input or an overlap without justification.",
-)
-action(
-    PLAN,
-    "submit",
-    plan_views.submit,
+def plan_item_create(plan, data):
+    """Add an item to a draft plan.
+
+    Add an item; 422 bad input or an overlap without justification."""
+    return _po.add_item(current_user, plan, data)
+
+
+PLAN.transitions(
     PlanTransitionSchema,
-    lambda p, d: _po.submit(current_user, p, d["version"]),
-    "Submit a draft plan for approval",
-    docstring="Submit; 409 stale, 422 no items or not a draft.",
+    {
+        "submit": (plan_views.submit, _po.submit, "Submit a draft plan for approval"),
+        "approve": (plan_views.approve, _po.approve, "Approve a submitted plan (leadership)"),
+    },
 )
-action(
-    PLAN,
-    "approve",
-    plan_views.approve,
-    PlanTransitionSchema,
-    lambda p, d: _po.approve(current_user, p, d["version"]),
-    "Approve a submitted plan (leadership)",
-    docstring="Approve; 409 stale, 422 not submitted.",
-)
-action(
-    PLAN,
-    "return",
-    plan_views.return_to_draft,
-    ReturnSchema,
-    lambda p, d: _po.return_to_draft(current_user, p, d["reason"], d["version"]),
-    "Send a submitted plan back to draft (leadership)",
-    docstring="Return to draft with a reason; 409 stale, 422.",
-)
+
+
+@PLAN.action("return", plan_views.return_to_draft, ReturnSchema)
+def plan_return(plan, data):
+    """Send a submitted plan back to draft (leadership).
+
+    Return to draft with a reason; 409 stale, 422."""
+    return _po.return_to_draft(current_user, plan, data["reason"], data["version"])

@@ -10,6 +10,7 @@ are `allow_none` so that the OpenAPI document says so.
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
+from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, String, TypeDecorator
 
 from inspect_app.core.schemas import MAX_ID
 
@@ -43,6 +44,36 @@ def ids_field(relationship: str) -> fields.Function:
         lambda obj: [record.id for record in getattr(obj, relationship)],
         metadata={"type": "array", "items": {"type": "integer"}},
     )
+
+
+# The output field of a column type (subclasses included: Text, BigInteger; a decorated type
+# by the type it stores, UTCDateTime as DateTime).
+COLUMN_FIELDS = (
+    (Boolean, fields.Boolean),
+    (Integer, fields.Integer),
+    (String, fields.String),
+    (DateTime, fields.DateTime),
+    (Date, fields.Date),
+)
+
+
+def column_field(model, name: str) -> fields.Field:
+    """The output field of a model's column: its type, required unless the column is nullable
+    (then null is allowed); an enum column is one of its values."""
+    column = model.__table__.c[name]
+    shape = {"allow_none": True} if column.nullable else {"required": True}
+    if isinstance(column.type, Enum) and column.type.enum_class is not None:
+        return enum_field(column.type.enum_class, **shape)
+    stored = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
+    field = next(f for kind, f in COLUMN_FIELDS if isinstance(stored, kind))
+    return field(**shape)
+
+
+def record_schema(name: str, model, columns: str, base: type[Schema] = Schema, **extra):
+    """The output schema `name` of a record: the named columns of `model` as `column_field`
+    sends them, then the `extra` fields (what is not a column, or is sent otherwise)."""
+    declared = {column: column_field(model, column) for column in columns.split()}
+    return base.from_dict({**declared, **extra}, name=name)
 
 
 class ProblemSchema(Schema):

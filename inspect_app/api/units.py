@@ -7,14 +7,13 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from inspect_app.api.common import Kind, action, bp, create, dump, dump_items, dump_page, same_as
-from inspect_app.api.schemas import PageQuery, choice_field, enum_field, list_schema, page_schema
-from inspect_app.api.spec import doc
+from inspect_app.api.common import Kind, api_route, dump_items
+from inspect_app.api.schemas import choice_field, enum_field, list_schema, record_schema
 from inspect_app.core.loading import get_or_404
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED
 from inspect_app.units import operations as unit_operations
 from inspect_app.units import views as unit_views
-from inspect_app.units.models import Unit, UnitKind
+from inspect_app.units.models import Unit, UnitKind, UnitPeriod
 from inspect_app.units.queries import UnitHistory, lineage_ids, unit_events, visible_unit_ids
 from inspect_app.units.schemas import UnitDumpSchema, UnitSchema
 from inspect_app.workflows import reorganisation_views
@@ -25,23 +24,18 @@ class UnitOut(UnitDumpSchema):
     version = fields.Integer(required=True)
 
 
-class UnitPeriodOut(Schema):
-    name = fields.String(required=True)
-    parent_id = fields.Integer(allow_none=True)
-    valid_from = fields.Date(allow_none=True)
-    valid_to = fields.Date(allow_none=True)
-    event_id = fields.Integer(allow_none=True)
-
-
-class UnitHistoryOut(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    active = fields.Boolean(required=True)
-    successor_id = fields.Integer(allow_none=True)
-    former_names = fields.List(fields.String(), required=True)
-    dissolved_on = fields.Date(allow_none=True)
-    periods = fields.List(fields.Nested(UnitPeriodOut), required=True)
-    lineage_ids = fields.List(fields.Integer(), required=True)
+UnitPeriodOut = record_schema(
+    "UnitPeriodOut", UnitPeriod, "name parent_id valid_from valid_to event_id"
+)
+UnitHistoryOut = record_schema(
+    "UnitHistoryOut",
+    Unit,
+    "id name active successor_id",
+    former_names=fields.List(fields.String(), required=True),
+    dissolved_on=fields.Date(allow_none=True),
+    periods=fields.List(fields.Nested(UnitPeriodOut), required=True),
+    lineage_ids=fields.List(fields.Integer(), required=True),
+)
 
 
 class UnitEventUnitOut(Schema):
@@ -71,65 +65,53 @@ def load_unit(unit_id: int) -> Unit:
     return unit
 
 
-@bp.route("/units")
-@access(AUTHENTICATED)
-@doc("Units the user may see", tag="units", query=PageQuery, response=page_schema(UnitOut))
+UNIT = Kind("/units/<int:unit_id>", "unit", "units", load_unit, UnitOut)
+
+
+@UNIT.listing(AUTHENTICATED)
 def units():
-    """The unit tree (a unit leader sees their own units only), by name."""
+    """Units the user may see.
+
+    The unit tree (a unit leader sees their own units only), by name."""
     stmt = select(Unit).order_by(Unit.name, Unit.id)
     visible = visible_unit_ids(current_user)
     if visible is not None:
         stmt = stmt.where(Unit.id.in_(visible or {-1}))
-    return dump_page(UnitOut, stmt)
+    return stmt
 
 
-@bp.route("/units/<int:unit_id>")
-@access(AUTHENTICATED)
-@doc("One unit", tag="units", response=UnitOut)
-def unit(unit_id: int):
-    """One unit; 404 when unknown or not visible."""
-    return dump(UnitOut, load_unit(unit_id))
+UNIT.detail(AUTHENTICATED, "One unit")
 
 
-create(
-    "/units",
-    "unit_create",
-    unit_views.new,
-    UnitSchema,
-    lambda data: unit_operations.create_unit(current_user, data),
-    "Create a unit (administrators)",
-    tag="units",
-    response=UnitOut,
-    docstring="Add a unit; 422 on bad input.",
-)
+@UNIT.create(unit_views.new, UnitSchema)
+def unit_create(data):
+    """Create a unit (administrators).
 
-UNIT = Kind(
-    "/units/<int:unit_id>", "unit", "units", lambda unit_id: get_or_404(Unit, unit_id), UnitOut
-)
-action(
-    UNIT,
-    "",
-    unit_views.edit,
-    UnitSchema,
-    lambda u, d: unit_operations.update_unit(current_user, u, d),
-    "Change a unit (administrators)",
-    method="PUT",
-    endpoint="unit_update",
-    docstring="Edit a unit; 409 stale version, 422 bad input.",
-)
+    Add a unit; 422 on bad input."""
+    return unit_operations.create_unit(current_user, data)
 
 
-@bp.route("/units/<int:unit_id>/history")
-@access(AUTHENTICATED)
-@doc(
-    "A unit's names and parents over time, its successor and lineage",
+# Administrators only (the page's access): they see every unit.
+@UNIT.action("", unit_views.edit, UnitSchema, method="PUT")
+def unit_update(unit, data):
+    """Change a unit (administrators).
+
+    Edit a unit; 409 stale version, 422 bad input."""
+    return unit_operations.update_unit(current_user, unit, data)
+
+
+@api_route(
+    "/units/<int:unit_id>/history",
+    AUTHENTICATED,
     tag="units",
     response=UnitHistoryOut,
     description="`lineage_ids`: the unit, the units merged or split into it and the units it "
     "went into (only those the caller may see).",
 )
 def unit_history(unit_id: int):
-    """The recorded periods of a visible unit; 404 when unknown or not visible."""
+    """A unit's names and parents over time, its successor and lineage.
+
+    The recorded periods of a visible unit; 404 when unknown or not visible."""
     unit = load_unit(unit_id)
     history = UnitHistory()
     visible = visible_unit_ids(current_user)
@@ -154,9 +136,9 @@ def unit_history(unit_id: int):
     )
 
 
-@bp.route("/unit-events")
-@same_as(reorganisation_views.reorganise)
-@doc("The latest reorganisations (administrators)", tag="units", response=UnitEventListOut)
+@api_route("/unit-events", reorganisation_views.reorganise, tag="units", response=UnitEventListOut)
 def unit_events_list():
-    """The 50 latest reorganisations with their source and target units."""
+    """The latest reorganisations (administrators).
+
+    The 50 latest reorganisations with their source and target units."""
     return dump_items(UnitEventOut, unit_events())

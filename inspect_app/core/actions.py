@@ -76,6 +76,13 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def keep_so_far() -> None:
+    """Commit what was written before the view runs (a bearer token's last use): it is kept
+    whatever the request answers, and its row lock is not held while the view runs. Only the
+    request's own changes after this point follow `finish_request`."""
+    db.session.commit()
+
+
 def finish_request(response: Response) -> Response:
     """after_request: commit what a successful request changed, roll back any other."""
     if response.status_code < 400 or g.get("keep_changes"):

@@ -27,7 +27,6 @@ from inspect_app.extension_requests.models import (
     LEADERSHIP_APPROVES,
     ExtensionRequest,
     ExtensionState,
-    is_approver,  # noqa: F401 - the name api/views.py (h2) calls; the rule is in models
 )
 from inspect_app.extensions import db
 from inspect_app.notifications.operations import notify

@@ -61,10 +61,6 @@ class FindingFilters:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-# The name api/views.py (h2) calls; the parser is FindingFilters.from_args.
-clean_filters = FindingFilters.from_args
-
-
 def findings_query(user, filters: FindingFilters) -> Select:
     """Findings `user` may see, newest observation first, filtered."""
     stmt = (

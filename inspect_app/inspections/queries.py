@@ -97,10 +97,6 @@ class InspectionFilters:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-# The name api/views.py (h2) imports; the class is InspectionFilters.
-Filters = InspectionFilters
-
-
 def list_statement(user, f: InspectionFilters) -> Select:
     """The inspections `user` may see, filtered and sorted, with the list's eager loads."""
     stmt = visible(select(Inspection), user).options(*LIST_LOADS)

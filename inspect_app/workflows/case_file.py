@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.cases import operations
-from inspect_app.cases import views as cases_views
 from inspect_app.cases.models import Case
 from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
@@ -144,9 +143,3 @@ def partly_done(case_id: int):
         ),
         _l("Recorded as partly done; the case stays open for the remainder."),
     )
-
-
-# Thin names, temporary: api/views.py (h2) reads these pages' access as `cases.views.<name>`;
-# they stay there until it imports them from this module.
-for _view in (detail, change_deadline, withdraw, accept, reject, partly_done):
-    setattr(cases_views, _view.__name__, _view)

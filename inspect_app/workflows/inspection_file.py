@@ -12,7 +12,6 @@ from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.findings.queries import findings_of
-from inspect_app.inspections import views as inspections_views
 from inspect_app.inspections.models import Inspection
 from inspect_app.inspections.views import bp, detail_context
 
@@ -31,8 +30,3 @@ def detail(inspection_id: int):
         inspection_cases=cases_of_inspection(current_user, inspection.id),
         today=clock.today(),
     )
-
-
-# A thin name, temporary: api/views.py (h2) reads this page's access as
-# `inspections.views.detail`; it stays there until it imports it from this module.
-inspections_views.detail = detail

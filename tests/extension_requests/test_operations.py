@@ -14,7 +14,7 @@ from inspect_app.core.errors import Conflict, Forbidden, OperationError
 from inspect_app.core.roles import Role
 from inspect_app.escalation.operations import sweep
 from inspect_app.extension_requests import operations as ops
-from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState, is_approver
 from inspect_app.notifications.models import Notification
 from inspect_app.reference.models import Setting
 from inspect_app.reference.rules import extension_approver, extension_max_approved, update_settings
@@ -168,11 +168,11 @@ def test_approver_rule_per_setting(s, db, setting, lead, boss):
     assert extension_approver() == setting
     case = s["case"]
     other_lead = f.make_user(Role.LEAD_INSPECTOR)
-    assert ops.is_approver(s["lead"], case) is lead
-    assert ops.is_approver(s["boss"], case) is boss
-    assert ops.is_approver(s["admin"], case) is True
-    assert ops.is_approver(other_lead, case) is False
-    assert ops.is_approver(s["leader"], case) is False
+    assert is_approver(s["lead"], case) is lead
+    assert is_approver(s["boss"], case) is boss
+    assert is_approver(s["admin"], case) is True
+    assert is_approver(other_lead, case) is False
+    assert is_approver(s["leader"], case) is False
     ext = _ask(s)
     for user, allowed in ((s["lead"], lead), (s["boss"], boss)):
         if not allowed:
