@@ -23,7 +23,6 @@ from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentS
 from inspect_app.reports.queries import (
     DocumentFilters,
     document_list,
-    documents_of_case,
     get_visible_document,
 )
 from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, VersionSchema
@@ -40,12 +39,6 @@ register_actions(
         "document_pdf_stored": _l("Issued PDF stored"),
     }
 )
-
-
-@bp.app_context_processor
-def _document_helpers():
-    """What `reports/_case_documents.html` needs inside the case page."""
-    return {"case_documents": lambda case: documents_of_case(current_user, case.id)}
 
 
 @bp.route("")

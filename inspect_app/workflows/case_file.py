@@ -43,7 +43,7 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         today=clock.today(),
         answers=answers_of_case(case.id),
         ext=case_extensions(case),
-        case_documents=lambda case: documents_of_case(current_user, case.id),
+        case_documents=documents_of_case(current_user, case.id),
     )
 
 
