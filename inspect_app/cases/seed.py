@@ -90,6 +90,28 @@ def _pick_inspection(inspections: list[Inspection], unit, index: int) -> Inspect
     return inspections[index % len(inspections)]
 
 
+def add_case(inspection: Inspection, **fields) -> Case:
+    """Add a demo case to `inspection` under its next number, created by its team lead and
+    recorded in the audit trail (also used by the documents' seeder)."""
+    number = (
+        db.session.execute(
+            select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
+        ).scalar_one()
+        or 0
+    ) + 1
+    case = Case(inspection=inspection, number=number, created_by_id=inspection.lead_id, **fields)
+    db.session.add(case)
+    db.session.flush()
+    audit.record(
+        inspection.lead,
+        case,
+        "case_created",
+        after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
+        note="Dữ liệu mẫu",
+    )
+    return case
+
+
 def seed(units: dict, users: dict) -> None:
     """Create the demo records of this feature if they are missing."""
     inspections = list(
@@ -114,20 +136,13 @@ def seed(units: dict, users: dict) -> None:
             select(Case.id).where(Case.inspection_id == inspection.id, Case.title == title)
         ).first():
             continue
-        number = (
-            db.session.execute(
-                select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
-            ).scalar_one()
-            or 0
-        ) + 1
         original = due
         reason = None
         if index % 4 == 1:  # some cases had their deadline moved, with the reason shown
             original = due - timedelta(days=30)
             reason = "Đơn vị đề nghị gia hạn do khối lượng hồ sơ lớn, được Trưởng đoàn chấp thuận."
-        case = Case(
-            inspection=inspection,
-            number=number,
+        add_case(
+            inspection,
             type=kind,
             title=title,
             legal_reference=ref,
@@ -145,15 +160,5 @@ def seed(units: dict, users: dict) -> None:
                 else None
             ),
             closed_at=clock.now() if state in (CaseState.ACCEPTED, CaseState.WITHDRAWN) else None,
-            created_by_id=inspection.lead_id,
             findings=inspection.findings[:2],
-        )
-        db.session.add(case)
-        db.session.flush()
-        audit.record(
-            inspection.lead,
-            case,
-            "case_created",
-            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-            note="Dữ liệu mẫu",
         )

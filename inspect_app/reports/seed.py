@@ -8,10 +8,11 @@ that type has been issued this year.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.core import audit, clock
+from inspect_app.cases.seed import add_case
+from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
 from inspect_app.reference.calendar import add_working_days, is_working_day
@@ -64,15 +65,8 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         if unit is None or db.session.execute(select(Case.id).where(Case.title == title)).first():
             continue
         due = add_working_days(last_working, -days)
-        number = (
-            db.session.execute(
-                select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
-            ).scalar_one()
-            or 0
-        ) + 1
-        case = Case(
-            inspection=inspection,
-            number=number,
+        add_case(
+            inspection,
             type=CaseType.FIX_PRACTICES,
             title=title,
             legal_reference=reference,
@@ -82,16 +76,6 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
             due_date=due,
             original_due_date=due,
             state=CaseState.OPEN,
-            created_by_id=inspection.lead_id,
-        )
-        db.session.add(case)
-        db.session.flush()
-        audit.record(
-            inspection.lead,
-            case,
-            "case_created",
-            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-            note="Dữ liệu mẫu",
         )
 
 
