@@ -11,12 +11,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.cases.seed import add_case
+from inspect_app.cases.seed import add_case, legal_reference
 from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
 from inspect_app.reference.calendar import add_working_days, is_working_day
-from inspect_app.reference.models import LegalReference, Severity
+from inspect_app.reference.models import Severity
 from inspect_app.reports import operations
 from inspect_app.reports.models import Document, DocumentKind, DocumentState
 
@@ -47,15 +47,7 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         .order_by(Inspection.id)
         .limit(1)
     ).scalar_one_or_none()
-    reference = (
-        db.session.execute(
-            select(LegalReference)
-            .where(LegalReference.active.is_(True))
-            .order_by(LegalReference.id)
-        )
-        .scalars()
-        .first()
-    )
+    reference = legal_reference()
     if inspection is None or reference is None:
         return
     today = clock.today()
