@@ -221,42 +221,34 @@ def item_remove(plan_id: int, item_id: int):
     )
 
 
+def _step(plan_id: int, operation, message, schema=None):
+    """One step of the plan's life from the detail page: `operation(user, plan, **form)`."""
+    plan = _load_plan(plan_id)
+    return _transition(
+        plan,
+        schema or TransitionSchema(),
+        lambda data: operation(current_user, plan, **data),
+        message,
+    )
+
+
 @bp.route("/<int:plan_id>/submit", methods=["POST"])
 @access(*EDITORS)
 def submit(plan_id: int):
     """Submit a draft plan for approval (422 no items or not a draft, 409 stale)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        TransitionSchema(),
-        lambda data: operations.submit(current_user, plan, data["version"]),
-        _("The plan was submitted for approval."),
-    )
+    return _step(plan_id, operations.submit, _("The plan was submitted for approval."))
 
 
 @bp.route("/<int:plan_id>/approve", methods=["POST"])
 @access(Role.LEADERSHIP)
 def approve(plan_id: int):
     """Approve a submitted plan (leadership; 422 not submitted, 409 stale)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        TransitionSchema(),
-        lambda data: operations.approve(current_user, plan, data["version"]),
-        _("The plan was approved."),
-    )
+    return _step(plan_id, operations.approve, _("The plan was approved."))
 
 
 @bp.route("/<int:plan_id>/return", methods=["POST"])
 @access(Role.LEADERSHIP)
 def return_to_draft(plan_id: int):
     """Send a submitted plan back to draft with a reason (leadership; 422, 409)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        ReturnSchema(),
-        lambda data: operations.return_to_draft(
-            current_user, plan, data["reason"], data["version"]
-        ),
-        _("The plan was returned to draft."),
-    )
+    message = _("The plan was returned to draft.")
+    return _step(plan_id, operations.return_to_draft, message, ReturnSchema())
