@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inspect_app.auth.models import User
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import INSPECTORS
@@ -99,10 +99,7 @@ def create_plan(actor: User, data: dict) -> Plan:
         state=PlanState.DRAFT,
         created_by=actor,
     )
-    db.session.add(plan)
-    db.session.flush()
-    audit.record(actor, plan, "plan_created", after=audit.snapshot(plan, PLAN_FIELDS))
-    return plan
+    return records.add(actor, plan, "plan_created", PLAN_FIELDS)
 
 
 def update_plan(actor: User, plan: Plan, data: dict) -> Plan:

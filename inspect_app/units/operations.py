@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from inspect_app.core import audit
+from inspect_app.core import audit, records
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
 from inspect_app.extensions import db
@@ -50,10 +50,7 @@ def create_unit(actor, data: dict) -> Unit:
         parent_id=data.get("parent_id"),
         active=data.get("active", True),
     )
-    db.session.add(unit)
-    db.session.flush()
-    audit.record(actor, unit, "unit_created", after=audit.snapshot(unit, UNIT_FIELDS))
-    return unit
+    return records.add(actor, unit, "unit_created", UNIT_FIELDS)
 
 
 def update_unit(actor, unit: Unit, data: dict) -> Unit:
