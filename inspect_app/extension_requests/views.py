@@ -18,7 +18,7 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extension_requests import operations, queries
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
@@ -27,7 +27,7 @@ from inspect_app.reference.rules import extension_approver, extension_max_approv
 
 bp = Blueprint("extension_requests", __name__, url_prefix="/extensions")
 
-APPROVER_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+APPROVER_ROLES = STAFF
 
 register_nav("extension_requests.index", _l("Extensions"), APPROVER_ROLES)
 register_actions(

@@ -16,7 +16,7 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
@@ -71,14 +71,9 @@ def _get_evidence(evidence_id: int) -> EvidenceFile:
 def index():
     """All findings the user may see, filtered by inspection, field, severity, unit, text."""
     filters = FindingFilters.from_args(request.args)
-    page = paginate(findings_query(current_user, filters))
-    return render(
-        "findings/index.html",
-        "findings/_table.html",
-        page=page,
-        filters=filters,
-        choices=filter_choices(current_user),
-    )
+    stmt = findings_query(current_user, filters)
+    choices = filter_choices(current_user)
+    return list_page("findings/index.html", "findings/_table.html", filters, stmt, choices=choices)
 
 
 def _form_page(inspection, finding, errors, status=200, form=None):

@@ -12,9 +12,9 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.crud import edit_page, record_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import access, require
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
@@ -32,7 +32,7 @@ from inspect_app.units.queries import all_units
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+READERS = STAFF
 EDITORS = (Role.ADMIN, Role.LEAD_INSPECTOR)
 
 register_nav("plans.index", _l("Plans"), READERS)
@@ -55,12 +55,12 @@ register_actions(
 def index():
     """The list of plans, filtered by year, state and text (htmx gets the table fragment)."""
     chosen = PlanFilters.from_args(request.args)
-    stmt = queries.plan_list_stmt(chosen.year, chosen.state, chosen.q)
-    return render(
+    return list_page(
         "plans/index.html",
         "plans/_plans_table.html",
-        page=paginate(stmt, scalars=False),
-        filters=chosen,
+        chosen,
+        queries.plan_list_stmt(chosen.year, chosen.state, chosen.q),
+        scalars=False,
         years=queries.plan_years(),
         states=list(PlanState),
         can_create=Plan.can_author(current_user),
