@@ -11,11 +11,12 @@ from inspect_app.extensions import db
 R = TypeVar("R")
 
 
-def add(actor, record: R, action: str, fields: tuple[str, ...] | list[str]) -> R:
-    """Add `record` (flushed, so it has its id) and record `action` with its `fields` after."""
+def add(actor, record: R, action: str, fields: tuple[str, ...] | list[str], **event) -> R:
+    """Add `record` (flushed, so it has its id) and record `action` with its `fields` after
+    (`event`: the rest of `audit.record`'s arguments, e.g. `note`)."""
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, record, action, after=audit.snapshot(record, fields))
+    audit.record(actor, record, action, after=audit.snapshot(record, fields), **event)
     return record
 
 

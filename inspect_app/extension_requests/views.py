@@ -174,17 +174,23 @@ def ask(case_id: int):
     )
 
 
+def _on_request(ext_id: int, action: str, allowed, schema, call, done_message):
+    """Run `call(ext, data)` on a visible request if `allowed(ext)` (403 otherwise; its state
+    is the operation's to check); the case page again on 404, 409 or 422."""
+    ext = get_visible_request(ext_id)
+    require(allowed(ext))
+    return _act(ext.case_id, action, ext.id, schema, lambda d: call(ext, d), done_message)
+
+
 def _decide(ext_id: int, decide, done_message):
     """Approve or refuse a pending request with a reason (an approver of its case); 403, 404,
     409, 422."""
-    ext = get_visible_request(ext_id)
-    require(ext.can_decide(current_user, check_state=False))
-    return _act(
-        ext.case_id,
+    return _on_request(
+        ext_id,
         "decide",
-        ext.id,
+        lambda ext: ext.can_decide(current_user, check_state=False),
         DecisionSchema(),
-        lambda d: decide(current_user, ext, d["decision_reason"], d["version"]),
+        lambda ext, d: decide(current_user, ext, d["decision_reason"], d["version"]),
         done_message,
     )
 
@@ -209,14 +215,12 @@ def refuse(ext_id: int):
 @access(Role.UNIT_LEADER)
 def cancel(ext_id: int):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
-    ext = get_visible_request(ext_id)
-    require(ext.can_cancel(current_user, check_state=False))
-    return _act(
-        ext.case_id,
+    return _on_request(
+        ext_id,
         "cancel",
-        ext.id,
+        lambda ext: ext.can_cancel(current_user, check_state=False),
         CancelSchema(),
-        lambda d: operations.cancel(current_user, ext, d["version"]),
+        lambda ext, d: operations.cancel(current_user, ext, d["version"]),
         _l("Your extension request has been cancelled."),
     )
 
