@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from inspect_app.core import audit
+from inspect_app.core.errors import OperationError
 from inspect_app.extensions import db
 
 R = TypeVar("R")
@@ -35,3 +39,12 @@ def set_active(actor, record: R, active: bool, prefix: str) -> R:
         {"active": active},
     )
     return record
+
+
+def check_code_free(model, code: str, record) -> None:
+    """422 on the form's `code` if another record of `model` (not `record`) has that code."""
+    other = db.session.execute(select(model).where(model.code == code)).scalar_one_or_none()
+    if other is not None and other is not record:
+        raise OperationError(
+            _("This code is already used by %(name)s.", name=other.name), field="code"
+        )

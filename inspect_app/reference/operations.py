@@ -27,20 +27,10 @@ HOLIDAY_FIELDS = ("day", "name", "is_working_day")
 # --- fields of work ------------------------------------------------------------------------
 
 
-def _check_field_code(code: str, field: FieldOfWork | None) -> None:
-    other = db.session.execute(
-        select(FieldOfWork).where(FieldOfWork.code == code)
-    ).scalar_one_or_none()
-    if other is not None and other is not field:
-        raise OperationError(
-            _("This code is already used by %(name)s.", name=other.name), field="code"
-        )
-
-
 def create_field(actor, data: dict) -> FieldOfWork:
     """Add a field of work (lĩnh vực); 422 if the code is taken."""
     code = data["code"].strip().upper()
-    _check_field_code(code, None)
+    records.check_code_free(FieldOfWork, code, None)
     field = FieldOfWork(
         code=code,
         name=data["name"],
@@ -54,7 +44,7 @@ def update_field(actor, field: FieldOfWork, data: dict) -> FieldOfWork:
     """Rename or re-code a field of work; 422 if the code is taken."""
     before = audit.snapshot(field, FIELD_FIELDS)
     code = data["code"].strip().upper()
-    _check_field_code(code, field)
+    records.check_code_free(FieldOfWork, code, field)
     field.code = code
     field.name = data["name"]
     field.name_en = data.get("name_en") or None
