@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import audit
 from inspect_app.core.errors import OperationError
@@ -48,3 +50,16 @@ def check_code_free(model, code: str, record) -> None:
         raise OperationError(
             _("This code is already used by %(name)s.", name=other.name), field="code"
         )
+
+
+def create_once(create: Callable[[], R], replayed: Callable[[], R | None]) -> R:
+    """`create()` in a savepoint; if the same form (its idempotency key) was saved meanwhile by
+    a concurrent retry, the record that one made (`replayed()`), else the IntegrityError."""
+    try:
+        with db.session.begin_nested():
+            return create()
+    except IntegrityError:
+        found = replayed()
+        if found is None:
+            raise
+        return found

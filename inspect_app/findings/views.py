@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.actions import form_action
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.htmx import redirect_to, render
@@ -20,7 +19,6 @@ from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.findings import operations
 from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
@@ -106,15 +104,10 @@ def new(inspection_id: int):
         return _form_page(inspection, None, {})
 
     def run(data: dict) -> Finding:
-        try:
-            with db.session.begin_nested():
-                return operations.create_finding(current_user, inspection, data, _uploads())
-        except IntegrityError:
-            # The same form (idempotency key) was saved by a concurrent retry: show that one.
-            found = operations.replayed(current_user, inspection, data.get("idempotency_key"))
-            if found is None:
-                raise
-            return found
+        return records.create_once(
+            lambda: operations.create_finding(current_user, inspection, data, _uploads()),
+            lambda: operations.replayed(current_user, inspection, data.get("idempotency_key")),
+        )
 
     def page(status: int, errors: dict):
         if _uploads():
