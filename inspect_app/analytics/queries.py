@@ -332,6 +332,19 @@ def suggested_targets(result: AnalyticsResult, excluded_unit_ids: set[int]) -> l
     ][:SUGGEST_LIMIT]
 
 
+def _figures(row) -> dict:
+    """The compliance figures of a table row or a unit, as exported."""
+    share = row.on_time_share
+    return {
+        "cases": row.cases,
+        "decided": row.decided,
+        "on_time": row.on_time,
+        "on_time_share": None if share is None else round(share, 3),
+        "avg_working_days_overdue": row.avg_days_overdue,
+        "repeats": row.repeats,
+    }
+
+
 def table_records(result: AnalyticsResult) -> list[dict]:
     """The table as plain dicts (exports and the API)."""
     return [
@@ -341,12 +354,7 @@ def table_records(result: AnalyticsResult) -> list[dict]:
             "field_id": r.field_id,
             "field": r.field_name,
             "year": r.year,
-            "cases": r.cases,
-            "decided": r.decided,
-            "on_time": r.on_time,
-            "on_time_share": None if r.on_time_share is None else round(r.on_time_share, 3),
-            "avg_working_days_overdue": r.avg_days_overdue,
-            "repeats": r.repeats,
+            **_figures(r),
         }
         for r in result.rows
     ]
@@ -359,12 +367,7 @@ def unit_records(result: AnalyticsResult) -> list[dict]:
             "unit_id": u.unit_id,
             "unit": u.unit_name,
             "active": u.active,
-            "cases": u.cases,
-            "decided": u.decided,
-            "on_time": u.on_time,
-            "on_time_share": None if u.on_time_share is None else round(u.on_time_share, 3),
-            "avg_working_days_overdue": u.avg_days_overdue,
-            "repeats": u.repeats,
+            **_figures(u),
             "risk_score": u.score,
         }
         for u in result.units

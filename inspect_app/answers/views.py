@@ -8,20 +8,18 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from inspect_app.answers import operations
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.answers.schemas import AnswerSchema
 from inspect_app.cases.views import get_visible_case
-from inspect_app.core import clock
+from inspect_app.core import clock, records
 from inspect_app.core.actions import form_action
 from inspect_app.core.files import ACCEPT
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access, require
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
-from inspect_app.extensions import db
 from inspect_app.reference.calendar import working_days_between
 
 bp = Blueprint("answers", __name__, url_prefix="/cases")
@@ -71,15 +69,10 @@ def _submit(case_id: int, operation, done_message):
     case = _get_answerable(case_id)
 
     def run(data: dict):
-        try:
-            with db.session.begin_nested():
-                return operation(current_user, case, data, _uploads())
-        except IntegrityError:
-            # The same form (idempotency key) was saved by a concurrent retry: that one stands.
-            replay = operations.replayed(current_user, case, data.get("idempotency_key"))
-            if replay is None:
-                raise
-            return replay
+        return records.create_once(
+            lambda: operation(current_user, case, data, _uploads()),
+            lambda: operations.replayed(current_user, case, data.get("idempotency_key")),
+        )
 
     def page(status: int, errors: dict):
         form = request.form

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspect_app.auth import sessions
 from inspect_app.auth.models import LoginAttempt, User
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
@@ -139,10 +139,7 @@ def create_user(actor: User | None, data: dict) -> User:
         active=True,
     )
     user.set_password(data["password"])
-    db.session.add(user)
-    db.session.flush()
-    audit.record(actor, user, "user_created", after=audit.snapshot(user, USER_FIELDS))
-    return user
+    return records.add(actor, user, "user_created", USER_FIELDS)
 
 
 def update_user(actor: User, user: User, data: dict) -> User:

@@ -26,24 +26,23 @@ class PasswordChangeSchema(BaseSchema):
             raise ValidationError(str(_l("The two new passwords differ.")), "password_confirm")
 
 
-class UserCreateSchema(BaseSchema):
-    username = fields.String(required=True, validate=length(60, 3))
+class _UserFieldsSchema(BaseSchema):
+    """What the administrator writes of a user, when creating it and when editing it."""
+
     full_name = fields.String(required=True, validate=length(120))
     email = Email(load_default=None, validate=length(200))
     title = fields.String(load_default=None, validate=length(120))
     role = fields.String(required=True, validate=one_of(Role))
     unit_id = record_id(load_default=None)
     locale = fields.String(load_default="vi", validate=one_of(("vi", "en")))
+
+
+class UserCreateSchema(_UserFieldsSchema):
+    username = fields.String(required=True, validate=length(60, 3))
     password = fields.String(required=True, validate=length(200))
 
 
-class UserEditSchema(BaseSchema):
-    full_name = fields.String(required=True, validate=length(120))
-    email = Email(load_default=None, validate=length(200))
-    title = fields.String(load_default=None, validate=length(120))
-    role = fields.String(required=True, validate=one_of(Role))
-    unit_id = record_id(load_default=None)
-    locale = fields.String(load_default="vi", validate=one_of(("vi", "en")))
+class UserEditSchema(_UserFieldsSchema):
     version = record_id(required=True)
 
 

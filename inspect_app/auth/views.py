@@ -29,7 +29,7 @@ from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404, get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db, limiter
@@ -240,12 +240,8 @@ def _units() -> list[Unit]:
 def users():
     """List of accounts, filtered by text, role and state."""
     chosen = UserFilters.from_args(request.args)
-    return render(
-        "admin/users.html",
-        "admin/_users_table.html",
-        page=paginate(user_list(chosen)),
-        filters=chosen,
-        roles=list(Role),
+    return list_page(
+        "admin/users.html", "admin/_users_table.html", chosen, user_list(chosen), roles=list(Role)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -12,6 +13,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseType, case_finding
 from inspect_app.core import clock
+from inspect_app.core.filters import ListFilters, choice, day, number, text
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
@@ -117,13 +119,11 @@ def overdue_on_clause(day: date, today: date):
 
 
 @dataclass
-class CaseFilters:
-    """The list's filters as read from the query string (invalid values are ignored)."""
+class CaseFilters(ListFilters):
+    """The case list's filters as read from the query string (invalid values are ignored)."""
 
-    state: str = ""
-    unit: int | None = None
-    field: int | None = None
-    year: int | None = None
+    STATES: ClassVar = CaseState
+
     overdue: bool = False
     type: str = ""
     q: str = ""
@@ -139,65 +139,35 @@ class CaseFilters:
 
     @classmethod
     def from_args(cls, args) -> CaseFilters:
-        def as_id(name: str, hi: int = 2**31 - 1) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() and 0 < int(value) <= hi else None
-
-        def as_count(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else None
-
-        def as_date(name: str) -> date | None:
-            try:
-                value = date.fromisoformat((args.get(name) or "").strip())
-            except ValueError:
-                return None
-            return value if 1900 < value.year < 2200 else None
-
-        state = args.get("state") or ""
-        kind = args.get("type") or ""
-        ontime = args.get("ontime") or ""
-        sort = args.get("sort") or DEFAULT_SORT
+        dates = ("due_from", "due_to", "closed_from", "closed_to", "overdue_on")
         return cls(
-            state=state if state in {s.value for s in CaseState} else "",
-            unit=as_id("unit"),
-            field=as_id("field"),
-            year=as_id("year", 9999),
+            **cls.shared_args(args),
             overdue=args.get("overdue") == "1",
-            type=kind if kind in {t.value for t in CaseType} else "",
-            q=(args.get("q") or "").replace("\x00", "").strip()[:100],
-            sort=sort if sort in SORTS else DEFAULT_SORT,
-            overdue_min=as_count("overdue_min"),
-            overdue_max=as_count("overdue_max"),
-            ontime=ontime if ontime in ("0", "1", "any") else "",
-            due_from=as_date("due_from"),
-            due_to=as_date("due_to"),
-            closed_from=as_date("closed_from"),
-            closed_to=as_date("closed_to"),
-            overdue_on=as_date("overdue_on"),
+            type=choice(args, "type", CaseType),
+            q=text(args, "q"),
+            sort=choice(args, "sort", SORTS, DEFAULT_SORT),
+            overdue_min=number(args, "overdue_min", 0, 99999),
+            overdue_max=number(args, "overdue_max", 0, 99999),
+            ontime=choice(args, "ontime", ("0", "1", "any")),
+            **{name: day(args, name) for name in dates},
         )
 
     def as_args(self) -> dict:
         """The non-empty filters, for links (pagination, pushed URLs)."""
-        values = {
-            "state": self.state,
-            "unit": self.unit,
-            "field": self.field,
-            "year": self.year,
-            "overdue": "1" if self.overdue else "",
-            "type": self.type,
-            "q": self.q,
-            "sort": self.sort if self.sort != DEFAULT_SORT else "",
-            "overdue_min": self.overdue_min,
-            "overdue_max": self.overdue_max,
-            "ontime": self.ontime,
-            "due_from": self.due_from.isoformat() if self.due_from else "",
-            "due_to": self.due_to.isoformat() if self.due_to else "",
-            "closed_from": self.closed_from.isoformat() if self.closed_from else "",
-            "closed_to": self.closed_to.isoformat() if self.closed_to else "",
-            "overdue_on": self.overdue_on.isoformat() if self.overdue_on else "",
-        }
-        return {k: v for k, v in values.items() if v not in ("", None)}
+        dates = ("due_from", "due_to", "closed_from", "closed_to", "overdue_on")
+        return self.link_args(
+            overdue="1" if self.overdue else "",
+            type=self.type,
+            q=self.q,
+            sort=self.sort if self.sort != DEFAULT_SORT else "",
+            overdue_min=self.overdue_min,
+            overdue_max=self.overdue_max,
+            ontime=self.ontime,
+            **{
+                name: getattr(self, name).isoformat() if getattr(self, name) else ""
+                for name in dates
+            },
+        )
 
 
 def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = True) -> list:

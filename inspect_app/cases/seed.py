@@ -21,65 +21,37 @@ from inspect_app.reference.models import LegalReference, Severity
 # (responsible unit code, type, severity, title, required action, amount, due date, state,
 #  legal basis (instrument contains, article))
 CASES = [
-    ("SNV", CaseType.DISCIPLINE, Severity.HIGH,
-     "Kiểm điểm trách nhiệm trong tuyển dụng công chức năm 2024",
-     "Tổ chức kiểm điểm tập thể, cá nhân có liên quan đến sai phạm trong tuyển dụng; xem xét "
-     "xử lý kỷ luật theo quy định.",
-     None, date(2026, 9, 30), CaseState.OPEN, ("Nghị định số 112/2020", None)),
-    ("SNV", CaseType.AMEND_DOCUMENTS, Severity.MEDIUM,
-     "Ban hành quy chế làm việc sau sắp xếp tổ chức bộ máy",
-     "Xây dựng, ban hành quy chế làm việc của cơ quan và gửi Thanh tra tỉnh.",
-     None, date(2026, 12, 20), CaseState.OPEN, ("Nghị định số 30/2020", None)),
-    ("SYT", CaseType.RECOVERY, Severity.SERIOUS,
-     "Thu hồi phụ cấp trách nhiệm chi sai đối tượng",
-     "Thu hồi nộp ngân sách nhà nước số tiền chi phụ cấp không đúng đối tượng.",
-     Decimal("42500000"), date(2026, 10, 15), CaseState.OPEN, ("Luật Thanh tra số 84/2025", "53")),
-    ("SYT", CaseType.FIX_PRACTICES, Severity.LOW,
-     "Chấn chỉnh công tác văn thư, theo dõi văn bản đến",
-     "Ghi chép đầy đủ sổ theo dõi văn bản đến; rà soát văn bản xử lý quá hạn.",
-     None, date(2027, 1, 31), CaseState.ANSWERED, ("Nghị định số 30/2020", None)),
-    ("XBQ", CaseType.RECOVERY, Severity.HIGH,
-     "Thu hồi kinh phí hỗ trợ chi sai quy định",
-     "Thu hồi, nộp lại ngân sách nhà nước khoản kinh phí hỗ trợ chi không đúng quy định.",
-     Decimal("118750000"), date(2026, 9, 30), CaseState.OPEN, ("Luật Thanh tra số 84/2025", "55")),
-    ("XBQ", CaseType.FIX_PRACTICES, Severity.MEDIUM,
-     "Niêm yết công khai thủ tục hành chính tại Bộ phận Một cửa",
-     "Niêm yết đầy đủ, đúng quy định các thủ tục hành chính lĩnh vực nội vụ.",
-     None, date(2026, 12, 20), CaseState.ACCEPTED, ("Nghị định số 30/2020", None)),
-    ("PHG", CaseType.ADMIN_HANDLING, Severity.MEDIUM,
-     "Xử lý trách nhiệm tổ chức để hồ sơ cán bộ thất lạc",
-     "Xem xét trách nhiệm tập thể lãnh đạo; khôi phục, bổ sung hồ sơ cán bộ bị thất lạc.",
-     None, date(2026, 10, 15), CaseState.ANSWERED, ("Luật Cán bộ, công chức", "80")),
-    ("PHG", CaseType.AMEND_DOCUMENTS, Severity.LOW,
-     "Sửa đổi quy chế chi tiêu nội bộ",
-     "Rà soát, sửa đổi quy chế chi tiêu nội bộ cho phù hợp quy định hiện hành.",
-     None, date(2027, 1, 31), CaseState.WITHDRAWN, ("Nghị định số 138/2020", None)),
-    ("TTLT", CaseType.FIX_PRACTICES, Severity.HIGH,
-     "Bảo đảm an toàn kho lưu trữ",
-     "Trang bị thiết bị phòng cháy, chữa cháy; sắp xếp tài liệu lên giá, chống ẩm mốc.",
-     None, date(2026, 9, 30), CaseState.OPEN, ("Luật Lưu trữ", None)),
-    ("TTLT", CaseType.RECOVERY, Severity.MEDIUM,
-     "Thu hồi tiền chỉnh lý tài liệu nghiệm thu sai khối lượng",
-     "Thu hồi số tiền thanh toán vượt khối lượng chỉnh lý tài liệu thực tế.",
-     Decimal("27300000"), date(2027, 1, 31), CaseState.OPEN, ("Luật Lưu trữ", None)),
+    ("SNV", CaseType.DISCIPLINE, Severity.HIGH, "Kiểm điểm trách nhiệm trong tuyển dụng công chức năm 2024", "Tổ chức kiểm điểm tập thể, cá nhân có liên quan đến sai phạm trong tuyển dụng; xem xét xử lý kỷ luật theo quy định.", None, date(2026, 9, 30), CaseState.OPEN, ("Nghị định số 112/2020", None)),
+    ("SNV", CaseType.AMEND_DOCUMENTS, Severity.MEDIUM, "Ban hành quy chế làm việc sau sắp xếp tổ chức bộ máy", "Xây dựng, ban hành quy chế làm việc của cơ quan và gửi Thanh tra tỉnh.", None, date(2026, 12, 20), CaseState.OPEN, ("Nghị định số 30/2020", None)),
+    ("SYT", CaseType.RECOVERY, Severity.SERIOUS, "Thu hồi phụ cấp trách nhiệm chi sai đối tượng", "Thu hồi nộp ngân sách nhà nước số tiền chi phụ cấp không đúng đối tượng.", Decimal("42500000"), date(2026, 10, 15), CaseState.OPEN, ("Luật Thanh tra số 84/2025", "53")),
+    ("SYT", CaseType.FIX_PRACTICES, Severity.LOW, "Chấn chỉnh công tác văn thư, theo dõi văn bản đến", "Ghi chép đầy đủ sổ theo dõi văn bản đến; rà soát văn bản xử lý quá hạn.", None, date(2027, 1, 31), CaseState.ANSWERED, ("Nghị định số 30/2020", None)),
+    ("XBQ", CaseType.RECOVERY, Severity.HIGH, "Thu hồi kinh phí hỗ trợ chi sai quy định", "Thu hồi, nộp lại ngân sách nhà nước khoản kinh phí hỗ trợ chi không đúng quy định.", Decimal("118750000"), date(2026, 9, 30), CaseState.OPEN, ("Luật Thanh tra số 84/2025", "55")),
+    ("XBQ", CaseType.FIX_PRACTICES, Severity.MEDIUM, "Niêm yết công khai thủ tục hành chính tại Bộ phận Một cửa", "Niêm yết đầy đủ, đúng quy định các thủ tục hành chính lĩnh vực nội vụ.", None, date(2026, 12, 20), CaseState.ACCEPTED, ("Nghị định số 30/2020", None)),
+    ("PHG", CaseType.ADMIN_HANDLING, Severity.MEDIUM, "Xử lý trách nhiệm tổ chức để hồ sơ cán bộ thất lạc", "Xem xét trách nhiệm tập thể lãnh đạo; khôi phục, bổ sung hồ sơ cán bộ bị thất lạc.", None, date(2026, 10, 15), CaseState.ANSWERED, ("Luật Cán bộ, công chức", "80")),
+    ("PHG", CaseType.AMEND_DOCUMENTS, Severity.LOW, "Sửa đổi quy chế chi tiêu nội bộ", "Rà soát, sửa đổi quy chế chi tiêu nội bộ cho phù hợp quy định hiện hành.", None, date(2027, 1, 31), CaseState.WITHDRAWN, ("Nghị định số 138/2020", None)),
+    ("TTLT", CaseType.FIX_PRACTICES, Severity.HIGH, "Bảo đảm an toàn kho lưu trữ", "Trang bị thiết bị phòng cháy, chữa cháy; sắp xếp tài liệu lên giá, chống ẩm mốc.", None, date(2026, 9, 30), CaseState.OPEN, ("Luật Lưu trữ", None)),
+    ("TTLT", CaseType.RECOVERY, Severity.MEDIUM, "Thu hồi tiền chỉnh lý tài liệu nghiệm thu sai khối lượng", "Thu hồi số tiền thanh toán vượt khối lượng chỉnh lý tài liệu thực tế.", Decimal("27300000"), date(2027, 1, 31), CaseState.OPEN, ("Luật Lưu trữ", None)),
 ]  # fmt: skip
 
 
-def _reference(instrument: str, article: str | None) -> LegalReference | None:
-    stmt = select(LegalReference).where(
-        LegalReference.active.is_(True), LegalReference.instrument.contains(instrument)
+def legal_reference(instrument: str | None = None, article: str | None = None):
+    """The first active legal reference whose instrument contains `instrument` (with that
+    article if given); the first active one when none matches (also used by the documents'
+    seeder)."""
+    first_active = (
+        select(LegalReference)
+        .where(LegalReference.active.is_(True))
+        .order_by(LegalReference.id)
+        .limit(1)
     )
-    if article:
-        stmt = stmt.where(LegalReference.article == article)
-    ref = db.session.execute(stmt.order_by(LegalReference.id).limit(1)).scalar_one_or_none()
-    if ref is None:
-        ref = db.session.execute(
-            select(LegalReference)
-            .where(LegalReference.active.is_(True))
-            .order_by(LegalReference.id)
-            .limit(1)
-        ).scalar_one_or_none()
-    return ref
+    if instrument:
+        stmt = first_active.where(LegalReference.instrument.contains(instrument))
+        if article:
+            stmt = stmt.where(LegalReference.article == article)
+        ref = db.session.execute(stmt).scalar_one_or_none()
+        if ref is not None:
+            return ref
+    return db.session.execute(first_active).scalar_one_or_none()
 
 
 def _pick_inspection(inspections: list[Inspection], unit, index: int) -> Inspection:
@@ -88,6 +60,28 @@ def _pick_inspection(inspections: list[Inspection], unit, index: int) -> Inspect
         if inspection.target_unit_id == unit.id:
             return inspection
     return inspections[index % len(inspections)]
+
+
+def add_case(inspection: Inspection, **fields) -> Case:
+    """Add a demo case to `inspection` under its next number, created by its team lead and
+    recorded in the audit trail (also used by the documents' seeder)."""
+    number = (
+        db.session.execute(
+            select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
+        ).scalar_one()
+        or 0
+    ) + 1
+    case = Case(inspection=inspection, number=number, created_by_id=inspection.lead_id, **fields)
+    db.session.add(case)
+    db.session.flush()
+    audit.record(
+        inspection.lead,
+        case,
+        "case_created",
+        after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
+        note="Dữ liệu mẫu",
+    )
+    return case
 
 
 def seed(units: dict, users: dict) -> None:
@@ -106,7 +100,7 @@ def seed(units: dict, users: dict) -> None:
     for index, spec in enumerate(CASES):
         code, kind, severity, title, action, amount, due, state, (instrument, article) = spec
         unit = units.get(code)
-        ref = _reference(instrument, article)
+        ref = legal_reference(instrument, article)
         if unit is None or ref is None:
             continue
         inspection = _pick_inspection(inspections, unit, index)
@@ -114,20 +108,13 @@ def seed(units: dict, users: dict) -> None:
             select(Case.id).where(Case.inspection_id == inspection.id, Case.title == title)
         ).first():
             continue
-        number = (
-            db.session.execute(
-                select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
-            ).scalar_one()
-            or 0
-        ) + 1
         original = due
         reason = None
         if index % 4 == 1:  # some cases had their deadline moved, with the reason shown
             original = due - timedelta(days=30)
             reason = "Đơn vị đề nghị gia hạn do khối lượng hồ sơ lớn, được Trưởng đoàn chấp thuận."
-        case = Case(
-            inspection=inspection,
-            number=number,
+        add_case(
+            inspection,
             type=kind,
             title=title,
             legal_reference=ref,
@@ -145,15 +132,5 @@ def seed(units: dict, users: dict) -> None:
                 else None
             ),
             closed_at=clock.now() if state in (CaseState.ACCEPTED, CaseState.WITHDRAWN) else None,
-            created_by_id=inspection.lead_id,
             findings=inspection.findings[:2],
-        )
-        db.session.add(case)
-        db.session.flush()
-        audit.record(
-            inspection.lead,
-            case,
-            "case_created",
-            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-            note="Dữ liệu mẫu",
         )

@@ -4,7 +4,9 @@ queries.py) is built from these. A bad value is ignored (None or the default), n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import func, or_
 
@@ -55,3 +57,32 @@ def contains_text(needle: str, *columns):
     searched for literally."""
     needle = needle.lower()
     return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
+
+
+@dataclass
+class ListFilters:
+    """The filters the case and inspection lists share (each list's class adds its own):
+    a state among `STATES`, a unit, a field of work and a year within `YEARS`."""
+
+    STATES: ClassVar[Iterable] = ()
+    YEARS: ClassVar[tuple[int, int]] = (1, 9999)
+
+    state: str = ""
+    unit: int | None = None
+    field: int | None = None
+    year: int | None = None
+
+    @classmethod
+    def shared_args(cls, args) -> dict:
+        """The shared filters read from `args`, as keyword arguments for the class."""
+        return {
+            "state": choice(args, "state", cls.STATES),
+            "unit": record_id(args, "unit"),
+            "field": record_id(args, "field"),
+            "year": number(args, "year", *cls.YEARS),
+        }
+
+    def link_args(self, **own) -> dict:
+        """The non-empty filters, the shared ones then `own`, for links (pagination, sorting)."""
+        values = {"state": self.state, "unit": self.unit, "field": self.field, "year": self.year}
+        return {k: v for k, v in (values | own).items() if v not in ("", None)}

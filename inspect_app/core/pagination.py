@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app, request
 from sqlalchemy import Select, func, select
 
+from inspect_app.core.htmx import render
 from inspect_app.extensions import db
 
 
@@ -53,3 +54,11 @@ def paginate(
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.unique().scalars() if scalars else result.all())
     return Page(items, total, page, per_page)
+
+
+def list_page(template: str, fragment: str, filters, stmt: Select, scalars: bool = True, **context):
+    """A filtered list: `template` (or, for htmx, its `fragment`) with one page of `stmt`'s
+    rows as `page`, the `filters` and `context`."""
+    return render(
+        template, fragment, page=paginate(stmt, scalars=scalars), filters=filters, **context
+    )

@@ -27,6 +27,7 @@ VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 register_nav("dashboard.index", _l("Dashboard"), VIEWERS)
 
 
+@bp.app_template_global("dash_percent")
 def percent(rate: float | None) -> str:
     """87.5 % (87,5 % in Vietnamese); a dash when there is nothing to measure."""
     if rate is None:
@@ -47,13 +48,10 @@ def cases_url(filters: queries.DashboardFilters, **extra) -> str:
     return f"{g.cases_index_url}?{urlencode(args)}" if args else g.cases_index_url
 
 
-@bp.app_context_processor
-def _dashboard_helpers():
-    """What the leadership home page needs (computed only when the template asks)."""
-    return {
-        "dashboard_summary": lambda: queries.cached_summary(current_user),
-        "dash_percent": percent,
-    }
+@bp.app_template_global("dashboard_summary")
+def dashboard_summary():
+    """The leadership home page's key figures (computed only when the template asks)."""
+    return queries.cached_summary(current_user)
 
 
 def _month_links(filters: queries.DashboardFilters):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from inspect_app.auth.models import User
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
@@ -84,15 +84,7 @@ def name_deputy(actor, data: dict) -> Delegation:
         ends_on=ends,
         reason=reason,
     )
-    db.session.add(delegation)
-    db.session.flush()
-    audit.record(
-        actor,
-        delegation,
-        "delegation_created",
-        after=audit.snapshot(delegation, DELEGATION_FIELDS),
-        note=reason,
-    )
+    records.add(actor, delegation, "delegation_created", DELEGATION_FIELDS, note=reason)
     with force_locale(deputy.locale):
         notify(
             deputy,

@@ -32,10 +32,10 @@ register_actions(
 )
 
 
-@bp.app_context_processor
-def _deputy_helpers():
-    """`acting_for()` for the notice in base.html: the delegations the user acts under today."""
-    return {"acting_for": lambda: queries.acting_for(current_user)}
+@bp.app_template_global("acting_for")
+def acting_for():
+    """The notice in base.html: the delegations the signed-in user acts under today."""
+    return queries.acting_for(current_user)
 
 
 def _page(status: int = 200, errors: dict | None = None, form=None, notice: str | None = None):

@@ -163,14 +163,19 @@ def request_extension(
     return ext
 
 
-def _check_decision(actor, ext: ExtensionRequest, version: int | None, reason: str) -> str:
-    if not ext.can_decide(actor, check_state=False):
-        raise Forbidden()
+def _require_pending(ext: ExtensionRequest, version: int | None) -> None:
+    """409 on a stale version, 422 once the request is decided or withdrawn."""
     check_version(ext, version)
     if not ext.is_pending:
         raise OperationError(
             _("This request has already been decided (%(state)s).", state=ext.state.label)
         )
+
+
+def _check_decision(actor, ext: ExtensionRequest, version: int | None, reason: str) -> str:
+    if not ext.can_decide(actor, check_state=False):
+        raise Forbidden()
+    _require_pending(ext, version)
     reason = (reason or "").strip()
     if not reason:
         raise OperationError(_("Give the reason for your decision."), field="decision_reason")
@@ -243,11 +248,7 @@ def cancel(actor, ext: ExtensionRequest, version: int | None) -> ExtensionReques
     """The requester withdraws their pending request; 403 someone else, 409 stale, 422 decided."""
     if not ext.can_cancel(actor, check_state=False):
         raise Forbidden()
-    check_version(ext, version)
-    if not ext.is_pending:
-        raise OperationError(
-            _("This request has already been decided (%(state)s).", state=ext.state.label)
-        )
+    _require_pending(ext, version)
     before = audit.snapshot(ext, REQUEST_FIELDS)
     ext.state = ExtensionState.CANCELLED
     ext.decided_at = clock.now()

@@ -18,7 +18,7 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extension_requests import operations, queries
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
@@ -27,7 +27,7 @@ from inspect_app.reference.rules import extension_approver, extension_max_approv
 
 bp = Blueprint("extension_requests", __name__, url_prefix="/extensions")
 
-APPROVER_ROLES = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+APPROVER_ROLES = STAFF
 
 register_nav("extension_requests.index", _l("Extensions"), APPROVER_ROLES)
 register_actions(
@@ -174,17 +174,23 @@ def ask(case_id: int):
     )
 
 
+def _on_request(ext_id: int, action: str, allowed, schema, call, done_message):
+    """Run `call(ext, data)` on a visible request if `allowed(ext)` (403 otherwise; its state
+    is the operation's to check); the case page again on 404, 409 or 422."""
+    ext = get_visible_request(ext_id)
+    require(allowed(ext))
+    return _act(ext.case_id, action, ext.id, schema, lambda d: call(ext, d), done_message)
+
+
 def _decide(ext_id: int, decide, done_message):
     """Approve or refuse a pending request with a reason (an approver of its case); 403, 404,
     409, 422."""
-    ext = get_visible_request(ext_id)
-    require(ext.can_decide(current_user, check_state=False))
-    return _act(
-        ext.case_id,
+    return _on_request(
+        ext_id,
         "decide",
-        ext.id,
+        lambda ext: ext.can_decide(current_user, check_state=False),
         DecisionSchema(),
-        lambda d: decide(current_user, ext, d["decision_reason"], d["version"]),
+        lambda ext, d: decide(current_user, ext, d["decision_reason"], d["version"]),
         done_message,
     )
 
@@ -209,14 +215,12 @@ def refuse(ext_id: int):
 @access(Role.UNIT_LEADER)
 def cancel(ext_id: int):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
-    ext = get_visible_request(ext_id)
-    require(ext.can_cancel(current_user, check_state=False))
-    return _act(
-        ext.case_id,
+    return _on_request(
+        ext_id,
         "cancel",
-        ext.id,
+        lambda ext: ext.can_cancel(current_user, check_state=False),
         CancelSchema(),
-        lambda d: operations.cancel(current_user, ext, d["version"]),
+        lambda ext, d: operations.cancel(current_user, ext, d["version"]),
         _l("Your extension request has been cancelled."),
     )
 

@@ -9,18 +9,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.actions import form_action
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.findings import operations
 from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
@@ -71,14 +69,9 @@ def _get_evidence(evidence_id: int) -> EvidenceFile:
 def index():
     """All findings the user may see, filtered by inspection, field, severity, unit, text."""
     filters = FindingFilters.from_args(request.args)
-    page = paginate(findings_query(current_user, filters))
-    return render(
-        "findings/index.html",
-        "findings/_table.html",
-        page=page,
-        filters=filters,
-        choices=filter_choices(current_user),
-    )
+    stmt = findings_query(current_user, filters)
+    choices = filter_choices(current_user)
+    return list_page("findings/index.html", "findings/_table.html", filters, stmt, choices=choices)
 
 
 def _form_page(inspection, finding, errors, status=200, form=None):
@@ -111,15 +104,10 @@ def new(inspection_id: int):
         return _form_page(inspection, None, {})
 
     def run(data: dict) -> Finding:
-        try:
-            with db.session.begin_nested():
-                return operations.create_finding(current_user, inspection, data, _uploads())
-        except IntegrityError:
-            # The same form (idempotency key) was saved by a concurrent retry: show that one.
-            found = operations.replayed(current_user, inspection, data.get("idempotency_key"))
-            if found is None:
-                raise
-            return found
+        return records.create_once(
+            lambda: operations.create_finding(current_user, inspection, data, _uploads()),
+            lambda: operations.replayed(current_user, inspection, data.get("idempotency_key")),
+        )
 
     def page(status: int, errors: dict):
         if _uploads():

@@ -298,16 +298,23 @@ def _require_lead(actor, inspection) -> None:
         raise Forbidden(_("Only the team leader or an administrator may do this."))
 
 
-def start_onsite(actor: User, inspection: Inspection, version: int | None = None) -> Inspection:
-    """Announce the decision and start on-site work (planned -> in progress); 403/409."""
+def _lead_step(actor, inspection, version, source: S, target: S, action: str, dated: str):
+    """A step of the team leader's: `source` -> `target`, today in the `dated` column; 403
+    unless the leader (or an administrator), 409 in another state or on a stale version."""
     _require_lead(actor, inspection)
-    _require_state(inspection, S.PLANNED)
+    _require_state(inspection, source)
 
     def mutate():
-        inspection.state = S.IN_PROGRESS
-        inspection.onsite_started_on = clock.today()
+        inspection.state = target
+        setattr(inspection, dated, clock.today())
 
-    return _transition(actor, inspection, "inspection_started", version, mutate)
+    return _transition(actor, inspection, action, version, mutate)
+
+
+def start_onsite(actor: User, inspection: Inspection, version: int | None = None) -> Inspection:
+    """Announce the decision and start on-site work (planned -> in progress); 403/409."""
+    step = (S.PLANNED, S.IN_PROGRESS, "inspection_started", "onsite_started_on")
+    return _lead_step(actor, inspection, version, *step)
 
 
 def _check_extension(inspection: Inspection, reference: str | None, days: int | None) -> None:
@@ -383,14 +390,8 @@ def end_onsite(
 
 def submit_report(actor: User, inspection: Inspection, version: int | None = None) -> Inspection:
     """Submit the team report (on-site ended -> reported); 403/409."""
-    _require_lead(actor, inspection)
-    _require_state(inspection, S.ONSITE_ENDED)
-
-    def mutate():
-        inspection.state = S.REPORTED
-        inspection.reported_on = clock.today()
-
-    return _transition(actor, inspection, "inspection_reported", version, mutate)
+    step = (S.ONSITE_ENDED, S.REPORTED, "inspection_reported", "reported_on")
+    return _lead_step(actor, inspection, version, *step)
 
 
 def conclude(actor: User, inspection: Inspection, data: dict) -> Inspection:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspect_app.auth.models import User
+from inspect_app.core.filters import ListFilters, choice, text
 from inspect_app.core.roles import INSPECTORS
-from inspect_app.core.schemas import MAX_ID
 from inspect_app.extensions import db
 from inspect_app.inspections.models import (
     Inspection,
@@ -47,13 +48,13 @@ def visible(stmt: Select, user) -> Select:
 
 
 @dataclass
-class InspectionFilters:
-    """The list's filters as read from the query string (invalid values are ignored)."""
+class InspectionFilters(ListFilters):
+    """The inspection list's filters as read from the query string (invalid values are
+    ignored)."""
 
-    state: str = ""
-    unit: int | None = None
-    field: int | None = None
-    year: int | None = None
+    STATES: ClassVar = InspectionState
+    YEARS: ClassVar = (2000, 2100)
+
     kind: str = ""
     q: str = ""
     mine: bool = False
@@ -61,40 +62,22 @@ class InspectionFilters:
 
     @classmethod
     def from_args(cls, args) -> InspectionFilters:
-        def num(name, lo=1, hi=MAX_ID):
-            try:
-                value = int(args.get(name) or "")
-            except ValueError:
-                return None
-            return value if lo <= value <= hi else None
-
-        state = args.get("state") or ""
-        kind = args.get("kind") or ""
-        sort = args.get("sort") or "-start"
         return cls(
-            state=state if state in {s.value for s in InspectionState} else "",
-            unit=num("unit"),
-            field=num("field"),
-            year=num("year", 2000, 2100),
-            kind=kind if kind in {k.value for k in ActivityKind} else "",
-            q=(args.get("q") or "").replace("\x00", "").strip()[:100],
+            **cls.shared_args(args),
+            kind=choice(args, "kind", ActivityKind),
+            q=text(args, "q"),
             mine=args.get("mine") in ("1", "on", "true"),
-            sort=sort if sort in SORTS else "-start",
+            sort=choice(args, "sort", SORTS, "-start"),
         )
 
     def as_args(self) -> dict:
         """The non-empty filters, for links (pagination, sorting)."""
-        values = {
-            "state": self.state,
-            "unit": self.unit,
-            "field": self.field,
-            "year": self.year,
-            "kind": self.kind,
-            "q": self.q,
-            "mine": "1" if self.mine else "",
-            "sort": self.sort if self.sort != "-start" else "",
-        }
-        return {k: v for k, v in values.items() if v not in ("", None)}
+        return self.link_args(
+            kind=self.kind,
+            q=self.q,
+            mine="1" if self.mine else "",
+            sort=self.sort if self.sort != "-start" else "",
+        )
 
 
 def list_statement(user, f: InspectionFilters) -> Select:

@@ -40,31 +40,32 @@ class TransitionSchema(BaseSchema):
     version = record_id(load_default=None)
 
 
-class ExtensionSchema(BaseSchema):
-    extension_reference = fields.String(required=True, validate=length(120))
-    extension_days = fields.Integer(
-        required=True,
+def _extension_days(**kwargs) -> fields.Integer:
+    return fields.Integer(
         strict=False,
         validate=validate.Range(min=1, max=365, error=_l("Must be between {min} and {max}.")),
+        **kwargs,
     )
-    version = record_id(load_default=None)
 
 
-class EndOnsiteSchema(BaseSchema):
+class EndOnsiteSchema(TransitionSchema):
+    """Ending the on-site work, with an extension (its reference and days) or without."""
+
     extension_reference = fields.String(load_default=None, validate=length(120))
-    extension_days = fields.Integer(
-        load_default=None,
-        strict=False,
-        validate=validate.Range(min=1, max=365, error=_l("Must be between {min} and {max}.")),
-    )
-    version = record_id(load_default=None)
+    extension_days = _extension_days(load_default=None)
 
 
-class ConcludeSchema(BaseSchema):
+class ExtensionSchema(TransitionSchema):
+    """Extending the on-site work: the reference and the days are required."""
+
+    extension_reference = fields.String(required=True, validate=length(120))
+    extension_days = _extension_days(required=True)
+
+
+class ConcludeSchema(TransitionSchema):
     conclusion_number = fields.String(required=True, validate=length(60))
     conclusion_date = fields.Date(required=True)
     conclusion_summary = fields.String(required=True, validate=length(20000))
-    version = record_id(load_default=None)
 
 
 class InspectionDumpSchema(BaseSchema):

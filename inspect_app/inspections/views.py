@@ -13,9 +13,9 @@ from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
@@ -36,7 +36,6 @@ from inspect_app.inspections.schemas import (
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
-STAFF = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 CREATORS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 
 register_nav(
@@ -64,12 +63,11 @@ register_actions(
 def index():
     """The inspections the user may see, filtered, sorted and paginated (htmx fragment)."""
     filters = InspectionFilters.from_args(request.args)
-    page = paginate(list_statement(current_user, filters))
-    return render(
+    return list_page(
         "inspections/index.html",
         "inspections/_table.html",
-        page=page,
-        filters=filters,
+        filters,
+        list_statement(current_user, filters),
         args=filters.as_args(),
         can_create=current_user.role in CREATORS,
         **filter_choices(current_user),

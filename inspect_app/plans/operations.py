@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inspect_app.auth.models import User
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, records
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import INSPECTORS
@@ -15,7 +15,7 @@ from inspect_app.extensions import db
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import find_overlaps
 from inspect_app.reference.models import ActivityKind, FieldOfWork
-from inspect_app.units.models import Unit
+from inspect_app.units.operations import active_unit
 
 PLAN_FIELDS = (
     "year",
@@ -68,17 +68,6 @@ def _require_editor(actor: User, plan: Plan) -> None:
         raise OperationError(_("Only a draft plan can be changed."))
 
 
-def _active_unit(unit_id: int | None, field: str) -> Unit:
-    unit = db.session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        raise OperationError(_("Unknown unit."), field=field)
-    if not unit.active:
-        raise OperationError(
-            _("The unit %(name)s is no longer active.", name=unit.name), field=field
-        )
-    return unit
-
-
 def _touch(plan: Plan) -> None:
     """An item change is a change of the plan: its version moves, so stale approvals fail."""
     plan.updated_at = clock.now()
@@ -91,7 +80,7 @@ def create_plan(actor: User, data: dict) -> Plan:
     """Create a draft plan for a year and an issuing body (lead inspector or admin; 403)."""
     if not Plan.can_author(actor):
         raise Forbidden()
-    issuing = _active_unit(data.get("issuing_unit_id"), "issuing_unit_id")
+    issuing = active_unit(data.get("issuing_unit_id"), "issuing_unit_id")
     plan = Plan(
         year=data["year"],
         title=data["title"].strip(),
@@ -99,10 +88,7 @@ def create_plan(actor: User, data: dict) -> Plan:
         state=PlanState.DRAFT,
         created_by=actor,
     )
-    db.session.add(plan)
-    db.session.flush()
-    audit.record(actor, plan, "plan_created", after=audit.snapshot(plan, PLAN_FIELDS))
-    return plan
+    return records.add(actor, plan, "plan_created", PLAN_FIELDS)
 
 
 def update_plan(actor: User, plan: Plan, data: dict) -> Plan:
@@ -110,7 +96,7 @@ def update_plan(actor: User, plan: Plan, data: dict) -> Plan:
     _require_editor(actor, plan)
     check_version(plan, data.get("version"))
     before = audit.snapshot(plan, PLAN_FIELDS)
-    issuing = _active_unit(data.get("issuing_unit_id"), "issuing_unit_id")
+    issuing = active_unit(data.get("issuing_unit_id"), "issuing_unit_id")
     plan.year = data["year"]
     plan.title = data["title"].strip()
     plan.issuing_unit = issuing
@@ -179,7 +165,7 @@ def return_to_draft(actor: User, plan: Plan, reason: str, version: int | None = 
 
 def _clean_item(data: dict) -> dict:
     """Check the references of an item form; raises OperationError naming the field."""
-    unit = _active_unit(data.get("target_unit_id"), "target_unit_id")
+    unit = active_unit(data.get("target_unit_id"), "target_unit_id")
     field_ids = sorted(set(data.get("field_ids") or []))
     if not field_ids:
         raise OperationError(_("Choose at least one field."), field="field_ids")

@@ -12,9 +12,9 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.crud import edit_page, record_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import access, require
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
@@ -32,7 +32,7 @@ from inspect_app.units.queries import all_units
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+READERS = STAFF
 EDITORS = (Role.ADMIN, Role.LEAD_INSPECTOR)
 
 register_nav("plans.index", _l("Plans"), READERS)
@@ -55,12 +55,12 @@ register_actions(
 def index():
     """The list of plans, filtered by year, state and text (htmx gets the table fragment)."""
     chosen = PlanFilters.from_args(request.args)
-    stmt = queries.plan_list_stmt(chosen.year, chosen.state, chosen.q)
-    return render(
+    return list_page(
         "plans/index.html",
         "plans/_plans_table.html",
-        page=paginate(stmt, scalars=False),
-        filters=chosen,
+        chosen,
+        queries.plan_list_stmt(chosen.year, chosen.state, chosen.q),
+        scalars=False,
         years=queries.plan_years(),
         states=list(PlanState),
         can_create=Plan.can_author(current_user),
@@ -221,42 +221,34 @@ def item_remove(plan_id: int, item_id: int):
     )
 
 
+def _step(plan_id: int, operation, message, schema=None):
+    """One step of the plan's life from the detail page: `operation(user, plan, **form)`."""
+    plan = _load_plan(plan_id)
+    return _transition(
+        plan,
+        schema or TransitionSchema(),
+        lambda data: operation(current_user, plan, **data),
+        message,
+    )
+
+
 @bp.route("/<int:plan_id>/submit", methods=["POST"])
 @access(*EDITORS)
 def submit(plan_id: int):
     """Submit a draft plan for approval (422 no items or not a draft, 409 stale)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        TransitionSchema(),
-        lambda data: operations.submit(current_user, plan, data["version"]),
-        _("The plan was submitted for approval."),
-    )
+    return _step(plan_id, operations.submit, _("The plan was submitted for approval."))
 
 
 @bp.route("/<int:plan_id>/approve", methods=["POST"])
 @access(Role.LEADERSHIP)
 def approve(plan_id: int):
     """Approve a submitted plan (leadership; 422 not submitted, 409 stale)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        TransitionSchema(),
-        lambda data: operations.approve(current_user, plan, data["version"]),
-        _("The plan was approved."),
-    )
+    return _step(plan_id, operations.approve, _("The plan was approved."))
 
 
 @bp.route("/<int:plan_id>/return", methods=["POST"])
 @access(Role.LEADERSHIP)
 def return_to_draft(plan_id: int):
     """Send a submitted plan back to draft with a reason (leadership; 422, 409)."""
-    plan = _load_plan(plan_id)
-    return _transition(
-        plan,
-        ReturnSchema(),
-        lambda data: operations.return_to_draft(
-            current_user, plan, data["reason"], data["version"]
-        ),
-        _("The plan was returned to draft."),
-    )
+    message = _("The plan was returned to draft.")
+    return _step(plan_id, operations.return_to_draft, message, ReturnSchema())

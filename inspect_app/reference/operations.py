@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from inspect_app.core import audit
+from inspect_app.core import audit, records
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
 from inspect_app.extensions import db
@@ -27,37 +27,24 @@ HOLIDAY_FIELDS = ("day", "name", "is_working_day")
 # --- fields of work ------------------------------------------------------------------------
 
 
-def _check_field_code(code: str, field: FieldOfWork | None) -> None:
-    other = db.session.execute(
-        select(FieldOfWork).where(FieldOfWork.code == code)
-    ).scalar_one_or_none()
-    if other is not None and other is not field:
-        raise OperationError(
-            _("This code is already used by %(name)s.", name=other.name), field="code"
-        )
-
-
 def create_field(actor, data: dict) -> FieldOfWork:
     """Add a field of work (lĩnh vực); 422 if the code is taken."""
     code = data["code"].strip().upper()
-    _check_field_code(code, None)
+    records.check_code_free(FieldOfWork, code, None)
     field = FieldOfWork(
         code=code,
         name=data["name"],
         name_en=data.get("name_en") or None,
         active=data.get("active", True),
     )
-    db.session.add(field)
-    db.session.flush()
-    audit.record(actor, field, "field_created", after=audit.snapshot(field, FIELD_FIELDS))
-    return field
+    return records.add(actor, field, "field_created", FIELD_FIELDS)
 
 
 def update_field(actor, field: FieldOfWork, data: dict) -> FieldOfWork:
     """Rename or re-code a field of work; 422 if the code is taken."""
     before = audit.snapshot(field, FIELD_FIELDS)
     code = data["code"].strip().upper()
-    _check_field_code(code, field)
+    records.check_code_free(FieldOfWork, code, field)
     field.code = code
     field.name = data["name"]
     field.name_en = data.get("name_en") or None
@@ -68,18 +55,7 @@ def update_field(actor, field: FieldOfWork, data: dict) -> FieldOfWork:
 
 def set_field_active(actor, field: FieldOfWork, active: bool) -> FieldOfWork:
     """Deactivate (hide from new records, keep for old ones) or reactivate a field."""
-    if field.active == active:
-        return field
-    field.active = active
-    db.session.flush()
-    audit.record(
-        actor,
-        field,
-        "field_activated" if active else "field_deactivated",
-        {"active": not active},
-        {"active": active},
-    )
-    return field
+    return records.set_active(actor, field, active, "field")
 
 
 # --- legal references ----------------------------------------------------------------------
@@ -109,10 +85,7 @@ def create_legal_reference(actor, data: dict) -> LegalReference:
         summary=data["summary"],
         active=data.get("active", True),
     )
-    db.session.add(ref)
-    db.session.flush()
-    audit.record(actor, ref, "legal_reference_created", after=audit.snapshot(ref, LEGAL_FIELDS))
-    return ref
+    return records.add(actor, ref, "legal_reference_created", LEGAL_FIELDS)
 
 
 def update_legal_reference(actor, ref: LegalReference, data: dict) -> LegalReference:
@@ -134,18 +107,7 @@ def set_legal_reference_active(
 ) -> LegalReference:
     """Withdraw (deactivate) or reinstate a legal reference; 409 on a stale version."""
     check_version(ref, version)
-    if ref.active == active:
-        return ref
-    ref.active = active
-    db.session.flush()
-    audit.record(
-        actor,
-        ref,
-        "legal_reference_activated" if active else "legal_reference_deactivated",
-        {"active": not active},
-        {"active": active},
-    )
-    return ref
+    return records.set_active(actor, ref, active, "legal_reference")
 
 
 # --- deadline rules ------------------------------------------------------------------------
@@ -180,10 +142,7 @@ def create_deadline_rule(actor, data: dict) -> DeadlineRule:
         source=data["source"],
         note=data.get("note") or None,
     )
-    db.session.add(rule)
-    db.session.flush()
-    audit.record(actor, rule, "deadline_rule_created", after=audit.snapshot(rule, RULE_FIELDS))
-    return rule
+    return records.add(actor, rule, "deadline_rule_created", RULE_FIELDS)
 
 
 def get_rule_by_key(key: str) -> DeadlineRule | None:
@@ -225,10 +184,7 @@ def create_holiday(actor, data: dict) -> Holiday:
     holiday = Holiday(
         day=data["day"], name=data["name"], is_working_day=bool(data.get("is_working_day"))
     )
-    db.session.add(holiday)
-    db.session.flush()
-    audit.record(actor, holiday, "holiday_created", after=audit.snapshot(holiday, HOLIDAY_FIELDS))
-    return holiday
+    return records.add(actor, holiday, "holiday_created", HOLIDAY_FIELDS)
 
 
 def delete_holiday(actor, holiday: Holiday) -> None:

@@ -393,48 +393,48 @@ def seed_fields() -> None:
             operations.create_field(None, {"code": code, "name": name, "name_en": name_en})
 
 
+def _create_missing(rows, names: tuple[str, ...], key, existing: set, create) -> None:
+    """`create(None, data)` for each row (its values named by `names`) whose `key(data)` is
+    not among `existing`."""
+    for row in rows:
+        data = dict(zip(names, row, strict=True))
+        if key(data) not in existing:
+            create(None, data)
+
+
 def seed_legal_references() -> None:
     existing = set(
         db.session.execute(
             select(LegalReference.instrument, LegalReference.article, LegalReference.clause)
         ).all()
     )
-    for instrument, article, clause, summary in LEGAL_REFERENCES:
-        if (instrument, article, clause) not in existing:
-            operations.create_legal_reference(
-                None,
-                {
-                    "instrument": instrument,
-                    "article": article,
-                    "clause": clause,
-                    "summary": summary,
-                },
-            )
+    _create_missing(
+        LEGAL_REFERENCES,
+        ("instrument", "article", "clause", "summary"),
+        lambda d: (d["instrument"], d["article"], d["clause"]),
+        existing,
+        operations.create_legal_reference,
+    )
 
 
 def seed_deadline_rules() -> None:
-    existing = set(db.session.execute(select(DeadlineRule.key)).scalars())
-    for key, label, amount, kind, ext, source, note in DEADLINE_RULES:
-        if key not in existing:
-            operations.create_deadline_rule(
-                None,
-                {
-                    "key": key,
-                    "label": label,
-                    "amount": amount,
-                    "day_kind": kind,
-                    "extension_max": ext,
-                    "source": source,
-                    "note": note,
-                },
-            )
+    _create_missing(
+        DEADLINE_RULES,
+        ("key", "label", "amount", "day_kind", "extension_max", "source", "note"),
+        lambda d: d["key"],
+        set(db.session.execute(select(DeadlineRule.key)).scalars()),
+        operations.create_deadline_rule,
+    )
 
 
 def seed_holidays() -> None:
-    existing = set(db.session.execute(select(Holiday.day)).scalars())
-    for day, name, working in HOLIDAYS:
-        if day not in existing:
-            operations.create_holiday(None, {"day": day, "name": name, "is_working_day": working})
+    _create_missing(
+        HOLIDAYS,
+        ("day", "name", "is_working_day"),
+        lambda d: d["day"],
+        set(db.session.execute(select(Holiday.day)).scalars()),
+        operations.create_holiday,
+    )
 
 
 def seed(units: dict, users: dict) -> None:

@@ -8,14 +8,15 @@ that type has been issued this year.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.core import audit, clock
+from inspect_app.cases.seed import add_case, legal_reference
+from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
 from inspect_app.reference.calendar import add_working_days, is_working_day
-from inspect_app.reference.models import LegalReference, Severity
+from inspect_app.reference.models import Severity
 from inspect_app.reports import operations
 from inspect_app.reports.models import Document, DocumentKind, DocumentState
 
@@ -46,15 +47,7 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         .order_by(Inspection.id)
         .limit(1)
     ).scalar_one_or_none()
-    reference = (
-        db.session.execute(
-            select(LegalReference)
-            .where(LegalReference.active.is_(True))
-            .order_by(LegalReference.id)
-        )
-        .scalars()
-        .first()
-    )
+    reference = legal_reference()
     if inspection is None or reference is None:
         return
     today = clock.today()
@@ -64,15 +57,8 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         if unit is None or db.session.execute(select(Case.id).where(Case.title == title)).first():
             continue
         due = add_working_days(last_working, -days)
-        number = (
-            db.session.execute(
-                select(func.max(Case.number)).where(Case.inspection_id == inspection.id)
-            ).scalar_one()
-            or 0
-        ) + 1
-        case = Case(
-            inspection=inspection,
-            number=number,
+        add_case(
+            inspection,
             type=CaseType.FIX_PRACTICES,
             title=title,
             legal_reference=reference,
@@ -82,16 +68,6 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
             due_date=due,
             original_due_date=due,
             state=CaseState.OPEN,
-            created_by_id=inspection.lead_id,
-        )
-        db.session.add(case)
-        db.session.flush()
-        audit.record(
-            inspection.lead,
-            case,
-            "case_created",
-            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-            note="Dữ liệu mẫu",
         )
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from inspect_app.core import audit, clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.htmx import redirect_to, render
-from inspect_app.core.pagination import paginate
+from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF
 from inspect_app.core.templating import register_actions, register_nav
@@ -23,7 +23,6 @@ from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentS
 from inspect_app.reports.queries import (
     DocumentFilters,
     document_list,
-    documents_of_case,
     get_visible_document,
 )
 from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, VersionSchema
@@ -42,26 +41,20 @@ register_actions(
 )
 
 
-@bp.app_context_processor
-def _document_helpers():
-    """What `reports/_case_documents.html` needs inside the case page."""
-    return {"case_documents": lambda case: documents_of_case(current_user, case.id)}
-
-
 @bp.route("")
 @access(AUTHENTICATED)
 def index():
     """Documents the user may see, filtered by type, year and state (constant queries)."""
     filters = DocumentFilters.from_args(request.args)
-    page = paginate(document_list(current_user, filters))
-    context = {
-        "page": page,
-        "filters": filters,
-        "kinds": list(DocumentKind),
-        "states": list(DocumentState),
-        "can_create": current_user.role in EDITORS,
-    }
-    return render("reports/index.html", "reports/_list.html", **context)
+    return list_page(
+        "reports/index.html",
+        "reports/_list.html",
+        filters,
+        document_list(current_user, filters),
+        kinds=list(DocumentKind),
+        states=list(DocumentState),
+        can_create=current_user.role in EDITORS,
+    )
 
 
 def _new_form(form, errors: dict, status: int = 200):

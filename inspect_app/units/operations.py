@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from inspect_app.core import audit
+from inspect_app.core import audit, records
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
 from inspect_app.extensions import db
@@ -30,18 +29,22 @@ def _check_parent(unit: Unit | None, parent_id: int | None) -> None:
         node = node.parent
 
 
-def _check_code(code: str, unit: Unit | None) -> None:
-    other = db.session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
-    if other is not None and other is not unit:
+def active_unit(unit_id: int | None, field: str) -> Unit:
+    """The unit a form names in `field`; 422 there if it is unknown or no longer active."""
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise OperationError(_("Unknown unit."), field=field)
+    if not unit.active:
         raise OperationError(
-            _("This code is already used by %(name)s.", name=other.name), field="code"
+            _("The unit %(name)s is no longer active.", name=unit.name), field=field
         )
+    return unit
 
 
 def create_unit(actor, data: dict) -> Unit:
     """Add a unit to the tree."""
     code = data["code"].strip().upper()
-    _check_code(code, None)
+    records.check_code_free(Unit, code, None)
     _check_parent(None, data.get("parent_id"))
     unit = Unit(
         code=code,
@@ -50,10 +53,7 @@ def create_unit(actor, data: dict) -> Unit:
         parent_id=data.get("parent_id"),
         active=data.get("active", True),
     )
-    db.session.add(unit)
-    db.session.flush()
-    audit.record(actor, unit, "unit_created", after=audit.snapshot(unit, UNIT_FIELDS))
-    return unit
+    return records.add(actor, unit, "unit_created", UNIT_FIELDS)
 
 
 def update_unit(actor, unit: Unit, data: dict) -> Unit:
@@ -61,7 +61,7 @@ def update_unit(actor, unit: Unit, data: dict) -> Unit:
     check_version(unit, data.get("version"))
     before = audit.snapshot(unit, UNIT_FIELDS)
     code = data["code"].strip().upper()
-    _check_code(code, unit)
+    records.check_code_free(Unit, code, unit)
     _check_parent(unit, data.get("parent_id"))
     unit.code = code
     unit.name = data["name"]

@@ -28,14 +28,15 @@ def all_units(active_only: bool = False) -> list[Unit]:
     return list(db.session.execute(stmt).scalars())
 
 
-def tree_rows(units: list[Unit]) -> list[tuple[Unit, int]]:
-    """Units in tree order with their depth, built in memory from one query."""
-    by_parent: dict[int | None, list[Unit]] = {}
+def tree_rows(units: list[Unit] | list[UnitAt]) -> list[tuple]:
+    """Units (or their states on a day) in tree order with their depth, built in memory; a
+    unit whose parent is not among them starts a tree."""
+    by_parent: dict[int | None, list] = {}
     ids = {u.id for u in units}
     for u in units:
         key = u.parent_id if u.parent_id in ids else None
         by_parent.setdefault(key, []).append(u)
-    rows: list[tuple[Unit, int]] = []
+    rows: list[tuple] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
         for child in by_parent.get(parent_id, []):
@@ -228,19 +229,7 @@ class UnitHistory:
         states = [s for s in (self.at(uid, day) for uid in self.units) if s is not None]
         states = [s for s in states if self.periods.get(s.id) or s.active]
         states.sort(key=lambda s: s.name)
-        ids = {s.id for s in states}
-        by_parent: dict[int | None, list[UnitAt]] = {}
-        for s in states:
-            by_parent.setdefault(s.parent_id if s.parent_id in ids else None, []).append(s)
-        rows: list[tuple[UnitAt, int]] = []
-
-        def walk(parent_id: int | None, depth: int) -> None:
-            for child in by_parent.get(parent_id, []):
-                rows.append((child, depth))
-                walk(child.id, depth + 1)
-
-        walk(None, 0)
-        return rows
+        return tree_rows(states)
 
 
 def unit_events(limit: int = 50) -> list[UnitEvent]:

@@ -42,7 +42,7 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         today=clock.today(),
         answers=answers_of_case(case.id),
         ext=case_extensions(case),
-        case_documents=lambda case: documents_of_case(current_user, case.id),
+        case_documents=documents_of_case(current_user, case.id),
     )
 
 
@@ -113,20 +113,26 @@ def accept(case_id: int):
     )
 
 
+def _verdict(case_id: int, action: str, verdict, done_message):
+    """Reject the answer or record it as partly done: a reason, optionally a new deadline."""
+    return _act(
+        case_id,
+        action,
+        VerdictSchema(),
+        lambda case, d: verdict(
+            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+        ),
+        done_message,
+    )
+
+
 @bp.route("/<int:case_id>/reject", methods=["POST"])
 @access(*DECIDERS)
 def reject(case_id: int):
     """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
     lead only): the case is open again; 403, 409, 422."""
-    return _act(
-        case_id,
-        "reject",
-        VerdictSchema(),
-        lambda case, d: operations.reject(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
-        ),
-        _l("The answer has been rejected; the case is open again."),
-    )
+    message = _l("The answer has been rejected; the case is open again.")
+    return _verdict(case_id, "reject", operations.reject, message)
 
 
 @bp.route("/<int:case_id>/partly-done", methods=["POST"])
@@ -134,12 +140,5 @@ def reject(case_id: int):
 def partly_done(case_id: int):
     """Verify the answer as partly done: what was done is recorded, the case stays open for
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
-    return _act(
-        case_id,
-        "partly_done",
-        VerdictSchema(),
-        lambda case, d: operations.partly_done(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
-        ),
-        _l("Recorded as partly done; the case stays open for the remainder."),
-    )
+    message = _l("Recorded as partly done; the case stays open for the remainder.")
+    return _verdict(case_id, "partly_done", operations.partly_done, message)

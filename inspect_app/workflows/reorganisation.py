@@ -40,7 +40,7 @@ from inspect_app.units.models import (
     UnitKind,
     UnitPeriod,
 )
-from inspect_app.units.operations import UNIT_FIELDS
+from inspect_app.units.operations import UNIT_FIELDS, active_unit
 
 # Kinds of objects that follow a unit, in the order the preview lists them.
 MOVE_KINDS = {
@@ -165,17 +165,6 @@ def _common(kind: UnitEventKind, data: dict) -> ReorgPlan:
     return ReorgPlan(kind, day, reference, note)
 
 
-def _active_unit(unit_id: int | None, field_name: str) -> Unit:
-    unit = db.session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        raise OperationError(_("Unknown unit."), field=field_name)
-    if not unit.active:
-        raise OperationError(
-            _("The unit %(name)s is no longer active.", name=unit.name), field=field_name
-        )
-    return unit
-
-
 def _check_dates(plan: ReorgPlan, units: list[Unit]) -> None:
     """A reorganisation cannot be dated before one already recorded for the same units."""
     ids = [u.id for u in units]
@@ -213,7 +202,7 @@ def _new_unit(plan: ReorgPlan, index: int, code, name, kind, parent_id, field_su
     except ValueError:
         raise OperationError(_("Not a valid choice."), field="new_kind") from None
     if parent_id is not None:
-        _active_unit(parent_id, "new_parent_id")
+        active_unit(parent_id, "new_parent_id")
     unit = NewUnit(f"new:{index}", code, name, kind, parent_id)
     plan.new_units.append(unit)
     return unit
@@ -303,10 +292,10 @@ def plan_merge(data: dict) -> ReorgPlan:
     new_kind, new_parent_id). 422 with the field on bad input."""
     plan = _common(UnitEventKind.MERGE, data)
     source_ids = sorted(set(data.get("source_ids") or []))
-    sources = [_active_unit(uid, "source_ids") for uid in source_ids]
+    sources = [active_unit(uid, "source_ids") for uid in source_ids]
     target_id = data.get("target_unit_id")
     if target_id:
-        target = _active_unit(target_id, "target_unit_id")
+        target = active_unit(target_id, "target_unit_id")
         if target.id in source_ids:
             raise OperationError(
                 _("The unit merged into cannot be one of the merged units."),
@@ -344,7 +333,7 @@ def plan_merge(data: dict) -> ReorgPlan:
 def plan_rename(data: dict) -> ReorgPlan:
     """Give `unit_id` a new name (and optionally a new code); the old name stays in history."""
     plan = _common(UnitEventKind.RENAME, data)
-    unit = _active_unit(data.get("unit_id"), "unit_id")
+    unit = active_unit(data.get("unit_id"), "unit_id")
     name = (data.get("new_name") or "").strip()
     code = (data.get("new_code") or "").strip().upper() or unit.code
     if not name:
@@ -363,10 +352,10 @@ def plan_rename(data: dict) -> ReorgPlan:
 def plan_move(data: dict) -> ReorgPlan:
     """Place `unit_id` under `new_parent_id` (none: top level); refuses cycles (422)."""
     plan = _common(UnitEventKind.MOVE, data)
-    unit = _active_unit(data.get("unit_id"), "unit_id")
+    unit = active_unit(data.get("unit_id"), "unit_id")
     parent_id = data.get("new_parent_id")
     if parent_id is not None:
-        parent = _active_unit(parent_id, "new_parent_id")
+        parent = active_unit(parent_id, "new_parent_id")
         if parent.id == unit.id or _below(parent, {unit.id}):
             raise OperationError(
                 _("A unit cannot be placed under itself or one of its sub-units."),
@@ -388,7 +377,7 @@ def plan_split(data: dict) -> ReorgPlan:
     allocated elsewhere. `allocation` maps "kind:id" to a target key ("new:<n>" or
     "unit:<source id>")."""
     plan = _common(UnitEventKind.SPLIT, data)
-    source = _active_unit(data.get("unit_id"), "unit_id")
+    source = active_unit(data.get("unit_id"), "unit_id")
     codes = list(data.get("new_codes") or [])
     names = list(data.get("new_names") or [])
     pairs = [
