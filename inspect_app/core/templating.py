@@ -91,5 +91,4 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "today": clock.today(),
             "request_path": request.full_path.rstrip("?"),
-            "endpoint_exists": lambda ep: ep in app.view_functions,
         }
