@@ -105,59 +105,52 @@ def update_plan(actor: User, plan: Plan, data: dict) -> Plan:
     return plan
 
 
-def submit(actor: User, plan: Plan, version: int | None = None) -> Plan:
-    """Draft -> submitted, by a lead inspector or admin; a plan without items is refused."""
-    if not Plan.can_author(actor):
+def _check_move(actor: User, plan: Plan, version: int | None, may, source, refusal) -> None:
+    """403 unless `may(actor)`, 409 if stale, 422 with `refusal` unless the plan is `source`."""
+    if not may(actor):
         raise Forbidden()
     check_version(plan, version)
-    if plan.state != PlanState.DRAFT:
-        raise OperationError(_("Only a draft plan can be submitted."))
+    if plan.state != source:
+        raise OperationError(refusal)
+
+
+def _move(actor: User, plan: Plan, target, action: str, note: str | None = None, **by) -> Plan:
+    """Put the plan in `target` and record `action` with its before/after; each `step=user`
+    sets `step_by` to the user and `step_at` to now (both cleared when the user is None)."""
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    plan.state = target
+    for step, user in by.items():
+        setattr(plan, f"{step}_by", user)
+        setattr(plan, f"{step}_at", clock.now() if user is not None else None)
+    db.session.flush()
+    audit.record(actor, plan, action, before, audit.snapshot(plan, PLAN_FIELDS), note=note)
+    return plan
+
+
+def submit(actor: User, plan: Plan, version: int | None = None) -> Plan:
+    """Draft -> submitted, by a lead inspector or admin; a plan without items is refused."""
+    refusal = _("Only a draft plan can be submitted.")
+    _check_move(actor, plan, version, Plan.can_author, PlanState.DRAFT, refusal)
     if not plan.items:
         raise OperationError(_("A plan without items cannot be submitted."))
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    plan.state = PlanState.SUBMITTED
-    plan.submitted_by = actor
-    plan.submitted_at = clock.now()
-    db.session.flush()
-    audit.record(actor, plan, "plan_submitted", before, audit.snapshot(plan, PLAN_FIELDS))
-    return plan
+    return _move(actor, plan, PlanState.SUBMITTED, "plan_submitted", submitted=actor)
 
 
 def approve(actor: User, plan: Plan, version: int | None = None) -> Plan:
     """Submitted -> approved, by leadership only (403 other roles, 422 state, 409 stale)."""
-    if not Plan.can_decide(actor):
-        raise Forbidden()
-    check_version(plan, version)
-    if plan.state != PlanState.SUBMITTED:
-        raise OperationError(_("Only a submitted plan can be approved."))
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    plan.state = PlanState.APPROVED
-    plan.approved_by = actor
-    plan.approved_at = clock.now()
-    db.session.flush()
-    audit.record(actor, plan, "plan_approved", before, audit.snapshot(plan, PLAN_FIELDS))
-    return plan
+    refusal = _("Only a submitted plan can be approved.")
+    _check_move(actor, plan, version, Plan.can_decide, PlanState.SUBMITTED, refusal)
+    return _move(actor, plan, PlanState.APPROVED, "plan_approved", approved=actor)
 
 
 def return_to_draft(actor: User, plan: Plan, reason: str, version: int | None = None) -> Plan:
     """Submitted -> draft, by leadership with a written reason (403, 422, 409)."""
-    if not Plan.can_decide(actor):
-        raise Forbidden()
-    check_version(plan, version)
-    if plan.state != PlanState.SUBMITTED:
-        raise OperationError(_("Only a submitted plan can be returned to draft."))
+    refusal = _("Only a submitted plan can be returned to draft.")
+    _check_move(actor, plan, version, Plan.can_decide, PlanState.SUBMITTED, refusal)
     reason = (reason or "").strip()
     if not reason:
         raise OperationError(_("Give the reason for returning the plan."), field="reason")
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    plan.state = PlanState.DRAFT
-    plan.submitted_by = None
-    plan.submitted_at = None
-    db.session.flush()
-    audit.record(
-        actor, plan, "plan_returned", before, audit.snapshot(plan, PLAN_FIELDS), note=reason
-    )
-    return plan
+    return _move(actor, plan, PlanState.DRAFT, "plan_returned", reason, submitted=None)
 
 
 # --- items -----------------------------------------------------------------------------------

@@ -438,16 +438,7 @@ def _close_period(unit: Unit, day: date, event: UnitEvent) -> None:
         db.session.execute(select(UnitPeriod).where(UnitPeriod.unit_id == unit.id)).scalars()
     )
     if not periods:
-        db.session.add(
-            UnitPeriod(
-                unit_id=unit.id,
-                name=unit.name,
-                parent_id=unit.parent_id,
-                valid_from=None,
-                valid_to=day,
-                event_id=event.id,
-            )
-        )
+        _add_period(unit, event, valid_to=day)
         return
     for period in periods:
         if period.valid_to is None:
@@ -457,16 +448,24 @@ def _close_period(unit: Unit, day: date, event: UnitEvent) -> None:
                 period.valid_to = day
 
 
-def _open_period(unit: Unit, day: date, event: UnitEvent) -> None:
+def _add_period(
+    unit: Unit, event: UnitEvent, valid_from: date | None = None, valid_to: date | None = None
+) -> None:
+    """Record the unit's current name and parent as a period from `valid_from` to `valid_to`."""
     db.session.add(
         UnitPeriod(
             unit_id=unit.id,
             name=unit.name,
             parent_id=unit.parent_id,
-            valid_from=day,
+            valid_from=valid_from,
+            valid_to=valid_to,
             event_id=event.id,
         )
     )
+
+
+def _open_period(unit: Unit, day: date, event: UnitEvent) -> None:
+    _add_period(unit, event, valid_from=day)
 
 
 def _link(event: UnitEvent, unit: Unit, role: UnitEventRole) -> None:
