@@ -9,7 +9,15 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from inspect_app.cases.models import CaseType
-from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
+from inspect_app.core.schemas import (
+    BaseSchema,
+    MultiValue,
+    ReasonedSchema,
+    VersionedSchema,
+    length,
+    one_of,
+    record_id,
+)
 from inspect_app.reference.models import Severity
 
 # Numeric(18, 0): at most 18 digits.
@@ -50,15 +58,12 @@ class CaseCreateSchema(BaseSchema):
     inspection_version = record_id(load_default=None)
 
 
-class DeadlineChangeSchema(BaseSchema):
+class DeadlineChangeSchema(ReasonedSchema):
     due_date = fields.Date(required=True)
-    reason = fields.String(required=True, validate=length(2000))
-    version = record_id(required=True)
 
 
-class ReasonSchema(BaseSchema):
-    reason = fields.String(required=True, validate=length(2000))
-    version = record_id(required=True)
+class ReasonSchema(ReasonedSchema):
+    """Withdrawing a case: why."""
 
 
 class VerdictSchema(ReasonSchema):
@@ -69,6 +74,5 @@ class VerdictSchema(ReasonSchema):
     due_reason = fields.String(load_default=None, validate=length(2000))
 
 
-class VersionSchema(BaseSchema):
+class VersionSchema(VersionedSchema):
     note = fields.String(load_default=None, validate=length(2000))
-    version = record_id(required=True)

@@ -148,6 +148,20 @@ def record_id(**kwargs) -> fields.Integer:
     return fields.Integer(**kwargs)
 
 
+class VersionedSchema(BaseSchema):
+    """A change to a stored record: the version the form was built on (see `check_version`).
+
+    Features subclass it under their own names, which the API document shows."""
+
+    version = record_id(required=True)
+
+
+class ReasonedSchema(VersionedSchema):
+    """A change to a stored record that must say why."""
+
+    reason = fields.String(required=True, validate=length(2000))
+
+
 class MultiValue(fields.List):
     """A list built from a repeated form key (checkboxes, multi-selects)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from inspect_app.core.schemas import BaseSchema, length, record_id
+from inspect_app.core.schemas import BaseSchema, VersionedSchema, length, record_id
 
 
 class DelegationSchema(BaseSchema):
@@ -14,5 +14,5 @@ class DelegationSchema(BaseSchema):
     reason = fields.String(load_default=None, validate=length(2000))
 
 
-class RevokeSchema(BaseSchema):
-    version = record_id(required=True)
+class RevokeSchema(VersionedSchema):
+    """Revoking a delegation: its version only."""

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from inspect_app.core.schemas import BaseSchema, length, record_id
+from inspect_app.core.schemas import ReasonedSchema, VersionedSchema, length
 
 
-class ExtensionAskSchema(BaseSchema):
+class ExtensionAskSchema(ReasonedSchema):
     requested_date = fields.Date(required=True)
-    reason = fields.String(required=True, validate=length(2000))
-    version = record_id(required=True)
 
 
-class DecisionSchema(BaseSchema):
+class DecisionSchema(VersionedSchema):
     decision_reason = fields.String(required=True, validate=length(2000))
-    version = record_id(required=True)
 
 
-class CancelSchema(BaseSchema):
-    version = record_id(required=True)
+class CancelSchema(VersionedSchema):
+    """Withdrawing one's own pending request: the version only."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
+from inspect_app.core.schemas import (
+    BaseSchema,
+    MultiValue,
+    VersionedSchema,
+    length,
+    one_of,
+    record_id,
+)
 from inspect_app.plans.models import PeriodKind, PlanState
 from inspect_app.reference.models import ActivityKind
 
@@ -49,8 +56,8 @@ class PlanItemSchema(BaseSchema):
             )
 
 
-class TransitionSchema(BaseSchema):
-    version = record_id(required=True)
+class TransitionSchema(VersionedSchema):
+    """Moving a plan through its states: its version."""
 
 
 class ItemRemoveSchema(BaseSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
+from inspect_app.core.schemas import BaseSchema, VersionedSchema, length, one_of
 from inspect_app.reports.operations import AUTHORITIES
 
 
@@ -13,7 +13,7 @@ class ReportCreateSchema(BaseSchema):
     period_end = fields.Date(required=True)
 
 
-class DraftSchema(BaseSchema):
+class DraftSchema(VersionedSchema):
     """A draft's editable text; a blank optional field clears it."""
 
     title = fields.String(required=True, validate=length(500))
@@ -25,8 +25,7 @@ class DraftSchema(BaseSchema):
     signer_name = fields.String(load_default=None, validate=length(120))
     period_start = fields.Date(load_default=None)
     period_end = fields.Date(load_default=None)
-    version = record_id(required=True)
 
 
-class VersionSchema(BaseSchema):
-    version = record_id(required=True)
+class VersionSchema(VersionedSchema):
+    """Submitting, approving or returning a document: its version only."""
