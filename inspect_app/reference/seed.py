@@ -175,7 +175,7 @@ DEADLINE_RULES = [
         20,
         "calendar",
         None,
-        f"{L22}, Điều 45 (legacy; verify)",
+        f"{LUAT_TT}, khoản 4 Điều 2; {L22}, Điều 45",
         "Số ngày là ngày trong tháng 12 của năm trước năm kế hoạch, không phải số ngày cộng thêm.",
     ),
     (
@@ -184,7 +184,7 @@ DEADLINE_RULES = [
         45,
         "calendar",
         30,
-        f"{L22}, Điều 47 (legacy; verify)",
+        f"{L22}, Điều 47; Thông tư số 06/2021/TT-TTCP, khoản 5 Điều 3",
         "Gia hạn một lần, không quá 30 ngày, do người ra quyết định thanh tra quyết định.",
     ),
     (
@@ -193,7 +193,7 @@ DEADLINE_RULES = [
         30,
         "calendar",
         None,
-        "Quy định nội bộ (verify)",
+        LOCAL,
         None,
     ),
     (

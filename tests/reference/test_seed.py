@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from inspect_app.core.audit import AuditEvent
 from inspect_app.extensions import db as _db
 from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
 from inspect_app.reference.queries import active_fields, active_legal_references
-from inspect_app.reference.seed import seed
+from inspect_app.reference.seed import LOCAL, seed
 
 MODELS = (FieldOfWork, LegalReference, DeadlineRule, Holiday, AuditEvent)
 
@@ -41,8 +42,13 @@ def test_seed_content(db):
     assert any("84/2025/QH15" in r.instrument for r in refs)
     rules = {r.key: r for r in _db.session.execute(select(DeadlineRule)).scalars()}
     assert rules["inspection.onsite.thanh_tra"].extension_max == 30
-    assert rules["inspection.onsite.kiem_tra"].source == "Quy định nội bộ (verify)"
+    assert rules["inspection.onsite.kiem_tra"].source == LOCAL
+    assert rules["inspection.onsite.thanh_tra"].source.startswith("Luật Thanh tra")
     assert all(r.source for r in rules.values())
+    # What users read is a citation, never a note about our confidence in it.
+    shown = [f"{r.label} {r.source} {r.note or ''}" for r in rules.values()]
+    shown += [f"{r.instrument} {r.article} {r.summary or ''}" for r in refs]
+    assert not [t for t in shown if re.search(r"legacy|verify|unconfirmed", t, re.I)]
     days = {h.day: h for h in _db.session.execute(select(Holiday)).scalars()}
     for d in (date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 8), date(2026, 9, 2)):
         assert d in days and not days[d].is_working_day
