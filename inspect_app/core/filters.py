@@ -10,9 +10,7 @@ from typing import ClassVar
 
 from sqlalchemy import func, or_
 
-from inspect_app.core.schemas import MAX_ID
-
-MIN_YEAR, MAX_YEAR = 1900, 2200
+from inspect_app.core.schemas import MAX_DATE, MAX_ID, MIN_DATE
 
 
 def text(args, name: str, limit: int = 100) -> str:
@@ -41,14 +39,15 @@ def choice(args, name: str, choices: Iterable, default: str = "") -> str:
 
 
 def day(args, name: str, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> date | None:
-    """A date in one of `formats` (ISO by default) between 1900 and 2200; None otherwise."""
+    """A date in one of `formats` (ISO by default) within the dates records carry
+    (core.schemas MIN_DATE to MAX_DATE); None otherwise."""
     raw = (args.get(name) or "").strip()
     for fmt in formats:
         try:
             value = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-        return value if MIN_YEAR < value.year < MAX_YEAR else None
+        return value if MIN_DATE <= value <= MAX_DATE else None
     return None
 
 

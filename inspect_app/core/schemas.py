@@ -23,9 +23,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Ids and versions are PostgreSQL `integer` columns: a larger number cannot name a record.
 MAX_ID = 2**31 - 1
 
-# Dates a record of an inspectorate can carry: beyond them date arithmetic overflows (year 1 or
-# 9999 plus a few days) and nothing real is meant.
-MIN_DATE = date(1900, 1, 1)
+# Dates a record of an inspectorate can carry, in forms, bodies and query strings alike: beyond
+# them date arithmetic overflows (year 1 or 9999 plus a few days) and nothing real is meant.
+MIN_DATE = date(1901, 1, 1)
 MAX_DATE = date(2199, 12, 31)
 
 
@@ -56,7 +56,7 @@ class BaseSchema(Schema):
 
     @validates_schema
     def _refuse_dates_out_of_range(self, data, **kwargs):
-        """Every date and datetime of every form and body lies between MIN_DATE and MAX_DATE."""
+        """Every date and datetime of every form and body lies within [MIN_DATE, MAX_DATE]."""
         bad = [
             name
             for name, value in data.items()
