@@ -15,6 +15,8 @@ def too_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     """Whether brackets outside strings nest deeper than `limit` (one linear scan)."""
     if isinstance(text, bytes | bytearray):
         text = text.decode("utf-8", errors="replace")
+    if text.count("[") + text.count("{") <= limit:  # the usual body: no walk needed
+        return False
     depth, in_string, escaped = 0, False, False
     for char in text:
         if in_string:
