@@ -86,12 +86,6 @@ def plan_years() -> list[int]:
     )
 
 
-def plan_with_items(plan_id: int) -> Plan | None:
-    """One plan with everything its detail page shows, loaded in a fixed number of queries."""
-    stmt = select(Plan).where(Plan.id == plan_id).options(*PLAN_LOADS)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
-
-
 def find_overlaps(
     year: int, target_unit_id: int, field_ids: list[int], exclude_item_id: int | None = None
 ) -> list[PlanItem]:
