@@ -171,12 +171,7 @@ def set_active(actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate an account (admin); one cannot deactivate oneself."""
     if user.id == actor.id and not active:
         raise OperationError(_("You cannot deactivate your own account."))
-    before = {"active": user.active}
-    user.active = active
-    db.session.flush()
-    audit.record(
-        actor, user, "user_activated" if active else "user_deactivated", before, {"active": active}
-    )
+    records.set_active(actor, user, active, "user")
     if not active:
         sessions.end_all(actor, user)
     return user
