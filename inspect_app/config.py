@@ -77,6 +77,11 @@ class Config:
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: <instance>/uploads
 
+    # The scheduler's daily backup (off while BACKUP_DIR is unset): a folder per day under
+    # BACKUP_DIR, the newest BACKUP_KEEP kept.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or None
+    BACKUP_KEEP = _int("BACKUP_KEEP", 14)
+
     # The scheduler's day starts at this hour (province time): sweep, digests, purge.
     SWEEP_HOUR = _int("SWEEP_HOUR", 6)
 
