@@ -72,6 +72,11 @@ class Config:
     CACHE_TYPE = cache_type()
     DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 60)
 
+    # Logs: LOG_FORMAT=json writes one JSON line per request (user, route, status, duration) to
+    # LOG_FILE, or to standard error when it is unset.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_FILE = os.environ.get("LOG_FILE") or None
+
     # Uploads.
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
