@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -30,7 +33,8 @@ from tests import factories as f
 from tests.cross.test_api_schemathesis import _seed
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-EXAMPLES = 6  # per route and kind of request
+# Per route; FUZZ_EXAMPLES=50 for a longer hunt on a developer's machine.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 ROLES = ("admin", "leadership", "lead_inspector", "unit_leader")
 # Mostly the seeded records, sometimes none or the edge of the integer range.
 IDS = (1, 1, 1, 2, 2, 3, 4, 0, 2**31 - 1)
@@ -250,21 +254,91 @@ class Clients(dict):
         return self[role]
 
 
+class _FormValues(HTMLParser):
+    """What a browser would send for the page's forms as shown: inputs' values, checked boxes,
+    selected (else first) options, textareas' text."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, MultiDict]] = []
+        self.values: MultiDict = MultiDict()
+        self._select: str | None = None
+        self._chosen = False
+        self._first: tuple[str, str] | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "form":
+            self.values = MultiDict()
+            self.forms.append((urlsplit(a.get("action") or "").path, self.values))
+        elif tag == "input" and name and name != "csrf_token":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("file", "submit", "button"):
+                self.values.add(name, a.get("value") or "")
+        elif tag == "select" and name:
+            self._select, self._chosen, self._first = name, "multiple" in a, None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._first is None and not self._chosen:
+                self._first = (self._select, value)
+            if "selected" in a:
+                self.values.add(self._select, value)
+                self._chosen = True
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values.add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if not self._chosen and self._first:
+                self.values.add(*self._first)
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values.setlist(self._textarea, [self.values.get(self._textarea, "") + data])
+
+
+def _shown_form(client, rule, url: str) -> MultiDict | None:
+    """The values the route's own page shows in its form (an edit form: valid values)."""
+    if "GET" not in rule.methods:
+        return None
+    response = client.get(url)
+    if response.status_code != 200:
+        return None
+    parser = _FormValues()
+    parser.feed(response.get_data(as_text=True))
+    own = [values for action, values in parser.forms if action == url and values]
+    return own[0] if own else None
+
+
 def _post_form(failures, rule, own, pool, clients):
     first = _first_url(rule)
     roles = _allowed(lambda role: clients.of(role).post(first))
+    shown = {role: _shown_form(clients.of(role), rule, first) for role in roles}
 
     @_hypothesis(EXAMPLES)
     @given(data=st.data())
     def post_form(data):
-        url = _fill(rule, data.draw)
         role = data.draw(st.sampled_from(roles))
-        names = data.draw(st.lists(st.sampled_from(own), unique=True)) if own else []
-        names += data.draw(st.lists(st.sampled_from(pool), max_size=3, unique=True))
-        form = MultiDict()
-        for name in names:
-            for value in data.draw(st.lists(text, min_size=1, max_size=2)):
-                form.add(name, value)
+        if shown[role] and data.draw(st.booleans()):
+            # The form as shown, valid, with one or two of its fields made nasty.
+            url, form = first, MultiDict(shown[role])
+            for name in data.draw(st.lists(st.sampled_from(sorted(form)), min_size=1, max_size=2)):
+                form.setlist(name, [data.draw(text)])
+        else:
+            url, form = _fill(rule, data.draw), MultiDict()
+            names = data.draw(st.lists(st.sampled_from(own), unique=True)) if own else []
+            names += data.draw(st.lists(st.sampled_from(pool), max_size=3, unique=True))
+            for name in names:
+                for value in data.draw(st.lists(text, min_size=1, max_size=2)):
+                    form.add(name, value)
         if data.draw(st.booleans()) and any(n in own for n in ("file", "files")):
             blob = data.draw(st.binary(max_size=2000))
             name = data.draw(st.sampled_from(["a.pdf", "ảnh.jpg", "x\x00.png", "", "a" * 300]))
