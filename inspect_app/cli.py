@@ -94,8 +94,8 @@ def register_cli(app: Flask) -> None:
         manifest with the sha256 of each part and the migration head."""
         try:
             manifest = backup.create(folder)
-        except backup.BackupError as e:
-            raise click.ClickException(str(e)) from None
+        except (backup.BackupError, OSError) as e:  # OSError: a full disk, a read-only folder
+            raise click.ClickException(f"Backup not written: {e}") from None
         click.echo(
             f"Backup written to {folder}: {manifest['database']} database at migration "
             f"{manifest['migration_head']}, {manifest['uploaded_files']} uploaded files."
@@ -109,7 +109,7 @@ def register_cli(app: Flask) -> None:
         migration."""
         try:
             done = backup.restore(folder)
-        except backup.BackupError as e:
+        except (backup.BackupError, OSError) as e:
             raise click.ClickException(f"Backup not restored: {e}") from None
         click.echo(f"Restored {folder}: migration {done.head}, {done.files} uploaded files.")
         if not done.audit.ok:

@@ -101,13 +101,30 @@ def create(folder: str | os.PathLike) -> dict:
     head = database_head()
     if head is None:
         raise BackupError("the database has no migration version: run `flask db upgrade` first")
+    created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     db_part = target / DATABASE_PARTS[kind]
-    if kind == "postgresql":
-        _pg("pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_part))
-    else:
-        _sqlite_copy(db_part)
-    files = _tar_uploads(target / UPLOADS)
+    try:
+        if kind == "postgresql":
+            _pg(
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(db_part),
+            )
+        else:
+            _sqlite_copy(db_part)
+        files = _tar_uploads(target / UPLOADS)
+    except BaseException:
+        # Half a backup must never be mistaken for one (it has no manifest either).
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            for part in target.iterdir():
+                part.unlink()
+        raise
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -246,11 +263,7 @@ def rotate(root: str | os.PathLike, keep: int) -> tuple[Path, list[Path]]:
     """A new backup under `root`, then the oldest scheduled backups beyond `keep` removed."""
     base = Path(root)
     folder = base / _stamp()
-    try:
-        create(folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # never leave half a backup to be kept
-        raise
+    create(folder)
     done = sorted(p for p in base.iterdir() if p.is_dir() and ROTATED.fullmatch(p.name))
     removed = done[: max(len(done) - max(keep, 1), 0)]
     for old in removed:

@@ -283,3 +283,21 @@ def test_the_daily_job_is_off_by_default(app):
         assert "backup" in {job.id for job in sched.get_jobs()}
     finally:
         app.config["BACKUP_DIR"] = None
+
+
+def test_a_failed_backup_leaves_nothing_behind(source, tmp_path, monkeypatch):
+    from inspect_app.core import backup
+
+    def broken(dest):
+        dest.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(backup, "_tar_uploads", broken)
+    out = source.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "bk")])
+    assert out.exit_code == 1 and "Backup not written: disk full" in out.output
+    assert not (tmp_path / "bk").exists()
+    (tmp_path / "empty").mkdir()
+    source.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "empty")])
+    assert list((tmp_path / "empty").iterdir()) == []
+    with source.app_context():
+        _db.engine.dispose()
