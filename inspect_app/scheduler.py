@@ -12,12 +12,12 @@ from datetime import date
 import click
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.operations import purge_login_attempts
-from inspect_app.core import clock
+from inspect_app.core import backup, clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.jobs import JobRun
 from inspect_app.escalation.operations import sweep
@@ -73,12 +73,26 @@ def purge_old_login_attempts(as_of: date) -> str:
     return f"{removed} login attempts removed"
 
 
+def daily_backup(as_of: date) -> str:
+    """Job: a backup under BACKUP_DIR (database, uploaded files, manifest), keeping the newest
+    BACKUP_KEEP."""
+    root = current_app.config.get("BACKUP_DIR")
+    if not root:
+        return "backups are off (BACKUP_DIR is not set)"
+    folder, removed = backup.rotate(root, current_app.config["BACKUP_KEEP"])
+    return f"backup written to {folder}, {len(removed)} old backups removed"
+
+
 JOBS: dict[str, Callable[[date], str]] = {
     "daily_sweep": daily_sweep,
     "deliver_mail": deliver_mail,
     "monthly_report": monthly_report,
     "purge_login_attempts": purge_old_login_attempts,
+    "backup": daily_backup,
 }
+
+# Jobs scheduled only when configured (off by default).
+OPTIONAL: dict[str, str] = {"backup": "BACKUP_DIR"}
 
 # The period a job runs once for (default: the day); the monthly report once per month.
 PERIODS: dict[str, Callable[[date], str]] = {"monthly_report": lambda d: d.strftime("%Y-%m")}
@@ -93,12 +107,17 @@ def schedule(hour: int) -> dict[str, dict]:
         # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
         "monthly_report": {"day": 1, "hour": hour, "minute": 30},
         "purge_login_attempts": {"hour": hour, "minute": 45},
+        # Before the day's sweep: the snapshot a bad day's changes can be undone from.
+        "backup": {"hour": (hour - 1) % 24, "minute": 30},
     }
 
 
 def add_jobs(sched: BaseScheduler, app: Flask) -> None:
-    """Every job of `JOBS` on its cron schedule, plus the retry of unsent mail every 5 minutes."""
+    """Every job of `JOBS` on its cron schedule (the optional ones when configured), plus the
+    retry of unsent mail every 5 minutes."""
     for name, fields in schedule(app.config["SWEEP_HOUR"]).items():
+        if name in OPTIONAL and not app.config.get(OPTIONAL[name]):
+            continue
         sched.add_job(
             _echo_run, "cron", args=(app, name), id=name, name=JOBS[name].__doc__, **fields
         )
@@ -137,7 +156,13 @@ def register_scheduler_cli(app: Flask) -> None:
         click.echo(
             f"Scheduler started ({tz}): daily sweep at {hour:02d}:00, digests at {hour:02d}:15, "
             f"monthly report draft on the 1st at {hour:02d}:30, old login attempts purged at "
-            f"{hour:02d}:45, unsent mail retried every 5 minutes. Ctrl+C stops it."
+            f"{hour:02d}:45, unsent mail retried every 5 minutes"
+            + (
+                f", backup to {app.config['BACKUP_DIR']} at {(hour - 1) % 24:02d}:30"
+                if app.config.get("BACKUP_DIR")
+                else ""
+            )
+            + ". Ctrl+C stops it."
         )
         sched.start()
 
