@@ -307,6 +307,9 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "home.healthz": ("GET", "/healthz", expect(EVERYONE, anonymous=200)),
     "home.htmx_js": ("GET", "/assets/htmx.min.js", expect(EVERYONE, anonymous=200)),
     "home.index": ("GET", "/", expect(EVERYONE)),
+    "home.jobs": ("GET", "/admin/jobs", expect(ADMIN)),
+    # No scheduler heartbeat and no migrated schema in the matrix's database: not ready.
+    "home.readyz": ("GET", "/readyz", expect(EVERYONE, ok=503, anonymous=503)),
     "inspections.close": (
         "POST",
         "/inspections/{inspection_id}/close",
