@@ -1,12 +1,10 @@
-"""Each role's home page, the assets served from our own origin, the health probes and the
-administrator's page of background jobs."""
+"""Each role's home page, the health probes and the administrator's page of background jobs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from importlib import resources
 
-from flask import Blueprint, Response, current_app, redirect, url_for
+from flask import Blueprint, current_app, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -36,7 +34,6 @@ JOB_LABELS = {
     HEARTBEAT: _l("Scheduler heartbeat"),
 }
 
-HTMX_JS = resources.files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"
 
 
 @bp.route("/")
@@ -56,16 +53,6 @@ def _home_context(user) -> dict:
     if user.is_inspector:
         return {"to_verify": awaiting_verification(user), "today": clock.today()}
     return {}
-
-
-@bp.route("/assets/htmx.min.js")
-@access(PUBLIC)
-def htmx_js():
-    """htmx, installed from PyPI (django-js-lib-htmx) and served from our own origin."""
-    response = Response(HTMX_JS.read_bytes(), mimetype="text/javascript")
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400
-    return response
 
 
 @bp.route("/healthz")

@@ -93,7 +93,6 @@ def test_public_routes_are_only_the_expected_ones(app):
     }
     expected = {
         "home.index",
-        "home.htmx_js",
         "home.healthz",
         "home.readyz",
         "auth.login",
