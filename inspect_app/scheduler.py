@@ -263,6 +263,11 @@ def register_scheduler_cli(app: Flask) -> None:
             _parse_date(period)
         click.echo(run_job(app, name, period))
 
+    @scheduler_group.command("send-mail")
+    def send_mail_command():
+        """Send the outbox's due e-mails now (as the scheduler does every minute)."""
+        click.echo(send_mail(app))
+
     @app.cli.command("escalate")
     @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (default: today)")
     @click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")

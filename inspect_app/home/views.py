@@ -35,7 +35,6 @@ JOB_LABELS = {
 }
 
 
-
 @bp.route("/")
 @access(PUBLIC)
 def index():

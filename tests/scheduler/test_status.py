@@ -159,3 +159,12 @@ def test_jobs_page_queries_do_not_grow_with_the_jobs(db, login_as, count_queries
         page = client.get("/admin/jobs")
         assert page.get_data(as_text=True).count("data-job=") == 30
     assert many() == few()
+
+
+def test_send_mail_from_the_command_line(app, db, smtp):
+    user = f.make_user(Role.INSPECTOR, email="a@example.vn")
+    notifications.notify(user, "x", "Thông báo")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["scheduler", "send-mail"])
+    assert result.exit_code == 0 and "1 e-mails sent" in result.output
+    assert len(smtp.messages) == 1
