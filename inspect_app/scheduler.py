@@ -31,6 +31,7 @@ from inspect_app.notifications.operations import (
     due_mail,
     mail_failed,
     mail_sent,
+    purge_outbox,
     queue_digests,
 )
 from inspect_app.reports.operations import monthly_report_draft
@@ -88,11 +89,19 @@ def purge_old_login_attempts(as_of: date) -> str:
     return f"{removed} login attempts removed"
 
 
+def purge_old_mail(as_of: date) -> str:
+    """Job: delete the e-mails sent or given up more than 90 days ago from the outbox."""
+    removed = purge_outbox()
+    db.session.commit()
+    return f"{removed} old e-mails removed"
+
+
 JOBS: dict[str, Callable[[date], str]] = {
     "daily_sweep": daily_sweep,
     "mail_digests": mail_digests,
     "monthly_report": monthly_report,
     "purge_login_attempts": purge_old_login_attempts,
+    "purge_outbox": purge_old_mail,
 }
 
 # The period a job runs once for (default: the day); the monthly report once per month.
@@ -108,6 +117,7 @@ def schedule(hour: int) -> dict[str, dict]:
         # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
         "monthly_report": {"day": 1, "hour": hour, "minute": 30},
         "purge_login_attempts": {"hour": hour, "minute": 45},
+        "purge_outbox": {"hour": hour, "minute": 50},
     }
 
 
@@ -250,7 +260,8 @@ def register_scheduler_cli(app: Flask) -> None:
         click.echo(
             f"Scheduler started ({tz}): daily sweep at {hour:02d}:00, digests at {hour:02d}:15, "
             f"monthly report draft on the 1st at {hour:02d}:30, old login attempts purged at "
-            f"{hour:02d}:45, queued e-mails sent every minute. Ctrl+C stops it."
+            f"{hour:02d}:45, old e-mails at {hour:02d}:50, queued e-mails sent every minute. "
+            "Ctrl+C stops it."
         )
         sched.start()
 

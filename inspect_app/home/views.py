@@ -31,6 +31,7 @@ JOB_LABELS = {
     "monthly_report": _l("Monthly report draft to the People's Committee"),
     "purge_login_attempts": _l("Removal of old sign-in attempts"),
     "send_mail": _l("Sending of queued e-mails"),
+    "purge_outbox": _l("Removal of old e-mails from the outbox"),
     HEARTBEAT: _l("Scheduler heartbeat"),
 }
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
@@ -271,3 +271,15 @@ def mail_failed(mail: OutgoingMail, error: str) -> None:
 def retry_wait(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt."""
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+
+
+def purge_outbox(older_than_days: int = 90) -> int:
+    """Delete the outbox's messages sent or given up more than `older_than_days` ago (the
+    notifications themselves stay)."""
+    cutoff = clock.now() - timedelta(days=older_than_days)
+    result = db.session.execute(
+        delete(OutgoingMail).where(
+            (OutgoingMail.sent_at < cutoff) | (OutgoingMail.failed_at < cutoff)
+        )
+    )
+    return result.rowcount or 0

@@ -168,3 +168,24 @@ def test_send_mail_from_the_command_line(app, db, smtp):
     result = app.test_cli_runner().invoke(args=["scheduler", "send-mail"])
     assert result.exit_code == 0 and "1 e-mails sent" in result.output
     assert len(smtp.messages) == 1
+
+
+def test_old_mail_is_purged_from_the_outbox_once_a_day(app, db):
+    clock.freeze(NOW)
+    user = f.make_user(Role.INSPECTOR, email="a@example.vn")
+    for _ in range(4):
+        notifications.notify(user, "x", "Thông báo")
+    db.session.flush()
+    old_sent, old_failed, recent, waiting = db.session.execute(
+        select(OutgoingMail).order_by(OutgoingMail.id)
+    ).scalars()
+    old_sent.sent_at = NOW - timedelta(days=91)
+    old_failed.failed_at = NOW - timedelta(days=100)
+    recent.sent_at = NOW - timedelta(days=10)
+    waiting.next_attempt_at = NOW - timedelta(days=200)  # long waiting, never sent: kept
+    db.session.commit()
+    out = scheduler.run_job(app, "purge_outbox", "2026-12-01")
+    assert out == "purge_outbox 2026-12-01: 2 old e-mails removed"
+    db.session.expire_all()
+    left = db.session.execute(select(OutgoingMail.id).order_by(OutgoingMail.id)).scalars()
+    assert list(left) == [recent.id, waiting.id]
