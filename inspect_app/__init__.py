@@ -16,7 +16,7 @@ from inspect_app import models  # noqa: F401 - registers every model with the me
 from inspect_app.auth import sessions
 from inspect_app.cli import register_cli
 from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
-from inspect_app.core import clock
+from inspect_app.core import clock, versions
 from inspect_app.core.actions import finish_request
 from inspect_app.core.errors import error_response, register_error_handlers, wants_json
 from inspect_app.core.htmx import current_url, is_htmx
@@ -132,6 +132,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    versions.init_app(app)
     babel.init_app(
         app,
         locale_selector=_select_locale,

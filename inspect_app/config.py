@@ -97,6 +97,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "thanhtra@localhost")
+    # Requests only queue e-mails; the scheduler delivers them, each network operation with the
+    # mail server bounded by MAIL_TIMEOUT seconds.
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+
+    # /readyz fails when the scheduler's heartbeat (every minute) is older than this (seconds).
+    SCHEDULER_HEARTBEAT_MAX_AGE = _int("SCHEDULER_HEARTBEAT_MAX_AGE", 180)
 
     # i18n.
     BABEL_DEFAULT_LOCALE = "vi"

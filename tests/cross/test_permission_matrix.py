@@ -305,8 +305,10 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "findings.remove_evidence": ("POST", "/evidence/{evidence_id}/delete", expect(TEAM, ok=403)),
     "findings.thumbnail": ("GET", "/evidence/{evidence_id}/thumb", expect(EVERYONE, ok=404)),
     "home.healthz": ("GET", "/healthz", expect(EVERYONE, anonymous=200)),
-    "home.htmx_js": ("GET", "/assets/htmx.min.js", expect(EVERYONE, anonymous=200)),
     "home.index": ("GET", "/", expect(EVERYONE)),
+    "home.jobs": ("GET", "/admin/jobs", expect(ADMIN)),
+    # No scheduler heartbeat and no migrated schema in the matrix's database: not ready.
+    "home.readyz": ("GET", "/readyz", expect(EVERYONE, ok=503, anonymous=503)),
     "inspections.close": (
         "POST",
         "/inspections/{inspection_id}/close",
