@@ -209,7 +209,8 @@ class Failures(dict):
             self.setdefault(key, f"{request}: {type(e).__name__}: {str(e)[:500]}")
             raise _Stop from None
         self.statuses[response.status_code] += 1
-        if response.status_code >= 500:
+        # /readyz answers 503 by design while the test database has no scheduler heartbeat.
+        if response.status_code >= 500 and not key.endswith("home.readyz"):
             self.setdefault(
                 key, f"{request}: {response.status_code} {response.get_data(as_text=True)[:500]}"
             )
