@@ -97,9 +97,20 @@ _LIMITS = {
     "inspection_title": 300,
     "title": 300,
 }
-_VN_LABELS = {  # the enums' Vietnamese words a tracker writes, besides labels and codes
-    "thanh tra": ActivityKind.THANH_TRA,
-    "kiem tra": ActivityKind.KIEM_TRA,
+# Words trackers write for the enums besides their labels and codes (folded, DOMAIN.md terms).
+_SYNONYMS = {
+    ActivityKind: {"thanh tra": ActivityKind.THANH_TRA, "kiem tra": ActivityKind.KIEM_TRA},
+    CaseState: {
+        "dang thuc hien": CaseState.OPEN,
+        "chua thuc hien": CaseState.OPEN,
+        "dang theo doi": CaseState.OPEN,
+        "don vi da bao cao ket qua": CaseState.ANSWERED,
+        "da bao cao": CaseState.ANSWERED,
+        "da hoan thanh": CaseState.ACCEPTED,
+        "hoan thanh": CaseState.ACCEPTED,
+        "dung theo doi": CaseState.WITHDRAWN,
+        "da huy bo": CaseState.WITHDRAWN,
+    },
 }
 _NATIVE_REF = re.compile(r"^KN-(\d{1,9})/(\d{1,9})$")
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -541,8 +552,7 @@ def _enum_names(enum_cls) -> dict[str, Any]:
                 names[fold(member.label)] = member
     for member in enum_cls:
         names[fold(member.value)] = member
-    if enum_cls is ActivityKind:
-        names.update(_VN_LABELS)
+    names.update(_SYNONYMS.get(enum_cls, {}))
     return names
 
 
@@ -848,8 +858,7 @@ def apply(actor, run: DryRun) -> ImportSummary:
     events: list[dict] = []
     inspections: dict[tuple[str, date], Inspection] = {}
     existing = _existing_inspections(run)
-    numbers: dict[int, int] = {}
-    pending: list[tuple[RowResult, Case]] = []
+    taken = _taken_numbers(existing.values())
     for result in run.results:
         v = result.values
         key = (fold(v["conclusion_number"]), v["conclusion_date"])
@@ -876,13 +885,12 @@ def apply(actor, run: DryRun) -> ImportSummary:
                     :2000
                 ]
             case.import_source = source
-            pending.append((result, case))
             events.append({"before": before, "case": case, "action": "case_import_updated"})
             summary.updated += 1
             continue
         case = Case(
             inspection=inspection,
-            number=0,
+            number=_number(taken, inspection, v.get("number")),
             original_due_date=v["due_date"],
             created_by_id=actor.id,
             external_ref=result.key,
@@ -891,11 +899,8 @@ def apply(actor, run: DryRun) -> ImportSummary:
             **values,
         )
         db.session.add(case)
-        pending.append((result, case))
         events.append({"before": None, "case": case, "action": "case_imported"})
         summary.created += 1
-    db.session.flush()
-    _number_new_cases(pending, numbers)
     db.session.flush()
     inspection_events = [
         {
@@ -928,7 +933,7 @@ def apply(actor, run: DryRun) -> ImportSummary:
         }
         for e in events
     ]
-    audit.record_many([audit.jsonable(x) for x in inspection_events + case_events])
+    audit.record_many([audit.jsonable(x) for x in inspection_events + case_events], plain=True)
     audit.record(
         actor,
         None,
@@ -985,27 +990,25 @@ def _new_inspection(actor, v: dict, filename: str, row: int) -> Inspection:
     )
 
 
-def _number_new_cases(pending: list[tuple[RowResult, Case]], numbers: dict[int, int]) -> None:
-    """The file's numbers where free in the inspection, the next free number otherwise."""
-    new = [(r, c) for r, c in pending if c.number == 0]
-    if not new:
-        return
-    ids = sorted({c.inspection_id for _r, c in new})
+def _taken_numbers(inspections) -> dict[int, set[int]]:
+    """The case numbers already used in the existing inspections (new ones use none)."""
     taken: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(ids):
+    for chunk in _chunks(sorted(i.id for i in inspections)):
         for inspection_id, number in db.session.execute(
-            select(Case.inspection_id, Case.number).where(
-                Case.inspection_id.in_(chunk), Case.number > 0
-            )
+            select(Case.inspection_id, Case.number).where(Case.inspection_id.in_(chunk))
         ):
             taken[inspection_id].add(number)
-    for result, case in new:
-        wanted = result.values.get("number")
-        used = taken[case.inspection_id]
-        if not wanted or wanted in used:
-            wanted = max(used, default=0) + 1
-        used.add(wanted)
-        case.number = wanted
+    return taken
+
+
+def _number(taken: dict, inspection: Inspection, wanted: int | None) -> int:
+    """The file's number where it is free in the inspection, the next free number otherwise
+    (new inspections are keyed by the object: they have no id before the flush)."""
+    used = taken[inspection.id or id(inspection)]
+    if not wanted or wanted in used:
+        wanted = max(used, default=0) + 1
+    used.add(wanted)
+    return wanted
 
 
 # --- the template, the error report and the export ------------------------------------------

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from inspect_app.workflows.imports import COLUMNS, HEADERS
 
 
-def row(unit, ref, **values) -> dict:
-    """A valid row: one recommendation of conclusion 12/KL-TTr on `unit` with legal basis `ref`."""
+def row(unit, legal_ref, **values) -> dict:
+    """A valid row: one recommendation of conclusion 12/KL-TTr on `unit` with legal basis `legal_ref`."""
     base = {
         "ref": "",
         "conclusion_number": "12/KL-TTr",
@@ -23,7 +23,7 @@ def row(unit, ref, **values) -> dict:
         "type": "Chấn chỉnh, khắc phục",
         "title": "Chấn chỉnh công tác tuyển dụng",
         "required_action": "Rà soát hồ sơ tuyển dụng",
-        "legal": ref.citation,
+        "legal": legal_ref.citation,
         "responsible_unit": unit.name,
         "due_date": "30/06/2025",
     }
