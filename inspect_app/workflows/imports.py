@@ -773,10 +773,10 @@ def _match_case(catalogue: _Catalogue, result: RowResult) -> None:
         )
         return
     result.changes = [
-        name
-        for name, new in _case_values(v, case.inspection).items()
-        if _differs(getattr(case, name), new)
+        name for name, new in _case_values(v).items() if _differs(getattr(case, name), new)
     ]
+    if _closing(case, v) is not _KEEP:
+        result.changes.append("closed_at")
     result.action = UPDATE if result.changes else UNCHANGED
 
 
@@ -786,7 +786,7 @@ def _differs(old, new) -> bool:
     return old != new
 
 
-def _case_values(v: dict, inspection: Inspection | None) -> dict[str, Any]:
+def _case_values(v: dict) -> dict[str, Any]:
     """The case's columns a row sets (number and closing instant aside)."""
     values = {
         "type": v["type"],
@@ -801,23 +801,31 @@ def _case_values(v: dict, inspection: Inspection | None) -> dict[str, Any]:
         "withdrawn_reason": v["withdrawn_reason"],
         "answers_text": v["answers_text"],
     }
-    if v["state"] in (CaseState.ACCEPTED, CaseState.WITHDRAWN):
-        values["closed_at"] = _closed_at(v)
-    else:
-        values["closed_at"] = None
     return values
 
 
-def _closed_at(v: dict) -> datetime:
-    """The closing instant: noon of the day the tracker gives (of the import, without one)."""
-    day = v.get("closed_on") or clock.today()
-    return datetime.combine(day, time(12), tzinfo=clock.ZONE)
+_KEEP = object()
+
+
+def _closing(case: Case | None, v: dict):
+    """The closing instant a row asks for, or `_KEEP` when the case's stands: a final case
+    closes at noon of the tracker's day (of the import's, without one); the file holds a day,
+    so a case closed on that day keeps its own instant."""
+    final = v["state"] in (CaseState.ACCEPTED, CaseState.WITHDRAWN)
+    closed = case.closed_at if case is not None else None
+    if not final:
+        return None if closed is not None else _KEEP
+    day = v.get("closed_on")
+    if closed is not None and (day is None or clock.local(closed).date() == day):
+        return _KEEP
+    return datetime.combine(day or clock.today(), time(12), tzinfo=clock.ZONE)
 
 
 # --- applying the dry run ---------------------------------------------------------------------
 
 CASE_AUDIT_FIELDS = (
     "number",
+    "closed_at",
     "type",
     "title",
     "legal_reference_id",
@@ -874,12 +882,16 @@ def apply(actor, run: DryRun) -> ImportSummary:
         if result.action == UNCHANGED:
             summary.unchanged += 1
             continue
-        values = _case_values(v, inspection)
+        values = _case_values(v)
         if result.action == UPDATE:
             case = db.session.get(Case, result.case_id)
             before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+            closing = _closing(case, v)
             for name, new in values.items():
-                setattr(case, name, new)
+                if _differs(getattr(case, name), new):
+                    setattr(case, name, new)
+            if closing is not _KEEP:
+                case.closed_at = closing
             if "due_date" in result.changes:
                 case.due_change_reason = _("Corrected in the tracker %(file)s", file=run.filename)[
                     :2000
@@ -896,6 +908,7 @@ def apply(actor, run: DryRun) -> ImportSummary:
             external_ref=result.key,
             import_source=source,
             escalation_level=0,
+            closed_at=None if (closing := _closing(None, v)) is _KEEP else closing,
             **values,
         )
         db.session.add(case)
