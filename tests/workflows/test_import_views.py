@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -162,7 +162,7 @@ def _demo(db):
         "monitoring", target_unit=unit, lead=lead, title="Thanh tra tài chính"
     )
     second = f.make_inspection("concluded", target_unit=other, lead=lead, kind="kiem_tra")
-    closed = datetime(2026, 8, 3, 2, 30, tzinfo=timezone.utc)
+    closed = datetime(2026, 8, 3, 2, 30, tzinfo=UTC)
     f.make_case(
         inspection=first, type="recovery", amount_vnd=Decimal(2_500_000), legal_reference=ref
     )
