@@ -89,3 +89,11 @@ def table(fmt: str, title: str, header: Sequence[Any], rows: Iterable[Sequence[A
     if fmt == "csv":
         return attachment(csv_bytes(header, rows), CSV_MIME, f"{name}.csv")
     return attachment(xlsx_bytes(title, header, rows), XLSX_MIME, f"{name}.xlsx")
+
+
+def export(fmt: str, title, name: str, columns, items):
+    """A list as a download: `columns` are (header, value of an item) pairs, `items` the list's
+    records (all of them, under the list's own filters and visibility)."""
+    header = [str(label) for label, _value in columns]
+    rows = ([value(item) for _label, value in columns] for item in items)
+    return table(fmt, str(title), header, rows, name)
