@@ -71,7 +71,9 @@ def test_exports_escape_formulas(db, login_as, uploads, path):
         assert len(values) > 1
         bad = [v for v in values if v.startswith(STARTS)]
         assert bad == [], (path, fmt, bad)
-        assert any(v.startswith("'=") or v.startswith("'+") or v.startswith("'@") for v in values), (
+        assert any(
+            v.startswith("'=") or v.startswith("'+") or v.startswith("'@") for v in values
+        ), (
             path,
             fmt,
             values,
@@ -111,7 +113,11 @@ def test_the_list_pages_link_their_exports_with_the_filters(db, login_as, upload
     assert "/inspections/export.xlsx?state=monitoring" in page
     page = c.get("/cases?state=open").get_data(as_text=True)
     assert "/cases/export.csv?state=open" in page
-    for path, link in (("/findings", "/findings/export.xlsx"), ("/plans", "/plans/export.xlsx"), ("/reports", "/reports/export.xlsx")):
+    for path, link in (
+        ("/findings", "/findings/export.xlsx"),
+        ("/plans", "/plans/export.xlsx"),
+        ("/reports", "/reports/export.xlsx"),
+    ):
         assert link in c.get(path).get_data(as_text=True), path
 
 
@@ -135,8 +141,12 @@ def test_a_reports_case_table_escapes_formulas(app):
         proposal="+1",
     )
     doc = SimpleNamespace(
-        items=[item], issuing_body="=THANH TRA", number_label="01/BC", is_issued=True,
-        title="=T", figures={},
+        items=[item],
+        issuing_body="=THANH TRA",
+        number_label="01/BC",
+        is_issued=True,
+        title="=T",
+        figures={},
     )
     with app.app_context():
         values = _csv_texts(documents.export_csv(doc))
