@@ -69,9 +69,7 @@ def _choices() -> dict[str, str]:
 
 def _page(status: int = 200, errors: dict | None = None, **context):
     context.setdefault("run", None)
-    return render(
-        "imports/index.html", "imports/_body.html", status=status, errors=errors or {}, **context
-    )
+    return render("imports/index.html", status=status, errors=errors or {}, **context)
 
 
 def _dry_run_page(token: str, filename: str, data: bytes, status: int = 200, **extra):
