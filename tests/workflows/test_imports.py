@@ -255,12 +255,12 @@ def test_formula_cells_are_refused_and_formula_text_is_kept_as_text(db, world):
 @pytest.mark.parametrize(
     "data, words",
     [
-        (b"", "empty"),
-        (f.png_bytes(), "not a spreadsheet"),
-        (b"PK\x03\x04 not really a zip", "not a spreadsheet"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "password"),
+        (b"", "không có nội dung"),
+        (f.png_bytes(), "không phải bảng tính"),
+        (b"PK\x03\x04 not really a zip", "không phải bảng tính"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "mật khẩu"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
-        ("Tên;Ngày\nA;B\n".encode(), "missing"),
+        ("Tên;Ngày\nA;B\n".encode(), "còn thiếu: Số kết luận"),
         ("Tên,Đơn\nĐ,Ư\n".encode("cp1258"), "UTF-8"),
     ],
 )
