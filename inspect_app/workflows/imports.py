@@ -131,7 +131,7 @@ def can_import(user) -> bool:
 
 
 def max_rows() -> int:
-    return int(current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(current_app.config.get("IMPORT_MAX_ROWS") or DEFAULT_MAX_ROWS)
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -392,6 +392,7 @@ class _Catalogue:
             ).scalars():
                 self.native[(case.inspection_id, case.number)] = case
         self.ambiguities: dict[tuple[str, str], Ambiguity] = {}
+        self.matched: dict[int, Case] = {}
         self.enums = {e: _enum_names(e) for e in (ActivityKind, CaseType, Severity, CaseState)}
 
     def _load_by_ref(self, keys: set[str]) -> None:
@@ -599,6 +600,7 @@ def check(actor, table: Table, filename: str, choices: dict[str, str] | None = N
         _check_conclusion(result, conclusions)
         if result.status != ERROR:
             _match_case(catalogue, result)
+        _check_early_due(catalogue, result)
     ambiguities = sorted(catalogue.ambiguities.values(), key=lambda a: (a.kind, a.folded))
     return DryRun(filename, results, ambiguities)
 
@@ -639,15 +641,10 @@ def _check_row(catalogue: _Catalogue, table: Table, number: int, values: list[An
                 key, _("“%(value)s” is not a date: write it as dd/mm/yyyy.", value=text[key])
             )
     v["decision_date"] = v["decision_date"] or v["conclusion_date"]
-    if v["due_date"] and v["conclusion_date"] and v["due_date"] < v["conclusion_date"]:
-        result.error(
-            "due_date",
-            _(
-                "The deadline (%(due)s) is before the conclusion date (%(date)s).",
-                due=v["due_date"].strftime("%d/%m/%Y"),
-                date=v["conclusion_date"].strftime("%d/%m/%Y"),
-            ),
-        )
+    # Judged once the row is matched: a case recorded so already keeps its deadline.
+    v["early_due"] = bool(
+        v["due_date"] and v["conclusion_date"] and v["due_date"] < v["conclusion_date"]
+    )
     if v["decision_date"] and v["conclusion_date"] and v["decision_date"] > v["conclusion_date"]:
         result.error("decision_date", _("The decision date is after the conclusion date."))
     v["number"] = None
@@ -761,6 +758,7 @@ def _match_case(catalogue: _Catalogue, result: RowResult) -> None:
         result.action = CREATE
         return
     result.case_id = case.id
+    catalogue.matched[result.row] = case
     if case.inspection.conclusion_date != v["conclusion_date"] or fold(
         case.inspection.conclusion_number
     ) != fold(v["conclusion_number"]):
@@ -778,6 +776,24 @@ def _match_case(catalogue: _Catalogue, result: RowResult) -> None:
     if _closing(case, v) is not _KEEP:
         result.changes.append("closed_at")
     result.action = UPDATE if result.changes else UNCHANGED
+
+
+def _check_early_due(catalogue: _Catalogue, result: RowResult) -> None:
+    """A deadline before the conclusion is an error, unless the matched case already holds
+    that very deadline (data recorded before: the row only repeats it)."""
+    v = result.values
+    if not v.get("early_due"):
+        return
+    message = _(
+        "The deadline (%(due)s) is before the conclusion date (%(date)s).",
+        due=v["due_date"].strftime("%d/%m/%Y"),
+        date=v["conclusion_date"].strftime("%d/%m/%Y"),
+    )
+    case = catalogue.matched.get(result.row)
+    if case is not None and case.due_date == v["due_date"]:
+        result.warn("due_date", message)
+    else:
+        result.error("due_date", message)
 
 
 def _differs(old, new) -> bool:

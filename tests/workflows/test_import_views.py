@@ -294,3 +294,24 @@ def test_dates_in_exports_stay_dates(db, login_as, uploads):
     _demo(db)
     rows = _rows(login_as("admin").get("/cases/export.xlsx").data)
     assert all(isinstance(r[17], datetime | date) for r in rows[1:])
+
+
+def test_the_demo_exports_and_imports_again_unchanged(db, login_as, uploads):
+    """The demo province (`flask seed-demo`): every case exports, the export checks without an
+    error and importing it again changes no case."""
+    from inspect_app.core import clock
+    from inspect_app.seed import seed_demo
+
+    with clock.frozen(date(2026, 11, 25)):
+        seed_demo()
+        db.session.commit()
+        versions = db.session.execute(select(Case.id, Case.version).order_by(Case.id)).all()
+        admin = login_as("admin", username="importer")
+        exported = admin.get("/cases/export.xlsx")
+        assert len(_rows(exported.data)) == len(versions) + 1
+        body = upload(admin, exported.data, "demo.xlsx").get_data(as_text=True)
+        assert 'data-count="error">0<' in body, body[body.find("import-check-h") :][:6000]
+        assert f'data-count="rows">{len(versions)}<' in body
+        token = TOKEN.search(body).group(1)
+        assert admin.post(f"/imports/{token}/run", data={}).status_code == 303
+        assert db.session.execute(select(Case.id, Case.version).order_by(Case.id)).all() == versions

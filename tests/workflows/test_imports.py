@@ -286,6 +286,7 @@ def test_merged_cells_are_refused(app, db, world):
 
 def test_more_rows_than_the_limit_are_refused(app, db, world):
     admin, unit, ref = world
+    previous = app.config.get("IMPORT_MAX_ROWS")
     app.config["IMPORT_MAX_ROWS"] = 5
     try:
         rows = [row(unit, ref, number=n) for n in range(1, 7)]
@@ -295,7 +296,7 @@ def test_more_rows_than_the_limit_are_refused(app, db, world):
             assert "5" in str(e.value.message)
         assert len(imports.read_table(xlsx(rows[:5]), "x").rows) == 5
     finally:
-        app.config.pop("IMPORT_MAX_ROWS")
+        app.config["IMPORT_MAX_ROWS"] = previous
 
 
 def test_only_admins_and_leadership_import(db, world):
@@ -360,5 +361,6 @@ def test_ten_thousand_rows_in_a_few_seconds(db, world):
     summary = imports.apply(admin, run)
     elapsed = time.perf_counter() - started
     assert summary.created == 10_000
-    # A generous bound for a shared CI machine; about 4 s on a quiet one.
-    assert elapsed < 30, elapsed
+    # About 4 s on a quiet machine (bench figure in the commit); the bound is for a shared,
+    # loaded CI machine and catches a quadratic slip (per-row queries took minutes).
+    assert elapsed < 90, elapsed
