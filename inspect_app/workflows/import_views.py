@@ -35,6 +35,7 @@ register_actions(
         "case_imported": _l("Imported from a tracker"),
         "case_import_updated": _l("Updated from a tracker"),
         "inspection_imported": _l("Imported from a tracker"),
+        "inspection_import_updated": _l("Updated from a tracker"),
     }
 )
 
@@ -72,11 +73,11 @@ def _page(status: int = 200, errors: dict | None = None, **context):
     return render("imports/index.html", status=status, errors=errors or {}, **context)
 
 
-def _dry_run_page(token: str, filename: str, data: bytes, status: int = 200, **extra):
+def _dry_run_page(token: str, filename: str, data: bytes, status: int = 200, table=None):
     """The dry run of the stored upload with the current choices, or the refusal (422)."""
     choices = _choices()
     try:
-        table = imports.read_table(data, filename)
+        table = table if table is not None else imports.read_table(data, filename)
         run = imports.check(current_user, table, filename, choices)
     except imports.ImportFileError as e:
         return _page(422, {"file": [str(e.message)]}, filename=filename)
@@ -90,7 +91,6 @@ def _dry_run_page(token: str, filename: str, data: bytes, status: int = 200, **e
         ok_rows=ok_rows[:SHOWN_OK_ROWS],
         more_ok=max(0, len(ok_rows) - SHOWN_OK_ROWS),
         status_label=imports.status_label,
-        **extra,
     )
 
 
@@ -125,11 +125,11 @@ def check():
         return _page(422, {"file": [message]})
     filename = sanitize_filename(upload.filename, "so-theo-doi")
     try:
-        imports.read_table(data, filename)
+        table = imports.read_table(data, filename)
     except imports.ImportFileError as e:
         return _page(422, {"file": [str(e.message)]}, filename=filename)
     stored_name, _sha, _size = store_bytes(data)
-    return _dry_run_page(_token(stored_name, filename), filename, data)
+    return _dry_run_page(_token(stored_name, filename), filename, data, table=table)
 
 
 @bp.route("/<token>/check", methods=["POST"])

@@ -393,6 +393,7 @@ class _Catalogue:
                 self.native[(case.inspection_id, case.number)] = case
         self.ambiguities: dict[tuple[str, str], Ambiguity] = {}
         self.matched: dict[int, Case] = {}
+        self.inspections_seen: set[int] = set()
         self.enums = {e: _enum_names(e) for e in (ActivityKind, CaseType, Severity, CaseState)}
 
     def _load_by_ref(self, keys: set[str]) -> None:
@@ -759,6 +760,13 @@ def _match_case(catalogue: _Catalogue, result: RowResult) -> None:
         return
     result.case_id = case.id
     catalogue.matched[result.row] = case
+    if case.inspection_id not in catalogue.inspections_seen:
+        catalogue.inspections_seen.add(case.inspection_id)
+        if inspection_changes(case.inspection, v):
+            result.warn(
+                "inspection_title",
+                _("The conclusion's details (title, unit, decision) are updated from this row."),
+            )
     if case.inspection.conclusion_date != v["conclusion_date"] or fold(
         case.inspection.conclusion_number
     ) != fold(v["conclusion_number"]):
@@ -893,6 +901,8 @@ def apply(actor, run: DryRun) -> ImportSummary:
                 inspection = _new_inspection(actor, v, run.filename, result.row)
                 summary.inspections += 1
                 db.session.add(inspection)
+            else:
+                _correct_inspection(actor, inspection, v, run.filename, result.row)
             inspections[key] = inspection
         source = _source(run.filename, result.row)
         if result.action == UNCHANGED:
@@ -984,6 +994,45 @@ def apply(actor, run: DryRun) -> ImportSummary:
 def _source(filename: str, row: int) -> str:
     suffix = f" — dòng {row}"
     return filename[: 300 - len(suffix)] + suffix
+
+
+INSPECTION_IMPORT_FIELDS = ("title", "kind", "target_unit_id", "decision_number", "decision_date")
+
+
+def inspection_changes(inspection: Inspection, v: dict) -> dict[str, Any]:
+    """What a corrected file changes on a conclusion it imported before (a conclusion entered
+    in the app is never changed by a tracker): {column: new value}."""
+    if not inspection.import_source:
+        return {}
+    wanted = {
+        "title": v["inspection_title"],
+        "kind": v["kind"],
+        "target_unit_id": v["target_unit"].id,
+        "decision_number": v["decision_number"],
+        "decision_date": v["decision_date"] or v["conclusion_date"],
+    }
+    return {k: new for k, new in wanted.items() if getattr(inspection, k) != new}
+
+
+def _correct_inspection(actor, inspection: Inspection, v: dict, filename: str, row: int) -> None:
+    changes = inspection_changes(inspection, v)
+    if not changes:
+        return
+    before = audit.snapshot(inspection, INSPECTION_IMPORT_FIELDS)
+    for name, new in changes.items():
+        setattr(inspection, name, new)
+    if inspection.start_date > inspection.decision_date:
+        inspection.start_date = inspection.decision_date
+    inspection.import_source = _source(filename, row)
+    db.session.flush()
+    audit.record(
+        actor,
+        inspection,
+        "inspection_import_updated",
+        before=before,
+        after=audit.snapshot(inspection, INSPECTION_IMPORT_FIELDS),
+        note=inspection.import_source,
+    )
 
 
 def _existing_inspections(run: DryRun) -> dict[tuple[str, date], Inspection]:

@@ -364,3 +364,56 @@ def test_ten_thousand_rows_in_a_few_seconds(db, world):
     # About 4 s on a quiet machine (bench figure in the commit); the bound is for a shared,
     # loaded CI machine and catches a quadratic slip (per-row queries took minutes).
     assert elapsed < 90, elapsed
+
+
+def test_a_corrected_file_updates_the_conclusion_it_imported(db, world):
+    admin, unit, ref = world
+    other = f.make_unit("Sở Tư pháp", code="STP")
+    rows = [row(unit, ref, number=1), row(unit, ref, number=2)]
+    imports.apply(admin, dry(admin, xlsx(rows)))
+    db.session.commit()
+    for r in rows:
+        r.update(inspection_title="Thanh tra tuyển dụng (đã sửa)", target_unit="STP")
+    run = dry(admin, xlsx(rows))
+    assert statuses(run) == [(2, "warning"), (3, "ok")]
+    assert [r.action for r in run.results] == ["unchanged", "unchanged"]
+    imports.apply(admin, run)
+    db.session.commit()
+    inspection = db.session.execute(select(Inspection)).scalar_one()
+    assert inspection.title == "Thanh tra tuyển dụng (đã sửa)"
+    assert inspection.target_unit_id == other.id and inspection.version == 2
+    assert db.session.execute(
+        select(AuditEvent.action).where(AuditEvent.object_type == "Inspection")
+    ).scalars().all() == ["inspection_imported", "inspection_import_updated"]
+    assert {r.status for r in dry(admin, xlsx(rows)).results} == {"ok"}
+
+
+def test_a_conclusion_entered_in_the_app_is_never_changed_by_a_tracker(db, world):
+    admin, unit, ref = world
+    inspection = f.make_inspection(
+        "monitoring",
+        target_unit=unit,
+        conclusion_number="7/KL-TTr",
+        conclusion_date=date(2026, 6, 1),
+    )
+    case = f.make_case(inspection=inspection, legal_reference=ref, number=1)
+    db.session.commit()
+    r = row(
+        unit,
+        ref,
+        ref=case.reference,
+        number=1,
+        conclusion_number="7/KL-TTr",
+        conclusion_date=inspection.conclusion_date.strftime("%d/%m/%Y"),
+        inspection_title="Tên khác",
+        title=case.title,
+        required_action=case.required_action,
+        due_date=case.due_date.strftime("%d/%m/%Y"),
+        type="Chấn chỉnh, khắc phục",
+    )
+    run = dry(admin, xlsx([r]))
+    assert [(x.status, x.action) for x in run.results] == [("ok", "unchanged")], run.results[
+        0
+    ].message
+    imports.apply(admin, run)
+    assert db.session.get(Inspection, inspection.id).title != "Tên khác"
