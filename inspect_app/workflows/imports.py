@@ -572,7 +572,8 @@ def _enum(catalogue, result: RowResult, column: str, text: str, enum_cls, defaul
 def _derived_key(conclusion_number: str, conclusion_date: date | None, number, title: str) -> str:
     """The key of a row without one: the conclusion and the row's number, or its title."""
     day = conclusion_date.isoformat() if conclusion_date else ""
-    tail = f"#{number}" if number else "~" + hashlib.sha1(fold(title).encode()).hexdigest()[:12]  # noqa: S324 - a key, not a secret
+    digest = hashlib.sha256(fold(title).encode()).hexdigest()[:12]
+    tail = f"#{number}" if number else "~" + digest
     return f"KL {conclusion_number[:60]} {day}{tail}"
 
 
