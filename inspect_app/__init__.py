@@ -53,6 +53,7 @@ BLUEPRINTS = (
     "inspect_app.dashboard.views",
     "inspect_app.api.views",
     "inspect_app.analytics.views",
+    "inspect_app.workflows.import_views",
 )
 
 # Workflow pages that add routes to a feature's blueprint (so their endpoints keep the
@@ -61,6 +62,7 @@ WORKFLOW_ROUTES = (
     "inspect_app.workflows.case_file",
     "inspect_app.workflows.inspection_file",
     "inspect_app.workflows.reorganisation_views",
+    "inspect_app.workflows.case_exports",
 )
 
 

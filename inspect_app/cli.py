@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed-demo`, `flask create-user`, `flask audit verify`,
-`flask backup create|restore`."""
+`flask backup create|restore`, `flask import cases`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from inspect_app.auth.operations import create_user
 from inspect_app.core import backup
 from inspect_app.core.audit import verify_chain
 from inspect_app.core.errors import OperationError
+from inspect_app.core.text import fold
 from inspect_app.extensions import db
 from inspect_app.scheduler import register_scheduler_cli
 from inspect_app.seed import seed_demo
 from inspect_app.units.models import Unit
+from inspect_app.workflows import imports
 
 
 def register_cli(app: Flask) -> None:
@@ -120,3 +122,85 @@ def register_cli(app: Flask) -> None:
             )
             sys.exit(1)
         click.echo(f"Audit chain intact: {done.audit.checked} events verified.")
+
+    @app.cli.group("import")
+    def import_group():
+        """Take in data an office already keeps."""
+
+    @import_group.command("cases")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row, import nothing.")
+    @click.option(
+        "--user", "username", default=None, help="Who imports (an administrator by default)."
+    )
+    @click.option(
+        "--choose",
+        multiple=True,
+        metavar="NAME=CODE",
+        help="The unit (by code) meant by a name that matches several units.",
+    )
+    def import_cases(file, dry_run, username, choose):
+        """Import a tracker of conclusions and recommendations (XLSX or CSV, the template's
+        columns): every row or none; exits 1 when a row has an error."""
+        actor = _importer(username)
+        with open(file, "rb") as stream:
+            data = stream.read()
+        name = file.replace("\\", "/").rsplit("/", 1)[-1]
+        try:
+            table = imports.read_table(data, name)
+            choices = _unit_choices(choose)
+            run = imports.check(actor, table, name, choices)
+        except OperationError as e:
+            raise click.ClickException(str(e.message)) from None
+        for result in run.results:
+            if result.status != imports.OK:
+                click.echo(f"row {result.row}: {result.status}: {result.message}")
+        for a in run.ambiguities:
+            options = ", ".join(label for _id, label in a.candidates)
+            click.echo(f'ambiguous {a.kind} "{a.name}": {options} (use --choose)')
+        click.echo(
+            f"{len(run.results)} rows: {run.count(imports.OK)} ok, "
+            f"{run.count(imports.WARNING)} warnings, {run.count(imports.ERROR)} errors; "
+            f"{run.actions(imports.CREATE)} to add, {run.actions(imports.UPDATE)} to update, "
+            f"{run.actions(imports.UNCHANGED)} unchanged."
+        )
+        if not run.importable:
+            db.session.rollback()
+            click.echo("Nothing imported.", err=True)
+            sys.exit(1)
+        if dry_run:
+            db.session.rollback()
+            click.echo("Dry run: nothing imported.")
+            return
+        summary = imports.apply(actor, run)
+        db.session.commit()
+        click.echo(
+            f"Imported: {summary.created} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged; {summary.inspections} conclusions added."
+        )
+
+
+def _importer(username: str | None) -> User:
+    query = select(User).where(User.active.is_(True))
+    if username:
+        query = query.where(User.username == username)
+    else:
+        query = query.where(User.role == "admin").order_by(User.id)
+    user = db.session.execute(query.limit(1)).scalar_one_or_none()
+    if user is None or not imports.can_import(user):
+        raise click.ClickException("No active administrator or leadership account to import as.")
+    return user
+
+
+def _unit_choices(choose) -> dict[str, str]:
+    """--choose "Phòng Tổ chức=PTC": the unit meant by an ambiguous name, by its code."""
+    choices = {}
+    for item in choose:
+        name, _sep, code = item.rpartition("=")
+        unit_id = db.session.execute(
+            select(Unit.id).where(Unit.code == code.strip().upper())
+        ).scalar_one_or_none()
+        if not name or unit_id is None:
+            raise click.ClickException(f"--choose wants NAME=UNIT_CODE, got: {item}")
+        choices[f"choose-unit-{fold(name)}"] = str(unit_id)
+    return choices

@@ -81,6 +81,8 @@ class Config:
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: <instance>/uploads
+    # The largest tracker an import takes, in rows (workflows.imports).
+    IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20_000)
 
     # The scheduler's daily backup (off while BACKUP_DIR is unset): a folder per day under
     # BACKUP_DIR, the newest BACKUP_KEEP kept.

@@ -30,6 +30,7 @@ from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import READERS, Role
+from inspect_app.core.tabular import cell
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.plans import operations as plan_operations
@@ -116,7 +117,7 @@ def export(fmt: str):
         writer = csv.writer(out)
         writer.writerow(header)
         for record in records:
-            writer.writerow(["" if record[k] is None else record[k] for k, _label in COLUMNS])
+            writer.writerow(["" if record[k] is None else cell(record[k]) for k, _label in COLUMNS])
         body = ("\ufeff" + out.getvalue()).encode()  # BOM: Excel reads UTF-8 diacritics
         mimetype = "text/csv; charset=utf-8"
     else:
@@ -124,7 +125,7 @@ def export(fmt: str):
         sheet = book.create_sheet(str(_("Analytics")))
         sheet.append(header)
         for record in records:
-            sheet.append([record[k] for k, _label in COLUMNS])
+            sheet.append([cell(record[k]) for k, _label in COLUMNS])
         buffer = io.BytesIO()
         book.save(buffer)
         body = buffer.getvalue()

@@ -92,6 +92,12 @@ class Case(EditableMixin, db.Model):
     escalation_level: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     escalated_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Taken in from an earlier tracker (workflows.imports): the row's key in that tracker (a
+    # re-import finds the case again by it), the file and row it came from, and the unit's
+    # answers so far as the tracker wrote them.
+    external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    import_source: Mapped[str | None] = mapped_column(String(300))
+    answers_text: Mapped[str | None] = mapped_column(Text)
 
     inspection: Mapped[Inspection] = relationship()
     legal_reference: Mapped[LegalReference] = relationship()

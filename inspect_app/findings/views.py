@@ -18,7 +18,9 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
 from inspect_app.findings import operations
 from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
@@ -72,6 +74,26 @@ def index():
     stmt = findings_query(current_user, filters)
     choices = filter_choices(current_user)
     return list_page("findings/index.html", "findings/_table.html", filters, stmt, choices=choices)
+
+
+@bp.route("/findings/export.<any(csv, xlsx):fmt>")
+@access(*STAFF_ROLES)
+def export(fmt: str):
+    """The findings of the list under its current filters, as XLSX or CSV."""
+    filters = FindingFilters.from_args(request.args)
+    items = db.session.execute(findings_query(current_user, filters)).unique().scalars()
+    columns = [
+        (_("Observed"), lambda f: clock.local(f.observed_at).replace(tzinfo=None)),
+        (_("Finding"), lambda f: f.description),
+        (_("Field"), lambda f: f.field.name if f.field else ""),
+        (_("Place"), lambda f: f.place or ""),
+        (_("Severity"), lambda f: f.severity.label),
+        (_("Inspection"), lambda f: f.inspection.decision_number),
+        (_("Target unit"), lambda f: f.inspection.target_unit.name),
+        (_("Author"), lambda f: f.author.full_name),
+        (_("Files"), lambda f: len(f.files)),
+    ]
+    return export_table(fmt, _("Findings"), "phat-hien", columns, items)
 
 
 def _form_page(inspection, finding, errors, status=200, form=None):

@@ -102,6 +102,8 @@ class Inspection(EditableMixin, db.Model):
     )
     closed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Taken in from an earlier tracker (workflows.imports): the file and row it came from.
+    import_source: Mapped[str | None] = mapped_column(String(300))
 
     plan_item: Mapped[PlanItem | None] = relationship()
     target_unit: Mapped[Unit] = relationship()

@@ -16,7 +16,9 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.queries import (
@@ -72,6 +74,29 @@ def index():
         can_create=current_user.role in CREATORS,
         **filter_choices(current_user),
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@access(AUTHENTICATED)
+def export(fmt: str):
+    """The inspections of the list under its current filters, as XLSX or CSV."""
+    filters = InspectionFilters.from_args(request.args)
+    items = db.session.execute(list_statement(current_user, filters)).unique().scalars()
+    columns = [
+        (_("Decision"), lambda i: i.decision_number),
+        (_("Decision date"), lambda i: i.decision_date),
+        (_("Title"), lambda i: i.title),
+        (_("Kind"), lambda i: i.kind.label),
+        (_("Target unit"), lambda i: i.target_unit.name),
+        (_("Team leader"), lambda i: i.lead.full_name),
+        (_("Fields"), lambda i: ", ".join(f.name for f in i.fields)),
+        (_("Start"), lambda i: i.start_date),
+        (_("Planned end"), lambda i: i.planned_end_date),
+        (_("State"), lambda i: i.state.label),
+        (_("Conclusion"), lambda i: i.conclusion_number),
+        (_("Conclusion date"), lambda i: i.conclusion_date),
+    ]
+    return export_table(fmt, _("Inspections"), "cuoc-thanh-tra", columns, items)
 
 
 def detail_context(inspection: Inspection) -> dict:

@@ -15,7 +15,9 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import access, require
 from inspect_app.core.roles import READERS, Role
+from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import PlanFilters
@@ -64,6 +66,23 @@ def index():
         states=list(PlanState),
         can_create=Plan.can_author(current_user),
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@access(*READERS)
+def export(fmt: str):
+    """The plans of the list under its current filters, as XLSX or CSV."""
+    chosen = PlanFilters.from_args(request.args)
+    rows = db.session.execute(queries.plan_list_stmt(chosen.year, chosen.state, chosen.q))
+    columns = [
+        (_("Year"), lambda r: r[0].year),
+        (_("Title"), lambda r: r[0].title),
+        (_("Issuing body"), lambda r: r[0].issuing_unit.name),
+        (_("Items"), lambda r: r[1]),
+        (_("State"), lambda r: r[0].state.label),
+        (_("Approved"), lambda r: r[0].approved_by.full_name if r[0].approved_by else ""),
+    ]
+    return export_table(fmt, _("Plans"), "ke-hoach", columns, rows.unique().all())
 
 
 def _load_plan(plan_id: int) -> Plan:

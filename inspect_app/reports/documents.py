@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from inspect_app.core import clock, files
+from inspect_app.core.tabular import cell as safe_cell
 from inspect_app.reports import layout as blocks
 
 # Config keys of this module and their defaults (PROVINCE_NAME comes from the app's Config).
@@ -415,6 +416,11 @@ HEADERS = [
 
 
 def _rows(doc) -> list[list]:
+    """The case table's rows, every text made safe from formula injection (core.tabular)."""
+    return [[safe_cell(value) for value in row] for row in _raw_rows(doc)]
+
+
+def _raw_rows(doc) -> list[list]:
     return [
         [
             index,
@@ -447,9 +453,9 @@ def export_xlsx(doc) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
-    ws.append([doc.issuing_body])
+    ws.append([safe_cell(doc.issuing_body)])
     ws.append([f"Số: {doc.number_label.strip()}" + ("" if doc.is_issued else " (DỰ THẢO)")])
-    ws.append([doc.title])
+    ws.append([safe_cell(doc.title)])
     ws.append([])
     ws.append(HEADERS)
     header_row = ws.max_row
@@ -492,3 +498,64 @@ FIGURE_LABELS = {
 def stored_pdf_path(doc) -> str:
     """The stored file of an issued document's frozen PDF."""
     return files.stored_path(doc.pdf_stored_name)
+
+
+# --- one case for the file (hồ sơ kiến nghị): its properties and its timeline ----------------
+
+
+class _CaseSheet:
+    """Stands for a document in `_Paper` (its PDF title) when a case's file is drawn."""
+
+    def __init__(self, title: str):
+        self.number_label = ""
+        self.title = title
+
+
+def case_file_pdf(
+    title: str, facts: list[tuple[str, str]], timeline: list[tuple[str, ...]]
+) -> bytes:
+    """One case as an A4 PDF for the paper file, with `_Paper`'s fonts, margins, page numbers
+    and table rows: the title, the case's properties (label, value), then its timeline
+    (date and time, who, what, note), the table's header repeated on every page."""
+    paper = _Paper(_CaseSheet(title))
+    pdf = paper.pdf
+    pdf.add_page()
+    paper.text(paper.LEFT, paper.width, blocks.Text(title, 14, "B"))
+    paper.rule(paper.LEFT, paper.width, 0.4)
+    size = 11.0
+    pdf.set_line_width(0.6 * PT)
+    label_w = 50.0
+    widths = [label_w, paper.width - label_w]
+    for label, value in facts:
+        paper.font(size, "B")
+        left = paper.wrap(label, widths[0])
+        paper.font(size)
+        cells = [(left, "L"), (paper.wrap(value or "—", widths[1]), "L")]
+        if not paper._fits(paper._height(cells, size)):
+            pdf.add_page()
+        paper.row(cells, widths, size)
+    pdf.ln(5)
+    paper.text(paper.LEFT, paper.width, blocks.Text("DIỄN BIẾN", 12, "B", align="L"))
+    pdf.ln(1)
+    widths = [32.0, 40.0, paper.width - 72.0]
+    paper.font(size, "B")
+    head = [
+        (paper.wrap(h, w), "C")
+        for h, w in zip(("Thời gian", "Người thực hiện", "Nội dung"), widths, strict=True)
+    ]
+    pdf.set_auto_page_break(False)
+    paper.row(head, widths, size, "B")
+    for when, who, what, note in timeline:
+        paper.font(size)
+        text = f"{what}. {note}" if note else what
+        cells = [
+            (paper.wrap(when, widths[0]), "L"),
+            (paper.wrap(who, widths[1]), "L"),
+            (paper.wrap(text, widths[2]), "L"),
+        ]
+        if not paper._fits(paper._height(cells, size)):
+            pdf.add_page()
+            paper.row(head, widths, size, "B")
+        paper.row(cells, widths, size)
+    pdf.set_auto_page_break(True, margin=paper.BOTTOM)
+    return bytes(pdf.output())

@@ -17,7 +17,9 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import READERS, Role
+from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
 from inspect_app.reports import documents, operations
 from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentState
 from inspect_app.reports.queries import (
@@ -55,6 +57,24 @@ def index():
         states=list(DocumentState),
         can_create=current_user.role in EDITORS,
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@access(AUTHENTICATED)
+def export(fmt: str):
+    """The documents of the list under its current filters, as XLSX or CSV."""
+    filters = DocumentFilters.from_args(request.args)
+    items = db.session.execute(document_list(current_user, filters)).unique().scalars()
+    columns = [
+        (_("Number"), lambda d: d.number_label if d.number else ""),
+        (_("Type"), lambda d: d.kind.label),
+        (_("Summary"), lambda d: d.title),
+        (_("Case"), lambda d: d.case.reference if d.case else ""),
+        (_("Addressed to"), lambda d: d.unit.name if d.unit else d.recipient or ""),
+        (_("Date"), lambda d: clock.local(d.issued_at or d.created_at).date()),
+        (_("State"), lambda d: d.state.label),
+    ]
+    return export_table(fmt, _("Documents"), "van-ban", columns, items)
 
 
 def _new_form(form, errors: dict, status: int = 200):

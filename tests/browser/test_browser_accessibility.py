@@ -56,6 +56,7 @@ PAGES = [
     ("admin-legal", "admin", "/reference/legal"),
     ("admin-rules", "admin", "/reference/rules"),
     ("admin-holidays", "admin", "/reference/holidays"),
+    ("imports", "admin", "/imports"),
 ]
 
 
