@@ -6,7 +6,7 @@ are moved into the outbox. `job_status`: each scheduled job's last run, result, 
 the scheduler's heartbeat.
 
 Revision ID: 15fc7bb81bd2
-Revises: 7b3e0c4d2a15
+Revises: 96f880f37a0e
 Create Date: 2026-12-01 13:40:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '15fc7bb81bd2'
-down_revision = '7b3e0c4d2a15'
+down_revision = '96f880f37a0e'
 branch_labels = None
 depends_on = None
 
