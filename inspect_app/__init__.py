@@ -22,6 +22,7 @@ from inspect_app.core.errors import error_response, register_error_handlers, wan
 from inspect_app.core.htmx import current_url, is_htmx
 from inspect_app.core.json import BoundedJSONProvider
 from inspect_app.core.permissions import enforce_access
+from inspect_app.core.requestlog import init_request_log
 from inspect_app.core.schemas import translate_marshmallow_messages
 from inspect_app.core.templating import register_template_helpers
 from inspect_app.extensions import (
@@ -93,6 +94,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _init_extensions(app)
     _bounded_int_urls(app)
     _register_blueprints(app)
+    init_request_log(app)  # first: its timer starts before, and its line is written after, all
     _register_request_hooks(app)
     translate_marshmallow_messages()
     register_error_handlers(app)

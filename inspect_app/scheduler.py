@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 import click
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.operations import purge_login_attempts
-from inspect_app.core import clock
+from inspect_app.core import backup, clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.jobs import HEARTBEAT, JobRun, JobStatus
 from inspect_app.escalation.operations import sweep
@@ -89,6 +89,16 @@ def purge_old_login_attempts(as_of: date) -> str:
     return f"{removed} login attempts removed"
 
 
+def daily_backup(as_of: date) -> str:
+    """Job: a backup under BACKUP_DIR (database, uploaded files, manifest), keeping the newest
+    BACKUP_KEEP."""
+    root = current_app.config.get("BACKUP_DIR")
+    if not root:
+        return "backups are off (BACKUP_DIR is not set)"
+    folder, removed = backup.rotate(root, current_app.config["BACKUP_KEEP"])
+    return f"backup written to {folder}, {len(removed)} old backups removed"
+
+
 def purge_old_mail(as_of: date) -> str:
     """Job: delete the e-mails sent or given up more than 90 days ago from the outbox."""
     removed = purge_outbox()
@@ -101,8 +111,12 @@ JOBS: dict[str, Callable[[date], str]] = {
     "mail_digests": mail_digests,
     "monthly_report": monthly_report,
     "purge_login_attempts": purge_old_login_attempts,
+    "backup": daily_backup,
     "purge_outbox": purge_old_mail,
 }
+
+# Jobs scheduled only when configured (off by default).
+OPTIONAL: dict[str, str] = {"backup": "BACKUP_DIR"}
 
 # The period a job runs once for (default: the day); the monthly report once per month.
 PERIODS: dict[str, Callable[[date], str]] = {"monthly_report": lambda d: d.strftime("%Y-%m")}
@@ -117,14 +131,19 @@ def schedule(hour: int) -> dict[str, dict]:
         # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.
         "monthly_report": {"day": 1, "hour": hour, "minute": 30},
         "purge_login_attempts": {"hour": hour, "minute": 45},
+        # Before the day's sweep: the snapshot a bad day's changes can be undone from.
+        "backup": {"hour": (hour - 1) % 24, "minute": 30},
         "purge_outbox": {"hour": hour, "minute": 50},
     }
 
 
 def add_jobs(sched: BaseScheduler, app: Flask) -> None:
-    """Every job of `JOBS` on its cron schedule; the outbox's delivery and the heartbeat every
-    minute (the heartbeat at once too, so that a scheduler just started is seen alive)."""
+    """Every job of `JOBS` on its cron schedule (the optional ones when configured); the
+    outbox's delivery and the heartbeat every minute (the heartbeat at once too, so that a
+    scheduler just started is seen alive)."""
     for name, fields in schedule(app.config["SWEEP_HOUR"]).items():
+        if name in OPTIONAL and not app.config.get(OPTIONAL[name]):
+            continue
         sched.add_job(
             _echo_run, "cron", args=(app, name), id=name, name=JOBS[name].__doc__, **fields
         )
@@ -260,8 +279,13 @@ def register_scheduler_cli(app: Flask) -> None:
         click.echo(
             f"Scheduler started ({tz}): daily sweep at {hour:02d}:00, digests at {hour:02d}:15, "
             f"monthly report draft on the 1st at {hour:02d}:30, old login attempts purged at "
-            f"{hour:02d}:45, old e-mails at {hour:02d}:50, queued e-mails sent every minute. "
-            "Ctrl+C stops it."
+            f"{hour:02d}:45, old e-mails at {hour:02d}:50, queued e-mails sent every minute"
+            + (
+                f", backup to {app.config['BACKUP_DIR']} at {(hour - 1) % 24:02d}:30"
+                if app.config.get("BACKUP_DIR")
+                else ""
+            )
+            + ". Ctrl+C stops it."
         )
         sched.start()
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '15fc7bb81bd2'
-down_revision = '96f880f37a0e'
+down_revision = "96f880f37a0e"
 branch_labels = None
 depends_on = None
 

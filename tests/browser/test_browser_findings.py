@@ -78,7 +78,10 @@ def test_inspector_logs_finding_with_photo_on_phone_and_lead_proposes_case(open_
     expect(page.locator("main")).to_contain_text(text)
     thumb = page.locator("main img[src*='/thumb']").first
     expect(thumb).to_be_visible()
-    assert page.evaluate("img => img.naturalWidth", thumb.element_handle()) > 0
+    # The thumbnail decodes (on a loaded machine it may still be loading when it is visible).
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
     no_horizontal_scroll(page)
     finding_id = int(page.url.rsplit("/", 1)[1])
     assert findings_described(app, text) == 1
