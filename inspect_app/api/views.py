@@ -20,6 +20,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     documents,
     extensions,
     findings,
+    implementation_checks,
     inspections,
     notifications,
     plans,
