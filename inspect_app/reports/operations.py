@@ -718,7 +718,9 @@ def _notify_issued(actor: User, doc: Document) -> None:
         ).scalars()
     elif doc.kind == DocumentKind.REPORT:
         recipients = db.session.execute(
-            select(User).where(User.role == Role.LEADERSHIP, User.active.is_(True))
+            select(User).where(
+                User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)
+            )
         ).scalars()
     else:
         return  # the feature owning the kind notifies (document_issued)
