@@ -11,7 +11,8 @@ done" for the case's current deadline.
 
 Who hears of a step: the leaders of the case's unit, per case; the leaders of the unit above it
 and leadership, once per step and day, grouped ("12 kiến nghị chuyển sang kiểm tra việc thực
-hiện"), linking to the case list filtered on that step and day.
+hiện"), linking to the case list filtered on that step and day; the Chairman of the cases
+going into the report (level 3).
 """
 
 from __future__ import annotations
@@ -134,14 +135,18 @@ class Recipients:
     def __init__(self):
         self.leaders: dict[int, list[tuple[int, str]]] = {}
         self.leadership: list[tuple[int, str]] = []
+        self.chairman: list[tuple[int, str]] = []
+        roles = [Role.UNIT_LEADER, Role.LEADERSHIP, Role.CHAIRMAN]
         rows = db.session.execute(
             select(User.id, User.locale, User.role, User.unit_id)
-            .where(User.active.is_(True), User.role.in_([Role.UNIT_LEADER, Role.LEADERSHIP]))
+            .where(User.active.is_(True), User.role.in_(roles))
             .order_by(User.id)
         ).all()
         for uid, locale, role, unit_id in rows:
             if role == Role.UNIT_LEADER:
                 self.leaders.setdefault(unit_id, []).append((uid, locale))
+            elif role == Role.CHAIRMAN:
+                self.chairman.append((uid, locale))
             else:
                 self.leadership.append((uid, locale))
         self.parent = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
@@ -310,9 +315,12 @@ def summarise(step: str, as_of: date, recipients: Recipients | None = None) -> i
     for parent_id, count in per_parent.items():
         for uid, locale in recipients.leaders.get(parent_id, ()) if parent_id else ():
             counts[uid] = (locale, counts.get(uid, (locale, 0))[1] + count)
+    total = sum(per_parent.values())
     if recipients.leadership_hears(step):
-        total = sum(per_parent.values())
         for uid, locale in recipients.leadership:
+            counts[uid] = (locale, total)
+    if step == "level_3":  # the report to the Chairman: the Chairman hears of it too
+        for uid, locale in recipients.chairman:
             counts[uid] = (locale, total)
     counts = {uid: v for uid, v in counts.items() if v[1] > 0}
     if not counts:

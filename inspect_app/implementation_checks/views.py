@@ -16,7 +16,7 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import STAFF
+from inspect_app.core.roles import READERS, STAFF
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.implementation_checks import operations
@@ -31,7 +31,7 @@ from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
 
 bp = Blueprint("implementation_checks", __name__, url_prefix="/implementation-checks")
 
-register_nav("implementation_checks.index", _l("Implementation checks"), STAFF)
+register_nav("implementation_checks.index", _l("Implementation checks"), READERS)
 register_actions(
     {
         "check_drafted": _l("Decision to check implementation drafted"),

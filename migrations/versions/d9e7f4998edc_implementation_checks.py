@@ -2,7 +2,7 @@
 the escalation steps counted per step and day (grouped notices)
 
 Revision ID: d9e7f4998edc
-Revises: 7b3e0c4d2a15
+Revises: 96f880f37a0e
 Create Date: 2026-12-01 13:44:19.429496
 
 """
@@ -22,7 +22,7 @@ def _document_kinds(condition: str) -> None:
 
 # revision identifiers, used by Alembic.
 revision = 'd9e7f4998edc'
-down_revision = '7b3e0c4d2a15'
+down_revision = '96f880f37a0e'
 branch_labels = None
 depends_on = None
 

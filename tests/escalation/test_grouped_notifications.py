@@ -30,6 +30,7 @@ def _world(db, cases_per_unit: dict) -> dict:
             factories.make_user("leadership", locale="vi"),
             factories.make_user("leadership", locale="en"),
         ],
+        "chairman": factories.make_user("chairman", locale="vi"),
     }
     inspection = factories.make_inspection(state="monitoring", target_unit=units[0])
     ref = factories.make_legal_reference()
@@ -99,6 +100,27 @@ def test_a_sweep_of_10000_cases_tells_leadership_once_per_step(db, monkeypatch):
     assert count == 3 * 6000
     total = db.session.execute(select(func.count()).select_from(Notification)).scalar_one()
     assert total == 3 * 10_000 + 2 * 2 + 3
+    assert _notes(db, world["chairman"]) == []  # nothing goes to the Chairman before level 3
+
+
+def test_the_chairman_hears_of_the_report_once(db):
+    """Without waiting for a check, 15 working days overdue is level 3: the Chairman gets one
+    grouped notice of the cases going into the report."""
+    from inspect_app.reference.models import Setting
+
+    db.session.add(Setting(key="escalation.report_after_check", value="0"))
+    world = _world(db, {"a": 30, "b": 20})
+    day = date(2026, 12, 11)
+    with clock.frozen(day):
+        operations.sweep(day)
+    notes = _notes(db, world["chairman"])
+    assert [(n.kind, n.title) for n in notes] == [
+        (
+            "level_3_group",
+            "50 kiến nghị chuyển sang báo cáo Chủ tịch UBND tỉnh, đề xuất xử lý trách nhiệm.",
+        )
+    ]
+    assert notes[0].link == "/cases?step=level_3&step_on=2026-12-11"
 
 
 def test_a_second_sweep_the_same_day_updates_the_notice(db):
