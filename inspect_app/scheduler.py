@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.operations import purge_login_attempts
+from inspect_app.conclusions.operations import send_reminders
 from inspect_app.core import clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.jobs import JobRun
@@ -53,6 +54,13 @@ def daily_sweep(as_of: date) -> str:
     return f"{report.total} steps taken"
 
 
+def conclusion_reminders(as_of: date) -> str:
+    """Job: remind whoever must act of the conclusion lifecycle steps due soon or overdue."""
+    sent = send_reminders(as_of)
+    db.session.commit()
+    return f"{sent} conclusion reminders"
+
+
 def deliver_mail(as_of: date) -> str:
     """Job: retry e-mails that could not be sent, and send the daily digests."""
     return f"{deliver()} e-mails, {send_digests(as_of)} digests"
@@ -75,6 +83,7 @@ def purge_old_login_attempts(as_of: date) -> str:
 
 JOBS: dict[str, Callable[[date], str]] = {
     "daily_sweep": daily_sweep,
+    "conclusion_reminders": conclusion_reminders,
     "deliver_mail": deliver_mail,
     "monthly_report": monthly_report,
     "purge_login_attempts": purge_old_login_attempts,
@@ -88,6 +97,7 @@ def schedule(hour: int) -> dict[str, dict]:
     """When each job runs (APScheduler cron fields), the day's work starting at `hour`."""
     return {
         "daily_sweep": {"hour": hour, "minute": 0},
+        "conclusion_reminders": {"hour": hour, "minute": 10},
         # After the sweep, so that the day's reminders are in the digests.
         "deliver_mail": {"hour": hour, "minute": 15},
         # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.

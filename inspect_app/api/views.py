@@ -15,6 +15,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     answers,
     auth,
     cases,
+    conclusions,
     deputies,
     docs,
     documents,

@@ -40,6 +40,7 @@ from inspect_app.core import audit, clock
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.implementation_checks.models import UNFULFILLED, CheckedCase
+from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.models import Notification
 from inspect_app.reference.calendar import (
     add_working_days,
@@ -402,7 +403,11 @@ class SweepReport:
 
 def _candidate_conditions(step: str, bounds) -> list:
     low, high = bounds[step]
-    conditions = [Case.state == CaseState.OPEN, Case.due_date < high]
+    # A conclusion's recommendations are followed up once it is signed.
+    signed = exists().where(
+        Inspection.id == Case.inspection_id, Inspection.conclusion_date.is_not(None)
+    )
+    conditions = [Case.state == CaseState.OPEN, Case.due_date < high, signed]
     if low is not None:
         conditions.append(Case.due_date >= low)
     done = exists().where(

@@ -16,6 +16,12 @@ FALLBACKS: dict[str, tuple[int, DayKind, str]] = {
     "inspection.onsite.thanh_tra": (45, DayKind.CALENDAR, "Luật Thanh tra 2022, Điều 47"),
     "inspection.onsite.kiem_tra": (30, DayKind.CALENDAR, "Quy định nội bộ"),
     "case.default": (60, DayKind.CALENDAR, "Kết luận thanh tra"),
+    # The conclusion's lifecycle (conclusions.lifecycle).
+    "conclusion.assign_drafting": (5, DayKind.WORKING, "Luật Thanh tra số 84/2025/QH15, Điều 34"),
+    "conclusion.sign": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 36"),
+    "conclusion.publish": (10, DayKind.CALENDAR, "Nghị định số 216/2025/NĐ-CP"),
+    "conclusion.recommend": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 52"),
+    "chairman.instruction": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 53"),
 }
 
 

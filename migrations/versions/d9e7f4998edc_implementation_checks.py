@@ -1,17 +1,74 @@
 """implementation checks: the check decision (a document kind), its team, cases and results;
-the escalation steps counted per step and day (grouped notices)
+the escalation steps counted per step and day (grouped notices); the conclusion's lifecycle
+dates on the inspection and its two rules the first seed lacked
 
 Revision ID: d9e7f4998edc
 Revises: 96f880f37a0e
 Create Date: 2026-12-01 13:44:19.429496
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
 
 KINDS_BEFORE = "kind IN ('report', 'urging')"
 KINDS_AFTER = "kind IN ('report', 'urging', 'check_decision')"
+
+
+LIFECYCLE_DATES = (
+    'drafting_assigned_on', 'draft_submitted_on', 'appraised_on', 'published_on',
+    'posting_until', 'recommended_on', 'instruction_date',
+)
+PUBLISHED_AFTER = "published_on IS NULL OR conclusion_date IS NULL OR published_on >= conclusion_date"
+RULES = sa.table(
+    'deadline_rule',
+    sa.column('key', sa.String), sa.column('label', sa.String), sa.column('amount', sa.Integer),
+    sa.column('day_kind', sa.String), sa.column('source', sa.String), sa.column('note', sa.Text),
+    sa.column('created_at', sa.DateTime(timezone=True)),
+    sa.column('updated_at', sa.DateTime(timezone=True)), sa.column('version', sa.Integer),
+)
+NEW_RULES = (
+    ('conclusion.publish', 'Công khai kết luận thanh tra', 10, 'calendar',
+     'Nghị định số 216/2025/NĐ-CP',
+     'Tính từ ngày ký kết luận; đăng trên cổng thông tin ít nhất 15 ngày liên tục và một '
+     'hình thức khác.'),
+    ('conclusion.recommend',
+     'Chánh Thanh tra tỉnh kiến nghị Chủ tịch UBND tỉnh chỉ đạo thực hiện kết luận', 15,
+     'calendar', 'Luật Thanh tra số 84/2025/QH15, Điều 52',
+     'Tính từ ngày ký kết luận thanh tra.'),
+)
+
+
+def _lifecycle_up() -> None:
+    with op.batch_alter_table('inspection', schema=None) as batch_op:
+        for name in LIFECYCLE_DATES:
+            batch_op.add_column(sa.Column(name, sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('publication_channels', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('instruction_number', sa.String(length=60), nullable=True))
+        batch_op.create_check_constraint(
+            op.f('ck_inspection_published_after_signature'), PUBLISHED_AFTER
+        )
+    conn = op.get_bind()
+    present = set(conn.execute(sa.select(RULES.c.key)).scalars())
+    if not present:  # an empty database: the seed creates every rule
+        return
+    now = datetime.now(timezone.utc)
+    rows = [
+        dict(key=k, label=label, amount=n, day_kind=kind, source=src, note=note,
+             created_at=now, updated_at=now, version=1)
+        for k, label, n, kind, src, note in NEW_RULES if k not in present
+    ]
+    if rows:
+        op.bulk_insert(RULES, rows)
+
+
+def _lifecycle_down() -> None:
+    with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_inspection_published_after_signature'), type_='check')
+        for name in (*LIFECYCLE_DATES, 'publication_channels', 'instruction_number'):
+            batch_op.drop_column(name)
 
 
 def _document_kinds(condition: str) -> None:
@@ -29,6 +86,7 @@ depends_on = None
 
 def upgrade():
     _document_kinds(KINDS_AFTER)
+    _lifecycle_up()
     op.create_table('implementation_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inspection_id', sa.Integer(), nullable=False),
@@ -90,6 +148,7 @@ def upgrade():
 
 
 def downgrade():
+    _lifecycle_down()
     with op.batch_alter_table('escalation_step', schema=None) as batch_op:
         batch_op.drop_index('ix_escalation_step_step_day')
 

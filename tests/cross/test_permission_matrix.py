@@ -63,6 +63,9 @@ LEADERSHIP = ("leadership",)
 UNIT_LEADER = ("unit_leader",)
 ADMIN_OR_UNIT_LEADER = ("admin", "unit_leader")
 ADMIN_OR_LEADERSHIP = ("admin", "leadership")
+# Who records a conclusion's lifecycle step (the team lead of the inspection: the matrix's lead
+# inspector leads another one, so 403); the Chairman only the instruction (403 otherwise).
+RECORDERS = ("admin", "lead_inspector", "leadership", "chairman")
 
 # endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
@@ -132,6 +135,47 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         api(ADMIN_OR_LEADERSHIP, ok=422),
     ),
     "api.extensions": ("GET", "/api/v1/extensions", api()),
+    "api.conclusions": ("GET", "/api/v1/conclusions", api(EVERYONE)),
+    "api.conclusion": (
+        "GET",
+        "/api/v1/conclusions/{inspection_id}",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.conclusion_assign_drafting": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/assign_drafting",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_draft": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/draft",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_appraise": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/appraise",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_publish": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/publish",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_recommend": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/recommend",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_instruct": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/instruct",
+        api(RECORDERS, ok=422, lead_inspector=403),
+    ),
+    "inspections.conclusion_step": (
+        "POST",
+        "/inspections/{inspection_id}/conclusion/publish",
+        expect(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
     "api.implementation_checks": ("GET", "/api/v1/implementation-checks", api(EVERYONE)),
     "api.implementation_check": (
         "GET",
