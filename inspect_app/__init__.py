@@ -50,6 +50,7 @@ BLUEPRINTS = (
     "inspect_app.extension_requests.views",
     "inspect_app.deputies.views",
     "inspect_app.reports.views",
+    "inspect_app.implementation_checks.views",
     "inspect_app.dashboard.views",
     "inspect_app.api.views",
     "inspect_app.analytics.views",

@@ -14,6 +14,7 @@ from inspect_app.core.jobs import JobRun, JobStatus  # noqa: F401
 from inspect_app.deputies.models import Delegation  # noqa: F401
 from inspect_app.extension_requests.models import ExtensionRequest  # noqa: F401
 from inspect_app.findings.models import Finding  # noqa: F401
+from inspect_app.implementation_checks.models import CheckedCase, ImplementationCheck  # noqa: F401
 from inspect_app.inspections.models import Inspection  # noqa: F401
 from inspect_app.notifications.models import (  # noqa: F401
     Notification,

@@ -20,6 +20,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.operations import purge_login_attempts
+from inspect_app.conclusions.operations import send_reminders
 from inspect_app.core import backup, clock
 from inspect_app.core.errors import OperationError
 from inspect_app.core.jobs import HEARTBEAT, JobRun, JobStatus
@@ -74,6 +75,13 @@ def mail_digests(as_of: date) -> str:
     return f"{queued} digests queued"
 
 
+def conclusion_reminders(as_of: date) -> str:
+    """Job: remind whoever must act of the conclusion lifecycle steps due soon or overdue."""
+    sent = send_reminders(as_of)
+    db.session.commit()
+    return f"{sent} conclusion reminders"
+
+
 def monthly_report(as_of: date) -> str:
     """Job: the draft report to the People's Committee for the month before `as_of` (built, or
     refreshed while it is still a draft)."""
@@ -108,6 +116,7 @@ def purge_old_mail(as_of: date) -> str:
 
 JOBS: dict[str, Callable[[date], str]] = {
     "daily_sweep": daily_sweep,
+    "conclusion_reminders": conclusion_reminders,
     "mail_digests": mail_digests,
     "monthly_report": monthly_report,
     "purge_login_attempts": purge_old_login_attempts,
@@ -126,6 +135,7 @@ def schedule(hour: int) -> dict[str, dict]:
     """When each job runs (APScheduler cron fields), the day's work starting at `hour`."""
     return {
         "daily_sweep": {"hour": hour, "minute": 0},
+        "conclusion_reminders": {"hour": hour, "minute": 10},
         # After the sweep, so that the day's reminders are in the digests.
         "mail_digests": {"hour": hour, "minute": 15},
         # After the sweep of the 1st, so that the month's last level-3 steps are in the draft.

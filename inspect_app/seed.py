@@ -18,6 +18,7 @@ from inspect_app.escalation.operations import sweep
 from inspect_app.extension_requests import seed as extension_requests_seed
 from inspect_app.extensions import db
 from inspect_app.findings import seed as findings_seed
+from inspect_app.implementation_checks import seed as follow_up_seed
 from inspect_app.inspections import seed as inspections_seed
 from inspect_app.plans import seed as plans_seed
 from inspect_app.reference import seed as reference_seed
@@ -148,6 +149,10 @@ def seed_demo() -> list[User]:
         module.seed(units, by_name)
     reports_seed.seed_overdue_cases(units, by_name)  # a case at each escalation level
     # Bring the demo's overdue cases up the escalation ladder as of today (idempotent).
+    follow_up_seed.seed_lifecycle()  # conclusions at each step of their lifecycle
+    db.session.commit()
+    sweep(clock.today())
+    follow_up_seed.seed_check(by_name)  # a check decision with its result, then level 3
     db.session.commit()
     sweep(clock.today())
     reports_seed.seed(units, by_name)  # one issued report and one issued urging letter

@@ -17,7 +17,7 @@ from inspect_app.reports.models import Document, DocumentItem
 from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 
-KINDS = ("report", "urging")
+KINDS = ("report", "urging", "check_decision")
 STATES = ("draft", "issued")
 
 

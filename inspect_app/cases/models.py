@@ -199,6 +199,11 @@ class Case(EditableMixin, db.Model):
 # Steps in order: reminders before the deadline, then the three overdue levels.
 REMINDER_STEPS = ("reminder_7", "reminder_3", "reminder_1")
 LEVEL_STEPS = ("level_1", "level_2", "level_3")
+# The check of implementation (kiểm tra việc thực hiện kết luận, Law 84/2025 Art. 55) comes
+# after the urging letter and before the responsibility proposal (level 3); it is a step of
+# the ladder, not a level: the case keeps level 2 until the proposal.
+CHECK_STEP = "check"
+LADDER_STEPS = (*REMINDER_STEPS, "level_1", "level_2", CHECK_STEP, "level_3")
 
 
 class EscalationStep(db.Model):
@@ -206,7 +211,11 @@ class EscalationStep(db.Model):
     restarts the ladder); the escalation feature writes them, reports read them."""
 
     __tablename__ = "escalation_step"
-    __table_args__ = (UniqueConstraint("case_id", "step", "due_date", name="uq_escalation_once"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "step", "due_date", name="uq_escalation_once"),
+        # The grouped notices count the cases that took a step on a day.
+        Index("ix_escalation_step_step_day", "step", "on_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(

@@ -11,9 +11,17 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
-from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseType, case_finding
+from inspect_app.cases.models import (
+    ACTIVE_CASE_STATES,
+    LADDER_STEPS,
+    Case,
+    CaseState,
+    CaseType,
+    EscalationStep,
+    case_finding,
+)
 from inspect_app.core import clock
-from inspect_app.core.filters import ListFilters, choice, day, number, text
+from inspect_app.core.filters import ListFilters, choice, day, number, record_id, text
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
@@ -136,6 +144,9 @@ class CaseFilters(ListFilters):
     closed_from: date | None = None  # local closing date
     closed_to: date | None = None
     overdue_on: date | None = None  # overdue as it stood on that day
+    step: str = ""  # an escalation step taken for the current deadline (grouped notices link)
+    step_on: date | None = None  # ... on that day
+    inspection: int | None = None  # the cases of one conclusion
 
     @classmethod
     def from_args(cls, args) -> CaseFilters:
@@ -150,6 +161,9 @@ class CaseFilters(ListFilters):
             overdue_max=number(args, "overdue_max", 0, 99999),
             ontime=choice(args, "ontime", ("0", "1", "any")),
             **{name: day(args, name) for name in dates},
+            step=choice(args, "step", LADDER_STEPS),
+            step_on=day(args, "step_on"),
+            inspection=record_id(args, "inspection"),
         )
 
     def as_args(self) -> dict:
@@ -167,6 +181,9 @@ class CaseFilters(ListFilters):
                 name: getattr(self, name).isoformat() if getattr(self, name) else ""
                 for name in dates
             },
+            step=self.step,
+            step_on=self.step_on.isoformat() if self.step_on else "",
+            inspection=self.inspection,
         )
 
 
@@ -226,6 +243,17 @@ def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = 
         conditions.append(local_date(Case.closed_at) <= filters.closed_to)
     if filters.overdue_on:
         conditions.append(overdue_on_clause(filters.overdue_on, today))
+    if filters.inspection:
+        conditions.append(Case.inspection_id == filters.inspection)
+    if filters.step:
+        taken = [
+            EscalationStep.case_id == Case.id,
+            EscalationStep.step == filters.step,
+            EscalationStep.due_date == Case.due_date,
+        ]
+        if filters.step_on:
+            taken.append(EscalationStep.on_date == filters.step_on)
+        conditions.append(exists().where(*taken))
     if filters.q:
         needle = filters.q.lower()
         conditions.append(

@@ -69,6 +69,10 @@ class Inspection(EditableMixin, db.Model):
             name="concluded_has_conclusion",
         ),
         Index("ix_inspection_state_target", "state", "target_unit_id"),
+        CheckConstraint(
+            "published_on IS NULL OR conclusion_date IS NULL OR published_on >= conclusion_date",
+            name="published_after_signature",
+        ),
         # The list's default order (start date, then id): the first page without a sort.
         Index("ix_inspection_start_id", "start_date", "id"),
     )
@@ -101,6 +105,17 @@ class Inspection(EditableMixin, db.Model):
         ForeignKey("evidence_file.id", use_alter=True, name="fk_inspection_conclusion_file")
     )
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # The conclusion's lifecycle (conclusions.lifecycle): from the team report to the
+    # Chairman's implementing instruction; each date as recorded, each due date from a rule.
+    drafting_assigned_on: Mapped[date | None] = mapped_column(Date)
+    draft_submitted_on: Mapped[date | None] = mapped_column(Date)
+    appraised_on: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    posting_until: Mapped[date | None] = mapped_column(Date)
+    publication_channels: Mapped[str | None] = mapped_column(String(500))
+    recommended_on: Mapped[date | None] = mapped_column(Date)
+    instruction_number: Mapped[str | None] = mapped_column(String(60))
+    instruction_date: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Taken in from an earlier tracker (workflows.imports): the file and row it came from.
     import_source: Mapped[str | None] = mapped_column(String(300))

@@ -16,7 +16,7 @@ from inspect_app.reference.models import (
     Holiday,
     LegalReference,
 )
-from inspect_app.reference.rules import level_thresholds
+from inspect_app.reference.rules import check_threshold, level_thresholds
 
 FIELD_FIELDS = ("code", "name", "name_en", "active")
 LEGAL_FIELDS = ("instrument", "article", "clause", "summary", "active")
@@ -123,7 +123,7 @@ def _check_amounts(amount: int, extension_max: int | None) -> None:
 def _check_escalation_ladder() -> None:
     """The three overdue levels must stay positive and strictly increasing (1 < 2 < 3)."""
     try:
-        level_thresholds()
+        check_threshold(level_thresholds())
     except OperationError as e:
         raise OperationError(e.message, field="amount") from None
 

@@ -16,6 +16,12 @@ FALLBACKS: dict[str, tuple[int, DayKind, str]] = {
     "inspection.onsite.thanh_tra": (45, DayKind.CALENDAR, "Luật Thanh tra 2022, Điều 47"),
     "inspection.onsite.kiem_tra": (30, DayKind.CALENDAR, "Quy định nội bộ"),
     "case.default": (60, DayKind.CALENDAR, "Kết luận thanh tra"),
+    # The conclusion's lifecycle (conclusions.lifecycle).
+    "conclusion.assign_drafting": (5, DayKind.WORKING, "Luật Thanh tra số 84/2025/QH15, Điều 34"),
+    "conclusion.sign": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 36"),
+    "conclusion.publish": (10, DayKind.CALENDAR, "Nghị định số 216/2025/NĐ-CP"),
+    "conclusion.recommend": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 52"),
+    "chairman.instruction": (15, DayKind.CALENDAR, "Luật Thanh tra số 84/2025/QH15, Điều 53"),
 }
 
 
@@ -77,6 +83,35 @@ def level_thresholds() -> dict[str, int]:
     return values
 
 
+# The check of implementation (Law 84/2025 Art. 55): working days overdue after which the
+# case is due for a decision to check implementation; after the urging letter, at the latest
+# when the responsibility proposal (level 3) would be due.
+CHECK_DEFAULT = ("escalation.check", 10)
+
+
+def check_threshold(levels: dict[str, int] | None = None) -> int:
+    """Working days overdue for the check step; refuses a value not after the urging letter
+    or after the report (level 2 < check <= level 3)."""
+    levels = levels or level_thresholds()
+    key, default = CHECK_DEFAULT
+    rule = get_rule(key)
+    value = rule.amount if rule is not None else default
+    if not levels["level_2"] < value <= levels["level_3"]:
+        raise OperationError(
+            _(
+                "The check of implementation must come after the urging letter and no later "
+                "than the report (level 2 < check <= level 3)."
+            )
+        )
+    return value
+
+
+def report_waits_for_check() -> bool:
+    """Whether the responsibility proposal (level 3) waits for a check result of "partly
+    done" or "not done" on the case (the order of Law 84/2025 Art. 55; "0" turns it off)."""
+    return _setting("escalation.report_after_check") != "0"
+
+
 # --- application settings ------------------------------------------------------------------
 
 APPROVER_CHOICES = ("lead", "leadership", "lead_or_leadership")
@@ -86,6 +121,7 @@ MAX_APPROVED_RANGE = (0, 10)
 SETTING_DEFAULTS: dict[str, str] = {
     "extension.approver": "lead_or_leadership",
     "extension.max_approved": "2",
+    "escalation.report_after_check": "1",
 }
 
 

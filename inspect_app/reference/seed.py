@@ -427,6 +427,40 @@ def seed_deadline_rules() -> None:
     )
 
 
+# The conclusion lifecycle's rules the first seed lacked (follow-up issue): added after it.
+CONCLUSION_RULES = [
+    (
+        "conclusion.publish",
+        "Công khai kết luận thanh tra",
+        10,
+        "calendar",
+        None,
+        "Nghị định số 216/2025/NĐ-CP",
+        "Tính từ ngày ký kết luận; đăng trên cổng thông tin ít nhất 15 ngày liên tục và một "
+        "hình thức khác.",
+    ),
+    (
+        "conclusion.recommend",
+        "Chánh Thanh tra tỉnh kiến nghị Chủ tịch UBND tỉnh chỉ đạo thực hiện kết luận",
+        15,
+        "calendar",
+        None,
+        f"{LUAT_TT}, Điều 52",
+        "Tính từ ngày ký kết luận thanh tra.",
+    ),
+]
+
+
+def seed_conclusion_rules() -> None:
+    _create_missing(
+        CONCLUSION_RULES,
+        ("key", "label", "amount", "day_kind", "extension_max", "source", "note"),
+        lambda d: d["key"],
+        set(db.session.execute(select(DeadlineRule.key)).scalars()),
+        operations.create_deadline_rule,
+    )
+
+
 def seed_holidays() -> None:
     _create_missing(
         HOLIDAYS,
@@ -442,5 +476,6 @@ def seed(units: dict, users: dict) -> None:
     seed_fields()
     seed_legal_references()
     seed_deadline_rules()
+    seed_conclusion_rules()
     seed_holidays()
     db.session.flush()

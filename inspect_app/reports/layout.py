@@ -137,6 +137,9 @@ class Layout:
     foot: tuple[Block, ...]
 
 
+TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH"}
+
+
 def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -145,13 +148,15 @@ def layout(doc, c: dict) -> Layout:
     """The blocks of `doc`; `c` holds what `documents._layout` prepared from it and the config
     (rows grouped by unit, figures, body paragraphs, date line, signer and "Nơi nhận" lines)."""
     is_report = doc.kind.value == "report"
+    # A report and a decision carry their type line under the letterhead; a letter does not.
+    type_line = TYPE_LINES.get(doc.kind.value)
     left: list[Text | Rule] = [
         Text(doc.parent_body.upper(), 12.5),
         Text(doc.issuing_body.upper(), 12.5, "B"),
         Rule(0.3),
         Text(f"Số: {doc.number_label}", 13),
     ]
-    if not is_report:
+    if type_line is None:
         left.append(Text(doc.title, 12, inset=1.5, gap=1.5))
     right = (
         Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, "B"),
@@ -161,8 +166,8 @@ def layout(doc, c: dict) -> Layout:
     )
     head: list = [DraftMark()] if c["draft_mark"] else []
     head.append(Letterhead(tuple(left), right))
-    if is_report:
-        title = (Text("BÁO CÁO", 14, "B"), Text(doc.title, 14, "B", inset=10))
+    if type_line is not None:
+        title = (Text(type_line, 14, "B"), Text(doc.title, 14, "B", inset=10))
         head.append(Title(title, Rule(0.3 * 0.4)))
     if doc.recipient:
         head.append(Recipient(Text(f"Kính gửi: {doc.recipient}", 13)))

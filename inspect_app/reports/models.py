@@ -31,6 +31,7 @@ ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
 class DocumentKind(LabelledEnum):
     REPORT = "report", _l("Report to the People's Committee")
     URGING = "urging", _l("Urging letter")
+    CHECK_DECISION = "check_decision", _l("Decision to check implementation")
 
     @property
     def symbol(self) -> str:
@@ -39,7 +40,11 @@ class DocumentKind(LabelledEnum):
         return SYMBOLS[self]
 
 
-SYMBOLS = {DocumentKind.REPORT: "BC-TTr", DocumentKind.URGING: "TTr-NV"}
+SYMBOLS = {
+    DocumentKind.REPORT: "BC-TTr",
+    DocumentKind.URGING: "TTr-NV",
+    DocumentKind.CHECK_DECISION: "QĐ-TTr",
+}
 
 
 class DocumentState(LabelledEnum):

@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from blinker import Namespace
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, text
@@ -59,6 +60,10 @@ DRAFT_FIELDS = (
     "period_end",
 )
 AUTHORITIES = ("TM.", "KT.", "TL.", "TUQ.")
+
+# Sent once a document has been issued (in the issuing transaction), with `actor`: the features
+# above documents that own a kind of document (a check decision) react to it.
+document_issued = Namespace().signal("document-issued")
 
 
 def _link(doc: Document) -> str:
@@ -626,6 +631,23 @@ def _check_issuable(doc: Document) -> None:
                     "needed any more."
                 )
             )
+    if doc.kind == DocumentKind.CHECK_DECISION:
+        stale = db.session.execute(
+            select(func.count())
+            .select_from(DocumentItem)
+            .join(Case, Case.id == DocumentItem.case_id)
+            .where(
+                DocumentItem.document_id == doc.id,
+                (Case.state != CaseState.OPEN) | (Case.due_date != DocumentItem.due_date),
+            )
+        ).scalar_one()
+        if not doc.items or stale:
+            raise OperationError(
+                _(
+                    "Some cases of this decision are no longer open with the deadline it "
+                    "covers: draft the decision again from the overdue cases."
+                )
+            )
 
 
 def issue(actor: User, doc: Document, version: int | None) -> Document:
@@ -683,6 +705,7 @@ def issue(actor: User, doc: Document, version: int | None) -> Document:
         object_type="Document",
     )
     _notify_issued(actor, doc)
+    document_issued.send(doc, actor=actor)
     return doc
 
 
@@ -693,12 +716,14 @@ def _notify_issued(actor: User, doc: Document) -> None:
                 User.role == Role.UNIT_LEADER, User.unit_id == doc.unit_id, User.active.is_(True)
             )
         ).scalars()
-    else:
+    elif doc.kind == DocumentKind.REPORT:
         recipients = db.session.execute(
             select(User).where(
                 User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)
             )
         ).scalars()
+    else:
+        return  # the feature owning the kind notifies (document_issued)
     for user in recipients:
         if user.id == actor.id:
             continue

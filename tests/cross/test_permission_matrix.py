@@ -63,6 +63,9 @@ LEADERSHIP = ("leadership",)
 UNIT_LEADER = ("unit_leader",)
 ADMIN_OR_UNIT_LEADER = ("admin", "unit_leader")
 ADMIN_OR_LEADERSHIP = ("admin", "leadership")
+# Who records a conclusion's lifecycle step (the team lead of the inspection: the matrix's lead
+# inspector leads another one, so 403); the Chairman only the instruction (403 otherwise).
+RECORDERS = ("admin", "lead_inspector", "leadership", "chairman")
 
 # endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
@@ -132,6 +135,85 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         api(ADMIN_OR_LEADERSHIP, ok=422),
     ),
     "api.extensions": ("GET", "/api/v1/extensions", api()),
+    "api.conclusions": ("GET", "/api/v1/conclusions", api(EVERYONE)),
+    "api.conclusion": (
+        "GET",
+        "/api/v1/conclusions/{inspection_id}",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.conclusion_assign_drafting": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/assign_drafting",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_draft": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/draft",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_appraise": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/appraise",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_publish": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/publish",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_recommend": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/recommend",
+        api(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.conclusion_instruct": (
+        "POST",
+        "/api/v1/conclusions/{inspection_id}/instruct",
+        api(RECORDERS, ok=422, lead_inspector=403),
+    ),
+    "inspections.conclusion_step": (
+        "POST",
+        "/inspections/{inspection_id}/conclusion/publish",
+        expect(RECORDERS, ok=422, lead_inspector=403, chairman=403),
+    ),
+    "api.implementation_checks": ("GET", "/api/v1/implementation-checks", api(EVERYONE)),
+    "api.implementation_check": (
+        "GET",
+        "/api/v1/implementation-checks/{check_id}",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.implementation_check_create": (
+        "POST",
+        "/api/v1/implementation-checks",
+        api(CREATORS, ok=422),
+    ),
+    "api.implementation_check_minutes": (
+        "POST",
+        "/api/v1/implementation-checks/{check_id}/minutes",
+        api(CREATORS, ok=422),
+    ),
+    "api.implementation_check_results": (
+        "POST",
+        "/api/v1/implementation-checks/{check_id}/results",
+        api(CREATORS, ok=422),
+    ),
+    "implementation_checks.index": ("GET", "/implementation-checks", expect("all")),
+    "implementation_checks.new": ("GET", "/implementation-checks/new", expect(CREATORS)),
+    "implementation_checks.detail": (
+        "GET",
+        "/implementation-checks/{check_id}",
+        expect(EVERYONE, unit_leader=404),
+    ),
+    "implementation_checks.minutes": (
+        "POST",
+        "/implementation-checks/{check_id}/minutes",
+        expect(CREATORS, ok=422),
+    ),
+    "implementation_checks.results": (
+        "POST",
+        "/implementation-checks/{check_id}/results",
+        expect(CREATORS, ok=422),
+    ),
     "api.unit_events_list": ("GET", "/api/v1/unit-events", api(ADMIN)),
     "api.unit_history": ("GET", "/api/v1/units/{unit_id}/history", api(EVERYONE, unit_leader=404)),
     "api.case": ("GET", "/api/v1/cases/{case_id}", api(EVERYONE, unit_leader=404)),
@@ -456,6 +538,11 @@ def _records(db, app, tmp_path) -> dict:
     holiday = Holiday(day=date(2031, 12, 24), name="Ngày thử")
     db.session.add_all([ext, delegation, event, holiday])
     document = f.make_urging_letter(open_case, clock.today())
+    from inspect_app.implementation_checks.operations import create_check
+
+    check = create_check(
+        lead, inspection, [open_case.id], lead.id, [], clock.today(), clock.today()
+    )
     rule = DeadlineRule(
         key="matrix.rule", label="Thời hạn thử", amount=30, day_kind=DayKind.WORKING, source="Luật"
     )
@@ -486,6 +573,7 @@ def _records(db, app, tmp_path) -> dict:
         "ext_id": ext.id,
         "delegation_id": delegation.id,
         "event_id": event.id,
+        "check_id": check.id,
     }
 
 

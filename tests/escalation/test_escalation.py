@@ -54,7 +54,10 @@ def _case_for_leader(due: date, **kw):
         (date(2026, 11, 22), []),  # Sunday after: 0 working days overdue yet
         (date(2026, 11, 23), ["level_1"]),  # Monday: first overdue working day
         (date(2026, 11, 27), ["level_1", "level_2"]),  # 5 working days overdue
-        (date(2026, 12, 11), ["level_1", "level_2", "level_3"]),  # 15 working days overdue
+        (date(2026, 12, 3), ["level_1", "level_2"]),  # 9 working days overdue
+        (date(2026, 12, 4), ["level_1", "level_2", "check"]),  # 10: due for a check decision
+        # 15 working days overdue: the proposal (level 3) waits for the check's result.
+        (date(2026, 12, 11), ["level_1", "level_2", "check"]),
     ],
 )
 def test_ladder_steps_by_date(db, as_of, expected):
@@ -65,6 +68,19 @@ def test_ladder_steps_by_date(db, as_of, expected):
     db.session.refresh(case)
     levels = [s for s in expected if s.startswith("level")]
     assert case.escalation_level == len(levels)
+
+
+def test_without_the_check_the_report_follows_the_urging_letter(db):
+    """`escalation.report_after_check` = "0": level 3 at 15 working days, no result needed."""
+    from inspect_app.reference.models import Setting
+
+    db.session.add(Setting(key="escalation.report_after_check", value="0"))
+    case, _ = _case_for_leader(date(2026, 11, 20))
+    db.session.commit()
+    sweep(date(2026, 12, 11))
+    assert _steps(case) == ["level_1", "level_2", "check", "level_3"]
+    db.session.refresh(case)
+    assert case.escalation_level == 3
 
 
 def test_holidays_delay_the_levels(db):

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from inspect_app.cases.models import LEVEL_STEPS, REMINDER_STEPS, Case
+from inspect_app.cases.models import LADDER_STEPS, Case
 from inspect_app.core import audit, clock
 from inspect_app.escalation import operations
 from inspect_app.reports.operations import build_report_draft
@@ -24,7 +24,11 @@ TABLES += ("audit_event",)
 
 def _world(db) -> None:
     """Two units (a department under the province), leaders in both languages, an inactive
-    leader, leadership, and cases at every rung of the ladder on 11/12/2026, one answered."""
+    leader, leadership, and cases at every rung of the ladder on 11/12/2026, one answered; the
+    ladder configured without waiting for a check's result (level 3 follows the check step)."""
+    from inspect_app.reference.models import Setting
+
+    db.session.add(Setting(key="escalation.report_after_check", value="0"))
     province = factories.make_unit("UBND tỉnh", kind="province")
     dept = factories.make_unit("Sở Tài chính", parent=province)
     lone = factories.make_unit("Sở Y tế")
@@ -59,7 +63,7 @@ def _case_by_case(as_of: date) -> None:
     from inspect_app.extensions import db
 
     bounds = operations.boundaries(as_of)
-    for step in REMINDER_STEPS + LEVEL_STEPS:
+    for step in LADDER_STEPS:
         for case_id in operations.candidates(step, bounds):
             assert operations.take_step(step, [case_id], as_of) == [
                 db.session.get(Case, case_id).reference
@@ -95,9 +99,10 @@ def test_batches_write_the_rows_of_one_case_at_a_time(db, monkeypatch):
     single = _run(db, monkeypatch, _case_by_case)
     monkeypatch.setattr(operations, "BATCH_SIZE", 3)  # several batches per step
     bulk = _run(db, monkeypatch, operations.sweep)
-    assert len(single["escalation_step"]) == 2 * (3 + 3 + 2 + 1 + 1 + 1 + 1)
+    assert len(single["escalation_step"]) == 2 * (4 + 4 + 2 + 1 + 1 + 1 + 1)
     kinds = {row[2] for row in single["notification"]}
-    assert kinds == set(REMINDER_STEPS + LEVEL_STEPS)
+    grouped = {f"{s}_group" for s in ("level_1", "level_2", "check", "level_3")}
+    assert kinds == set(LADDER_STEPS) | grouped
     titles = {row[3] for row in single["notification"]}
     assert any(t.startswith("Reminder: case") for t in titles)  # English leaders in English
     assert any(t.startswith("Nhắc") or "KN-" in t for t in titles)
@@ -109,6 +114,10 @@ def test_batches_write_the_rows_of_one_case_at_a_time(db, monkeypatch):
             # The report draft's version moves on once per batch instead of once per case.
             a = [r[:version] + r[version + 1 :] for r in a]
             b = [r[:version] + r[version + 1 :] for r in b]
+        if name == "notification":
+            # A grouped notice is written at the first case taken one by one, at the end of
+            # the step in the sweep: the same rows (its title updated), in another order.
+            a, b = sorted(r[1:] for r in a), sorted(r[1:] for r in b)
         if name == "audit_event":
             # A batch records its letters' events before its cases' (both chains verify): the
             # same events, without their ids and hashes, in another order.

@@ -443,10 +443,10 @@ def test_level_2_drafts_one_urging_letter_per_case_and_deadline(db):
     assert factories.make_urging_letter(case, date(2026, 12, 11)) is None
     notes = db.session.execute(
         select(Notification.title).where(
-            Notification.user_id == boss.id, Notification.kind == "level_2"
+            Notification.user_id == boss.id, Notification.kind == "level_2_group"
         )
     ).all()
-    assert len(notes) == 1
+    assert len(notes) == 1  # leadership's grouped notice of the day
     # A new deadline restarts the ladder: a new letter once it is 5 working days overdue again.
     case.due_date = date(2026, 12, 1)
     escalate(date(2026, 12, 8))

@@ -1,0 +1,184 @@
+"""The steps of a conclusion's lifecycle as data, and their computed due dates.
+
+Each step: what records it (an inspection column), from which date its time limit runs, the
+deadline rule (amount, calendar or working days, citation) and who must act. A due date is
+computed, never stored: an administrator changing a rule changes every due date. Signing is
+recorded by the inspection's "conclude" transition (its conclusion date)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from inspect_app.extensions import db
+from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.reference.calendar import add_days, working_days_between
+from inspect_app.reference.models import DayKind, DeadlineRule
+from inspect_app.reference.rules import FALLBACKS
+
+LEAD, LEADERSHIP, CHAIRMAN = "lead", "leadership", "chairman"
+
+
+@dataclass(frozen=True)
+class StepRule:
+    key: str
+    label: object
+    rule: str | None  # deadline rule key; None: a required step without its own time limit
+    start: str  # the inspection column its time limit runs from
+    done: str  # the inspection column recording it
+    actor: str  # who must act: the team lead, leadership, the Chairman
+
+
+STEPS = (
+    StepRule(
+        "assign_drafting",
+        _l("Drafting of the conclusion assigned"),
+        "conclusion.assign_drafting",
+        "reported_on",
+        "drafting_assigned_on",
+        LEADERSHIP,
+    ),
+    StepRule(
+        "draft",
+        _l("Draft conclusion submitted"),
+        None,
+        "drafting_assigned_on",
+        "draft_submitted_on",
+        LEAD,
+    ),
+    StepRule(
+        "appraise",
+        _l("Draft conclusion appraised (thẩm định)"),
+        None,
+        "draft_submitted_on",
+        "appraised_on",
+        LEADERSHIP,
+    ),
+    StepRule(
+        "sign",
+        _l("Conclusion signed"),
+        "conclusion.sign",
+        "draft_submitted_on",
+        "conclusion_date",
+        LEADERSHIP,
+    ),
+    StepRule(
+        "publish",
+        _l("Conclusion published"),
+        "conclusion.publish",
+        "conclusion_date",
+        "published_on",
+        LEADERSHIP,
+    ),
+    StepRule(
+        "recommend",
+        _l("Implementation recommended to the Chairman"),
+        "conclusion.recommend",
+        "conclusion_date",
+        "recommended_on",
+        LEADERSHIP,
+    ),
+    StepRule(
+        "instruct",
+        _l("Chairman's written implementing instruction"),
+        "chairman.instruction",
+        "recommended_on",
+        "instruction_date",
+        CHAIRMAN,
+    ),
+)
+BY_KEY = {s.key: s for s in STEPS}
+RECORDABLE = tuple(s.key for s in STEPS if s.key != "sign")
+# Inspections whose lifecycle may still have a step to take (closed ones are done with).
+LIVE_STATES = (
+    InspectionState.REPORTED,
+    InspectionState.CONCLUDED,
+    InspectionState.MONITORING,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: StepRule
+    starts_on: date | None
+    done_on: date | None
+    due: date | None
+    citation: str | None
+    amount: int | None
+    day_kind: DayKind | None
+
+    @property
+    def key(self) -> str:
+        return self.rule.key
+
+    @property
+    def label(self) -> str:
+        return str(self.rule.label)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due is not None and self.due < today
+
+    def working_days_left(self, today: date) -> int | None:
+        if self.done_on is not None or self.due is None:
+            return None
+        return working_days_between(today, self.due)
+
+
+def rules() -> dict[str, tuple[int, DayKind, str]]:
+    """(amount, day kind, citation) of every lifecycle rule: one query, kept for the request."""
+    cached = g.get("conclusion_rules") if has_request_context() else None
+    if cached is not None:
+        return cached
+    keys = [s.rule for s in STEPS if s.rule]
+    found = {
+        r.key: (r.amount, r.day_kind, r.source)
+        for r in db.session.execute(
+            select(DeadlineRule).where(DeadlineRule.key.in_(keys))
+        ).scalars()
+    }
+    result = {k: found.get(k) or FALLBACKS[k] for k in keys}
+    if has_request_context():
+        g.conclusion_rules = result
+    return result
+
+
+def steps_of(inspection: Inspection, known: dict | None = None) -> list[Step]:
+    """The lifecycle of one inspection: each step's start, record and due date with its rule's
+    citation (a step whose start is not recorded has no due date yet)."""
+    known = known or rules()
+    result = []
+    for rule in STEPS:
+        start = getattr(inspection, rule.start)
+        amount = kind = citation = due = None
+        if rule.rule:
+            amount, kind, citation = known[rule.rule]
+            due = add_days(start, amount, kind) if start else None
+        result.append(
+            Step(rule, start, getattr(inspection, rule.done), due, citation, amount, kind)
+        )
+    return result
+
+
+def live_inspections_stmt():
+    """Inspections with a step left to record (SQL; the reminders and the dashboard)."""
+    pending = or_(*(getattr(Inspection, s.done).is_(None) for s in STEPS))
+    return (
+        select(Inspection)
+        .where(Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None), pending)
+        .order_by(Inspection.id)
+    )
+
+
+def overdue_steps(today: date) -> list[tuple[Inspection, Step]]:
+    """Every overdue lifecycle step of the live inspections, in inspection order."""
+    known = rules()
+    return [
+        (inspection, step)
+        for inspection in db.session.execute(live_inspections_stmt()).scalars()
+        for step in steps_of(inspection, known)
+        if step.is_overdue(today)
+    ]

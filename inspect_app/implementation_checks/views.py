@@ -1,0 +1,196 @@
+"""Checks of implementation (kiểm tra việc thực hiện kết luận thanh tra): the list, the decision
+drafted from a conclusion's overdue cases, one check with its minutes and per-case results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from inspect_app.auth.models import User
+from inspect_app.cases.models import Case, CaseState
+from inspect_app.core import audit, clock
+from inspect_app.core.actions import form_action
+from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
+from inspect_app.core.pagination import list_page
+from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.roles import READERS, STAFF
+from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.extensions import db
+from inspect_app.implementation_checks import operations
+from inspect_app.implementation_checks.models import CHECK_EDITORS, CheckOutcome
+from inspect_app.implementation_checks.queries import CheckFilters, check_list, get_visible_check
+from inspect_app.implementation_checks.schemas import (
+    CheckCreateSchema,
+    MinutesSchema,
+    ResultsSchema,
+)
+from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
+
+bp = Blueprint("implementation_checks", __name__, url_prefix="/implementation-checks")
+
+register_nav("implementation_checks.index", _l("Implementation checks"), READERS)
+register_actions(
+    {
+        "check_drafted": _l("Decision to check implementation drafted"),
+        "check_decided": _l("Decision to check implementation issued"),
+        "check_minutes": _l("Minutes of the check recorded"),
+        "check_results": _l("Results of the check recorded"),
+        "check_result": _l("Result of the check of implementation"),
+        "escalation_check": _l("Due for a check of implementation"),
+    }
+)
+
+
+@bp.route("")
+@access(AUTHENTICATED)
+def index():
+    """The checks the user may see, newest first (constant queries), by conclusion."""
+    filters = CheckFilters.from_args(request.args)
+    return list_page(
+        "implementation_checks/index.html",
+        "implementation_checks/_list.html",
+        filters,
+        check_list(current_user, filters),
+        can_create=current_user.role in CHECK_EDITORS,
+    )
+
+
+def _conclusions_to_check():
+    """Signed conclusions with an open overdue case (the chooser of the creation page)."""
+    overdue = exists().where(
+        Case.inspection_id == Inspection.id,
+        Case.state == CaseState.OPEN,
+        Case.due_date < clock.today(),
+    )
+    return list(
+        db.session.execute(
+            select(Inspection)
+            .where(Inspection.state.in_(CONCLUDED_STATES), overdue)
+            .order_by(Inspection.conclusion_date.desc(), Inspection.id.desc())
+        ).scalars()
+    )
+
+
+def _staff():
+    return list(
+        db.session.execute(
+            select(User).where(User.active.is_(True), User.role.in_(STAFF)).order_by(User.full_name)
+        ).scalars()
+    )
+
+
+def _new_page(inspection, form, errors: dict, status: int = 200):
+    today = clock.today()
+    return render(
+        "implementation_checks/new.html",
+        status=status,
+        inspection=inspection,
+        conclusions=_conclusions_to_check() if inspection is None else [],
+        cases=operations.eligible_cases(inspection.id, today) if inspection else [],
+        staff=_staff() if inspection else [],
+        form=form,
+        errors=errors,
+        today=today,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*CHECK_EDITORS)
+def new():
+    """Draft a decision to check implementation from the overdue cases of one conclusion
+    (`?inspection=`); without one, the conclusions to choose from; 403, 404, 422."""
+    raw = request.values.get("inspection") or request.form.get("inspection_id")
+    inspection = get_visible_or_404(Inspection, raw) if raw else None
+    if request.method == "GET" or inspection is None:
+        return _new_page(inspection, {}, {})
+    return form_action(
+        CheckCreateSchema(),
+        lambda d: operations.create_check(
+            current_user,
+            inspection,
+            d["case_ids"],
+            d["lead_id"],
+            d["member_ids"],
+            d["period_start"],
+            d["period_end"],
+        ),
+        page=lambda status, errors: _new_page(inspection, request.form, errors, status),
+        done=lambda check: redirect_to("implementation_checks.detail", check_id=check.id),
+        message=_l("The decision to check implementation has been drafted."),
+    )
+
+
+def _detail(check, status: int = 200, errors: dict | None = None, form=None, action=None):
+    return render(
+        "implementation_checks/detail.html",
+        status=status,
+        check=check,
+        outcomes=list(CheckOutcome),
+        events=audit.events_for("ImplementationCheck", check.id),
+        errors=errors or {},
+        form=form if form is not None else {},
+        open_action=action,
+        can_edit=check.can_edit(current_user),
+        today=clock.today(),
+    )
+
+
+@bp.route("/<int:check_id>")
+@access(AUTHENTICATED)
+def detail(check_id: int):
+    """One check: its decision, team, period, cases, minutes and results; 404 if not visible."""
+    return _detail(get_visible_check(check_id))
+
+
+def _act(check_id: int, action: str, schema, call, message):
+    check = get_visible_check(check_id)
+
+    def page(status: int, errors: dict):
+        current = get_visible_check(check_id)
+        kept = request.form if status == 422 else None
+        return _detail(current, status, errors, kept, action if status == 422 else None)
+
+    return form_action(
+        schema,
+        lambda d: call(check, d),
+        page=page,
+        done=lambda _: redirect_to("implementation_checks.detail", check_id=check_id),
+        message=message,
+    )
+
+
+@bp.route("/<int:check_id>/minutes", methods=["POST"])
+@access(*CHECK_EDITORS)
+def minutes(check_id: int):
+    """Record the minutes of the check (date and text); 403, 404, 409, 422."""
+    return _act(
+        check_id,
+        "minutes",
+        MinutesSchema(),
+        lambda check, d: operations.record_minutes(
+            current_user, check, d["minutes_date"], d["minutes_summary"], d["version"]
+        ),
+        _l("The minutes have been recorded."),
+    )
+
+
+@bp.route("/<int:check_id>/results", methods=["POST"])
+@access(*CHECK_EDITORS)
+def results(check_id: int):
+    """Record what the check found for each case (done / partly done / not done); 403, 404,
+    409, 422."""
+    return _act(
+        check_id,
+        "results",
+        ResultsSchema(),
+        lambda check, d: operations.record_results(
+            current_user,
+            check,
+            {r["case_id"]: (r["outcome"], r["found"]) for r in d["results"]},
+            d["version"],
+        ),
+        _l("The results have been recorded."),
+    )

@@ -1,0 +1,35 @@
+"""The demo seed shows the follow-up: conclusions at different lifecycle steps, a check decision
+issued with its minutes and a result, the case then proposed for the report (level 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from inspect_app.conclusions.lifecycle import steps_of
+from inspect_app.core import clock
+from inspect_app.implementation_checks.models import CheckOutcome, ImplementationCheck
+from inspect_app.inspections.models import Inspection
+
+
+def test_demo_seed_has_lifecycle_steps_and_a_check(db):
+    from inspect_app.seed import seed_demo
+
+    with clock.frozen(date(2026, 11, 25)):
+        seed_demo()
+        db.session.commit()
+        seed_demo()  # safe to run again
+        db.session.commit()
+        inspections = db.session.execute(
+            select(Inspection).where(Inspection.reported_on.is_not(None))
+        ).scalars()
+        pending = {
+            next((s.key for s in steps_of(i) if s.done_on is None), "done") for i in inspections
+        }
+        assert {"appraise", "publish", "instruct", "done"} <= pending
+        (check,) = db.session.execute(select(ImplementationCheck)).scalars()
+        assert check.document.is_issued and check.minutes_date == date(2026, 11, 25)
+        (item,) = check.items
+        assert item.outcome == CheckOutcome.NOT_DONE
+        assert item.case.escalation_level == 3  # the responsibility proposal followed
