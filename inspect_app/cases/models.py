@@ -13,6 +13,7 @@ from sqlalchemy.types import Date, Integer, Numeric, String, Text
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.core.roles import signed_in
+from inspect_app.core.search import Searchable
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -46,7 +47,7 @@ case_finding = secondary(
 )
 
 
-class Case(EditableMixin, db.Model):
+class Case(Searchable, EditableMixin, db.Model):
     """A recommendation with a remedial deadline addressed to a responsible unit."""
 
     __tablename__ = "recommendation"
@@ -63,6 +64,7 @@ class Case(EditableMixin, db.Model):
         Index("ix_case_unit_state", "responsible_unit_id", "state"),
         # The list's counters under a type filter: an index-only scan (migration by the lead).
         Index("ix_case_type_state_due", "type", "state", "due_date"),
+        Searchable.search_index("ix_case_search"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +121,11 @@ class Case(EditableMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def search_source(self) -> list[str | None]:
+        """Its reference, title and required action (the unit, the inspection's conclusion
+        and the legal basis are searched in their own records)."""
+        return [self.reference, self.title, self.required_action]
 
     # --- derived values and permissions (object level) ---------------------------------
 

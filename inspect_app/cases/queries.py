@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
@@ -14,6 +26,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseType, case_finding
 from inspect_app.core import clock
 from inspect_app.core.filters import ListFilters, choice, day, number, text
+from inspect_app.core.memo import per_request
+from inspect_app.core.search import fold, matches
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
@@ -227,14 +241,51 @@ def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = 
     if filters.overdue_on:
         conditions.append(overdue_on_clause(filters.overdue_on, today))
     if filters.q:
-        needle = filters.q.lower()
-        conditions.append(
-            or_(
-                func.lower(Case.title).contains(needle, autoescape=True),
-                func.lower(Case.required_action).contains(needle, autoescape=True),
+        conditions.append(search_clause(filters.q))
+    return conditions
+
+
+# "KN-3/12" typed whole finds that case only (not KN-3/120); a part of it is searched as text.
+REFERENCE = re.compile(r"kn-(\d{1,9})/(\d{1,9})")
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """The case list's search, as Vietnamese users type (core.search.fold): the case's
+    reference, title and required action, or its unit, its inspection (title, decision or
+    conclusion number) or its legal basis matching. The matching units, inspections and legal
+    references are looked up once (one query per request), so each is a plain IN on the case."""
+    reference = REFERENCE.fullmatch(fold(q))
+    if reference:
+        return and_(
+            Case.inspection_id == int(reference.group(1)), Case.number == int(reference.group(2))
+        )
+    related = related_matches(q)
+    return or_(
+        matches(Case.search_text, q),
+        Case.responsible_unit_id.in_(related["unit"]),
+        Case.inspection_id.in_(related["inspection"]),
+        Case.legal_reference_id.in_(related["legal_reference"]),
+    )
+
+
+def related_matches(q: str) -> dict[str, list[int]]:
+    """Ids of the units, inspections and legal references whose folded text contains `q`
+    (one UNION query, remembered for the request: the counters and the list both ask)."""
+    memo = per_request("case_search")
+    key = fold(q)
+    if key not in memo:
+        kinds = {"unit": Unit, "inspection": Inspection, "legal_reference": LegalReference}
+        stmt = union_all(
+            *(
+                select(literal(kind).label("kind"), model.id).where(matches(model.search_text, q))
+                for kind, model in kinds.items()
             )
         )
-    return conditions
+        found: dict[str, list[int]] = {kind: [] for kind in kinds}
+        for kind, record_id in db.session.execute(stmt):
+            found[kind].append(record_id)
+        memo[key] = found
+    return memo[key]
 
 
 def case_list(user, filters: CaseFilters, today: date, loads=CASE_LIST_LOADS) -> Select:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Blueprint, Response, redirect, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from flask_login import current_user
 
 from inspect_app.answers.queries import awaiting_verification, unit_leader_home
 from inspect_app.core import clock
+from inspect_app.core.filters import text
 from inspect_app.core.htmx import render
-from inspect_app.core.permissions import PUBLIC, access
+from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access
+from inspect_app.home.queries import site_search
 
 bp = Blueprint("home", __name__)
 
@@ -34,6 +36,15 @@ def _home_context(user) -> dict:
     if user.is_inspector:
         return {"to_verify": awaiting_verification(user), "today": clock.today()}
     return {}
+
+
+@bp.route("/search")
+@access(AUTHENTICATED)
+def search():
+    """The header's search: cases, inspections and units the user may see that match `q`,
+    grouped by kind (htmx: the results alone, updated as the user types)."""
+    results = site_search(current_user, text(request.args, "q"))
+    return render("home/search.html", "home/_search_results.html", results=results)
 
 
 @bp.route("/assets/htmx.min.js")

@@ -297,6 +297,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "home.healthz": ("GET", "/healthz", expect(EVERYONE, anonymous=200)),
     "home.htmx_js": ("GET", "/assets/htmx.min.js", expect(EVERYONE, anonymous=200)),
     "home.index": ("GET", "/", expect(EVERYONE)),
+    "home.search": ("GET", "/search", expect(EVERYONE)),
     "inspections.close": (
         "POST",
         "/inspections/{inspection_id}/close",
