@@ -157,6 +157,14 @@ class Case(Searchable, EditableMixin, db.Model):
         allowed = self.inspection.can_manage(user) or user.is_leadership
         return allowed and not (check_state and self.state not in WITHDRAWABLE_STATES)
 
+    def can_remind(self, user, check_state: bool = True) -> bool:
+        """Remind the responsible unit of the deadline (đôn đốc): the inspection's team, the
+        leadership or an administrator, while the case is open."""
+        if not signed_in(user) or user.is_unit_leader:
+            return False
+        allowed = user.is_admin or user.is_leadership or self.inspection.is_on_team(user)
+        return allowed and not (check_state and self.state != CaseState.OPEN)
+
     def can_decide(self, user, check_state: bool = True) -> bool:
         """Accept or reject an answer: the team lead or a team member (or an administrator),
         on an answered case; the unit leader who answered never."""

@@ -321,3 +321,30 @@ def cases_of_inspection(user, inspection_id: int) -> list[Case]:
     if visible is not None:
         stmt = stmt.where(Case.responsible_unit_id.in_(visible or {-1}))
     return list(db.session.execute(stmt).scalars())
+
+
+# What a bulk action reads of each case: its inspection's team (can_remind) and its unit.
+BATCH_LOADS = (
+    joinedload(Case.inspection).selectinload(Inspection.members),
+    joinedload(Case.responsible_unit),
+)
+
+
+def cases_for_batch(
+    user, today: date, ids=None, filters: CaseFilters | None = None, limit: int = 2000
+) -> list[Case]:
+    """The visible cases a bulk action applies to: those of `ids`, or all that match
+    `filters` (the list's "all N matching"), in the list's order, at most `limit` (+1 so the
+    caller can tell the batch was cut)."""
+    filters = filters or CaseFilters()
+    conditions = case_conditions(user, filters if ids is None else CaseFilters(), today)
+    if ids is not None:
+        conditions.append(Case.id.in_(list(ids) or [-1]))
+    stmt = (
+        select(Case)
+        .options(*BATCH_LOADS)
+        .where(*conditions)
+        .order_by(*SORTS[filters.sort])
+        .limit(limit + 1)
+    )
+    return list(db.session.execute(stmt).unique().scalars())

@@ -13,11 +13,18 @@ from sqlalchemy.orm import joinedload
 
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list, state_counters
+from inspect_app.cases.queries import (
+    LIST_LOADS,
+    CaseFilters,
+    case_list,
+    cases_for_batch,
+    state_counters,
+)
 from inspect_app.cases.schemas import CaseCreateSchema
 from inspect_app.core import clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
+from inspect_app.core.filters import record_id, text
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
@@ -47,6 +54,7 @@ register_actions(
         "case_accepted": _l("Answer accepted"),
         "case_rejected": _l("Answer rejected"),
         "case_partly_done": _l("Verified as partly done"),
+        "case_reminded": _l("Unit reminded of the deadline"),
     }
 )
 
@@ -114,6 +122,49 @@ def index():
     if is_fragment_request():
         return render("cases/index.html", "cases/_list.html", **context)
     return render("cases/index.html", **context, **_filter_choices())
+
+
+# --- bulk actions on the list ----------------------------------------------------------------
+
+BULK_ACTIONS = {"remind": _l("Send a reminder to the units")}
+
+
+@bp.route("/bulk", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.INSPECTOR, Role.LEADERSHIP)
+def bulk():
+    """Apply a bulk action to the ticked cases, or to all cases matching the list's filters
+    (`all=1`): each case checked as one by one; the page lists what was done and what was
+    refused, and why; 422 for no action or no case."""
+    form = request.form
+    action = form.get("action", "")
+    everything = form.get("all") == "1"
+    filters = CaseFilters.from_args(form)
+    ids = {i for i in (record_id({"id": v}, "id") for v in form.getlist("ids")) if i}
+    error = None
+    if action not in BULK_ACTIONS:
+        error = _("Choose an action.")
+    elif not everything and not ids:
+        error = _("Tick at least one case, or choose all the cases matching the filters.")
+    if error:
+        return render("cases/bulk_result.html", status=422, error=error, filters=filters)
+    today = clock.today()
+    cases = cases_for_batch(
+        current_user, today, ids=None if everything else ids, filters=filters,
+        limit=operations.MAX_BATCH,
+    )  # fmt: skip
+    cut = len(cases) > operations.MAX_BATCH
+    cases = cases[: operations.MAX_BATCH]
+    result = operations.send_reminders(current_user, cases, text(form, "note", 1000))
+    # Ticked cases the user may not see are refused like the others (never named).
+    missing = 0 if everything else len(ids - {c.id for c in cases})
+    return render(
+        "cases/bulk_result.html",
+        result=result,
+        missing=missing,
+        cut=cut,
+        action_label=BULK_ACTIONS[action],
+        filters=filters,
+    )
 
 
 # --- creation from findings ----------------------------------------------------------------

@@ -35,6 +35,20 @@ def notify(user: User, kind: str, title: str, body: str | None = None, link: str
     return note
 
 
+def notify_many(rows: list[dict]) -> int:
+    """Queue many notifications in one INSERT (bulk actions): each row holds user_id, kind,
+    title, body and link, like `notify()`'s arguments; e-mails leave after commit."""
+    if not rows:
+        return 0
+    now = clock.now()
+    db.session.execute(
+        Notification.__table__.insert(),
+        [{**r, "title": r["title"][:300], "created_at": now, "email_attempts": 0} for r in rows],
+    )
+    db.session.info["mail_pending"] = True
+    return len(rows)
+
+
 def unread_count(user: User) -> int:
     return db.session.execute(
         select(func.count())

@@ -245,6 +245,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "cases.accept": ("POST", "/cases/{case_id}/accept", expect(DECIDERS, ok=422)),
     "cases.change_deadline": ("POST", "/cases/{case_id}/deadline", expect(LEADS, ok=422)),
     "cases.detail": ("GET", "/cases/{case_id}", expect(EVERYONE, unit_leader=404)),
+    "cases.bulk": ("POST", "/cases/bulk", expect(STAFF, ok=422)),
     "cases.index": ("GET", "/cases", expect(EVERYONE)),
     "cases.new": ("GET", "/cases/new/{inspection_id}", expect(LEADS, lead_inspector=403)),
     "cases.partly_done": ("POST", "/cases/{case_id}/partly-done", expect(DECIDERS, ok=422)),
