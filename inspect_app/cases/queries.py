@@ -260,11 +260,14 @@ def search_clause(q: str) -> ColumnElement[bool]:
             Case.inspection_id == int(reference.group(1)), Case.number == int(reference.group(2))
         )
     related = related_matches(q)
+    columns = {
+        "unit": Case.responsible_unit_id,
+        "inspection": Case.inspection_id,
+        "legal_reference": Case.legal_reference_id,
+    }
     return or_(
         matches(Case.search_text, q),
-        Case.responsible_unit_id.in_(related["unit"]),
-        Case.inspection_id.in_(related["inspection"]),
-        Case.legal_reference_id.in_(related["legal_reference"]),
+        *(columns[kind].in_(ids) for kind, ids in related.items() if ids),
     )
 
 

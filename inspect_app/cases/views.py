@@ -3,7 +3,7 @@ actions, which show the sections of features above cases, are in workflows.case_
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from inspect_app.auth.calendar import user_for_feed
 from inspect_app.cases import operations
+from inspect_app.cases.calendar import deadlines_for, to_ics
 from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.cases.queries import (
     LIST_LOADS,
@@ -28,7 +30,7 @@ from inspect_app.core.filters import record_id, text
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import AUTHENTICATED, access, require
+from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
@@ -122,6 +124,31 @@ def index():
     if is_fragment_request():
         return render("cases/index.html", "cases/_list.html", **context)
     return render("cases/index.html", **context, **_filter_choices())
+
+
+# --- the deadline calendar feed -----------------------------------------------------------------
+
+
+@bp.route("/calendar/<secret>.ics")
+@access(PUBLIC)
+def calendar_feed(secret: str):
+    """The deadlines of the feed's owner as iCalendar, for calendar programs (the secret in
+    the URL is the credential; 404 for an unknown, regenerated or revoked one)."""
+    user = user_for_feed(secret)
+    if user is None:
+        abort(404)
+    today = clock.today()
+    body = to_ics(
+        deadlines_for(user, today),
+        link=lambda case: url_for("cases.detail", case_id=case.id, _external=True),
+        name=_("Deadlines of %(name)s", name=user.full_name),
+        now=clock.now(),
+        host=request.host.split(":")[0] or "localhost",
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 # --- bulk actions on the list ----------------------------------------------------------------

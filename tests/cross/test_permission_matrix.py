@@ -220,6 +220,8 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "auth.logout": ("POST", "/logout", expect(EVERYONE, ok=303)),
     "auth.token_revoke": ("POST", "/account/tokens/{token_id}/revoke", expect(EVERYONE, ok=404)),
     "auth.tokens": ("GET", "/account/tokens", expect(EVERYONE)),
+    "auth.calendar_feed": ("GET", "/account/calendar", expect(EVERYONE)),
+    "auth.calendar_feed_revoke": ("POST", "/account/calendar/revoke", expect(EVERYONE, ok=303)),
     "auth.account_sessions": ("GET", "/account/sessions", expect(EVERYONE)),
     # Another user's session: not found, but an administrator may end it.
     "auth.account_session_end": (
@@ -247,6 +249,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "cases.detail": ("GET", "/cases/{case_id}", expect(EVERYONE, unit_leader=404)),
     "cases.bulk": ("POST", "/cases/bulk", expect(STAFF, ok=422)),
     "cases.index": ("GET", "/cases", expect(EVERYONE)),
+    "cases.calendar_feed": (
+        "GET",
+        "/cases/calendar/ical_unknown.ics",
+        expect(EVERYONE, ok=404, anonymous=404),
+    ),
     "cases.new": ("GET", "/cases/new/{inspection_id}", expect(LEADS, lead_inspector=403)),
     "cases.partly_done": ("POST", "/cases/{case_id}/partly-done", expect(DECIDERS, ok=422)),
     "cases.reject": ("POST", "/cases/{case_id}/reject", expect(DECIDERS, ok=422)),

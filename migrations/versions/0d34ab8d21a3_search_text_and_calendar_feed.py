@@ -1,4 +1,5 @@
-"""Search without diacritics (folded search_text columns, trigram indexes on PostgreSQL)
+"""Search without diacritics (folded search_text columns, trigram indexes on PostgreSQL);
+the deadline calendar feed's secrets
 
 Revision ID: 0d34ab8d21a3
 Revises: 7b3e0c4d2a15
@@ -83,7 +84,20 @@ def upgrade():
             )
 
 
+    op.create_table(
+        "calendar_feed",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_calendar_feed_user_id_user")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_calendar_feed")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_calendar_feed_token_hash")),
+    )
+
+
 def downgrade():
+    op.drop_table("calendar_feed")
     for table, index in SEARCHED.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(index)
