@@ -10,9 +10,12 @@ from typing import ClassVar
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     Select,
     and_,
+    cast,
     exists,
+    extract,
     func,
     literal,
     or_,
@@ -20,7 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
 from inspect_app.cases.models import ACTIVE_CASE_STATES, Case, CaseState, CaseType, case_finding
@@ -34,7 +37,7 @@ from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.reference.calendar import working_days_overdue_bound
 from inspect_app.reference.models import LegalReference
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import lineage_ids, visible_unit_ids
+from inspect_app.units.queries import UnitHistory, lineage_ids, visible_unit_ids
 
 # Every list of cases shows these with each row: loaded in the same query, never per row.
 LIST_LOADS = (
@@ -351,3 +354,72 @@ def cases_for_batch(
         .limit(limit + 1)
     )
     return list(db.session.execute(stmt).unique().scalars())
+
+
+# --- repeat violations (the one rule: analytics counts them, the entry form signals them) -----
+
+REPEAT_WINDOW = 3  # calendar years looked back by default
+
+
+def issued_date(inspection):
+    """When a case was issued, in SQL: its inspection's conclusion date, else its decision date."""
+    return func.coalesce(inspection.conclusion_date, inspection.decision_date)
+
+
+def repeat_conditions(
+    earlier, earlier_inspection, legal_reference_id, same_unit, issued, year, window: int,
+    before_case_id=None,
+) -> list:  # fmt: skip
+    """The conditions that `earlier` (a Case alias joined to `earlier_inspection`) is a prior
+    violation: not withdrawn, on the same legal basis, of the same unit (`same_unit`, the
+    caller's grouping of units), issued before `issued` (the same day counts when it has a
+    lower id than `before_case_id`; without one, the same day counts), in the same calendar
+    year `year` or up to `window` years before."""
+    earlier_issued = issued_date(earlier_inspection)
+    if before_case_id is None:
+        first = earlier_issued <= issued
+    else:
+        first = or_(
+            earlier_issued < issued, and_(earlier_issued == issued, earlier.id < before_case_id)
+        )
+    return [
+        earlier.legal_reference_id == legal_reference_id,
+        earlier.state != CaseState.WITHDRAWN,
+        same_unit,
+        first,
+        cast(extract("year", earlier_issued), Integer) >= year - window,
+    ]
+
+
+def prior_violations(
+    user, unit_id: int, legal_reference_id: int, issued: date, window: int = REPEAT_WINDOW,
+    limit: int = 5,
+) -> list[Case]:  # fmt: skip
+    """Cases `user` may see that make a new case of `unit_id` on `legal_reference_id`, issued
+    on `issued`, a repeat violation (the rule of `repeat_conditions`; the unit under all its
+    names, as the analytics group it today), most recent first (one query after the tree)."""
+    mapping = UnitHistory().grouping(clock.today())
+    group = mapping.get(unit_id, unit_id)
+    same_unit_ids = {u for u, g in mapping.items() if g == group} | {unit_id, group}
+    earlier_inspection = aliased(Inspection)
+    conditions = repeat_conditions(
+        Case,
+        earlier_inspection,
+        legal_reference_id,
+        Case.responsible_unit_id.in_(same_unit_ids),
+        issued,
+        issued.year,
+        window,
+    )
+    visible = visible_unit_ids(user)
+    if visible is not None:
+        conditions.append(Case.responsible_unit_id.in_(visible or {-1}))
+    stmt = (
+        select(Case)
+        .join(earlier_inspection, Case.inspection_id == earlier_inspection.id)
+        .options(load_only(Case.inspection_id, Case.number, Case.title, Case.state))
+        .where(*conditions)
+        .order_by(issued_date(earlier_inspection).desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).scalars())

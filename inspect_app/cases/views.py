@@ -17,9 +17,11 @@ from inspect_app.cases.calendar import deadlines_for, to_ics
 from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.cases.queries import (
     LIST_LOADS,
+    REPEAT_WINDOW,
     CaseFilters,
     case_list,
     cases_for_batch,
+    prior_violations,
     state_counters,
 )
 from inspect_app.cases.schemas import CaseCreateSchema
@@ -222,6 +224,19 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         db.session.execute(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars()
     )
     chosen = form.getlist("finding_ids") if hasattr(form, "getlist") else []
+    legal_reference_id = record_id(form, "legal_reference_id")
+    unit_id = record_id(form, "responsible_unit_id") or inspection.target_unit_id
+    repeats = (
+        # issued as analytics counts it: the conclusion date, else the decision date
+        prior_violations(
+            current_user,
+            unit_id,
+            legal_reference_id,
+            inspection.conclusion_date or inspection.decision_date,
+        )
+        if legal_reference_id
+        else []
+    )
     return render(
         "cases/new.html",
         fragment="cases/_form.html",
@@ -241,6 +256,8 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         show_amount=case_type == CaseType.RECOVERY.value or not is_fragment_request(),
         form=form,
         errors=errors,
+        repeats=repeats,
+        repeat_window=REPEAT_WINDOW,
     )
 
 
