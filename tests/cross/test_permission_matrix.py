@@ -296,6 +296,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     ),
     "findings.delete": ("POST", "/findings/{finding_id}/delete", expect(TEAM, ok=403)),
     "findings.detail": ("GET", "/findings/{finding_id}", expect(EVERYONE, unit_leader=404)),
+    "findings.duplicate": ("POST", "/findings/{finding_id}/duplicate", expect(TEAM, ok=403)),
     "findings.edit": ("GET", "/findings/{finding_id}/edit", expect(TEAM, ok=403)),
     "findings.evidence": ("GET", "/evidence/{evidence_id}", expect(EVERYONE, unit_leader=404)),
     "findings.index": ("GET", "/findings", expect()),
