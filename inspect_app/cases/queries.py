@@ -333,6 +333,7 @@ def cases_of_inspection(user, inspection_id: int) -> list[Case]:
 BATCH_LOADS = (
     joinedload(Case.inspection).selectinload(Inspection.members),
     joinedload(Case.responsible_unit),
+    joinedload(Case.legal_reference),
 )
 
 

@@ -3,6 +3,9 @@ actions, which show the sections of features above cases, are in workflows.case_
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -155,7 +158,43 @@ def calendar_feed(secret: str):
 
 # --- bulk actions on the list ----------------------------------------------------------------
 
-BULK_ACTIONS = {"remind": _l("Send a reminder to the units")}
+BULK_ACTIONS = {
+    "remind": _l("Send a reminder to the units"),
+    "export": _l("Export the selection (CSV)"),
+}
+# A cell a spreadsheet would read as a formula is written as text (a leading apostrophe).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text_value = "" if value is None else str(value)
+    return "'" + text_value if text_value.startswith(FORMULA_START) else text_value
+
+
+def _export_selection(cases: list[Case]) -> Response:
+    """The chosen cases as CSV (UTF-8 with BOM, for Excel): what the list shows of each."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("No."), _("Case"), _("Type"), _("Responsible unit"), _("Legal basis"),
+         _("Deadline"), _("State")]
+    )  # fmt: skip
+    for case in cases:
+        writer.writerow(
+            _csv_cell(v)
+            for v in (
+                case.reference,
+                case.title,
+                case.type.label,
+                case.responsible_unit.name,
+                case.legal_reference.citation,
+                case.due_date.strftime("%d/%m/%Y"),
+                case.state.label,
+            )
+        )
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="cases-selection.csv"'
+    return response
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -183,6 +222,8 @@ def bulk():
     )  # fmt: skip
     cut = len(cases) > operations.MAX_BATCH
     cases = cases[: operations.MAX_BATCH]
+    if action == "export":  # reading only: each case is one the user may see (the query's rule)
+        return _export_selection(cases)
     result = operations.send_reminders(current_user, cases, text(form, "note", 1000))
     # Ticked cases the user may not see are refused like the others (never named).
     missing = 0 if everything else len(ids - {c.id for c in cases})

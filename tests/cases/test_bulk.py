@@ -120,3 +120,17 @@ def test_the_batch_takes_a_constant_number_of_queries(db, count_queries):
     small = run()
     make(10)
     assert run() == small
+
+
+def test_export_the_selection_escapes_formulas(db, login_as, world):
+    c = world["cases"]
+    c["open1"].title = '=HYPERLINK("http://x","y")'
+    db.session.commit()
+    client = login_as(Role.LEADERSHIP)
+    r = client.post("/cases/bulk", data={"action": "export", "ids": [c["open1"].id, c["open2"].id]})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    body = r.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    assert "'=HYPERLINK" in body and c["open2"].reference in body
+    assert c["accepted"].reference not in body
+    assert _reminders(db) == 0
