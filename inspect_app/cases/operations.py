@@ -168,6 +168,15 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
     return case
 
 
+def create_cases(actor, inspection: Inspection, data: dict) -> list[Case]:
+    """The same recommendation from the same findings for its responsible unit and each of
+    `also_unit_ids` (units of the same inspection's follow-up): one case per unit, each made
+    and audited by `create_case`, all or none (any refusal rolls the request back)."""
+    first = data.get("responsible_unit_id") or inspection.target_unit_id
+    units = list(dict.fromkeys([first, *(data.get("also_unit_ids") or [])]))
+    return [create_case(actor, inspection, {**data, "responsible_unit_id": u}) for u in units]
+
+
 def _notify_unit(case: Case, kind: str, actor, extra=(), note: str | None = None) -> None:
     """Tell the responsible unit's leaders and deputies (and `extra` users) about the case."""
     recipients = {u.id: u for u in [*unit_recipients(case.responsible_unit_id), *extra]}

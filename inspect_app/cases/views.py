@@ -27,7 +27,7 @@ from inspect_app.cases.queries import (
     prior_violations,
     state_counters,
 )
-from inspect_app.cases.schemas import CaseCreateSchema
+from inspect_app.cases.schemas import CaseCreateFormSchema
 from inspect_app.core import clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
@@ -323,9 +323,9 @@ def new(inspection_id: int):
         return _create_form(inspection, form, errors, status)
 
     return form_action(
-        CaseCreateSchema(),
-        lambda data: operations.create_case(current_user, inspection, data),
+        CaseCreateFormSchema(),
+        lambda data: operations.create_cases(current_user, inspection, data),
         page=page,
-        done=lambda case: redirect_to("cases.detail", case_id=case.id),
-        message=lambda case: _("Case %(ref)s created.", ref=case.reference),
+        done=lambda cases: redirect_to("cases.detail", case_id=cases[0].id),
+        message=lambda cases: _("Case %(ref)s created.", ref=", ".join(c.reference for c in cases)),
     )
