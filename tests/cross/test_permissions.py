@@ -92,6 +92,8 @@ def test_public_routes_are_only_the_expected_ones(app):
         if PUBLIC in (getattr(app.view_functions[rule.endpoint], "_access", None) or ())
     }
     expected = {"home.index", "home.htmx_js", "home.healthz", "auth.login", "auth.language"}
+    # Calendar programs cannot sign in: the feed's secret in its URL is the credential.
+    expected.add("cases.calendar_feed")
     assert public - expected == set(), "new PUBLIC routes: review them, then list them here"
 
 
