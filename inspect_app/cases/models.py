@@ -122,6 +122,8 @@ class Case(Searchable, EditableMixin, db.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    SEARCH_FIELDS = ("inspection_id", "number", "title", "required_action")
+
     def search_source(self) -> list[str | None]:
         """Its reference, title and required action (the unit, the inspection's conclusion
         and the legal basis are searched in their own records)."""

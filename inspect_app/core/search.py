@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import ClassVar
 
 from markupsafe import Markup, escape
 from sqlalchemy import DDL, Index, Text, bindparam, event, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspect_app.extensions import db
@@ -87,6 +89,9 @@ class Searchable:
     kept current whenever the record is inserted or updated through the ORM. Set-based writes
     that bypass the ORM (insert()/update() statements) call `refresh_search_text` after."""
 
+    #: the columns `search_source()` reads: a change to one of them refreshes the text
+    SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ()
+
     search_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
     def search_source(self) -> list[str | None]:
@@ -118,9 +123,16 @@ event.listen(
 
 
 @event.listens_for(Searchable, "before_insert", propagate=True)
+def _fill_search_text(mapper, connection, target) -> None:
+    target.refresh_search()
+
+
 @event.listens_for(Searchable, "before_update", propagate=True)
 def _keep_search_text(mapper, connection, target) -> None:
-    target.refresh_search()
+    # Only when a searched field changed: other updates (a state, a version) read nothing more.
+    state = sa_inspect(target)
+    if any(state.attrs[name].history.has_changes() for name in target.SEARCH_FIELDS):
+        target.refresh_search()
 
 
 def refresh_search_text(model, ids=None, batch: int = 1000) -> int:

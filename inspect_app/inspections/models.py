@@ -124,6 +124,8 @@ class Inspection(Searchable, EditableMixin, db.Model):
     def __str__(self) -> str:
         return self.title
 
+    SEARCH_FIELDS = ("title", "decision_number", "conclusion_number")
+
     def search_source(self) -> list[str | None]:
         """Its title, decision number and conclusion number."""
         return [self.title, self.decision_number, self.conclusion_number]

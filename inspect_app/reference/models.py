@@ -71,6 +71,8 @@ class LegalReference(Searchable, EditableMixin, db.Model):
     def __str__(self) -> str:
         return self.citation
 
+    SEARCH_FIELDS = ("instrument", "article", "clause")
+
     def search_source(self) -> list[str | None]:
         """Its citation ("Khoản 2, Điều 12, Luật ...")."""
         return [self.citation]

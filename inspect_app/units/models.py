@@ -54,6 +54,8 @@ class Unit(Searchable, EditableMixin, db.Model):
     def __str__(self) -> str:
         return self.name
 
+    SEARCH_FIELDS = ("code", "name")
+
     def search_source(self) -> list[str | None]:
         """Its code and name."""
         return [self.code, self.name]
