@@ -225,6 +225,7 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
     from inspect_app.auth.models import User
     from inspect_app.cases.models import Case, case_finding
     from inspect_app.core.audit import GENESIS, AuditEvent
+    from inspect_app.core.search import fold
     from inspect_app.findings.models import Finding
     from inspect_app.inspections.models import Inspection, inspection_field, inspection_member
     from inspect_app.plans.models import Plan, PlanItem
@@ -285,6 +286,7 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
     for u in units:
         u.setdefault("parent_id", None)
         u.update(successor_id=None, active=True, **base(created))
+        u["search_text"] = fold(f"{u['code']} {u['name']}")  # as Unit.search_source()
     summary.counts["units"] = bulk_insert(conn, Unit.__table__, units)
     targets = departments + services + communes
 
@@ -413,6 +415,10 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
                 **base(datetime.combine(start, datetime.min.time(), tzinfo=UTC)),
             }
         )
+        row = inspections[-1]  # as Inspection.search_source()
+        row["search_text"] = fold(
+            f"{row['title']} {row['decision_number']} {row['conclusion_number']}"
+        )
         members += [{"inspection_id": i, "user_id": u} for u in team]
         for f in rnd.sample(field_ids, min(2, len(field_ids))):
             fields.append({"inspection_id": i, "field_id": f})
@@ -492,6 +498,8 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
                     return
                 state, due = case_state_and_due(cid, concl)
                 kind = CASE_TYPES[cid % 5]
+                title = f"{TITLE_VERBS[cid % 8]} {TITLE_OBJECTS[(cid // 8) % 8]}"
+                action = ACTIONS[cid % len(ACTIONS)]
                 unit = target
                 if children.get(target) and cid % 3 == 0:
                     unit = children[target][cid % len(children[target])]
@@ -502,11 +510,13 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
                     "inspection_id": iid,
                     "number": number,
                     "type": kind,
-                    "title": f"{TITLE_VERBS[cid % 8]} {TITLE_OBJECTS[(cid // 8) % 8]}",
+                    "title": title,
                     "legal_reference_id": legal_ids[cid % len(legal_ids)],
                     "severity": SEVERITIES[(cid // 5) % 4],
                     "responsible_unit_id": unit,
-                    "required_action": ACTIONS[cid % len(ACTIONS)],
+                    "required_action": action,
+                    # as Case.search_source(): reference, title, required action
+                    "search_text": fold(f"{Case.reference_of(iid, number)} {title} {action}"),
                     "amount_vnd": Decimal(1_000_000 * (1 + cid % 500))
                     if kind == "recovery"
                     else None,

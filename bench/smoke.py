@@ -69,6 +69,13 @@ def _mixed(backend: str) -> None:
         raise RuntimeError("errors under the mixed load")
 
 
+def _search(backend: str) -> None:
+    from bench import search
+
+    if search.main(["--backend", backend, "--data", "smoke", "--runs", "1"]) != 0:
+        raise RuntimeError("search scenario failed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Smoke run of every benchmark scenario")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -84,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             ("S3 escalation sweep", lambda: _sweep(args.backend)),
             ("S4 report PDF/XLSX", lambda: _report(args.backend)),
             ("S5 mixed load", lambda: _mixed(args.backend)),
+            ("S6 search", lambda: _search(args.backend)),
         ]
         for name, step in steps:
             log(f"== smoke: {name}")

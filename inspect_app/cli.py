@@ -15,7 +15,7 @@ from inspect_app.auth.operations import create_user
 from inspect_app.core import backup
 from inspect_app.core.audit import verify_chain
 from inspect_app.core.errors import OperationError
-from inspect_app.core.text import fold
+from inspect_app.core.search import fold
 from inspect_app.extensions import db
 from inspect_app.scheduler import register_scheduler_cli
 from inspect_app.seed import seed_demo

@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
 from inspect_app.answers.models import CaseAnswer  # noqa: F401
+from inspect_app.auth.calendar import CalendarFeed  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
 from inspect_app.auth.sessions import UserSession  # noqa: F401
 from inspect_app.auth.tokens import ApiToken  # noqa: F401

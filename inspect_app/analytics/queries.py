@@ -24,6 +24,7 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, literal, or_, s
 from sqlalchemy.orm import aliased
 
 from inspect_app.cases.models import Case, CaseState, case_finding
+from inspect_app.cases.queries import REPEAT_WINDOW, issued_date, repeat_conditions
 from inspect_app.core import clock, filters
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -32,7 +33,7 @@ from inspect_app.reference.calendar import Calendar
 from inspect_app.reference.models import FieldOfWork
 from inspect_app.units.queries import UnitHistory
 
-DEFAULT_WINDOW = 3
+DEFAULT_WINDOW = REPEAT_WINDOW
 DEFAULT_SPAN = 5  # years shown by default, ending with the current one
 # Risk score = W_LATE x (1 - on-time share) + W_DAYS x min(avg days overdue / DAYS_CAP, 1)
 #            + W_REPEAT x repeat share; 0 (no concern) to 100.
@@ -170,25 +171,26 @@ def _facts(history: UnitHistory, params: AnalyticsParams, today: date):
     """One row per counted case: its group unit, year, state, dates and whether it repeats."""
     mapping = history.grouping(params.as_of or today)
     group = _grouped(Case.responsible_unit_id, mapping)
-    issued = func.coalesce(Inspection.conclusion_date, Inspection.decision_date)
+    issued = issued_date(Inspection)
     year = cast(extract("year", issued), Integer)
 
     earlier, earlier_insp = aliased(Case), aliased(Inspection)
-    earlier_issued = func.coalesce(earlier_insp.conclusion_date, earlier_insp.decision_date)
     earlier_group = _grouped(earlier.responsible_unit_id, mapping)
     repeat = (
         select(literal(1))
         .select_from(earlier)
         .join(earlier_insp, earlier.inspection_id == earlier_insp.id)
         .where(
-            earlier.legal_reference_id == Case.legal_reference_id,
-            earlier.state != CaseState.WITHDRAWN,
-            earlier_group == group,
-            or_(
-                earlier_issued < issued,
-                and_(earlier_issued == issued, earlier.id < Case.id),
-            ),
-            cast(extract("year", earlier_issued), Integer) >= year - params.window,
+            *repeat_conditions(
+                earlier,
+                earlier_insp,
+                Case.legal_reference_id,
+                earlier_group == group,
+                issued,
+                year,
+                params.window,
+                before_case_id=Case.id,
+            )
         )
         .exists()
     )

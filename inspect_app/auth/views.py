@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from inspect_app.auth import operations, sessions
+from inspect_app.auth import calendar, operations, sessions
 from inspect_app.auth import tokens as token_operations
 from inspect_app.auth.models import User
 from inspect_app.auth.queries import UserFilters, user_list
@@ -224,6 +224,36 @@ def token_revoke(token_id: int):
     token_operations.revoke_token(current_user, token)
     flash(_("The token has been revoked."), "success")
     return redirect_to("auth.tokens")
+
+
+# --- the deadline calendar feed ---------------------------------------------------------------
+
+
+def _calendar_page(new_secret: str | None = None):
+    response = render(
+        "auth/calendar.html", feed=calendar.feed_of(current_user), new_secret=new_secret
+    )
+    response.headers["Cache-Control"] = "no-store"  # may show the secret link once
+    return response
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@access(AUTHENTICATED)
+def calendar_feed():
+    """The user's deadline calendar subscription; POST issues or regenerates its secret link
+    (shown once; the previous link stops working)."""
+    if request.method == "GET":
+        return _calendar_page()
+    return _calendar_page(new_secret=calendar.issue_feed(current_user))
+
+
+@bp.route("/account/calendar/revoke", methods=["POST"])
+@access(AUTHENTICATED)
+def calendar_feed_revoke():
+    """Revoke the user's calendar link: calendar programs get 404 from now on."""
+    if calendar.revoke_feed(current_user):
+        flash(_("The calendar link has been revoked."), "success")
+    return redirect_to("auth.calendar_feed")
 
 
 # --- administration of users -------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.types import Date, Integer, Numeric, String, Text
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.core.roles import signed_in
+from inspect_app.core.search import Searchable
 from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -46,7 +47,7 @@ case_finding = secondary(
 )
 
 
-class Case(EditableMixin, db.Model):
+class Case(Searchable, EditableMixin, db.Model):
     """A recommendation with a remedial deadline addressed to a responsible unit."""
 
     __tablename__ = "recommendation"
@@ -65,6 +66,7 @@ class Case(EditableMixin, db.Model):
         Index("ix_case_type_state_due", "type", "state", "due_date"),
         # The lists' default order (deadline, then id): the first page without a sort.
         Index("ix_case_due_id", "due_date", "id"),
+        Searchable.search_index("ix_case_search"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +130,13 @@ class Case(EditableMixin, db.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    SEARCH_FIELDS = ("inspection_id", "number", "title", "required_action")
+
+    def search_source(self) -> list[str | None]:
+        """Its reference, title and required action (the unit, the inspection's conclusion
+        and the legal basis are searched in their own records)."""
+        return [self.reference, self.title, self.required_action]
+
     # --- derived values and permissions (object level) ---------------------------------
 
     def is_overdue(self, today: date) -> bool:
@@ -157,6 +166,14 @@ class Case(EditableMixin, db.Model):
         """The team lead, leadership or an administrator, while open or answered."""
         allowed = self.inspection.can_manage(user) or user.is_leadership
         return allowed and not (check_state and self.state not in WITHDRAWABLE_STATES)
+
+    def can_remind(self, user, check_state: bool = True) -> bool:
+        """Remind the responsible unit of the deadline (đôn đốc): the inspection's team, the
+        leadership or an administrator, while the case is open."""
+        if not signed_in(user) or user.is_unit_leader:
+            return False
+        allowed = user.is_admin or user.is_leadership or self.inspection.is_on_team(user)
+        return allowed and not (check_state and self.state != CaseState.OPEN)
 
     def can_decide(self, user, check_state: bool = True) -> bool:
         """Accept or reject an answer: the team lead or a team member (or an administrator),

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from inspect_app.cases.models import WITHDRAWABLE_STATES, Case, CaseState, CaseType
 from inspect_app.core import audit, clock
+from inspect_app.core.batch import BatchResult
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
-from inspect_app.deputies.queries import unit_recipients
+from inspect_app.deputies.queries import recipients_by_unit, unit_recipients
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import CASE_CREATION_STATES, Inspection
-from inspect_app.notifications.operations import notify
+from inspect_app.notifications.operations import notify, notify_many
 from inspect_app.reference.calendar import add_days
 from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
@@ -165,6 +166,15 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
     audit.record(actor, case, "case_created", after=after, note=reason)
     _notify_unit(case, "case_assigned", actor)
     return case
+
+
+def create_cases(actor, inspection: Inspection, data: dict) -> list[Case]:
+    """The same recommendation from the same findings for its responsible unit and each of
+    `also_unit_ids` (units of the same inspection's follow-up): one case per unit, each made
+    and audited by `create_case`, all or none (any refusal rolls the request back)."""
+    first = data.get("responsible_unit_id") or inspection.target_unit_id
+    units = list(dict.fromkeys([first, *(data.get("also_unit_ids") or [])]))
+    return [create_case(actor, inspection, {**data, "responsible_unit_id": u}) for u in units]
 
 
 def _notify_unit(case: Case, kind: str, actor, extra=(), note: str | None = None) -> None:
@@ -361,3 +371,60 @@ def partly_done(
     _new_deadline(actor, case, due_date, due_reason)
     _notify_unit(case, "case_partly_done", actor, _answerers(final), done)
     return case
+
+
+MAX_BATCH = 2000  # cases one bulk action takes at once (the page says so beyond it)
+
+
+def send_reminders(actor, cases, note: str | None = None) -> BatchResult:
+    """Remind the responsible units of `cases` of their deadline (nhắc hạn, đôn đốc), one case
+    or a batch: each case checked with `can_remind` as one by one; the unit's leaders and acting
+    deputies are notified in their language; one audit event per reminded case. Refused cases
+    (not allowed, not open, nobody to tell) are returned with the reason, never raised."""
+    result = BatchResult()
+    note = (note or "").strip()[:1000] or None
+    allowed = []
+    for case in cases:
+        if not case.can_remind(actor, check_state=False):
+            result.refuse(case, _("You may not remind the unit of this case."))
+        elif not case.can_remind(actor):
+            result.refuse(case, _("Only an open case can be reminded."))
+        else:
+            allowed.append(case)
+    audience = recipients_by_unit({c.responsible_unit_id for c in allowed})
+    events, notes = [], []
+    for case in allowed:
+        recipients = [u for u in audience.get(case.responsible_unit_id, []) if u.id != actor.id]
+        if not recipients:
+            result.refuse(case, _("The unit has no active leader to remind."))
+            continue
+        for user in recipients:
+            with force_locale(user.locale):
+                title = _(
+                    "Reminder from the inspectorate: case %(ref)s is due on %(due)s.",
+                    ref=case.reference,
+                    due=case.due_date.strftime("%d/%m/%Y"),
+                )
+            notes.append(
+                {
+                    "user_id": user.id,
+                    "kind": "case_reminded",
+                    "title": title,
+                    "body": note or case.title,
+                    "link": case.path,
+                }
+            )
+        events.append(
+            {
+                "actor_id": actor.id,
+                "object_type": "Case",
+                "object_id": case.id,
+                "action": "case_reminded",
+                "after": {"recipient_ids": sorted(u.id for u in recipients)},
+                "note": note,
+            }
+        )
+        result.done.append(case)
+    notify_many(notes)
+    audit.record_many(events, plain=True)
+    return result

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
 from inspect_app.cases.models import (
@@ -22,13 +37,15 @@ from inspect_app.cases.models import (
 )
 from inspect_app.core import clock
 from inspect_app.core.filters import ListFilters, choice, day, number, record_id, text
+from inspect_app.core.memo import per_request
+from inspect_app.core.search import fold, matches
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.reference.calendar import working_days_overdue_bound
 from inspect_app.reference.models import LegalReference
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import lineage_ids, visible_unit_ids
+from inspect_app.units.queries import UnitHistory, lineage_ids, visible_unit_ids
 
 # Every list of cases shows these with each row: loaded in the same query, never per row.
 LIST_LOADS = (
@@ -255,14 +272,54 @@ def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = 
             taken.append(EscalationStep.on_date == filters.step_on)
         conditions.append(exists().where(*taken))
     if filters.q:
-        needle = filters.q.lower()
-        conditions.append(
-            or_(
-                func.lower(Case.title).contains(needle, autoescape=True),
-                func.lower(Case.required_action).contains(needle, autoescape=True),
+        conditions.append(search_clause(filters.q))
+    return conditions
+
+
+# "KN-3/12" typed whole finds that case only (not KN-3/120); a part of it is searched as text.
+REFERENCE = re.compile(r"kn-(\d{1,9})/(\d{1,9})")
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """The case list's search, as Vietnamese users type (core.search.fold): the case's
+    reference, title and required action, or its unit, its inspection (title, decision or
+    conclusion number) or its legal basis matching. The matching units, inspections and legal
+    references are looked up once (one query per request), so each is a plain IN on the case."""
+    reference = REFERENCE.fullmatch(fold(q))
+    if reference:
+        return and_(
+            Case.inspection_id == int(reference.group(1)), Case.number == int(reference.group(2))
+        )
+    related = related_matches(q)
+    columns = {
+        "unit": Case.responsible_unit_id,
+        "inspection": Case.inspection_id,
+        "legal_reference": Case.legal_reference_id,
+    }
+    return or_(
+        matches(Case.search_text, q),
+        *(columns[kind].in_(ids) for kind, ids in related.items() if ids),
+    )
+
+
+def related_matches(q: str) -> dict[str, list[int]]:
+    """Ids of the units, inspections and legal references whose folded text contains `q`
+    (one UNION query, remembered for the request: the counters and the list both ask)."""
+    memo = per_request("case_search")
+    key = fold(q)
+    if key not in memo:
+        kinds = {"unit": Unit, "inspection": Inspection, "legal_reference": LegalReference}
+        stmt = union_all(
+            *(
+                select(literal(kind).label("kind"), model.id).where(matches(model.search_text, q))
+                for kind, model in kinds.items()
             )
         )
-    return conditions
+        found: dict[str, list[int]] = {kind: [] for kind in kinds}
+        for kind, record_id in db.session.execute(stmt):
+            found[kind].append(record_id)
+        memo[key] = found
+    return memo[key]
 
 
 def case_list(user, filters: CaseFilters, today: date, loads=CASE_LIST_LOADS) -> Select:
@@ -297,4 +354,101 @@ def cases_of_inspection(user, inspection_id: int) -> list[Case]:
     )
     if visible is not None:
         stmt = stmt.where(Case.responsible_unit_id.in_(visible or {-1}))
+    return list(db.session.execute(stmt).scalars())
+
+
+# What a bulk action reads of each case: its inspection's team (can_remind) and its unit.
+BATCH_LOADS = (
+    joinedload(Case.inspection).selectinload(Inspection.members),
+    joinedload(Case.responsible_unit),
+    joinedload(Case.legal_reference),
+)
+
+
+def cases_for_batch(
+    user, today: date, ids=None, filters: CaseFilters | None = None, limit: int = 2000
+) -> list[Case]:
+    """The visible cases a bulk action applies to: those of `ids`, or all that match
+    `filters` (the list's "all N matching"), in the list's order, at most `limit` (+1 so the
+    caller can tell the batch was cut)."""
+    filters = filters or CaseFilters()
+    conditions = case_conditions(user, filters if ids is None else CaseFilters(), today)
+    if ids is not None:
+        conditions.append(Case.id.in_(list(ids) or [-1]))
+    stmt = (
+        select(Case)
+        .options(*BATCH_LOADS)
+        .where(*conditions)
+        .order_by(*SORTS[filters.sort])
+        .limit(limit + 1)
+    )
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+# --- repeat violations (the one rule: analytics counts them, the entry form signals them) -----
+
+REPEAT_WINDOW = 3  # calendar years looked back by default
+
+
+def issued_date(inspection):
+    """When a case was issued, in SQL: its inspection's conclusion date, else its decision date."""
+    return func.coalesce(inspection.conclusion_date, inspection.decision_date)
+
+
+def repeat_conditions(
+    earlier, earlier_inspection, legal_reference_id, same_unit, issued, year, window: int,
+    before_case_id=None,
+) -> list:  # fmt: skip
+    """The conditions that `earlier` (a Case alias joined to `earlier_inspection`) is a prior
+    violation: not withdrawn, on the same legal basis, of the same unit (`same_unit`, the
+    caller's grouping of units), issued before `issued` (the same day counts when it has a
+    lower id than `before_case_id`; without one, the same day counts), in the same calendar
+    year `year` or up to `window` years before."""
+    earlier_issued = issued_date(earlier_inspection)
+    if before_case_id is None:
+        first = earlier_issued <= issued
+    else:
+        first = or_(
+            earlier_issued < issued, and_(earlier_issued == issued, earlier.id < before_case_id)
+        )
+    return [
+        earlier.legal_reference_id == legal_reference_id,
+        earlier.state != CaseState.WITHDRAWN,
+        same_unit,
+        first,
+        cast(extract("year", earlier_issued), Integer) >= year - window,
+    ]
+
+
+def prior_violations(
+    user, unit_id: int, legal_reference_id: int, issued: date, window: int = REPEAT_WINDOW,
+    limit: int = 5,
+) -> list[Case]:  # fmt: skip
+    """Cases `user` may see that make a new case of `unit_id` on `legal_reference_id`, issued
+    on `issued`, a repeat violation (the rule of `repeat_conditions`; the unit under all its
+    names, as the analytics group it today), most recent first (one query after the tree)."""
+    mapping = UnitHistory().grouping(clock.today())
+    group = mapping.get(unit_id, unit_id)
+    same_unit_ids = {u for u, g in mapping.items() if g == group} | {unit_id, group}
+    earlier_inspection = aliased(Inspection)
+    conditions = repeat_conditions(
+        Case,
+        earlier_inspection,
+        legal_reference_id,
+        Case.responsible_unit_id.in_(same_unit_ids),
+        issued,
+        issued.year,
+        window,
+    )
+    visible = visible_unit_ids(user)
+    if visible is not None:
+        conditions.append(Case.responsible_unit_id.in_(visible or {-1}))
+    stmt = (
+        select(Case)
+        .join(earlier_inspection, Case.inspection_id == earlier_inspection.id)
+        .options(load_only(Case.inspection_id, Case.number, Case.title, Case.state))
+        .where(*conditions)
+        .order_by(issued_date(earlier_inspection).desc(), Case.id.desc())
+        .limit(limit)
+    )
     return list(db.session.execute(stmt).scalars())

@@ -58,6 +58,12 @@ class CaseCreateSchema(BaseSchema):
     inspection_version = record_id(load_default=None)
 
 
+class CaseCreateFormSchema(CaseCreateSchema):
+    """The page's form: the same case may also go to other units (one case each)."""
+
+    also_unit_ids = MultiValue(record_id(), load_default=list)
+
+
 class DeadlineChangeSchema(ReasonedSchema):
     due_date = fields.Date(required=True)
 

@@ -3,7 +3,10 @@ actions, which show the sections of features above cases, are in workflows.case_
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+import csv
+import io
+
+from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,17 +14,28 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from inspect_app.auth.calendar import user_for_feed
 from inspect_app.cases import operations
+from inspect_app.cases.calendar import deadlines_for, to_ics
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list, state_counters
-from inspect_app.cases.schemas import CaseCreateSchema
+from inspect_app.cases.queries import (
+    LIST_LOADS,
+    REPEAT_WINDOW,
+    CaseFilters,
+    case_list,
+    cases_for_batch,
+    prior_violations,
+    state_counters,
+)
+from inspect_app.cases.schemas import CaseCreateFormSchema
 from inspect_app.core import clock
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
+from inspect_app.core.filters import record_id, text
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
-from inspect_app.core.permissions import AUTHENTICATED, access, require
+from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
@@ -47,6 +61,7 @@ register_actions(
         "case_accepted": _l("Answer accepted"),
         "case_rejected": _l("Answer rejected"),
         "case_partly_done": _l("Verified as partly done"),
+        "case_reminded": _l("Unit reminded of the deadline"),
     }
 )
 
@@ -116,6 +131,112 @@ def index():
     return render("cases/index.html", **context, **_filter_choices())
 
 
+# --- the deadline calendar feed -----------------------------------------------------------------
+
+
+@bp.route("/calendar/<secret>.ics")
+@access(PUBLIC)
+def calendar_feed(secret: str):
+    """The deadlines of the feed's owner as iCalendar, for calendar programs (the secret in
+    the URL is the credential; 404 for an unknown, regenerated or revoked one)."""
+    user = user_for_feed(secret)
+    if user is None:
+        abort(404)
+    today = clock.today()
+    body = to_ics(
+        deadlines_for(user, today),
+        link=lambda case: url_for("cases.detail", case_id=case.id, _external=True),
+        name=_("Deadlines of %(name)s", name=user.full_name),
+        now=clock.now(),
+        host=request.host.split(":")[0] or "localhost",
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- bulk actions on the list ----------------------------------------------------------------
+
+BULK_ACTIONS = {
+    "remind": _l("Send a reminder to the units"),
+    "export": _l("Export the selection (CSV)"),
+}
+# A cell a spreadsheet would read as a formula is written as text (a leading apostrophe).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text_value = "" if value is None else str(value)
+    return "'" + text_value if text_value.startswith(FORMULA_START) else text_value
+
+
+def _export_selection(cases: list[Case]) -> Response:
+    """The chosen cases as CSV (UTF-8 with BOM, for Excel): what the list shows of each."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("No."), _("Case"), _("Type"), _("Responsible unit"), _("Legal basis"),
+         _("Deadline"), _("State")]
+    )  # fmt: skip
+    for case in cases:
+        writer.writerow(
+            _csv_cell(v)
+            for v in (
+                case.reference,
+                case.title,
+                case.type.label,
+                case.responsible_unit.name,
+                case.legal_reference.citation,
+                case.due_date.strftime("%d/%m/%Y"),
+                case.state.label,
+            )
+        )
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="cases-selection.csv"'
+    return response
+
+
+@bp.route("/bulk", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.INSPECTOR, Role.LEADERSHIP)
+def bulk():
+    """Apply a bulk action to the ticked cases, or to all cases matching the list's filters
+    (`all=1`): each case checked as one by one; the page lists what was done and what was
+    refused, and why; 422 for no action or no case."""
+    form = request.form
+    action = form.get("action", "")
+    everything = form.get("all") == "1"
+    filters = CaseFilters.from_args(form)
+    ids = {i for i in (record_id({"id": v}, "id") for v in form.getlist("ids")) if i}
+    error = None
+    if action not in BULK_ACTIONS:
+        error = _("Choose an action.")
+    elif not everything and not ids:
+        error = _("Tick at least one case, or choose all the cases matching the filters.")
+    if error:
+        return render("cases/bulk_result.html", status=422, error=error, filters=filters)
+    today = clock.today()
+    cases = cases_for_batch(
+        current_user, today, ids=None if everything else ids, filters=filters,
+        limit=operations.MAX_BATCH,
+    )  # fmt: skip
+    cut = len(cases) > operations.MAX_BATCH
+    cases = cases[: operations.MAX_BATCH]
+    if action == "export":  # reading only: each case is one the user may see (the query's rule)
+        return _export_selection(cases)
+    result = operations.send_reminders(current_user, cases, text(form, "note", 1000))
+    # Ticked cases the user may not see are refused like the others (never named).
+    missing = 0 if everything else len(ids - {c.id for c in cases})
+    return render(
+        "cases/bulk_result.html",
+        result=result,
+        missing=missing,
+        cut=cut,
+        action_label=BULK_ACTIONS[action],
+        filters=filters,
+    )
+
+
 # --- creation from findings ----------------------------------------------------------------
 
 
@@ -144,6 +265,19 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         db.session.execute(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars()
     )
     chosen = form.getlist("finding_ids") if hasattr(form, "getlist") else []
+    legal_reference_id = record_id(form, "legal_reference_id")
+    unit_id = record_id(form, "responsible_unit_id") or inspection.target_unit_id
+    repeats = (
+        # issued as analytics counts it: the conclusion date, else the decision date
+        prior_violations(
+            current_user,
+            unit_id,
+            legal_reference_id,
+            inspection.conclusion_date or inspection.decision_date,
+        )
+        if legal_reference_id
+        else []
+    )
     return render(
         "cases/new.html",
         fragment="cases/_form.html",
@@ -163,6 +297,8 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         show_amount=case_type == CaseType.RECOVERY.value or not is_fragment_request(),
         form=form,
         errors=errors,
+        repeats=repeats,
+        repeat_window=REPEAT_WINDOW,
     )
 
 
@@ -187,9 +323,9 @@ def new(inspection_id: int):
         return _create_form(inspection, form, errors, status)
 
     return form_action(
-        CaseCreateSchema(),
-        lambda data: operations.create_case(current_user, inspection, data),
+        CaseCreateFormSchema(),
+        lambda data: operations.create_cases(current_user, inspection, data),
         page=page,
-        done=lambda case: redirect_to("cases.detail", case_id=case.id),
-        message=lambda case: _("Case %(ref)s created.", ref=case.reference),
+        done=lambda cases: redirect_to("cases.detail", case_id=cases[0].id),
+        message=lambda cases: _("Case %(ref)s created.", ref=", ".join(c.reference for c in cases)),
     )

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
+from inspect_app.core.search import highlight
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -82,6 +83,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["vnd"] = fmt_vnd
+    app.jinja_env.filters["highlight"] = highlight
 
     @app.context_processor
     def globals_():

@@ -144,3 +144,43 @@ def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
         ).scalars()
     )
     return list({u.id: u for u in leaders + deputies}.values())
+
+
+def recipients_by_unit(unit_ids, today: date | None = None) -> dict[int, list[User]]:
+    """`unit_recipients` for many units at once (three queries whatever their number): the
+    active leaders of each unit and the deputies acting today for it or a unit above it."""
+    today = today or clock.today()
+    unit_ids = set(unit_ids)
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    chains: dict[int, list[int]] = {}
+    for unit_id in unit_ids:
+        chain, current = [], unit_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        chains[unit_id] = chain
+    leaders = db.session.execute(
+        select(User).where(
+            User.role == Role.UNIT_LEADER, User.unit_id.in_(unit_ids), User.active.is_(True)
+        )
+    ).scalars()
+    found: dict[int, dict[int, User]] = {unit_id: {} for unit_id in unit_ids}
+    for user in leaders:
+        found[user.unit_id][user.id] = user
+    above = {u for chain in chains.values() for u in chain}
+    deputies = db.session.execute(
+        select(Delegation.unit_id, User)
+        .join(User, Delegation.deputy_id == User.id)
+        .where(
+            Delegation.unit_id.in_(above),
+            Delegation.revoked_at.is_(None),
+            Delegation.starts_on <= today,
+            Delegation.ends_on >= today,
+            User.active.is_(True),
+        )
+    ).all()
+    for unit_id, chain in chains.items():
+        for delegated_unit, user in deputies:
+            if delegated_unit in chain:
+                found[unit_id].setdefault(user.id, user)
+    return {unit_id: list(users.values()) for unit_id, users in found.items()}

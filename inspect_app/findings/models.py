@@ -48,6 +48,10 @@ class Finding(EditableMixin, db.Model):
         """Whoever may see its inspection."""
         return self.inspection.can_view(user)
 
+    def can_duplicate(self, user, check_state: bool = True) -> bool:
+        """Copy it as a new finding of the same inspection: whoever may log findings there."""
+        return self.inspection.can_log_findings(user, check_state)
+
     def can_edit(self, user, check_state: bool = True) -> bool:
         """Only its author, until the inspection is concluded."""
         return user.id == self.author_id and not (check_state and self.is_locked)

@@ -105,6 +105,42 @@ def create_finding(actor, inspection: Inspection, data: dict, files=()) -> Findi
     return finding
 
 
+def duplicate_findings(actor, findings) -> list[Finding]:
+    """Copy findings (one or a batch) as new findings of their inspections, authored by
+    `actor` and observed now, without their evidence files (a file belongs to one finding);
+    each copy audited with its source. 403 for one the actor may not copy, 422 once locked."""
+    copies = []
+    for source in findings:
+        if not source.can_duplicate(actor, check_state=False):
+            raise Forbidden(_("Only members of the inspection team can log findings."))
+        check_open(source.inspection)
+        copy = Finding(
+            inspection_id=source.inspection_id,
+            author_id=actor.id,
+            description=source.description,
+            field_id=source.field_id,
+            place=source.place,
+            observed_at=clock.now(),
+            severity=source.severity,
+        )
+        db.session.add(copy)
+        copies.append((source, copy))
+    db.session.flush()
+    audit.record_many(
+        [
+            {
+                "actor_id": actor.id,
+                "object_type": "Finding",
+                "object_id": copy.id,
+                "action": "finding_duplicated",
+                "after": {**audit.snapshot(copy, FINDING_FIELDS), "source_id": source.id},
+            }
+            for source, copy in copies
+        ]
+    )
+    return [copy for _source, copy in copies]
+
+
 def update_finding(actor, finding: Finding, data: dict) -> Finding:
     """The author edits a finding until the conclusion; 409 on a stale version, 403 others."""
     _check_author(actor, finding)

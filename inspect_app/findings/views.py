@@ -40,6 +40,7 @@ register_actions(
         "finding_created": _l("Finding logged"),
         "finding_updated": _l("Finding edited"),
         "finding_deleted": _l("Finding deleted"),
+        "finding_duplicated": _l("Finding copied from another"),
         "evidence_added": _l("Evidence file added"),
         "evidence_removed": _l("Evidence file removed"),
         "conclusion_file_attached": _l("Signed conclusion uploaded"),
@@ -159,6 +160,7 @@ def _detail_page(finding: Finding, errors: dict, status: int = 200):
         status=status,
         finding=finding,
         can_edit=finding.can_edit(current_user),
+        can_duplicate=finding.can_duplicate(current_user),
         events=audit.events_for("Finding", finding.id),
         errors=errors,
         accept=f"{ACCEPT_CAPTURE},{ACCEPT}",
@@ -188,6 +190,18 @@ def edit(finding_id: int):
         done=lambda _f: redirect_to("findings.detail", finding_id=finding_id),
         message=_l("Finding saved."),
     )
+
+
+@bp.route("/findings/<int:finding_id>/duplicate", methods=["POST"])
+@access(*TEAM_ROLES)
+def duplicate(finding_id: int):
+    """Copy a finding as a new one of the same inspection, then edit the copy (team members
+    while the inspection takes findings; 403 others, 422 once locked)."""
+    finding = _get_finding(finding_id)
+    require(finding.can_duplicate(current_user, check_state=False))
+    (copy,) = operations.duplicate_findings(current_user, [finding])
+    flash(_("Finding copied: edit the copy."), "success")
+    return redirect_to("findings.edit", finding_id=copy.id)
 
 
 @bp.route("/findings/<int:finding_id>/delete", methods=["POST"])

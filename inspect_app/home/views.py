@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from inspect_app.answers.queries import awaiting_verification, unit_leader_home
 from inspect_app.core import clock, health
+from inspect_app.core.filters import text
 from inspect_app.core.htmx import render
 from inspect_app.core.jobs import HEARTBEAT, JobStatus
-from inspect_app.core.permissions import PUBLIC, access
+from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
+from inspect_app.home.queries import site_search
 from inspect_app.notifications.models import OutgoingMail
 
 bp = Blueprint("home", __name__)
@@ -53,6 +55,15 @@ def _home_context(user) -> dict:
     if user.is_inspector:
         return {"to_verify": awaiting_verification(user), "today": clock.today()}
     return {}
+
+
+@bp.route("/search")
+@access(AUTHENTICATED)
+def search():
+    """The header's search: cases, inspections and units the user may see that match `q`,
+    grouped by kind (htmx: the results alone, updated as the user types)."""
+    results = site_search(current_user, text(request.args, "q"))
+    return render("home/search.html", "home/_search_results.html", results=results)
 
 
 @bp.route("/healthz")

@@ -12,6 +12,7 @@ from sqlalchemy.types import Date, Integer, String, Text
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, enum_column, secondary
 from inspect_app.core.roles import signed_in
+from inspect_app.core.search import Searchable
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
 from inspect_app.reference.models import ActivityKind, FieldOfWork
@@ -54,7 +55,7 @@ inspection_member = secondary(
 )
 
 
-class Inspection(EditableMixin, db.Model):
+class Inspection(Searchable, EditableMixin, db.Model):
     """One inspection or check of a target unit, led by a team leader (trưởng đoàn)."""
 
     __tablename__ = "inspection"
@@ -75,6 +76,7 @@ class Inspection(EditableMixin, db.Model):
         ),
         # The list's default order (start date, then id): the first page without a sort.
         Index("ix_inspection_start_id", "start_date", "id"),
+        Searchable.search_index("ix_inspection_search"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +142,12 @@ class Inspection(EditableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    SEARCH_FIELDS = ("title", "decision_number", "conclusion_number")
+
+    def search_source(self) -> list[str | None]:
+        """Its title, decision number and conclusion number."""
+        return [self.title, self.decision_number, self.conclusion_number]
 
     @property
     def is_concluded(self) -> bool:

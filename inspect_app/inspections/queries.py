@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspect_app.auth.models import User
 from inspect_app.core.filters import ListFilters, choice, text
 from inspect_app.core.roles import INSPECTORS
+from inspect_app.core.search import matches
 from inspect_app.extensions import db
 from inspect_app.inspections.models import (
     Inspection,
@@ -98,14 +99,8 @@ def list_statement(user, f: InspectionFilters) -> Select:
                 inspection_field.c.field_id == f.field,
             )
         )
-    if f.q:
-        needle = f.q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(Inspection.title).contains(needle, autoescape=True),
-                func.lower(Inspection.decision_number).contains(needle, autoescape=True),
-            )
-        )
+    if f.q:  # title, decision or conclusion number, as users type (core.search.fold)
+        stmt = stmt.where(matches(Inspection.search_text, f.q))
     if f.mine:
         stmt = stmt.where(
             or_(

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
+from inspect_app.core.search import Searchable
 from inspect_app.extensions import db
 
 
@@ -42,11 +43,14 @@ class FieldOfWork(TimestampMixin, db.Model):
         return self.name
 
 
-class LegalReference(EditableMixin, db.Model):
+class LegalReference(Searchable, EditableMixin, db.Model):
     """A legal basis (căn cứ pháp lý): instrument, article, clause, and what it says."""
 
     __tablename__ = "legal_reference"
-    __table_args__ = (UniqueConstraint("instrument", "article", "clause", name="uq_legal_ref"),)
+    __table_args__ = (
+        UniqueConstraint("instrument", "article", "clause", name="uq_legal_ref"),
+        Searchable.search_index("ix_legal_reference_search"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instrument: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -66,6 +70,12 @@ class LegalReference(EditableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.citation
+
+    SEARCH_FIELDS = ("instrument", "article", "clause")
+
+    def search_source(self) -> list[str | None]:
+        """Its citation ("Khoản 2, Điều 12, Luật ...")."""
+        return [self.citation]
 
 
 class DayKind(LabelledEnum):

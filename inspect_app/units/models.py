@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, String, Text
 
 from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
+from inspect_app.core.search import Searchable
 from inspect_app.extensions import db
 
 
@@ -22,12 +23,13 @@ class UnitKind(LabelledEnum):
     SERVICE_UNIT = "service_unit", _l("Public service unit")
 
 
-class Unit(EditableMixin, db.Model):
+class Unit(Searchable, EditableMixin, db.Model):
     """An agency or unit (đơn vị) in the province's tree; `successor` records reorganisations."""
 
     __tablename__ = "unit"
     __table_args__ = (
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        Searchable.search_index("ix_unit_search"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +53,12 @@ class Unit(EditableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    SEARCH_FIELDS = ("code", "name")
+
+    def search_source(self) -> list[str | None]:
+        """Its code and name."""
+        return [self.code, self.name]
 
 
 class UnitEventKind(LabelledEnum):

@@ -40,8 +40,8 @@ from inspect_app.cases.models import Case, CaseState, CaseType
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.roles import signed_in
+from inspect_app.core.search import fold
 from inspect_app.core.tabular import FORMULA_STARTS, safe_text
-from inspect_app.core.text import fold
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.reference.models import ActivityKind, LegalReference, Severity

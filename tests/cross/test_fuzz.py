@@ -161,8 +161,17 @@ def world(app, db, tmp_path):
     return actors, restore
 
 
+def _choices(rule, arg) -> list | None:
+    """The values an `any(...)` converter accepts (an export's format), else None."""
+    items = getattr(rule._converters.get(arg), "items", None)
+    return sorted(items) if items else None
+
+
 def _fill(rule, draw) -> str:
-    values = {arg: draw(st.sampled_from(IDS)) for arg in rule.arguments}
+    values = {}
+    for arg in rule.arguments:
+        choices = _choices(rule, arg)
+        values[arg] = draw(st.sampled_from(choices or IDS))
     if "kind" in values:
         values["kind"] = draw(st.sampled_from(["merge", "split", "rename", "move", "x\x00"]))
     return rule.build(values, append_unknown=False)[1]
@@ -170,7 +179,10 @@ def _fill(rule, draw) -> str:
 
 def _first_url(rule) -> str:
     """The route for the first seeded records."""
-    values = {arg: "merge" if arg == "kind" else 1 for arg in rule.arguments}
+    values = {}
+    for arg in rule.arguments:
+        choices = _choices(rule, arg)
+        values[arg] = choices[0] if choices else ("merge" if arg == "kind" else 1)
     return rule.build(values, append_unknown=False)[1]
 
 

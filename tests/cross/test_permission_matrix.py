@@ -312,6 +312,8 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "auth.logout": ("POST", "/logout", expect(EVERYONE, ok=303)),
     "auth.token_revoke": ("POST", "/account/tokens/{token_id}/revoke", expect(EVERYONE, ok=404)),
     "auth.tokens": ("GET", "/account/tokens", expect(EVERYONE)),
+    "auth.calendar_feed": ("GET", "/account/calendar", expect(EVERYONE)),
+    "auth.calendar_feed_revoke": ("POST", "/account/calendar/revoke", expect(EVERYONE, ok=303)),
     "auth.account_sessions": ("GET", "/account/sessions", expect(EVERYONE)),
     # Another user's session: not found, but an administrator may end it.
     "auth.account_session_end": (
@@ -338,7 +340,13 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "cases.change_deadline": ("POST", "/cases/{case_id}/deadline", expect(LEADS, ok=422)),
     "cases.detail": ("GET", "/cases/{case_id}", expect(EVERYONE, unit_leader=404)),
     "cases.export": ("GET", "/cases/export.{fmt}", expect(EVERYONE)),
+    "cases.bulk": ("POST", "/cases/bulk", expect(STAFF, ok=422)),
     "cases.index": ("GET", "/cases", expect(EVERYONE)),
+    "cases.calendar_feed": (
+        "GET",
+        "/cases/calendar/ical_unknown.ics",
+        expect(EVERYONE, ok=404, anonymous=404),
+    ),
     "cases.new": ("GET", "/cases/new/{inspection_id}", expect(LEADS, lead_inspector=403)),
     "cases.partly_done": ("POST", "/cases/{case_id}/partly-done", expect(DECIDERS, ok=422)),
     "cases.pdf": ("GET", "/cases/{case_id}/pdf", expect(EVERYONE, unit_leader=404)),
@@ -382,6 +390,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     ),
     "findings.delete": ("POST", "/findings/{finding_id}/delete", expect(TEAM, ok=403)),
     "findings.detail": ("GET", "/findings/{finding_id}", expect(EVERYONE, unit_leader=404)),
+    "findings.duplicate": ("POST", "/findings/{finding_id}/duplicate", expect(TEAM, ok=403)),
     "findings.edit": ("GET", "/findings/{finding_id}/edit", expect(TEAM, ok=403)),
     "findings.evidence": ("GET", "/evidence/{evidence_id}", expect(EVERYONE, unit_leader=404)),
     "findings.export": ("GET", "/findings/export.{fmt}", expect(READERS)),
@@ -401,6 +410,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "imports.report": ("GET", "/imports/x.y/report.xlsx", expect(ADMIN_OR_LEADERSHIP, ok=404)),
     "imports.run": ("POST", "/imports/x.y/run", expect(ADMIN_OR_LEADERSHIP, ok=404)),
     "imports.template": ("GET", "/imports/template.xlsx", expect(ADMIN_OR_LEADERSHIP)),
+    "home.search": ("GET", "/search", expect(EVERYONE)),
     "inspections.close": (
         "POST",
         "/inspections/{inspection_id}/close",

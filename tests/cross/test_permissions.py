@@ -98,6 +98,8 @@ def test_public_routes_are_only_the_expected_ones(app):
         "auth.login",
         "auth.language",
     }
+    # Calendar programs cannot sign in: the feed's secret in its URL is the credential.
+    expected.add("cases.calendar_feed")
     assert public - expected == set(), "new PUBLIC routes: review them, then list them here"
 
 
