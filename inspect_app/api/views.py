@@ -14,6 +14,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     analytics,
     answers,
     auth,
+    calendar,
     cases,
     deputies,
     docs,

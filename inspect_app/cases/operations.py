@@ -5,7 +5,7 @@ or partly done. Each checks state and actor, flushes, audits and queues notifica
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,7 +20,7 @@ from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import CASE_CREATION_STATES, Inspection
 from inspect_app.notifications.operations import notify
-from inspect_app.reference.calendar import add_days
+from inspect_app.reference.calendar import add_days, time_limit_end
 from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
@@ -50,6 +50,8 @@ class DefaultDeadline:
     amount: int
     day_kind: DayKind
     source: str
+    moved_from: date | None = None  # the day off the limit fell on (Civil Code Art. 148(5))
+    move_source: str | None = None
 
 
 def deadline_start(inspection: Inspection) -> date:
@@ -63,7 +65,10 @@ def default_deadline(inspection: Inspection, case_type: str, severity: str) -> D
     amount, kind, source = rule_for(
         f"case.{case_type}.{severity}", f"case.{case_type}", "case.default"
     )
-    return DefaultDeadline(add_days(start, amount, kind), start, amount, kind, source)
+    # The rule's last day, then moved off a day off (the move is shown with its citation).
+    last = add_days(start, amount, kind) if kind == DayKind.WORKING else start + timedelta(amount)
+    end = time_limit_end(last)
+    return DefaultDeadline(end.day, start, amount, kind, source, end.moved_from, end.source)
 
 
 def _next_number(inspection: Inspection) -> int:
@@ -136,6 +141,7 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
     due = data.get("due_date") or default.due_date
     reason = (data.get("due_change_reason") or "").strip() or None
     _check_not_before_start(inspection, due, "due_date")
+    due = time_limit_end(due).day  # a typed day off ends on the next working day, too
     if due != default.due_date and not reason:
         raise OperationError(
             _("Give the reason for changing the deadline set by the rule."),
@@ -214,11 +220,12 @@ def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None)
     reason = (reason or "").strip()
     if not reason:
         raise OperationError(_("Give the reason for the new deadline."), field="reason")
+    _check_not_before_start(case.inspection, due, "due_date")
+    due = time_limit_end(due).day  # a day off: the end of the next working day
     if due == case.due_date:
         raise OperationError(
             _("The new deadline is the same as the current one."), field="due_date"
         )
-    _check_not_before_start(case.inspection, due, "due_date")
     before = {"due_date": case.due_date, "due_change_reason": case.due_change_reason}
     case.due_date = due
     case.due_change_reason = reason
