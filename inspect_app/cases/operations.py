@@ -226,16 +226,24 @@ def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None)
         raise OperationError(
             _("The new deadline is the same as the current one."), field="due_date"
         )
-    before = {"due_date": case.due_date, "due_change_reason": case.due_change_reason}
+    before = {
+        "due_date": case.due_date,
+        "due_change_reason": case.due_change_reason,
+        "escalation_level": case.escalation_level,
+    }
     case.due_date = due
     case.due_change_reason = reason
+    # The ladder's steps are keyed by deadline: a new deadline restarts it, so the case's level
+    # does too (its earlier steps and letters stay in the history, under the old deadline).
+    case.escalation_level = 0
+    case.escalated_on = None
     db.session.flush()
     audit.record(
         actor,
         case,
         "case_deadline_changed",
         before=before,
-        after={"due_date": due, "due_change_reason": reason},
+        after={"due_date": due, "due_change_reason": reason, "escalation_level": 0},
         note=reason,
         on_behalf_of=on_behalf_of,
     )
