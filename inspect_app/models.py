@@ -17,6 +17,7 @@ from inspect_app.findings.models import Finding  # noqa: F401
 from inspect_app.inspections.models import Inspection  # noqa: F401
 from inspect_app.notifications.models import Notification, NotificationPreference  # noqa: F401
 from inspect_app.plans.models import Plan, PlanItem  # noqa: F401
+from inspect_app.recovery.models import RecoveryPayment  # noqa: F401
 from inspect_app.reference.models import (  # noqa: F401
     DeadlineRule,
     FieldOfWork,

@@ -28,7 +28,9 @@ class CalendarOut(Schema):
     days = fields.List(fields.Nested(CalendarDayOut), required=True)
 
 
-@api_route("/calendar/<int:year>", AUTHENTICATED, tag="calendar", response=CalendarOut)
+@api_route(
+    "/calendar/<int:year>", AUTHENTICATED, tag="calendar", response=CalendarOut, errors=(422,)
+)
 def calendar_year(year: int):
     """A year's days off and make-up working days with their documents.
 

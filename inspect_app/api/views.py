@@ -23,6 +23,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     findings,
     inspections,
     notifications,
+    payments,
     plans,
     units,
     users,

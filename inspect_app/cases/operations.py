@@ -11,7 +11,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from inspect_app.cases.models import WITHDRAWABLE_STATES, Case, CaseState, CaseType
+from inspect_app.cases.models import (
+    VND_RECOVERY_TYPES,
+    WITHDRAWABLE_STATES,
+    Case,
+    CaseState,
+    CaseType,
+    DisciplineForm,
+    format_quantity,
+    recovery_unit,
+)
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
@@ -34,6 +43,9 @@ CASE_FIELDS = (
     "responsible_unit_id",
     "required_action",
     "amount_vnd",
+    "area_m2",
+    "persons_count",
+    "discipline_form",
     "due_date",
     "original_due_date",
     "due_change_reason",
@@ -129,14 +141,24 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
         )
     case_type = CaseType(data["type"])
     severity = Severity(data["severity"])
-    amount = data.get("amount_vnd")
-    if case_type == CaseType.RECOVERY:
+    amount, area = data.get("amount_vnd"), data.get("area_m2")
+    persons, form = data.get("persons_count"), data.get("discipline_form") or None
+    if case_type in VND_RECOVERY_TYPES:
         if amount is None or amount <= 0:
             raise OperationError(
                 _("A recovery needs the amount to recover, in đồng."), field="amount_vnd"
             )
     else:
         amount = None
+    if case_type == CaseType.RECOVERY_LAND:
+        if area is None or area <= 0:
+            raise OperationError(
+                _("A recovery of land needs the area to recover, in m²."), field="area_m2"
+            )
+    else:
+        area = None
+    if case_type != CaseType.DISCIPLINE:  # persons and form: the handling of individuals
+        persons, form = None, None
     default = default_deadline(inspection, case_type.value, severity.value)
     due = data.get("due_date") or default.due_date
     reason = (data.get("due_change_reason") or "").strip() or None
@@ -157,6 +179,9 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
         responsible_unit=unit,
         required_action=data["required_action"].strip(),
         amount_vnd=amount,
+        area_m2=area,
+        persons_count=persons,
+        discipline_form=DisciplineForm(form) if form else None,
         due_date=due,
         original_due_date=default.due_date,
         due_change_reason=reason if due != default.due_date else None,
@@ -333,6 +358,17 @@ def accept(actor, case: Case, version: int | None, note: str | None = None) -> C
     """Accept the unit's answer: the case is done (team lead, member, admin; never the
     answer's author); the unit is told; 403/409/422."""
     final = _check_decider(actor, case, version)
+    remaining = case.recovery_remaining
+    if remaining is not None and remaining > 0:
+        # A partly recovered case stays open for the rest (the recovery ledger).
+        raise OperationError(
+            _(
+                "%(remaining)s %(unit)s remain to be recovered: verify the answer as partly "
+                "done; the case stays open for the rest.",
+                remaining=format_quantity(remaining, case.type),
+                unit=recovery_unit(case.type),
+            )
+        )
     note = (note or "").strip() or None
     _record_verdict(actor, final, "accepted", note)
     _transition(actor, case, CaseState.ACCEPTED, "case_accepted", note, closed_at=clock.now())

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.cases import operations
-from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.models import VND_RECOVERY_TYPES, Case, CaseState, CaseType, DisciplineForm
 from inspect_app.cases.queries import LIST_LOADS, CaseFilters, case_list, state_counters
 from inspect_app.cases.schemas import CaseCreateSchema
 from inspect_app.core import clock
@@ -121,9 +121,9 @@ def index():
 
 def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
     """The form with the rule's default deadline for the chosen type and severity."""
-    case_type = form.get("type") or CaseType.FIX_PRACTICES.value
+    case_type = form.get("type") or CaseType.OTHER.value
     if case_type not in {t.value for t in CaseType}:
-        case_type = CaseType.FIX_PRACTICES.value
+        case_type = CaseType.OTHER.value
     severity = form.get("severity") or Severity.MEDIUM.value
     if severity not in {s.value for s in Severity}:
         severity = Severity.MEDIUM.value
@@ -160,7 +160,10 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         default=default,
         due=due,
         # Without scripts the amount is always offered; with htmx only for recoveries.
-        show_amount=case_type == CaseType.RECOVERY.value or not is_fragment_request(),
+        show_amount=case_type in {t.value for t in VND_RECOVERY_TYPES} or not is_fragment_request(),
+        show_area=case_type == CaseType.RECOVERY_LAND.value or not is_fragment_request(),
+        show_persons=case_type == CaseType.DISCIPLINE.value or not is_fragment_request(),
+        discipline_forms=list(DisciplineForm),
         form=form,
         errors=errors,
     )

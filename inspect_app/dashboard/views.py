@@ -17,6 +17,7 @@ from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.dashboard import charts, queries
 from inspect_app.extensions import db
+from inspect_app.recovery.queries import format_amount
 from inspect_app.reference.models import FieldOfWork
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -109,6 +110,8 @@ def index():
         "cases_url": lambda **extra: cases_url(filters, **extra),
         "overdue_href": lambda month: _overdue_href(filters, month),
         "month_links": _month_links(filters),
+        "recovery": data.recovery,
+        "fmt_amount": format_amount,
     }
     if is_fragment_request():
         return render("dashboard/index.html", "dashboard/_body.html", **context)

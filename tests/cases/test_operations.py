@@ -65,7 +65,7 @@ def answer_data(text, version):
 def create_data(w, **kw):
     data = {
         "finding_ids": [w["finding"].id],
-        "type": "fix_practices",
+        "type": "other",
         "title": "Chấn chỉnh công tác lưu trữ",
         "legal_reference_id": w["ref"].id,
         "severity": "medium",
@@ -335,12 +335,12 @@ def test_default_deadline_working_days_skip_weekends_and_holidays(world):
     insp.conclusion_date = date(2026, 8, 28)  # a Friday
     _db.session.add(Holiday(day=date(2026, 9, 2), name="Quốc khánh"))
     _db.session.add(Holiday(day=date(2026, 9, 1), name="Nghỉ liền kề Quốc khánh"))
-    add_rule("case.fix_practices", 5, DayKind.WORKING)
-    add_rule("case.amend_documents", 5, DayKind.CALENDAR)
+    add_rule("case.other", 5, DayKind.WORKING)
+    add_rule("case.referral", 5, DayKind.CALENDAR)
     # Mon 31/8, Thu 3/9, Fri 4/9, Mon 7/9, Tue 8/9 (1-2/9 off, weekends skipped).
-    assert ops.default_deadline(insp, "fix_practices", "low").due_date == date(2026, 9, 8)
+    assert ops.default_deadline(insp, "other", "low").due_date == date(2026, 9, 8)
     # 5 calendar days end on the holiday 2/9: the limit ends on the next working day.
-    assert ops.default_deadline(insp, "amend_documents", "low").due_date == date(2026, 9, 3)
+    assert ops.default_deadline(insp, "referral", "low").due_date == date(2026, 9, 3)
 
 
 def test_create_with_other_deadline_requires_reason(world):
@@ -354,7 +354,7 @@ def test_create_with_other_deadline_requires_reason(world):
         create_data(world, due_date=date(2026, 12, 31), due_change_reason="Khối lượng lớn"),
     )
     assert case.due_date == date(2026, 12, 31)
-    assert case.original_due_date == ops.default_deadline(insp, "fix_practices", "medium").due_date
+    assert case.original_due_date == ops.default_deadline(insp, "other", "medium").due_date
     assert case.due_change_reason == "Khối lượng lớn"
 
 

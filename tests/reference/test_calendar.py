@@ -106,7 +106,9 @@ def test_case_due_date_uses_the_most_specific_rule(seeded):
     # 15 working days from 2/2/2026 across Tết (16-20/2 off): 3-13/2 = 9, 23/2-27/2 = 5, 2/3.
     assert case_due_date("recovery", "serious", start) == date(2026, 3, 2)
     assert case_due_date("recovery", "low", start) == date(2026, 3, 4)  # 30 calendar days
-    assert case_due_date("referral", "low", start) == date(2026, 4, 3)  # case.default, 60 days
+    assert case_due_date("recovery_land", "low", start) == date(2026, 4, 3)  # case.default, 60
+    # case.referral: 15 calendar days end on Tue 17/2, inside Tết: the next working day, 23/2.
+    assert case_due_date("referral", "low", start) == date(2026, 2, 23)
     assert case_due_date("discipline", "low", start) == add_working_days(start, 45)
 
 
