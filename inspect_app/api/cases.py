@@ -43,7 +43,7 @@ CaseOut = record_schema(
     reference=fields.String(required=True),
     # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
     amount_vnd=fields.Decimal(as_string=True, allow_none=True, places=0),
-    area_m2=fields.Decimal(as_string=True, allow_none=True, places=2),
+    area_m2=fields.Decimal(as_string=True, allow_none=True, places=2, metadata={"type": "string"}),
     persons_count=fields.Integer(allow_none=True),
     discipline_form=fields.Function(
         lambda case: case.discipline_form.value if case.discipline_form else None,

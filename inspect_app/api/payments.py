@@ -17,15 +17,16 @@ from inspect_app.recovery.queries import ledger
 from inspect_app.recovery.schemas import PaymentSchema
 from inspect_app.workflows import case_file
 
-# Amounts as strings: exact đồng (no decimals) or m² (two decimals), never a JSON float.
-_AMOUNT = {"as_string": True, "allow_none": True}
+# Amounts are strings: exact đồng (no decimals) or m² (two decimals), never a JSON float.
 
 
 class PaymentOut(Schema):
     id = fields.Integer(required=True)
     case_id = fields.Integer(required=True)
     paid_on = fields.Date(required=True)
-    amount = fields.Decimal(attribute="quantity", required=True, as_string=True)
+    amount = fields.Decimal(
+        attribute="quantity", required=True, as_string=True, metadata={"type": "string"}
+    )
     document_number = fields.String(required=True)
     note = fields.String(allow_none=True)
     recorded_by_id = fields.Integer(required=True)
@@ -39,10 +40,12 @@ class PaymentOut(Schema):
 class LedgerOut(Schema):
     case_id = fields.Integer(required=True)
     unit = fields.String(required=True, metadata={"enum": ["VND", "m²"]})
-    recommended = fields.Decimal(required=True, as_string=True)
-    recovered = fields.Decimal(required=True, as_string=True)
-    remaining = fields.Decimal(required=True, as_string=True)
-    rate = fields.Decimal(**_AMOUNT, metadata={"description": "percent, one decimal"})
+    recommended = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    recovered = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    remaining = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    rate = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "description": "percent"}
+    )
     can_record = fields.Boolean(required=True)
     items = fields.List(fields.Nested(PaymentOut), required=True)
 

@@ -265,3 +265,32 @@ def test_api_payments_list_and_create(world, client, api):
         assert r.status_code == 422 and "amount" in str(r.get_json())
         other, _ = api("unit_leader", unit=f.make_unit())
         assert client.get(f"/api/v1/cases/{case.id}/payments", headers=other).status_code == 404
+
+
+def test_dashboard_analytics_and_report_show_the_rates(world, login_as, client, api):
+    from inspect_app.reports import operations as report_ops
+    from inspect_app.reports.layout import _recovery_line
+
+    leadership = login_as(f.make_user(Role.LEADERSHIP, locale="en"))
+    for url in ("/dashboard", "/analytics"):
+        page = leadership.get(url).get_data(as_text=True)
+        assert 'data-measure="VND" data-rate="58.1"' in page, url
+        assert 'data-measure="m²" data-rate="40.0"' in page, url
+        assert "Sở Alpha" in page and "Cải cách hành chính" in page
+    headers, _user = api("leadership")
+    body = client.get("/api/v1/analytics", headers=headers).get_json()["recovery"]
+    vnd = next(r for r in body["province"] if r["measure"] == "VND")
+    assert (vnd["recommended"], vnd["recovered"], vnd["rate"]) == ("130000000", "75500000", "58.1")
+    assert {(r["name"], r["measure"], r["rate"]) for r in body["by_unit"]} == {
+        ("Sở Alpha", "VND", "55.5"),
+        ("Sở Alpha", "m²", "40.0"),
+        ("Sở Beta", "VND", "66.7"),
+    }
+    with clock.frozen(TODAY):
+        doc = report_ops.build_report_draft(None, date(2026, 11, 1), date(2026, 11, 30))
+    assert doc.figures["recovery_vnd_recommended"] == "130000000"
+    assert doc.figures["recovery_vnd_rate"] == "58.1"
+    assert _recovery_line(doc.figures.get) == (
+        "- Thu hồi: kiến nghị thu hồi 130.000.000 đồng, đã thu hồi 75.500.000 đồng (58,1%); "
+        "kiến nghị thu hồi 1.250,50 m² đất, đã thu hồi 500,25 m² đất (40,0%).",
+    )
