@@ -359,8 +359,9 @@ def accept(actor, case: Case, version: int | None, note: str | None = None) -> C
     answer's author); the unit is told; 403/409/422."""
     final = _check_decider(actor, case, version)
     remaining = case.recovery_remaining
-    if remaining is not None and remaining > 0:
-        # A partly recovered case stays open for the rest (the recovery ledger).
+    if remaining is not None and remaining > 0 and case.recovered_quantity > 0:
+        # A partly recovered case stays open for the rest (the recovery ledger; a recovery
+        # with no payment recorded is verified from the unit's answer, as before the ledger).
         raise OperationError(
             _(
                 "%(remaining)s %(unit)s remain to be recovered: verify the answer as partly "
