@@ -23,6 +23,7 @@ from inspect_app.notifications.models import (  # noqa: F401
     OutgoingMail,
 )
 from inspect_app.plans.models import Plan, PlanItem  # noqa: F401
+from inspect_app.recovery.models import RecoveryPayment  # noqa: F401
 from inspect_app.reference.models import (  # noqa: F401
     DeadlineRule,
     FieldOfWork,

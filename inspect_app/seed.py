@@ -21,6 +21,7 @@ from inspect_app.findings import seed as findings_seed
 from inspect_app.implementation_checks import seed as follow_up_seed
 from inspect_app.inspections import seed as inspections_seed
 from inspect_app.plans import seed as plans_seed
+from inspect_app.recovery import seed as recovery_seed
 from inspect_app.reference import seed as reference_seed
 from inspect_app.reports import seed as reports_seed
 from inspect_app.units import operations as unit_ops
@@ -137,6 +138,7 @@ SEEDERS = (
     cases_seed,
     deputies_seed,
     extension_requests_seed,
+    recovery_seed,  # partly recovered money on a few demo cases
 )
 
 

@@ -211,7 +211,7 @@ def make_case(inspection=None, state: str = "open", due=None, **kw):
     case = Case(
         inspection=inspection,
         number=kw.pop("number", next(_seq)),
-        type=CaseType(kw.pop("type", "fix_practices")),
+        type=CaseType(kw.pop("type", "other")),
         title=kw.pop("title", "Chấn chỉnh công tác tuyển dụng"),
         legal_reference=kw.pop("legal_reference", None) or make_legal_reference(),
         severity=Severity(kw.pop("severity", "medium")),

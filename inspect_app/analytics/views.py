@@ -35,6 +35,7 @@ from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.plans import operations as plan_operations
 from inspect_app.plans.models import Plan, PlanState
+from inspect_app.recovery.queries import format_amount, recovery_figures
 from inspect_app.reference.models import ActivityKind
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
@@ -92,6 +93,8 @@ def _page(params: AnalyticsParams, status: int = 200, errors: dict | None = None
         errors=errors or {},
         failed=failed,
         form=request.form,
+        recovery=recovery_figures(),
+        fmt_amount=format_amount,
     )
 
 

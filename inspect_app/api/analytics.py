@@ -17,6 +17,7 @@ from inspect_app.analytics.queries import (
 from inspect_app.api.common import api_route
 from inspect_app.api.schemas import year_field
 from inspect_app.core import clock
+from inspect_app.recovery.queries import recovery_figures
 
 
 class AnalyticsQuery(Schema):
@@ -76,8 +77,30 @@ class SuggestionOut(Schema):
     field_ids = fields.List(fields.Integer(), required=True)
 
 
+class RecoveryRateOut(Schema):
+    """Recommended vs recovered in one measure; amounts as exact strings."""
+
+    id = fields.Integer(attribute="key", allow_none=True)
+    name = fields.String(required=True)
+    measure = fields.String(required=True, metadata={"enum": ["VND", "m²"]})
+    cases = fields.Integer(required=True)
+    recommended = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    recovered = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    remaining = fields.Decimal(required=True, as_string=True, metadata={"type": "string"})
+    rate = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "description": "percent"}
+    )
+
+
+class RecoveryOut(Schema):
+    province = fields.List(fields.Nested(RecoveryRateOut), required=True)
+    by_unit = fields.List(fields.Nested(RecoveryRateOut), required=True)
+    by_field = fields.List(fields.Nested(RecoveryRateOut), required=True)
+
+
 class AnalyticsOut(Schema):
     params = fields.Nested(AnalyticsParamsOut, required=True)
+    recovery = fields.Nested(RecoveryOut, required=True)
     formula = fields.String(required=True)
     rows = fields.List(fields.Nested(AnalyticsRowOut), required=True)
     units = fields.List(fields.Nested(AnalyticsUnitOut), required=True)
@@ -100,6 +123,7 @@ def analytics_figures():
     The analytics page's figures as JSON (a fixed number of queries)."""
     params = AnalyticsParams.from_args(request.args, clock.today())
     result = analytics(params)
+    recovery = recovery_figures()
     suggested = [
         {
             "unit_id": u.unit_id,
@@ -117,6 +141,11 @@ def analytics_figures():
                 "rows": table_records(result),
                 "units": unit_records(result),
                 "suggested": suggested,
+                "recovery": {
+                    "province": list(recovery.province.values()),
+                    "by_unit": recovery.by_unit,
+                    "by_field": recovery.by_field,
+                },
             }
         )
     )

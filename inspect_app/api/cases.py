@@ -43,6 +43,13 @@ CaseOut = record_schema(
     reference=fields.String(required=True),
     # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
     amount_vnd=fields.Decimal(as_string=True, allow_none=True, places=0),
+    area_m2=fields.Decimal(as_string=True, allow_none=True, places=2, metadata={"type": "string"}),
+    persons_count=fields.Integer(allow_none=True),
+    discipline_form=fields.Function(
+        lambda case: case.discipline_form.value if case.discipline_form else None,
+        allow_none=True,
+        metadata={"type": "string"},
+    ),
     overdue=fields.Function(
         lambda case: case.is_overdue(clock.today()), required=True, metadata={"type": "boolean"}
     ),

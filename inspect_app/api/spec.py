@@ -17,7 +17,7 @@ from flask import Flask
 from marshmallow import Schema
 
 from inspect_app.api.schemas import ProblemSchema
-from inspect_app.cases.schemas import VndAmount
+from inspect_app.cases.schemas import AreaM2, VndAmount
 from inspect_app.core.schemas import MAX_ID
 from inspect_app.findings.schemas import LocalDateTime
 
@@ -179,6 +179,11 @@ def _map_custom_fields(plugin: MarshmallowPlugin) -> None:
     """Give the features' custom marshmallow fields an OpenAPI type and the shape they accept."""
     shapes = {
         VndAmount: {"type": "string", "pattern": r"^[1-9][0-9]{0,14}$", "example": "15000000"},
+        AreaM2: {
+            "type": "string",
+            "pattern": r"^[1-9][0-9]{0,11}(\.[0-9]{1,2})?$",
+            "example": "1250.5",
+        },
         LocalDateTime: {
             "type": "string",
             "description": "Local time in the province (Asia/Ho_Chi_Minh), YYYY-MM-DDTHH:MM",

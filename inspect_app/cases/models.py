@@ -24,11 +24,48 @@ from inspect_app.units.queries import visible_unit_ids
 
 
 class CaseType(LabelledEnum):
-    ADMIN_HANDLING = "admin_handling", _l("Administrative handling")
-    RECOVERY = "recovery", _l("Recovery of money or assets")
-    DISCIPLINE = "discipline", _l("Disciplinary review")
-    AMEND_DOCUMENTS = "amend_documents", _l("Amend documents or procedures")
-    FIX_PRACTICES = "fix_practices", _l("Fix practices")
+    """Recommendation types as the national statistics count them (Circular 06/2025/TT-TTCP):
+    recovery of money, of land, of other assets; administrative handling of organisations, of
+    individuals; referral to the investigation agency; other (mechanisms, policies, documents,
+    practices)."""
+
+    RECOVERY = "recovery", _l("Recovery of money (VND)")
+    RECOVERY_LAND = "recovery_land", _l("Recovery of land (m²)")
+    RECOVERY_ASSETS = "recovery_assets", _l("Recovery of other assets")
+    ADMIN_HANDLING = "admin_handling", _l("Administrative handling of organisations")
+    DISCIPLINE = "discipline", _l("Administrative handling of individuals")
+    REFERRAL = "referral", _l("Referral to the investigation agency")
+    OTHER = "other", _l("Other (mechanisms, policies, documents, practices)")
+
+
+# Recovery types and the unit of their amounts: đồng (money, other assets at their value) or m².
+VND_RECOVERY_TYPES = (CaseType.RECOVERY, CaseType.RECOVERY_ASSETS)
+RECOVERY_TYPES = (*VND_RECOVERY_TYPES, CaseType.RECOVERY_LAND)
+
+
+def recovery_unit(case_type: CaseType) -> str:
+    """The unit of a recovery's amounts: "m²" for land, "VND" otherwise."""
+    return "m²" if case_type == CaseType.RECOVERY_LAND else "VND"
+
+
+def format_quantity(value: Decimal | None, case_type: CaseType) -> str:
+    """An exact amount the Vietnamese way: "1.250.000" (đồng), "1.234,50" (m²)."""
+    if value is None:
+        return ""
+    land = case_type == CaseType.RECOVERY_LAND
+    text = f"{Decimal(value):,.2f}" if land else f"{int(value):,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+class DisciplineForm(LabelledEnum):
+    """Disciplinary forms of Law 80/2025/QH15 and Decree 112/2020/NĐ-CP."""
+
+    REPRIMAND = "reprimand", _l("Reprimand (khiển trách)")
+    WARNING = "warning", _l("Warning (cảnh cáo)")
+    SALARY_DOWN = "salary_down", _l("Salary grade reduction (hạ bậc lương)")
+    DEMOTION = "demotion", _l("Demotion (giáng chức)")
+    REMOVAL = "removal", _l("Removal from office (cách chức)")
+    DISMISSAL = "dismissal", _l("Dismissal (buộc thôi việc)")
 
 
 class CaseState(LabelledEnum):
@@ -53,9 +90,15 @@ class Case(Searchable, EditableMixin, db.Model):
     __tablename__ = "recommendation"
     __table_args__ = (
         CheckConstraint(
-            "type <> 'recovery' OR (amount_vnd IS NOT NULL AND amount_vnd > 0)",
+            "type NOT IN ('recovery', 'recovery_assets') OR "
+            "(amount_vnd IS NOT NULL AND amount_vnd > 0)",
             name="recovery_has_amount",
         ),
+        CheckConstraint(
+            "type <> 'recovery_land' OR (area_m2 IS NOT NULL AND area_m2 > 0)",
+            name="land_has_area",
+        ),
+        CheckConstraint("persons_count IS NULL OR persons_count > 0", name="persons_positive"),
         CheckConstraint(
             "state <> 'withdrawn' OR withdrawn_reason IS NOT NULL", name="withdrawn_has_reason"
         ),
@@ -83,6 +126,9 @@ class Case(Searchable, EditableMixin, db.Model):
     responsible_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False)
     required_action: Mapped[str] = mapped_column(Text, nullable=False)
     amount_vnd: Mapped[Decimal | None] = mapped_column(Numeric(18, 0))
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # land to recover
+    persons_count: Mapped[int | None] = mapped_column(Integer)  # individuals to handle
+    discipline_form: Mapped[DisciplineForm | None] = mapped_column(enum_column(DisciplineForm))
     due_date: Mapped[date] = mapped_column(Date, nullable=False)
     original_due_date: Mapped[date] = mapped_column(Date, nullable=False)
     due_change_reason: Mapped[str | None] = mapped_column(Text)
@@ -108,6 +154,10 @@ class Case(Searchable, EditableMixin, db.Model):
     findings: Mapped[list[Finding]] = relationship(secondary=case_finding, order_by="Finding.id")
     # The unit's answers (answers.models.CaseAnswer, a feature above: named, not imported).
     answers = relationship("CaseAnswer", order_by="CaseAnswer.id", viewonly=True, uselist=True)
+    # The recovery ledger's payments (recovery.models.RecoveryPayment, a feature above).
+    payments = relationship(
+        "RecoveryPayment", order_by="RecoveryPayment.id", viewonly=True, uselist=True
+    )
 
     @staticmethod
     def reference_of(inspection_id: int, number: int) -> str:
@@ -145,6 +195,27 @@ class Case(Searchable, EditableMixin, db.Model):
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due_date).days if self.is_overdue(today) else 0
+
+    @property
+    def is_recovery(self) -> bool:
+        return self.type in RECOVERY_TYPES
+
+    @property
+    def recommended_quantity(self) -> Decimal | None:
+        """What is to be recovered, in the type's unit (đồng or m²); None if not a recovery."""
+        if self.type == CaseType.RECOVERY_LAND:
+            return self.area_m2
+        return self.amount_vnd if self.type in VND_RECOVERY_TYPES else None
+
+    @property
+    def recovered_quantity(self) -> Decimal:
+        """What the ledger records as recovered so far (loads the payments of this case)."""
+        return sum((p.quantity for p in self.payments), Decimal(0))
+
+    @property
+    def recovery_remaining(self) -> Decimal | None:
+        recommended = self.recommended_quantity
+        return None if recommended is None else recommended - self.recovered_quantity
 
     @property
     def is_final(self) -> bool:

@@ -5,13 +5,22 @@ or partly done. Each checks state and actor, flushes, audits and queues notifica
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from inspect_app.cases.models import WITHDRAWABLE_STATES, Case, CaseState, CaseType
+from inspect_app.cases.models import (
+    VND_RECOVERY_TYPES,
+    WITHDRAWABLE_STATES,
+    Case,
+    CaseState,
+    CaseType,
+    DisciplineForm,
+    format_quantity,
+    recovery_unit,
+)
 from inspect_app.core import audit, clock
 from inspect_app.core.batch import BatchResult
 from inspect_app.core.errors import Forbidden, OperationError
@@ -21,7 +30,7 @@ from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import CASE_CREATION_STATES, Inspection
 from inspect_app.notifications.operations import notify, notify_many
-from inspect_app.reference.calendar import add_days
+from inspect_app.reference.calendar import add_days, time_limit_end
 from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
@@ -35,6 +44,9 @@ CASE_FIELDS = (
     "responsible_unit_id",
     "required_action",
     "amount_vnd",
+    "area_m2",
+    "persons_count",
+    "discipline_form",
     "due_date",
     "original_due_date",
     "due_change_reason",
@@ -51,6 +63,8 @@ class DefaultDeadline:
     amount: int
     day_kind: DayKind
     source: str
+    moved_from: date | None = None  # the day off the limit fell on (Civil Code Art. 148(5))
+    move_source: str | None = None
 
 
 def deadline_start(inspection: Inspection) -> date:
@@ -64,7 +78,10 @@ def default_deadline(inspection: Inspection, case_type: str, severity: str) -> D
     amount, kind, source = rule_for(
         f"case.{case_type}.{severity}", f"case.{case_type}", "case.default"
     )
-    return DefaultDeadline(add_days(start, amount, kind), start, amount, kind, source)
+    # The rule's last day, then moved off a day off (the move is shown with its citation).
+    last = add_days(start, amount, kind) if kind == DayKind.WORKING else start + timedelta(amount)
+    end = time_limit_end(last)
+    return DefaultDeadline(end.day, start, amount, kind, source, end.moved_from, end.source)
 
 
 def _next_number(inspection: Inspection) -> int:
@@ -125,18 +142,29 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
         )
     case_type = CaseType(data["type"])
     severity = Severity(data["severity"])
-    amount = data.get("amount_vnd")
-    if case_type == CaseType.RECOVERY:
+    amount, area = data.get("amount_vnd"), data.get("area_m2")
+    persons, form = data.get("persons_count"), data.get("discipline_form") or None
+    if case_type in VND_RECOVERY_TYPES:
         if amount is None or amount <= 0:
             raise OperationError(
                 _("A recovery needs the amount to recover, in đồng."), field="amount_vnd"
             )
     else:
         amount = None
+    if case_type == CaseType.RECOVERY_LAND:
+        if area is None or area <= 0:
+            raise OperationError(
+                _("A recovery of land needs the area to recover, in m²."), field="area_m2"
+            )
+    else:
+        area = None
+    if case_type != CaseType.DISCIPLINE:  # persons and form: the handling of individuals
+        persons, form = None, None
     default = default_deadline(inspection, case_type.value, severity.value)
     due = data.get("due_date") or default.due_date
     reason = (data.get("due_change_reason") or "").strip() or None
     _check_not_before_start(inspection, due, "due_date")
+    due = time_limit_end(due).day  # a typed day off ends on the next working day, too
     if due != default.due_date and not reason:
         raise OperationError(
             _("Give the reason for changing the deadline set by the rule."),
@@ -152,6 +180,9 @@ def create_case(actor, inspection: Inspection, data: dict) -> Case:
         responsible_unit=unit,
         required_action=data["required_action"].strip(),
         amount_vnd=amount,
+        area_m2=area,
+        persons_count=persons,
+        discipline_form=DisciplineForm(form) if form else None,
         due_date=due,
         original_due_date=default.due_date,
         due_change_reason=reason if due != default.due_date else None,
@@ -224,21 +255,30 @@ def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None)
     reason = (reason or "").strip()
     if not reason:
         raise OperationError(_("Give the reason for the new deadline."), field="reason")
+    _check_not_before_start(case.inspection, due, "due_date")
+    due = time_limit_end(due).day  # a day off: the end of the next working day
     if due == case.due_date:
         raise OperationError(
             _("The new deadline is the same as the current one."), field="due_date"
         )
-    _check_not_before_start(case.inspection, due, "due_date")
-    before = {"due_date": case.due_date, "due_change_reason": case.due_change_reason}
+    before = {
+        "due_date": case.due_date,
+        "due_change_reason": case.due_change_reason,
+        "escalation_level": case.escalation_level,
+    }
     case.due_date = due
     case.due_change_reason = reason
+    # The ladder's steps are keyed by deadline: a new deadline restarts it, so the case's level
+    # does too (its earlier steps and letters stay in the history, under the old deadline).
+    case.escalation_level = 0
+    case.escalated_on = None
     db.session.flush()
     audit.record(
         actor,
         case,
         "case_deadline_changed",
         before=before,
-        after={"due_date": due, "due_change_reason": reason},
+        after={"due_date": due, "due_change_reason": reason, "escalation_level": 0},
         note=reason,
         on_behalf_of=on_behalf_of,
     )
@@ -328,6 +368,18 @@ def accept(actor, case: Case, version: int | None, note: str | None = None) -> C
     """Accept the unit's answer: the case is done (team lead, member, admin; never the
     answer's author); the unit is told; 403/409/422."""
     final = _check_decider(actor, case, version)
+    remaining = case.recovery_remaining
+    if remaining is not None and remaining > 0 and case.recovered_quantity > 0:
+        # A partly recovered case stays open for the rest (the recovery ledger; a recovery
+        # with no payment recorded is verified from the unit's answer, as before the ledger).
+        raise OperationError(
+            _(
+                "%(remaining)s %(unit)s remain to be recovered: verify the answer as partly "
+                "done; the case stays open for the rest.",
+                remaining=format_quantity(remaining, case.type),
+                unit=recovery_unit(case.type),
+            )
+        )
     note = (note or "").strip() or None
     _record_verdict(actor, final, "accepted", note)
     _transition(actor, case, CaseState.ACCEPTED, "case_accepted", note, closed_at=clock.now())

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from inspect_app.cases.models import CaseType
+from inspect_app.cases.models import CaseType, DisciplineForm
 from inspect_app.core.schemas import (
     BaseSchema,
     MultiValue,
@@ -40,6 +40,21 @@ class VndAmount(fields.Field):
         return amount
 
 
+class AreaM2(fields.Field):
+    """An area in m² with at most two decimals ("1.234,5" or "1234.5"), positive."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = re.sub(r"\s|m²|m2", "", str(value), flags=re.IGNORECASE)
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
+            raise ValidationError(str(_l("Enter the area in m² with at most two decimals.")))
+        area = Decimal(text)
+        if area <= 0:
+            raise ValidationError(str(_l("The amount must be greater than zero.")))
+        return area
+
+
 class CaseCreateSchema(BaseSchema):
     finding_ids = MultiValue(
         record_id(),
@@ -53,6 +68,9 @@ class CaseCreateSchema(BaseSchema):
     responsible_unit_id = record_id(load_default=None)
     required_action = fields.String(required=True, validate=length(5000))
     amount_vnd = VndAmount(load_default=None)
+    area_m2 = AreaM2(load_default=None)
+    persons_count = fields.Integer(load_default=None, validate=validate.Range(min=1, max=10000))
+    discipline_form = fields.String(load_default=None, validate=one_of(DisciplineForm))
     due_date = fields.Date(load_default=None)
     due_change_reason = fields.String(load_default=None, validate=length(2000))
     inspection_version = record_id(load_default=None)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from inspect_app.auth.calendar import user_for_feed
 from inspect_app.cases import operations
 from inspect_app.cases.calendar import deadlines_for, to_ics
-from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.models import VND_RECOVERY_TYPES, Case, CaseState, CaseType, DisciplineForm
 from inspect_app.cases.queries import (
     LIST_LOADS,
     REPEAT_WINDOW,
@@ -242,9 +242,9 @@ def bulk():
 
 def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
     """The form with the rule's default deadline for the chosen type and severity."""
-    case_type = form.get("type") or CaseType.FIX_PRACTICES.value
+    case_type = form.get("type") or CaseType.OTHER.value
     if case_type not in {t.value for t in CaseType}:
-        case_type = CaseType.FIX_PRACTICES.value
+        case_type = CaseType.OTHER.value
     severity = form.get("severity") or Severity.MEDIUM.value
     if severity not in {s.value for s in Severity}:
         severity = Severity.MEDIUM.value
@@ -294,7 +294,10 @@ def _create_form(inspection: Inspection, form, errors: dict, status: int = 200):
         default=default,
         due=due,
         # Without scripts the amount is always offered; with htmx only for recoveries.
-        show_amount=case_type == CaseType.RECOVERY.value or not is_fragment_request(),
+        show_amount=case_type in {t.value for t in VND_RECOVERY_TYPES} or not is_fragment_request(),
+        show_area=case_type == CaseType.RECOVERY_LAND.value or not is_fragment_request(),
+        show_persons=case_type == CaseType.DISCIPLINE.value or not is_fragment_request(),
+        discipline_forms=list(DisciplineForm),
         form=form,
         errors=errors,
         repeats=repeats,

@@ -205,14 +205,15 @@ def _read_capped(file_storage, tmp_path: str) -> tuple[int, str, bytes]:
     return size, digest.hexdigest(), head
 
 
-OWNER_COLUMNS = ("finding_id", "inspection_id", "answer_id")
+OWNER_COLUMNS = ("finding_id", "inspection_id", "answer_id", "payment_id")
 
 
 class EvidenceFile(db.Model):
     """A stored file: random name outside the web root, sha256 and sniffed type recorded.
 
-    Exactly one owner: a finding, an inspection (its signed conclusion), or a unit's answer on
-    a case (`answer_id`, see answers.models.CaseAnswer)."""
+    Exactly one owner: a finding, an inspection (its signed conclusion), a unit's answer on
+    a case (`answer_id`, see answers.models.CaseAnswer), or a recovery payment's receipt
+    (`payment_id`, see recovery.models.RecoveryPayment)."""
 
     __tablename__ = "evidence_file"
     __table_args__ = (
@@ -227,6 +228,7 @@ class EvidenceFile(db.Model):
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answer.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_payment.id"), index=True)
     original_name: Mapped[str] = mapped_column(String(255), nullable=False)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -240,6 +242,7 @@ class EvidenceFile(db.Model):
     finding = relationship("Finding", back_populates="files", foreign_keys=[finding_id])
     owner_inspection = relationship("Inspection", foreign_keys=[inspection_id])
     answer = relationship("CaseAnswer", foreign_keys=[answer_id], viewonly=True)
+    payment = relationship("RecoveryPayment", foreign_keys=[payment_id], viewonly=True)
     uploaded_by = relationship("User")
 
     @property
@@ -254,6 +257,8 @@ class EvidenceFile(db.Model):
         units' cases), otherwise the owning inspection."""
         if self.answer is not None:
             return self.answer.case.can_view(user)
+        if self.payment is not None:  # a recovery payment's receipt: the case's viewers
+            return self.payment.case.can_view(user)
         inspection = self.inspection
         return inspection is not None and inspection.can_view(user)
 

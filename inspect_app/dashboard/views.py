@@ -18,6 +18,7 @@ from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.dashboard import charts, queries
 from inspect_app.extensions import db
+from inspect_app.recovery.queries import format_amount
 from inspect_app.reference.models import FieldOfWork
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -113,6 +114,8 @@ def index():
         "month_links": _month_links(filters),
         # Conclusion lifecycle steps past their due date (the province's, not a unit's).
         "conclusion_overdue": None if current_user.is_unit_leader else len(overdue_steps(today)),
+        "recovery": data.recovery,
+        "fmt_amount": format_amount,
     }
     if is_fragment_request():
         return render("dashboard/index.html", "dashboard/_body.html", **context)

@@ -101,7 +101,8 @@ class Duration:
 
 
 def days_used(start: date, end: date, kind: DayKind, calendar: Calendar | None = None) -> int:
-    """Days from the announcement day `start` to `end`, both included."""
+    """Days from the announcement day `start` (the day of the announcement minutes, biên bản
+    công bố quyết định) to `end`, both included; working days when the rule says so."""
     if end < start:
         return 0
     if kind == DayKind.WORKING:
@@ -327,7 +328,11 @@ def _check_extension(inspection: Inspection, reference: str | None, days: int | 
         raise OperationError(_("Give the number of extension days."), field="extension_days")
     if info.extension_max is not None and days > info.extension_max:
         raise OperationError(
-            _("The extension may not exceed %(n)d days.", n=info.extension_max),
+            _(
+                "The extension may not exceed %(n)d %(unit)s.",
+                n=info.extension_max,
+                unit=info.day_kind.label,
+            ),
             field="extension_days",
         )
 
@@ -367,9 +372,10 @@ def end_onsite(
         if not (extension_reference or "").strip():
             raise OperationError(
                 _(
-                    "On-site work has lasted %(used)d days, %(over)d more than the legal "
+                    "On-site work has lasted %(used)d %(unit)s, %(over)d more than the legal "
                     "%(allowed)d: give the reference of the extension decision.",
                     used=info.used,
+                    unit=info.day_kind.label,
                     over=over,
                     allowed=info.allowed,
                 ),
@@ -384,7 +390,8 @@ def end_onsite(
         inspection.state = S.ONSITE_ENDED
         inspection.onsite_ended_on = clock.today()
 
-    note = _("Over the legal duration by %(n)d days.", n=over) if over else None
+    unit = info.day_kind.label
+    note = _("Over the legal duration by %(n)d %(unit)s.", n=over, unit=unit) if over else None
     return _transition(actor, inspection, "inspection_onsite_ended", version, mutate, note)
 
 

@@ -1,14 +1,21 @@
-"""Working-day arithmetic: Monday to Friday minus the holiday table, plus announced make-up
-working days (a Holiday row with is_working_day=True turns a Saturday into a working day)."""
+"""Working-day arithmetic: Monday to Friday minus the holiday table's days off, plus its
+announced make-up working days (a Holiday row with is_working_day=True turns a Saturday into a
+working day). Every count of working days in the product goes through `Calendar` (the SQL
+paths compare dates with bounds computed here), so pages, sweeps and reports agree.
+
+A time limit whose last day is a day off ends at the end of the next working day (Civil Code
+2015 Art. 148(5), the configurable rule `deadline.next_working_day`): `time_limit_end`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from inspect_app.extensions import db
 from inspect_app.reference.models import DayKind, Holiday
+from inspect_app.reference.rules import next_working_day_rule
 
 
 class Calendar:
@@ -77,8 +84,33 @@ def working_days_between(start: date, end: date) -> int:
     return Calendar(start, end).between(start, end)
 
 
+def working_days_in_year(year: int) -> int:
+    """Working days of a calendar year under the holiday table (both kinds of row)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return Calendar(first, last).between(first - timedelta(days=1), last)
+
+
+@dataclass(frozen=True)
+class TimeLimitEnd:
+    """The last day of a time limit: `day`, and `moved_from` the day off it fell on (None if it
+    did not move), with the rule's citation."""
+
+    day: date
+    moved_from: date | None = None
+    source: str | None = None
+
+
+def time_limit_end(day: date) -> TimeLimitEnd:
+    """`day`, or the next working day when `day` is a day off and the rule applies."""
+    applies, source = next_working_day_rule()
+    if not applies or is_working_day(day):
+        return TimeLimitEnd(day)
+    return TimeLimitEnd(add_working_days(day, 0), day, source)
+
+
 def add_days(start: date, amount: int, kind: DayKind) -> date:
-    """Add calendar or working days as a rule says."""
+    """Add calendar or working days as a rule says; a last day that is a day off moves to the
+    next working day (`time_limit_end`)."""
     if kind == DayKind.WORKING:
         return add_working_days(start, amount)
-    return start + timedelta(days=amount)
+    return time_limit_end(start + timedelta(days=amount)).day

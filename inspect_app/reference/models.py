@@ -106,7 +106,10 @@ class DeadlineRule(EditableMixin, db.Model):
 
 
 class Holiday(db.Model):
-    """A public holiday or compensatory day off (ngày nghỉ); weekends are implicit."""
+    """A row of the holiday table, of one of two kinds: a day off (ngày nghỉ: public holiday or
+    swapped day) or a make-up working day (ngày làm bù: a Saturday worked in exchange);
+    weekends are implicit. Each row names the document that announced it; a provisional row
+    (not announced yet) counts as announced until an administrator confirms or corrects it."""
 
     __tablename__ = "holiday"
 
@@ -114,6 +117,17 @@ class Holiday(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     is_working_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    document: Mapped[str | None] = mapped_column(String(200))
+    provisional: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    def can_confirm(self, user, check_state: bool = True) -> bool:
+        """An administrator confirms a provisional row once it is announced."""
+        return bool(user.is_admin) and not (check_state and not self.provisional)
+
+    @property
+    def kind(self) -> str:
+        """ "working" (a make-up working day) or "off" (a day off): the API's name of the kind."""
+        return "working" if self.is_working_day else "off"
 
 
 class Setting(EditableMixin, db.Model):

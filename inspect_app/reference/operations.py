@@ -8,6 +8,7 @@ from sqlalchemy import select
 from inspect_app.core import audit, records
 from inspect_app.core.errors import OperationError
 from inspect_app.core.models import check_version
+from inspect_app.core.permissions import require
 from inspect_app.extensions import db
 from inspect_app.reference.models import (
     DayKind,
@@ -21,7 +22,7 @@ from inspect_app.reference.rules import check_threshold, level_thresholds
 FIELD_FIELDS = ("code", "name", "name_en", "active")
 LEGAL_FIELDS = ("instrument", "article", "clause", "summary", "active")
 RULE_FIELDS = ("key", "label", "amount", "day_kind", "extension_max", "source", "note")
-HOLIDAY_FIELDS = ("day", "name", "is_working_day")
+HOLIDAY_FIELDS = ("day", "name", "is_working_day", "document", "provisional")
 
 
 # --- fields of work ------------------------------------------------------------------------
@@ -182,9 +183,37 @@ def create_holiday(actor, data: dict) -> Holiday:
             _("This date is already listed (%(name)s).", name=other.name), field="day"
         )
     holiday = Holiday(
-        day=data["day"], name=data["name"], is_working_day=bool(data.get("is_working_day"))
+        day=data["day"],
+        name=data["name"],
+        is_working_day=bool(data.get("is_working_day")),
+        document=(data.get("document") or "").strip() or None,
+        provisional=bool(data.get("provisional")),
     )
     return records.add(actor, holiday, "holiday_created", HOLIDAY_FIELDS)
+
+
+def confirm_holidays(actor, holidays: list[Holiday], document: str | None) -> list[Holiday]:
+    """Confirm provisional rows once announced (administrators), with the announcing document
+    when given (otherwise the row's own); each confirmation audited; 403, 422 no document or a
+    row already confirmed."""
+    require(actor is not None and all(h.can_confirm(actor, check_state=False) for h in holidays))
+    document = (document or "").strip() or None
+    for holiday in holidays:
+        if not holiday.provisional:
+            raise OperationError(
+                _("%(day)s is already confirmed.", day=holiday.day.strftime("%d/%m/%Y"))
+            )
+        if not (document or holiday.document):
+            raise OperationError(_("Give the announcing document."), field="document")
+    for holiday in holidays:
+        before = audit.snapshot(holiday, HOLIDAY_FIELDS)
+        holiday.provisional = False
+        holiday.document = document or holiday.document
+        db.session.flush()
+        audit.record(
+            actor, holiday, "holiday_confirmed", before, audit.snapshot(holiday, HOLIDAY_FIELDS)
+        )
+    return holidays
 
 
 def delete_holiday(actor, holiday: Holiday) -> None:

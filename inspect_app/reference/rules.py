@@ -13,7 +13,7 @@ from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 
 # Fallbacks used only when an administrator deleted a rule; the seed creates each of them.
 FALLBACKS: dict[str, tuple[int, DayKind, str]] = {
-    "inspection.onsite.thanh_tra": (45, DayKind.CALENDAR, "Luật Thanh tra 2022, Điều 47"),
+    "inspection.onsite.thanh_tra": (45, DayKind.WORKING, "Luật Thanh tra 2022, Điều 47"),
     "inspection.onsite.kiem_tra": (30, DayKind.CALENDAR, "Quy định nội bộ"),
     "case.default": (60, DayKind.CALENDAR, "Kết luận thanh tra"),
     # The conclusion's lifecycle (conclusions.lifecycle).
@@ -47,6 +47,19 @@ def rule_for(*keys: str) -> tuple[int, DayKind, str]:
         if key in FALLBACKS:
             return FALLBACKS[key]
     return FALLBACKS["case.default"]
+
+
+NEXT_WORKING_DAY = "deadline.next_working_day"
+NEXT_WORKING_DAY_SOURCE = "Bộ luật Dân sự số 91/2015/QH13, khoản 5 Điều 148"
+
+
+def next_working_day_rule() -> tuple[bool, str]:
+    """Whether a time limit whose last day is a day off ends at the end of the next working day
+    (the rule's amount 1: yes, 0: no; applied when no rule is stored), and its citation."""
+    rule = get_rule(NEXT_WORKING_DAY)
+    if rule is None:
+        return True, NEXT_WORKING_DAY_SOURCE
+    return rule.amount > 0, rule.source
 
 
 def onsite_duration(kind: str) -> tuple[int, DayKind, int | None, str]:

@@ -59,6 +59,12 @@ class HolidaySchema(BaseSchema):
     day = fields.Date(required=True)
     name = fields.String(required=True, validate=length(200, 2))
     is_working_day = fields.Boolean(load_default=False, **_BOOL)
+    document = fields.String(load_default=None, validate=length(200))
+    provisional = fields.Boolean(load_default=False, **_BOOL)
+
+
+class HolidayConfirmSchema(BaseSchema):
+    document = fields.String(load_default=None, validate=length(200))
 
 
 class SettingsSchema(BaseSchema):

@@ -167,8 +167,25 @@ L22 = "Luật Thanh tra số 11/2022/QH15"
 XLVPHC = "Luật Xử lý vi phạm hành chính số 15/2012/QH13 (sửa đổi năm 2020)"
 LOCAL = "Quy định nội bộ của Thanh tra tỉnh (có thể điều chỉnh)"
 
+BLDS = "Bộ luật Dân sự số 91/2015/QH13"
+ONSITE_NOTE = (
+    "Tính theo ngày làm việc kể từ ngày công bố quyết định thanh tra (ghi trong biên bản công "
+    "bố), không kể ngày nghỉ theo quy định. Gia hạn một lần, không quá 30 ngày làm việc, do "
+    "người ra quyết định thanh tra quyết định."
+)
+
 # (key, label, amount, day kind, extension_max, source, note)
 DEADLINE_RULES = [
+    (
+        "deadline.next_working_day",
+        "Thời hạn kết thúc vào ngày nghỉ: chuyển sang ngày làm việc tiếp theo",
+        1,
+        "working",
+        None,
+        f"{BLDS}, khoản 5 Điều 148",
+        "1: áp dụng, 0: không áp dụng. Khi ngày cuối cùng của thời hạn là ngày nghỉ cuối tuần "
+        "hoặc ngày nghỉ lễ thì thời hạn kết thúc tại thời điểm kết thúc ngày làm việc tiếp theo.",
+    ),
     (
         "plan.issue",
         "Ban hành kế hoạch thanh tra năm (ngày của tháng 12)",
@@ -182,10 +199,10 @@ DEADLINE_RULES = [
         "inspection.onsite.thanh_tra",
         "Thời hạn thanh tra trực tiếp (cấp tỉnh)",
         45,
-        "calendar",
+        "working",
         30,
         f"{L22}, Điều 47; Thông tư số 06/2021/TT-TTCP, khoản 5 Điều 3",
-        "Gia hạn một lần, không quá 30 ngày, do người ra quyết định thanh tra quyết định.",
+        ONSITE_NOTE,
     ),
     (
         "inspection.onsite.kiem_tra",
@@ -324,17 +341,17 @@ DEADLINE_RULES = [
         None,
     ),
     (
-        "case.amend_documents",
-        "Sửa đổi, bổ sung, hủy bỏ văn bản",
-        90,
+        "case.referral",
+        "Chuyển hồ sơ vụ việc có dấu hiệu tội phạm sang cơ quan điều tra",
+        15,
         "calendar",
         None,
         "Theo kết luận thanh tra; mặc định của hệ thống",
         None,
     ),
     (
-        "case.fix_practices",
-        "Chấn chỉnh, khắc phục thiếu sót trong quản lý",
+        "case.other",
+        "Kiến nghị khác (cơ chế, chính sách, văn bản, chấn chỉnh quản lý)",
         60,
         "calendar",
         None,
@@ -344,45 +361,60 @@ DEADLINE_RULES = [
 ]
 
 
-def _span(start: date, end: date, name: str) -> list[tuple[date, str, bool]]:
+def _span(start: date, end: date, name: str, document: str | None, provisional: bool = False):
     days, d = [], start
     while d <= end:
-        days.append((d, name, False))
+        days.append((d, name, False, document, provisional))
         d += timedelta(days=1)
     return days
 
 
-# (day, name, is_working_day). Tết spans list every day of the announced break (weekends in it
-# are off anyway); "dự kiến" marks days not yet announced when this list was written.
-HOLIDAYS: list[tuple[date, str, bool]] = [
+BLLD = "Bộ luật Lao động số 45/2019/QH14"
+HOLIDAY_LAW = f"{BLLD}, khoản 1 Điều 112"
+MAKE_UP_LAW = f"{BLLD}, khoản 3 Điều 111"  # a holiday on a weekend: the next working day off
+VPCP_2026 = "Công văn 12729/VPCP-KGVX"
+
+# 2026 as announced: 1/1 and Fri 2/1 off, made up Sat 10/1; Tết 14/2-22/2; Sun 26/4 Giỗ Tổ,
+# off Mon 27/4; 30/4; 1/5; National Day 29/8-2/9 with Mon 31/8 off, made up Sat 22/8.
+HOLIDAYS_2026: list[tuple[date, str, bool, str | None, bool]] = [
+    (date(2026, 1, 1), "Tết Dương lịch", False, HOLIDAY_LAW, False),
+    (date(2026, 1, 2), "Nghỉ hoán đổi (làm bù thứ Bảy 10/01/2026)", False, VPCP_2026, False),
+    (date(2026, 1, 10), "Làm bù cho ngày nghỉ 02/01/2026", True, VPCP_2026, False),
+    *_span(date(2026, 2, 14), date(2026, 2, 22), "Tết Nguyên đán Bính Ngọ", HOLIDAY_LAW),
+    (date(2026, 4, 26), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False, HOLIDAY_LAW, False),
+    (date(2026, 4, 27), "Nghỉ bù Giỗ Tổ Hùng Vương", False, MAKE_UP_LAW, False),
+    (date(2026, 4, 30), "Ngày Chiến thắng (30/4)", False, HOLIDAY_LAW, False),
+    (date(2026, 5, 1), "Ngày Quốc tế Lao động (1/5)", False, HOLIDAY_LAW, False),
+    (date(2026, 8, 22), "Làm bù cho ngày nghỉ 31/8/2026", True, VPCP_2026, False),
+    (date(2026, 8, 31), "Nghỉ hoán đổi (làm bù thứ Bảy 22/8/2026)", False, VPCP_2026, False),
+    (date(2026, 9, 1), "Quốc khánh (ngày liền kề)", False, HOLIDAY_LAW, False),
+    (date(2026, 9, 2), "Quốc khánh (2/9)", False, HOLIDAY_LAW, False),
+]
+# (day, name, is_working_day, document, provisional). Tết spans list every day of the announced
+# break (weekends in it are off anyway); provisional rows (not announced yet) count as listed
+# until an administrator confirms them with the announcing document.
+HOLIDAYS: list[tuple[date, str, bool, str | None, bool]] = [
     # 2025
-    (date(2025, 1, 1), "Tết Dương lịch", False),
-    *_span(date(2025, 1, 25), date(2025, 2, 2), "Tết Nguyên đán Ất Tỵ"),
-    (date(2025, 4, 7), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False),
-    (date(2025, 4, 26), "Làm bù cho ngày nghỉ 02/5/2025", True),
-    (date(2025, 4, 30), "Ngày Chiến thắng (30/4)", False),
-    (date(2025, 5, 1), "Ngày Quốc tế Lao động (1/5)", False),
-    (date(2025, 5, 2), "Nghỉ hoán đổi (làm bù thứ Bảy 26/4/2025)", False),
-    (date(2025, 9, 1), "Quốc khánh (ngày liền kề)", False),
-    (date(2025, 9, 2), "Quốc khánh (2/9)", False),
-    # 2026
-    (date(2026, 1, 1), "Tết Dương lịch", False),
-    *_span(date(2026, 2, 14), date(2026, 2, 22), "Tết Nguyên đán Bính Ngọ"),
-    (date(2026, 4, 26), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False),
-    (date(2026, 4, 27), "Nghỉ bù Giỗ Tổ Hùng Vương", False),
-    (date(2026, 4, 30), "Ngày Chiến thắng (30/4)", False),
-    (date(2026, 5, 1), "Ngày Quốc tế Lao động (1/5)", False),
-    (date(2026, 9, 1), "Quốc khánh (ngày liền kề, dự kiến)", False),
-    (date(2026, 9, 2), "Quốc khánh (2/9)", False),
-    # 2027
-    (date(2027, 1, 1), "Tết Dương lịch", False),
-    *_span(date(2027, 2, 4), date(2027, 2, 10), "Tết Nguyên đán Đinh Mùi (dự kiến)"),
-    (date(2027, 4, 16), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False),
-    (date(2027, 4, 30), "Ngày Chiến thắng (30/4)", False),
-    (date(2027, 5, 1), "Ngày Quốc tế Lao động (1/5)", False),
-    (date(2027, 5, 3), "Nghỉ bù Ngày Quốc tế Lao động", False),
-    (date(2027, 9, 2), "Quốc khánh (2/9)", False),
-    (date(2027, 9, 3), "Quốc khánh (ngày liền kề, dự kiến)", False),
+    (date(2025, 1, 1), "Tết Dương lịch", False, HOLIDAY_LAW, False),
+    *_span(date(2025, 1, 25), date(2025, 2, 2), "Tết Nguyên đán Ất Tỵ", HOLIDAY_LAW),
+    (date(2025, 4, 7), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False, HOLIDAY_LAW, False),
+    (date(2025, 4, 26), "Làm bù cho ngày nghỉ 02/5/2025", True, None, False),
+    (date(2025, 4, 30), "Ngày Chiến thắng (30/4)", False, HOLIDAY_LAW, False),
+    (date(2025, 5, 1), "Ngày Quốc tế Lao động (1/5)", False, HOLIDAY_LAW, False),
+    (date(2025, 5, 2), "Nghỉ hoán đổi (làm bù thứ Bảy 26/4/2025)", False, None, False),
+    (date(2025, 9, 1), "Quốc khánh (ngày liền kề)", False, HOLIDAY_LAW, False),
+    (date(2025, 9, 2), "Quốc khánh (2/9)", False, HOLIDAY_LAW, False),
+    # 2026 as announced
+    *HOLIDAYS_2026,
+    # 2027: Tết and the National Day's adjacent day are not announced yet
+    (date(2027, 1, 1), "Tết Dương lịch", False, HOLIDAY_LAW, False),
+    *_span(date(2027, 2, 4), date(2027, 2, 10), "Tết Nguyên đán Đinh Mùi", HOLIDAY_LAW, True),
+    (date(2027, 4, 16), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False, HOLIDAY_LAW, False),
+    (date(2027, 4, 30), "Ngày Chiến thắng (30/4)", False, HOLIDAY_LAW, False),
+    (date(2027, 5, 1), "Ngày Quốc tế Lao động (1/5)", False, HOLIDAY_LAW, False),
+    (date(2027, 5, 3), "Nghỉ bù Ngày Quốc tế Lao động", False, MAKE_UP_LAW, False),
+    (date(2027, 9, 2), "Quốc khánh (2/9)", False, HOLIDAY_LAW, False),
+    (date(2027, 9, 3), "Quốc khánh (ngày liền kề)", False, HOLIDAY_LAW, True),
 ]
 
 
@@ -464,7 +496,7 @@ def seed_conclusion_rules() -> None:
 def seed_holidays() -> None:
     _create_missing(
         HOLIDAYS,
-        ("day", "name", "is_working_day"),
+        ("day", "name", "is_working_day", "document", "provisional"),
         lambda d: d["day"],
         set(db.session.execute(select(Holiday.day)).scalars()),
         operations.create_holiday,

@@ -22,12 +22,14 @@ from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reference import operations, queries
 from inspect_app.reference import rules as deadline_rules
+from inspect_app.reference.calendar import working_days_in_year
 from inspect_app.reference.models import DayKind, DeadlineRule, FieldOfWork, Holiday, LegalReference
 from inspect_app.reference.queries import LegalFilters
 from inspect_app.reference.schemas import (
     ActiveSchema,
     DeadlineRuleSchema,
     FieldSchema,
+    HolidayConfirmSchema,
     HolidaySchema,
     LegalReferenceSchema,
     SettingsSchema,
@@ -55,6 +57,7 @@ register_actions(
         "deadline_rule_updated": _l("Deadline rule updated"),
         "holiday_created": _l("Holiday added"),
         "holiday_deleted": _l("Holiday deleted"),
+        "holiday_confirmed": _l("Holiday confirmed"),
     }
 )
 
@@ -245,6 +248,7 @@ def _holidays_page(year: int, errors: dict, status: int = 200):
         year=year,
         years=years,
         holidays=queries.holidays_in(year),
+        working_days=working_days_in_year(year),
         errors=errors,
         form=request.form,
     )
@@ -287,6 +291,22 @@ def holiday_delete(holiday_id: int):
         page=lambda status, errors: _holidays_page(year, errors, status),
         done=lambda _none: redirect_to("reference.holidays", year=year),
         message=_("%(day)s removed.", day=label),
+    )
+
+
+@bp.route("/holidays/<int:holiday_id>/confirm", methods=["POST"])
+@access(Role.ADMIN)
+def holiday_confirm(holiday_id: int):
+    """Confirm a provisional row once announced, with its document; 404 unknown, 422 confirmed
+    already or no document."""
+    holiday = get_or_404(Holiday, holiday_id)
+    year, label = holiday.day.year, holiday.day.strftime("%d/%m/%Y")
+    return form_action(
+        HolidayConfirmSchema(),
+        lambda data: operations.confirm_holidays(current_user, [holiday], data.get("document")),
+        page=lambda status, errors: _holidays_page(year, errors, status),
+        done=lambda _rows: redirect_to("reference.holidays", year=year),
+        message=_("%(day)s confirmed.", day=label),
     )
 
 

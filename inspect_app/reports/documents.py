@@ -492,6 +492,12 @@ FIGURE_LABELS = {
     "accepted_in_period": "Hoàn thành trong kỳ",
     "urging_in_period": "Văn bản đôn đốc đã ban hành trong kỳ",
     "reported": "Kiến nghị quá hạn nghiêm trọng đưa vào báo cáo này",
+    "recovery_vnd_recommended": "Kiến nghị thu hồi tiền, tài sản (đồng)",
+    "recovery_vnd_recovered": "Đã thu hồi (đồng)",
+    "recovery_vnd_rate": "Tỷ lệ thu hồi tiền, tài sản (%)",
+    "recovery_m2_recommended": "Kiến nghị thu hồi đất (m²)",
+    "recovery_m2_recovered": "Đã thu hồi đất (m²)",
+    "recovery_m2_rate": "Tỷ lệ thu hồi đất (%)",
 }
 
 

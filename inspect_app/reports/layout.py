@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 BODY_SIZE = 13.0  # pt, the body text (Decree 30: 13-14 pt)
 
@@ -190,6 +191,26 @@ def _letter_body(c: dict) -> list:
     return [Paragraphs(tuple(paragraphs))] if paragraphs else []
 
 
+def _vn_number(text: str, decimals: int) -> str:
+    value = f"{Decimal(text):,.{decimals}f}"
+    return value.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _recovery_line(g) -> tuple[str, ...]:
+    """The recovery headline: recommended vs recovered (money, land), with the rate."""
+    parts = []
+    for key, unit, decimals in (("vnd", "đồng", 0), ("m2", "m² đất", 2)):
+        recommended = g(f"recovery_{key}_recommended")
+        if not recommended or Decimal(recommended) == 0:
+            continue
+        recovered, rate = g(f"recovery_{key}_recovered", "0"), g(f"recovery_{key}_rate", "")
+        parts.append(
+            f"kiến nghị thu hồi {_vn_number(recommended, decimals)} {unit}, đã thu hồi "
+            f"{_vn_number(recovered, decimals)} {unit} ({rate.replace('.', ',')}%)"
+        )
+    return (f"- Thu hồi: {'; '.join(parts)}.",) if parts else ()
+
+
 def _report_body(doc, c: dict) -> list:
     g = c["figures"].get
     groups, paragraphs = c["groups"], c["paragraphs"]
@@ -215,6 +236,7 @@ def _report_body(doc, c: dict) -> list:
                 f"- Kiến nghị quá hạn tại ngày báo cáo: {g('overdue', 0)}; trong đó quá hạn "
                 "nghiêm trọng, đã đôn đốc nhưng chưa thực hiện, đưa vào báo cáo này: "
                 f"{g('reported', len(c['items']))}.",
+                *_recovery_line(g),
             )
         ),
     ]

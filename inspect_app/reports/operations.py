@@ -35,6 +35,7 @@ from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
+from inspect_app.recovery.queries import province_rates
 from inspect_app.reference.calendar import Calendar
 from inspect_app.reports import documents
 from inspect_app.reports.models import (
@@ -265,8 +266,21 @@ def _fill_report(doc: Document, as_of: date) -> None:
     )
     figures = period_figures(doc.period_start, doc.period_end, as_of)
     figures["reported"] = len(cases)
+    figures.update(recovery_figures_of_report())
     doc.figures = figures
     doc.as_of = as_of
+
+
+def recovery_figures_of_report() -> dict[str, str]:
+    """The recovery headline for the report: recommended, recovered and rate per measure, as
+    exact strings (the figures are JSON)."""
+    figures = {}
+    for measure, row in province_rates().items():
+        key = "vnd" if measure == "VND" else "m2"
+        figures[f"recovery_{key}_recommended"] = str(row.recommended)
+        figures[f"recovery_{key}_recovered"] = str(row.recovered)
+        figures[f"recovery_{key}_rate"] = "" if row.rate is None else str(row.rate)
+    return figures
 
 
 def _check_period(start: date, end: date) -> None:

@@ -59,7 +59,7 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         due = add_working_days(last_working, -days)
         add_case(
             inspection,
-            type=CaseType.FIX_PRACTICES,
+            type=CaseType.OTHER,
             title=title,
             legal_reference=reference,
             severity=Severity.HIGH,

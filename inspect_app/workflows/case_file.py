@@ -4,7 +4,7 @@ gathered here, on the cases blueprint (endpoints `cases.detail`, `cases.accept`,
 
 from __future__ import annotations
 
-from flask import request
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -20,10 +20,17 @@ from inspect_app.cases.schemas import (
 from inspect_app.cases.views import bp, get_visible_case
 from inspect_app.core import audit, clock
 from inspect_app.core.actions import form_action
+from inspect_app.core.files import ACCEPT
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
+from inspect_app.core.templating import register_actions
 from inspect_app.extension_requests.views import case_extensions
+from inspect_app.recovery import operations as recovery_operations
+from inspect_app.recovery import queries as recovery_queries
+from inspect_app.recovery.models import RecoveryPayment, can_record_payment
+from inspect_app.recovery.schemas import PaymentSchema, PaymentVerifySchema
 from inspect_app.reports.queries import documents_of_case
 
 DECIDERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR)
@@ -43,6 +50,9 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         answers=answers_of_case(case.id),
         ext=case_extensions(case),
         case_documents=documents_of_case(current_user, case.id),
+        ledger=recovery_queries.ledger(case),
+        can_record_payment=can_record_payment(case, current_user),
+        accept=ACCEPT,
     )
 
 
@@ -142,3 +152,51 @@ def partly_done(case_id: int):
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     message = _l("Recorded as partly done; the case stays open for the remainder.")
     return _verdict(case_id, "partly_done", operations.partly_done, message)
+
+
+# --- the recovery ledger -------------------------------------------------------------------
+
+register_actions(
+    {
+        "payment_recorded": _l("Payment recorded"),
+        "payment_verified": _l("Payment verified"),
+    }
+)
+
+
+def _uploads() -> list:
+    return [f for f in request.files.getlist("files") if f and f.filename]
+
+
+@bp.route("/<int:case_id>/payments", methods=["POST"])
+@access(*DECIDERS, Role.UNIT_LEADER)
+def record_payment(case_id: int):
+    """Record a payment or hand-over on a recovery (the team, an administrator or the unit);
+    403, 404 not visible, 409 stale, 413 file too large, 422 bad amount, more than remains."""
+    return _act(
+        case_id,
+        "payment",
+        PaymentSchema(),
+        lambda case, data: recovery_operations.record_payment(current_user, case, data, _uploads()),
+        _l("Payment recorded."),
+    )
+
+
+@bp.route("/<int:case_id>/payments/<int:payment_id>/verify", methods=["POST"])
+@access(*DECIDERS)
+def verify_payment(case_id: int, payment_id: int):
+    """Verify a payment against its receipt (the team, not whoever recorded it); 403, 404,
+    409 stale, 422 verified already."""
+    get_visible_case(case_id)
+    payment = get_or_404(RecoveryPayment, payment_id)
+    if payment.case_id != case_id:
+        abort(404)
+    return _act(
+        case_id,
+        "verify_payment",
+        PaymentVerifySchema(),
+        lambda case, data: recovery_operations.verify_payments(
+            current_user, [payment], data.get("version")
+        ),
+        _l("Payment verified."),
+    )

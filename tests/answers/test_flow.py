@@ -32,7 +32,7 @@ def test_creating_a_case_notifies_the_units_leaders_and_deputy(world):
         world["inspection"],
         {
             "finding_ids": [world["finding"].id],
-            "type": "fix_practices",
+            "type": "other",
             "title": "Bổ sung quy chế lưu trữ",
             "legal_reference_id": world["ref"].id,
             "severity": "medium",

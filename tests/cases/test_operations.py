@@ -65,7 +65,7 @@ def answer_data(text, version):
 def create_data(w, **kw):
     data = {
         "finding_ids": [w["finding"].id],
-        "type": "fix_practices",
+        "type": "other",
         "title": "Chấn chỉnh công tác lưu trữ",
         "legal_reference_id": w["ref"].id,
         "severity": "medium",
@@ -316,14 +316,17 @@ def test_default_deadline_rule_precedence(world):
     assert ops.default_deadline(insp, "discipline", "high").due_date == conclusion + timedelta(45)
     add_rule("case.discipline.high", 20)
     default = ops.default_deadline(insp, "discipline", "high")
-    assert default.due_date == conclusion + timedelta(20)
+    # 20 days from Sun 31/5 is Sat 20/6: the limit ends on Mon 22/6 (Civil Code Art. 148(5)).
+    assert default.due_date == conclusion + timedelta(22)
+    assert default.moved_from == conclusion + timedelta(20)
+    assert default.move_source == "Bộ luật Dân sự số 91/2015/QH13, khoản 5 Điều 148"
     assert default.source == "Nguồn case.discipline.high"
     # Another severity of the same type falls back to the type's rule.
     assert ops.default_deadline(insp, "discipline", "low").due_date == conclusion + timedelta(45)
     case = ops.create_case(
         lead, insp, create_data(world, type="discipline", severity="high", due_date=None)
     )
-    assert case.due_date == case.original_due_date == conclusion + timedelta(20)
+    assert case.due_date == case.original_due_date == conclusion + timedelta(22)
     assert case.due_change_reason is None
 
 
@@ -332,11 +335,12 @@ def test_default_deadline_working_days_skip_weekends_and_holidays(world):
     insp.conclusion_date = date(2026, 8, 28)  # a Friday
     _db.session.add(Holiday(day=date(2026, 9, 2), name="Quốc khánh"))
     _db.session.add(Holiday(day=date(2026, 9, 1), name="Nghỉ liền kề Quốc khánh"))
-    add_rule("case.fix_practices", 5, DayKind.WORKING)
-    add_rule("case.amend_documents", 5, DayKind.CALENDAR)
+    add_rule("case.other", 5, DayKind.WORKING)
+    add_rule("case.referral", 5, DayKind.CALENDAR)
     # Mon 31/8, Thu 3/9, Fri 4/9, Mon 7/9, Tue 8/9 (1-2/9 off, weekends skipped).
-    assert ops.default_deadline(insp, "fix_practices", "low").due_date == date(2026, 9, 8)
-    assert ops.default_deadline(insp, "amend_documents", "low").due_date == date(2026, 9, 2)
+    assert ops.default_deadline(insp, "other", "low").due_date == date(2026, 9, 8)
+    # 5 calendar days end on the holiday 2/9: the limit ends on the next working day.
+    assert ops.default_deadline(insp, "referral", "low").due_date == date(2026, 9, 3)
 
 
 def test_create_with_other_deadline_requires_reason(world):
@@ -350,7 +354,7 @@ def test_create_with_other_deadline_requires_reason(world):
         create_data(world, due_date=date(2026, 12, 31), due_change_reason="Khối lượng lớn"),
     )
     assert case.due_date == date(2026, 12, 31)
-    assert case.original_due_date == ops.default_deadline(insp, "fix_practices", "medium").due_date
+    assert case.original_due_date == ops.default_deadline(insp, "other", "medium").due_date
     assert case.due_change_reason == "Khối lượng lớn"
 
 
@@ -383,15 +387,15 @@ def test_reported_inspection_counts_from_today(world):
 def test_change_deadline_requires_reason_and_records_dates(world):
     case, lead = world["case"], world["people"]["lead"]
     with pytest.raises(OperationError) as err:
-        ops.change_deadline(lead, case, date(2026, 12, 20), "  ", case.version)
+        ops.change_deadline(lead, case, date(2026, 12, 18), "  ", case.version)
     assert err.value.field == "reason" and case.due_date == date(2026, 9, 30)
     with pytest.raises(OperationError) as err:
         ops.change_deadline(lead, case, date(2026, 5, 1), "Lý do", case.version)
     assert err.value.field == "due_date"
-    ops.change_deadline(lead, case, date(2026, 12, 20), "Đơn vị xin gia hạn", case.version)
+    ops.change_deadline(lead, case, date(2026, 12, 18), "Đơn vị xin gia hạn", case.version)
     event = events_for("Case", case.id)[-1]
     assert event.action == "case_deadline_changed"
-    assert event.before["due_date"] == "2026-09-30" and event.after["due_date"] == "2026-12-20"
+    assert event.before["due_date"] == "2026-09-30" and event.after["due_date"] == "2026-12-18"
     assert event.note == "Đơn vị xin gia hạn"
     assert case.original_due_date == date(2026, 9, 30)
 

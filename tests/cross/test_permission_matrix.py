@@ -75,6 +75,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "answers.answer": ("GET", "/cases/{case_id}/answer", expect(UNIT_LEADER, ok=404)),
     "answers.progress": ("POST", "/cases/{case_id}/progress", expect(UNIT_LEADER, ok=404)),
     "api.analytics_figures": ("GET", "/api/v1/analytics", api(READERS)),
+    "api.calendar_year": ("GET", "/api/v1/calendar/2026", api(EVERYONE)),
     "api.answer_final": ("POST", "/api/v1/cases/{case_id}/answer", api(UNIT_LEADER, ok=404)),
     "api.answer_progress": ("POST", "/api/v1/cases/{case_id}/progress", api(UNIT_LEADER, ok=404)),
     "api.case_answers": ("GET", "/api/v1/cases/{case_id}/answers", api(EVERYONE, unit_leader=404)),
@@ -223,6 +224,16 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "api.case_partly_done": ("POST", "/api/v1/cases/{case_id}/partly-done", api(DECIDERS, ok=422)),
     "api.case_reject": ("POST", "/api/v1/cases/{case_id}/reject", api(DECIDERS, ok=422)),
     "api.case_withdraw": ("POST", "/api/v1/cases/{case_id}/withdraw", api(CREATORS, ok=422)),
+    "api.case_payments": (
+        "GET",
+        "/api/v1/cases/{recovery_case_id}/payments",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.payment_create": (  # the team, an admin or the unit: the matrix's admin only here
+        "POST",
+        "/api/v1/cases/{recovery_case_id}/payments",
+        api(ADMIN, ok=422, unit_leader=404),
+    ),
     "api.cases": ("GET", "/api/v1/cases", api(EVERYONE)),
     "api.docs": ("GET", "/api/v1/docs", api(EVERYONE)),
     "api.evidence": ("GET", "/api/v1/evidence/{evidence_id}", api(EVERYONE, unit_leader=404)),
@@ -337,6 +348,16 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "auth.user_password": ("POST", "/admin/users/{user_id}/password", expect(ADMIN, ok=422)),
     "auth.users": ("GET", "/admin/users", expect(ADMIN)),
     "cases.accept": ("POST", "/cases/{case_id}/accept", expect(DECIDERS, ok=422)),
+    "cases.record_payment": (
+        "POST",
+        "/cases/{recovery_case_id}/payments",
+        expect(DECIDERS, ok=422, unit_leader=404),
+    ),
+    "cases.verify_payment": (  # verified already: 422; only the team or an admin verifies
+        "POST",
+        "/cases/{recovery_case_id}/payments/{payment_id}/verify",
+        expect(ADMIN, ok=422),
+    ),
     "cases.change_deadline": ("POST", "/cases/{case_id}/deadline", expect(LEADS, ok=422)),
     "cases.detail": ("GET", "/cases/{case_id}", expect(EVERYONE, unit_leader=404)),
     "cases.export": ("GET", "/cases/export.{fmt}", expect(EVERYONE)),
@@ -473,6 +494,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         expect(ADMIN, ok=303),
     ),
     "reference.holiday_new": ("POST", "/reference/holidays", expect(ADMIN, ok=422)),
+    "reference.holiday_confirm": (  # the matrix's row is confirmed already: 422
+        "POST",
+        "/reference/holidays/{holiday_id}/confirm",
+        expect(ADMIN, ok=422),
+    ),
     "reference.holidays": ("GET", "/reference/holidays", expect(ADMIN)),
     "reference.index": ("GET", "/reference", expect(READERS)),
     "reference.legal": ("GET", "/reference/legal", expect(READERS)),
@@ -558,6 +584,7 @@ def _records(db, app, tmp_path) -> dict:
     )
     db.session.add(rule)
     sessions.start(owner, "matrix", "127.0.0.1")
+    recovery_case, payment = _recovery(db, inspection, lead, owner)
     session_id = sessions.active_for(owner)[0].id
     db.session.commit()
     return {
@@ -584,7 +611,31 @@ def _records(db, app, tmp_path) -> dict:
         "delegation_id": delegation.id,
         "event_id": event.id,
         "check_id": check.id,
+        "recovery_case_id": recovery_case.id,
+        "payment_id": payment.id,
     }
+
+
+def _recovery(db, inspection, lead, owner):
+    """A recovery case with one verified payment (verifying again: 422)."""
+    from decimal import Decimal
+
+    from inspect_app.recovery.models import RecoveryPayment
+
+    case = f.make_case(inspection=inspection, type="recovery", amount_vnd=Decimal(1_000_000))
+    payment = RecoveryPayment(
+        case_id=case.id,
+        paid_on=clock.today(),
+        amount_vnd=Decimal(400_000),
+        document_number="PT-01",
+        recorded_by_id=owner.id,
+        recorded_at=clock.now(),
+        verified_by_id=lead.id,
+        verified_at=clock.now(),
+    )
+    db.session.add(payment)
+    db.session.flush()
+    return case, payment
 
 
 def _client(role, app, login_as):

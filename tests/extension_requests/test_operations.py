@@ -72,13 +72,14 @@ def test_approve_moves_deadline_audits_both_and_notifies(s, db):
     ops.approve(s["lead"], ext, "Có căn cứ", ext.version)
     db.session.commit()
     case = s["case"]
-    assert case.due_date == date(2026, 10, 31)
+    # Asked for Sat 31/10: the new time limit ends on Mon 2/11 (Civil Code 2015 Art. 148(5)).
+    assert case.due_date == date(2026, 11, 2) and ext.requested_date == date(2026, 10, 31)
     assert ext.state == ExtensionState.APPROVED and ext.decided_by_id == s["lead"].id
     assert ext.decision_reason == "Có căn cứ" and ext.decided_at is not None
     case_events = audit.events_for("Case", case.id)
     assert case_events[-1].action == "case_deadline_changed"
     assert case_events[-1].actor_id == s["lead"].id
-    assert case_events[-1].after["due_date"] == "2026-10-31"
+    assert case_events[-1].after["due_date"] == "2026-11-02"
     assert audit.events_for("ExtensionRequest", ext.id)[-1].action == "extension_approved"
     decided = set(
         db.session.execute(

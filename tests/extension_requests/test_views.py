@@ -134,7 +134,7 @@ def test_lead_approves_and_deadline_shows_history(s, db, login_as):
     )
     assert r.status_code == 303
     db.session.expire_all()
-    assert s["case"].due_date == date(2026, 10, 31)
+    assert s["case"].due_date == date(2026, 11, 2)  # asked Sat 31/10: next working day
     page = client.get(f"/cases/{s['case'].id}").get_data(as_text=True)
     assert "Đồng ý" in page and s["lead"].full_name in page
     # Deciding again: the stale form is 409, a fresh one 422; nothing changes.

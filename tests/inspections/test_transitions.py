@@ -199,12 +199,12 @@ def test_end_within_duration_needs_no_extension(db, login_as, kind):
 
 def test_end_past_duration_without_extension_is_refused(db, login_as):
     inspection, people = _setup("in_progress", start_date=date(2026, 10, 1))
-    client = login_as(people["lead"])
-    with clock.frozen(date(2026, 11, 15)):  # day 46
+    with clock.frozen(date(2026, 12, 3)):  # working day 46 (the rule counts working days)
+        client = login_as(people["lead"])
         response = _ending(client, inspection)
         body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "46 days, 1 more than the legal 45" in body
+    assert "46 working days, 1 more than the legal 45" in body
     assert 'name="extension_reference"' in body
     fresh = _db.session.get(Inspection, inspection.id)
     assert fresh.state.value == "in_progress" and fresh.onsite_ended_on is None
@@ -213,8 +213,8 @@ def test_end_past_duration_without_extension_is_refused(db, login_as):
 
 def test_end_past_duration_with_extension_is_accepted(db, login_as):
     inspection, people = _setup("in_progress", start_date=date(2026, 10, 1))
-    client = login_as(people["lead"])
-    with clock.frozen(date(2026, 11, 15)):
+    with clock.frozen(date(2026, 12, 3)):
+        client = login_as(people["lead"])
         response = _ending(
             client,
             inspection,
@@ -244,7 +244,7 @@ def test_extension_cannot_exceed_rule_maximum(db, login_as):
     with clock.frozen(date(2026, 11, 15)):
         response = _ending(client, inspection, extension_reference="25/QĐ-TTr", extension_days="31")
     assert response.status_code == 422
-    assert "may not exceed 30 days" in response.get_data(as_text=True)
+    assert "may not exceed 30 calendar days" in response.get_data(as_text=True)
     assert _db.session.get(Inspection, inspection.id).state.value == "in_progress"
 
 
@@ -257,10 +257,10 @@ def test_recorded_extension_covers_the_overrun(db, login_as):
             data={"extension_reference": "25/QĐ-TTr", "extension_days": "10"},
         )
         assert response.status_code == 303
-    with clock.frozen(date(2026, 11, 20)):  # day 51 of 55 allowed
+    with clock.frozen(date(2026, 12, 10)):  # working day 51 of 55 allowed
         client = login_as(people["lead"])
         detail = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
-        assert "51 / 55" in detail and "4 days left." in detail
+        assert "51 / 55" in detail and "4 working days left." in detail
         assert _ending(client, inspection).status_code == 303
 
 
@@ -278,10 +278,10 @@ def test_second_extension_is_refused(db, login_as):
 def test_duration_panel_warns_when_over(db, login_as):
     inspection, people = _setup("in_progress", start_date=date(2026, 9, 1))
     client = login_as(people["member"])
-    with clock.frozen(TODAY):  # 86 days since 1/9
+    with clock.frozen(TODAY):  # 62 working days since Tue 1/9 (no holidays listed)
         body = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
-    assert "Over the legal duration by 41 days." in body
-    assert "86 / 45" in body
+    assert "Over the legal duration by 17 working days." in body
+    assert "62 / 45" in body
 
 
 def test_working_day_rule_counts_working_days(db, login_as):

@@ -39,7 +39,7 @@ def seeded(db):
         # Over 30/4-1/5/2026 (Thu, Fri) and the weekend: Wed 29/4 + 1 = Mon 4/5.
         (date(2026, 4, 29), 1, date(2026, 5, 4)),
         # n = 0 on a holiday moves to the next working day.
-        (date(2026, 1, 1), 0, date(2026, 1, 2)),
+        (date(2026, 1, 1), 0, date(2026, 1, 5)),
         # Backwards across the 2026 Tết break.
         (date(2026, 2, 23), -1, date(2026, 2, 13)),
     ],
@@ -77,7 +77,8 @@ def test_weekends_without_holiday_table_are_still_off(db):
 
 
 def test_add_days_calendar_vs_working(seeded):
-    assert add_days(date(2026, 2, 12), 3, DayKind.CALENDAR) == date(2026, 2, 15)
+    # 3 calendar days end on Sun 15/2, inside Tết: the limit ends on Mon 23/2.
+    assert add_days(date(2026, 2, 12), 3, DayKind.CALENDAR) == date(2026, 2, 23)
     assert add_days(date(2026, 2, 12), 3, DayKind.WORKING) == date(2026, 2, 24)
 
 
@@ -105,7 +106,9 @@ def test_case_due_date_uses_the_most_specific_rule(seeded):
     # 15 working days from 2/2/2026 across Tết (16-20/2 off): 3-13/2 = 9, 23/2-27/2 = 5, 2/3.
     assert case_due_date("recovery", "serious", start) == date(2026, 3, 2)
     assert case_due_date("recovery", "low", start) == date(2026, 3, 4)  # 30 calendar days
-    assert case_due_date("referral", "low", start) == date(2026, 4, 3)  # case.default, 60 days
+    assert case_due_date("recovery_land", "low", start) == date(2026, 4, 3)  # case.default, 60
+    # case.referral: 15 calendar days end on Tue 17/2, inside Tết: the next working day, 23/2.
+    assert case_due_date("referral", "low", start) == date(2026, 2, 23)
     assert case_due_date("discipline", "low", start) == add_working_days(start, 45)
 
 
@@ -120,7 +123,7 @@ def test_rule_change_is_seen_by_lookup(seeded):
 
 
 def test_onsite_duration(seeded):
-    assert onsite_duration("thanh_tra")[:3] == (45, DayKind.CALENDAR, 30)
+    assert onsite_duration("thanh_tra")[:3] == (45, DayKind.WORKING, 30)
     amount, kind, ext, source = onsite_duration("kiem_tra")
     assert (amount, kind, ext) == (30, DayKind.CALENDAR, None)
     assert source == "Quy định nội bộ của Thanh tra tỉnh (có thể điều chỉnh)"
