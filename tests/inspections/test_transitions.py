@@ -260,7 +260,7 @@ def test_recorded_extension_covers_the_overrun(db, login_as):
     with clock.frozen(date(2026, 11, 20)):  # day 51 of 55 allowed
         client = login_as(people["lead"])
         detail = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
-        assert "51 / 55" in detail and "4 days left." in detail
+        assert "51 of 55 calendar days" in detail and "4 calendar days left." in detail
         assert _ending(client, inspection).status_code == 303
 
 
@@ -280,8 +280,8 @@ def test_duration_panel_warns_when_over(db, login_as):
     client = login_as(people["member"])
     with clock.frozen(TODAY):  # 86 days since 1/9
         body = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
-    assert "Over the legal duration by 41 days." in body
-    assert "86 / 45" in body
+    assert "Over the legal duration by 41 calendar days." in body
+    assert "86 of 45 calendar days" in body
 
 
 def test_working_day_rule_counts_working_days(db, login_as):
