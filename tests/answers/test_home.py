@@ -132,7 +132,7 @@ def test_rejection_and_its_reason_come_first_on_the_unit_leaders_home(world, log
     reject(people["member"], case, "Chưa có biên bản bàn giao hồ sơ", case.version)
     _db.session.commit()
     body = login_as(people["leader"]).get("/").get_data(as_text=True)
-    returned = body.index('data-returned="%d"' % case.id)
+    returned = body.index(f'data-returned="{case.id}"')
     assert returned < body.index('data-counter="open"')  # above everything else
     assert "Chưa có biên bản bàn giao hồ sơ" in body and "Thành viên Trần B" in body
     assert f'href="/cases/{case.id}/answer"' in body[returned:]
