@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -150,6 +149,11 @@ def _init_extensions(app: Flask) -> None:
         current = sessions.live(user_id, session.get(sessions.COOKIE_KEY))
         if current is None:
             return None
+        if current.ended_at is not None:  # idle for too long: ended just now
+            lang = session.get("lang")
+            session.clear()
+            session.update({"expired": True, **({"lang": lang} if lang else {})})
+            return None
         g.user_session = current
         return current.user
 
@@ -194,24 +198,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
-    def expire_idle_session():
-        """Sign out a session idle for longer than IDLE_TIMEOUT_MINUTES."""
-        if not current_user.is_authenticated:
-            return
-        now = clock.now().timestamp()
-        limit = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"]).total_seconds()
-        last = session.get("last_seen")
-        if last is not None and now - float(last) > limit:
-            lang = session.get("lang")
-            logout_user()
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session["expired"] = True
-            return
-        session["last_seen"] = now
-
     app.before_request(enforce_access)
     app.after_request(finish_request)
 

@@ -22,7 +22,7 @@ from inspect_app.reference.models import FieldOfWork
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 # Unit leaders are left out on purpose: the dashboard compares units with one another.
-VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.CHAIRMAN)
 
 register_nav("dashboard.index", _l("Dashboard"), VIEWERS)
 

@@ -695,7 +695,9 @@ def _notify_issued(actor: User, doc: Document) -> None:
         ).scalars()
     else:
         recipients = db.session.execute(
-            select(User).where(User.role == Role.LEADERSHIP, User.active.is_(True))
+            select(User).where(
+                User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)
+            )
         ).scalars()
     for user in recipients:
         if user.id == actor.id:

@@ -16,7 +16,7 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import STAFF
+from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reports import documents, operations
 from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentState
@@ -29,7 +29,7 @@ from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, Version
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-register_nav("reports.index", _l("Documents"), STAFF)
+register_nav("reports.index", _l("Documents"), (*READERS, Role.CLERK))
 register_actions(
     {
         "document_drafted": _l("Document drafted"),
