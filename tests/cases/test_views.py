@@ -233,6 +233,6 @@ def test_a_verifier_who_wrote_no_answer_is_not_told_they_wrote_it(setup, login_a
     setup["inspection"].members.append(member)
     db.session.commit()
     text = login_as(member).get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Chấp nhận trả lời (hoàn thành kiến nghị)" in text
+    assert "Chấp nhận kết quả báo cáo (hoàn thành kiến nghị)" in text
     assert "Bạn là người lập báo cáo này" not in text
     assert "You wrote this answer" not in text
