@@ -180,7 +180,7 @@ FIRST_STEPS = [
     ("thanhtra3", "Verifier: Kiến nghị > Đơn vị đã báo cáo kết quả > the Sở Y tế case: Không chấp nhận kết quả báo cáo with a reason, and accept it once the unit reports again."),
     ("chutich", "Chairman: Văn bản > the issued report to the Chairman (PDF), and Bảng điều hành for the figures."),
     ("vanthu", "Clerk: Văn bản, where issued documents are registered and numbered."),
-    ("admin", "Administrator: Thêm > Đơn vị, Người dùng and Danh mục dùng chung (deadline rules with their legal citation, holidays)."),
+    ("admin", "Administrator: Người dùng, Đơn vị and Danh mục dùng chung (deadline rules with their legal citation, holidays) in the menu."),
 ]  # fmt: skip
 
 # Feature seeders, in dependency order; each takes (units by code, users by username).

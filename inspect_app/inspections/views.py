@@ -31,6 +31,8 @@ from inspect_app.inspections.schemas import (
     ExtensionSchema,
     InspectionSchema,
 )
+from inspect_app.reference.models import ActivityKind
+from inspect_app.reference.rules import onsite_duration
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -110,6 +112,8 @@ def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=N
         inspection=inspection,
         errors=errors,
         form=request.form if form is None else form,
+        # The legal on-site duration of each kind, with its citation, next to the dates.
+        durations=[(k, onsite_duration(k.value)) for k in ActivityKind],
         **form_choices(),
     )
 
