@@ -5,6 +5,8 @@ step appears in place (team report -> recommendations), at both widths."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -108,4 +110,18 @@ def test_team_report_brings_the_recommendation_button_without_reload(
         assert navigations == []  # an in-page update
     link = cases.get_by_role("link", name="Tạo kiến nghị từ phát hiện")
     expect(link).to_be_visible()
+    no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_unit_leader_sees_the_sent_back_answer_first_and_reports_again(open_page, viewport):
+    page = open_page("giamdoc.snv", viewport=viewport)
+    page.goto("/")
+    returned = page.locator("[data-returned]").first
+    expect(returned).to_be_visible()
+    expect(returned).to_contain_text("bản dự thảo")  # the team's reason, in the demo
+    counters = page.locator(".home-counters").bounding_box()
+    assert returned.bounding_box()["y"] < counters["y"]  # above everything else
+    returned.get_by_role("link", name="Báo cáo lại").click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+/answer$"))
     no_horizontal_scroll(page)
