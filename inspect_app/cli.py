@@ -18,7 +18,7 @@ from inspect_app.core.errors import OperationError
 from inspect_app.core.search import fold
 from inspect_app.extensions import db
 from inspect_app.scheduler import register_scheduler_cli
-from inspect_app.seed import seed_demo
+from inspect_app.seed import FIRST_STEPS, seed_demo
 from inspect_app.units.models import Unit
 from inspect_app.workflows import imports
 
@@ -36,6 +36,9 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo data ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
         for u in users:
             click.echo(f"  {u.username:<16} {u.role.label:<20} {u.full_name}")
+        click.echo("What to try first, per role:")
+        for username, step in FIRST_STEPS:
+            click.echo(f"  {username:<16} {step}")
 
     @app.cli.command("create-user")
     @click.option("--username", required=True)

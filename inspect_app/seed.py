@@ -1,4 +1,7 @@
-"""Demo data: a province after the 2025 two-tier reform, its units, and a user for every role.
+"""Demo data: Tuyên Quang after the 2025 two-tier reform (Hà Giang merged into it), its units
+(the Provincial Inspectorate, the 12 departments every province has under Decree 150/2025 Art. 8
+and optional ones of Art. 9, communes and wards with their standard offices), a user for every
+role and a leader for every inspected unit.
 
 Idempotent: every record is looked up by its natural key before it is created.
 """
@@ -7,10 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspect_app.answers import seed as answers_seed
 from inspect_app.auth import operations as auth_ops
 from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.cases import seed as cases_seed
+from inspect_app.cases.models import Case
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.deputies import seed as deputies_seed
@@ -20,6 +25,7 @@ from inspect_app.extensions import db
 from inspect_app.findings import seed as findings_seed
 from inspect_app.implementation_checks import seed as follow_up_seed
 from inspect_app.inspections import seed as inspections_seed
+from inspect_app.inspections.models import Inspection
 from inspect_app.plans import seed as plans_seed
 from inspect_app.recovery import seed as recovery_seed
 from inspect_app.reference import seed as reference_seed
@@ -27,7 +33,7 @@ from inspect_app.reports import seed as reports_seed
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
-PROVINCE = ("UBND", "Ủy ban nhân dân tỉnh Hà Giang Mới", "province")
+PROVINCE = ("UBND", "Ủy ban nhân dân tỉnh Tuyên Quang", "province")
 DEPARTMENTS = [
     ("SNV", "Sở Nội vụ"),
     ("STP", "Sở Tư pháp"),
@@ -41,7 +47,8 @@ DEPARTMENTS = [
     ("SYT", "Sở Y tế"),
     ("TTT", "Thanh tra tỉnh"),
     ("VPUB", "Văn phòng UBND tỉnh"),
-    ("SDTTG", "Sở Dân tộc và Tôn giáo"),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo"),  # optional (Art. 9), as the next one
+    ("SNGV", "Sở Ngoại vụ"),
 ]
 SERVICE_UNITS = [
     ("TTLT", "Trung tâm Lưu trữ lịch sử tỉnh", "SNV"),
@@ -60,6 +67,22 @@ COMMUNES = [
     ("XHSP", "UBND xã Hoàng Su Phì"),
     ("XXM", "UBND xã Xín Mần"),
     ("XBM", "UBND xã Bắc Mê"),
+    # The former Tuyên Quang side of the province.
+    ("PMX", "UBND phường Minh Xuân"),
+    ("PNT", "UBND phường Nông Tiến"),
+    ("PAT", "UBND phường An Tường"),
+    ("XTT", "UBND xã Tân Trào"),
+    ("XSD", "UBND xã Sơn Dương"),
+    ("XNH", "UBND xã Na Hang"),
+    ("XCH", "UBND xã Chiêm Hóa"),
+]
+# The specialised offices every commune / ward People's Committee has since 1 July 2025
+# (Decree 150/2025): code suffix, name (a ward's economic office also covers infrastructure).
+COMMUNE_OFFICES = [
+    ("VP", "Văn phòng HĐND và UBND"),
+    ("KT", "Phòng Kinh tế"),
+    ("VHXH", "Phòng Văn hóa - Xã hội"),
+    ("HCC", "Trung tâm Phục vụ hành chính công"),
 ]
 
 USERS = [
@@ -78,7 +101,20 @@ USERS = [
     ("chutich.xbq", "Lý Văn Phúc", Role.UNIT_LEADER, "XBQ", "Chủ tịch UBND xã Bắc Quang"),
     ("chutich.phg", "Đỗ Thị Thảo", Role.UNIT_LEADER, "PHG", "Chủ tịch UBND phường Hà Giang 1"),
     ("giamdoc.ttlt", "Trịnh Văn Nam", Role.UNIT_LEADER, "TTLT", "Giám đốc Trung tâm Lưu trữ"),
-]
+    # A leader for every unit a demo inspection or case is addressed to (they answer its cases).
+    ("giamdoc.stc", "Vương Đình Khải", Role.UNIT_LEADER, "STC", "Giám đốc Sở Tài chính"),
+    ("giamdoc.sgddt", "Nông Thị Huyền", Role.UNIT_LEADER, "SGDDT", "Giám đốc Sở Giáo dục và Đào tạo"),
+    ("chutich.xdv", "Sùng Mí Chá", Role.UNIT_LEADER, "XDV", "Chủ tịch UBND xã Đồng Văn"),
+    ("chutich.xmv", "Lò Văn Thắng", Role.UNIT_LEADER, "XMV", "Chủ tịch UBND xã Mèo Vạc"),
+    ("giamdoc.svhttdl", "Ma Văn Lực", Role.UNIT_LEADER, "SVHTTDL", "Giám đốc Sở Văn hóa, Thể thao và Du lịch"),
+    ("giamdoc.ttdvvl", "Hoàng Thị Yến", Role.UNIT_LEADER, "TTDVVL", "Giám đốc Trung tâm Dịch vụ việc làm"),
+    ("giamdoc.ttbtxh", "Triệu Văn Hải", Role.UNIT_LEADER, "TTBTXH", "Giám đốc Trung tâm Bảo trợ xã hội"),
+    ("chutich.pmx", "Phùng Thị Thu", Role.UNIT_LEADER, "PMX", "Chủ tịch UBND phường Minh Xuân"),
+]  # fmt: skip
+
+# Leaders given to any other unit an inspection or a case is addressed to (other seeders may
+# add some): "lanhdao.<code>" with one of these names in turn.
+SPARE_LEADER_NAMES = ("Đinh Văn Toàn", "Quan Thị Hà", "Mai Xuân Trường", "La Thị Vân")
 
 
 def _unit(code: str) -> Unit | None:
@@ -103,12 +139,19 @@ def seed_units() -> dict[str, Unit]:
         units[code] = _ensure_unit(code, name, "service_unit", units[parent])
     for code, name in COMMUNES:
         units[code] = _ensure_unit(code, name, "commune", province)
+    for code, _name in COMMUNES:
+        for suffix, office in COMMUNE_OFFICES:
+            if suffix == "KT" and code.startswith("P"):
+                office = "Phòng Kinh tế, Hạ tầng và Đô thị"
+            units[f"{code}-{suffix}"] = _ensure_unit(
+                f"{code}-{suffix}", office, "agency", units[code]
+            )
     return units
 
 
-def seed_users(units: dict[str, Unit]) -> list[User]:
+def seed_users(units: dict[str, Unit], accounts=USERS) -> list[User]:
     users = []
-    for username, full_name, role, unit_code, title in USERS:
+    for username, full_name, role, unit_code, title in accounts:
         user = db.session.execute(
             select(User).where(User.username == username)
         ).scalar_one_or_none()
@@ -129,6 +172,19 @@ def seed_users(units: dict[str, Unit]) -> list[User]:
     return users
 
 
+# What `flask seed-demo` (and so `make run`) suggests trying first, per role: (username, what
+# to do). The menu names are the Vietnamese interface's.
+FIRST_STEPS = [
+    ("thanhtra3", "Inspector: open Cuộc thanh tra > 27/QĐ-TTr (UBND xã Đồng Văn, on site now) and press Ghi nhận phát hiện to log a finding with a photo, on a phone too."),
+    ("truongdoan2", "Lead inspector: open 21/QĐ-TTr (Trung tâm Lưu trữ), press Nộp báo cáo của Đoàn, then Tạo kiến nghị từ phát hiện for the recommendations."),
+    ("chanhthanhtra", "Chief Inspector: open 18/QĐ-TTr from Kế hoạch or Cuộc thanh tra, press Ghi nhận kết luận to record the conclusion; then Văn bản > Lập báo cáo mới gửi Ủy ban nhân dân tỉnh (level-3 cases come in) > Ban hành văn bản."),
+    ("giamdoc.snv", "Unit leader: the home page shows the answer the team sent back and why; press Báo cáo lại. giamdoc.sgddt, chutich.xdv and others answer their units' cases."),
+    ("thanhtra3", "Verifier: Kiến nghị > Đơn vị đã báo cáo kết quả > the Sở Y tế case: Không chấp nhận kết quả báo cáo with a reason, and accept it once the unit reports again."),
+    ("chutich", "Chairman: Văn bản > the issued report to the Chairman (PDF), and Bảng điều hành for the figures."),
+    ("vanthu", "Clerk: Văn bản, where issued documents are registered and numbered."),
+    ("admin", "Administrator: Người dùng, Đơn vị and Danh mục dùng chung (deadline rules with their legal citation, holidays) in the menu."),
+]  # fmt: skip
+
 # Feature seeders, in dependency order; each takes (units by code, users by username).
 SEEDERS = (
     reference_seed,
@@ -136,10 +192,40 @@ SEEDERS = (
     inspections_seed,
     findings_seed,
     cases_seed,
+    answers_seed,
     deputies_seed,
     extension_requests_seed,
     recovery_seed,  # partly recovered money on a few demo cases
 )
+
+
+def seed_unit_leaders(units: dict[str, Unit]) -> list[User]:
+    """A unit leader for every unit that an inspection targets or a case is addressed to and
+    that has none yet (whoever seeded them), so every demo case can be answered."""
+    needed = set(db.session.execute(select(Inspection.target_unit_id)).scalars())
+    needed |= set(db.session.execute(select(Case.responsible_unit_id)).scalars())
+    led = set(
+        db.session.execute(
+            select(User.unit_id).where(User.role == Role.UNIT_LEADER, User.active.is_(True))
+        ).scalars()
+    )
+    by_id = {u.id: u for u in units.values()}
+    missing = sorted(
+        (by_id.get(i) or db.session.get(Unit, i) for i in needed - led), key=lambda u: u.code
+    )
+    return seed_users(
+        units | {u.code: u for u in missing},
+        [
+            (
+                f"lanhdao.{u.code.lower()}",
+                SPARE_LEADER_NAMES[n % len(SPARE_LEADER_NAMES)],
+                Role.UNIT_LEADER,
+                u.code,
+                f"Thủ trưởng {u.name}",
+            )
+            for n, u in enumerate(missing)
+        ],
+    )
 
 
 def seed_demo() -> list[User]:
@@ -158,4 +244,10 @@ def seed_demo() -> list[User]:
     db.session.commit()
     sweep(clock.today())
     reports_seed.seed(units, by_name)  # one issued report and one issued urging letter
+    # Cases that reached level 3 since that report: what a new report to the Chairman takes.
+    reports_seed.seed_after_report(units, by_name)
+    db.session.commit()
+    sweep(clock.today())
+    users += seed_unit_leaders(units)
+    db.session.commit()
     return users

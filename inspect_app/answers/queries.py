@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from inspect_app.answers.models import CaseAnswer
+from inspect_app.answers.models import AnswerKind, CaseAnswer, Verdict
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import LIST_LOADS, overdue_clause
@@ -23,6 +23,7 @@ from inspect_app.units.queries import visible_unit_ids
 
 DUE_SOON_WORKING_DAYS = 7
 HOME_LIMIT = 200  # the home lists this many open cases; the case list has them all
+RETURNED_LIMIT = 10  # answers not accepted, shown first on the unit leader's home
 
 
 def answers_of_case(case_id: int) -> list[CaseAnswer]:
@@ -60,6 +61,10 @@ class UnitLeaderHome:
     counters: dict[str, int]
     rows: list[HomeRow] = field(default_factory=list)
     more: bool = False
+    returned: list[CaseAnswer] = field(default_factory=list)
+
+
+_Final = aliased(CaseAnswer)
 
 
 def _unit_condition(user):
@@ -127,7 +132,7 @@ def unit_leader_home(user, today: date) -> UnitLeaderHome:
     )
     more = len(cases) > HOME_LIMIT
     cases = cases[:HOME_LIMIT]
-    home = UnitLeaderHome(counters=counters, more=more)
+    home = UnitLeaderHome(counters=counters, more=more, returned=returned_answers(conditions))
     if not cases:
         return home
     calendar = Calendar(min(today, cases[0].due_date), max(today, cases[-1].due_date))
@@ -137,6 +142,37 @@ def unit_leader_home(user, today: date) -> UnitLeaderHome:
         for c in cases
     ]
     return home
+
+
+def returned_answers(conditions: list) -> list[CaseAnswer]:
+    """The last final answer of each open case of the units when the team did not accept it
+    (rejected, or partly done): what the unit leader must act on first, newest first, with the
+    team's reason (one query)."""
+    later = (
+        select(CaseAnswer.id)
+        .where(
+            CaseAnswer.case_id == Case.id,
+            CaseAnswer.kind == AnswerKind.FINAL,
+            CaseAnswer.id > _Final.id,
+        )
+        .exists()
+    )
+    return list(
+        db.session.execute(
+            select(_Final)
+            .join(Case, Case.id == _Final.case_id)
+            .options(joinedload(_Final.case), joinedload(_Final.verified_by))
+            .where(
+                *conditions,
+                Case.state == CaseState.OPEN,
+                _Final.kind == AnswerKind.FINAL,
+                _Final.verdict.in_((Verdict.REJECTED, Verdict.PARTLY_DONE)),
+                ~later,
+            )
+            .order_by(_Final.verified_at.desc(), _Final.id.desc())
+            .limit(RETURNED_LIMIT)
+        ).scalars()
+    )
 
 
 def awaiting_verification(user, limit: int = 50) -> list[Case]:

@@ -102,18 +102,18 @@ def inspection_update(inspection, data):
 INSPECTION.transitions(
     TransitionSchema,
     {
-        "start": (inspection_views.start, _io.start_onsite, "Start on-site work (team leader)"),
+        "start": (inspection_file.start, _io.start_onsite, "Start on-site work (team leader)"),
         "report": (
-            inspection_views.report,
+            inspection_file.report,
             _io.submit_report,
             "Submit the team report (team leader)",
         ),
         "monitoring": (
-            inspection_views.monitoring,
+            inspection_file.monitoring,
             _io.start_monitoring,
             "Start monitoring implementation (team leader or leadership)",
         ),
-        "close": (inspection_views.close, _io.close, "Close the inspection (leadership)"),
+        "close": (inspection_file.close, _io.close, "Close the inspection (leadership)"),
     },
 )
 

@@ -18,6 +18,7 @@ from inspect_app.deputies.queries import Authority, authority_over
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
+from inspect_app.reference.calendar import working_days_overdue
 from inspect_app.reference.models import LegalReference, Severity
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
@@ -194,7 +195,8 @@ class Case(Searchable, EditableMixin, db.Model):
         return self.state in ACTIVE_CASE_STATES and self.due_date < today
 
     def days_overdue(self, today: date) -> int:
-        return (today - self.due_date).days if self.is_overdue(today) else 0
+        """Working days past the deadline (the figure the home page and the reports show)."""
+        return working_days_overdue(self.due_date, today) if self.is_overdue(today) else 0
 
     @property
     def is_recovery(self) -> bool:

@@ -6,7 +6,7 @@ the inspections and findings seeders; without concluded inspections it creates n
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -31,6 +31,18 @@ CASES = [
     ("PHG", CaseType.OTHER, Severity.LOW, "Sửa đổi quy chế chi tiêu nội bộ", "Rà soát, sửa đổi quy chế chi tiêu nội bộ cho phù hợp quy định hiện hành.", None, date(2027, 1, 31), CaseState.WITHDRAWN, ("Nghị định số 138/2020", None)),
     ("TTLT", CaseType.OTHER, Severity.HIGH, "Bảo đảm an toàn kho lưu trữ", "Trang bị thiết bị phòng cháy, chữa cháy; sắp xếp tài liệu lên giá, chống ẩm mốc.", None, date(2026, 9, 30), CaseState.OPEN, ("Luật Lưu trữ", None)),
     ("TTLT", CaseType.RECOVERY, Severity.MEDIUM, "Thu hồi tiền chỉnh lý tài liệu nghiệm thu sai khối lượng", "Thu hồi số tiền thanh toán vượt khối lượng chỉnh lý tài liệu thực tế.", Decimal("27300000"), date(2027, 1, 31), CaseState.OPEN, ("Luật Lưu trữ", None)),
+]  # fmt: skip
+
+
+# Cases of the year before, on the history inspections (decision number): (decision, unit code,
+# type, severity, title, required action, amount, due date, state, closed on, legal basis).
+HISTORY_CASES = [
+    ("08/QĐ-TTr", "SYT", CaseType.OTHER, Severity.MEDIUM, "Lập dự toán mua sắm theo giá thị trường", "Chấn chỉnh việc lập dự toán; thẩm định giá trước khi mua sắm trang thiết bị.", None, date(2025, 9, 30), CaseState.ACCEPTED, date(2025, 9, 22), ("Nghị định số 30/2020", None)),
+    ("08/QĐ-TTr", "SYT", CaseType.RECOVERY, Severity.HIGH, "Thu hồi chênh lệch giá gói thầu thiết bị xét nghiệm", "Thu hồi nộp ngân sách nhà nước khoản chênh lệch giá gói thầu.", Decimal("186000000"), date(2025, 8, 29), CaseState.ACCEPTED, date(2025, 10, 17), ("Luật Thanh tra số 84/2025", "53")),
+    ("17/QĐ-TTr", "STC", CaseType.OTHER, Severity.MEDIUM, "Cập nhật tài sản công vào cơ sở dữ liệu quốc gia", "Rà soát, cập nhật đầy đủ tài sản công của các cơ quan sau sắp xếp.", None, date(2025, 10, 31), CaseState.ACCEPTED, date(2025, 10, 28), ("Nghị định số 30/2020", None)),
+    ("17/QĐ-TTr", "STC", CaseType.OTHER, Severity.HIGH, "Phương án xử lý trụ sở dôi dư sau sắp xếp", "Trình UBND tỉnh phương án sắp xếp, xử lý các trụ sở làm việc dôi dư.", None, date(2025, 12, 31), CaseState.OPEN, None, ("Luật Thanh tra số 84/2025", "55")),
+    ("26/QĐ-TTr", "PMX", CaseType.OTHER, Severity.LOW, "Xin lỗi người dân khi trả kết quả trễ hạn", "Gửi văn bản xin lỗi đối với các hồ sơ trả kết quả trễ hạn theo quy định.", None, date(2026, 2, 27), CaseState.ACCEPTED, date(2026, 4, 10), ("Nghị định số 30/2020", None)),
+    ("26/QĐ-TTr", "PMX", CaseType.ADMIN_HANDLING, Severity.MEDIUM, "Kiểm điểm công chức để hồ sơ quá hạn", "Tổ chức kiểm điểm trách nhiệm công chức tiếp nhận hồ sơ để quá hạn.", None, date(2026, 3, 31), CaseState.ACCEPTED, date(2026, 3, 20), ("Luật Cán bộ, công chức", "80")),
 ]  # fmt: skip
 
 
@@ -85,7 +97,8 @@ def add_case(inspection: Inspection, **fields) -> Case:
 
 
 def seed(units: dict, users: dict) -> None:
-    """Create the demo records of this feature if they are missing."""
+    """Create the demo records of this feature if they are missing (the history too)."""
+    seed_history(units, users)
     inspections = list(
         db.session.execute(
             select(Inspection)
@@ -103,11 +116,12 @@ def seed(units: dict, users: dict) -> None:
         ref = legal_reference(instrument, article)
         if unit is None or ref is None:
             continue
-        inspection = _pick_inspection(inspections, unit, index)
+        # Looked up by unit and title: the inspection picked may differ from one run to the next.
         if db.session.execute(
-            select(Case.id).where(Case.inspection_id == inspection.id, Case.title == title)
+            select(Case.id).where(Case.responsible_unit_id == unit.id, Case.title == title)
         ).first():
             continue
+        inspection = _pick_inspection(inspections, unit, index)
         original = due
         reason = None
         if index % 4 == 1:  # some cases had their deadline moved, with the reason shown
@@ -134,3 +148,50 @@ def seed(units: dict, users: dict) -> None:
             closed_at=clock.now() if state in (CaseState.ACCEPTED, CaseState.WITHDRAWN) else None,
             findings=inspection.findings[:2],
         )
+
+
+def _local_noon(day: date):
+    return datetime.combine(day, time(12), tzinfo=clock.ZONE)
+
+
+def seed_history(units: dict, users: dict) -> None:
+    """The cases of the year before, with the dates they were issued and closed (analytics and
+    periodic reports count them by those dates). Idempotent by inspection and title."""
+    for (
+        number,
+        code,
+        kind,
+        severity,
+        title,
+        action,
+        amount,
+        due,
+        state,
+        closed,
+        basis,
+    ) in HISTORY_CASES:
+        inspection = db.session.execute(
+            select(Inspection).where(Inspection.decision_number == number)
+        ).scalar_one_or_none()
+        unit, ref = units.get(code), legal_reference(*basis)
+        if inspection is None or unit is None or ref is None:
+            continue
+        if db.session.execute(
+            select(Case.id).where(Case.inspection_id == inspection.id, Case.title == title)
+        ).first():
+            continue
+        case = add_case(
+            inspection,
+            type=kind,
+            title=title,
+            legal_reference=ref,
+            severity=severity,
+            responsible_unit=unit,
+            required_action=action,
+            amount_vnd=amount,
+            due_date=due,
+            original_due_date=due,
+            state=state,
+            closed_at=_local_noon(closed) if closed else None,
+        )
+        case.created_at = _local_noon(inspection.conclusion_date)

@@ -62,6 +62,13 @@ register_actions(
         "case_rejected": _l("Answer rejected"),
         "case_partly_done": _l("Verified as partly done"),
         "case_reminded": _l("Unit reminded of the deadline"),
+        # The escalation sweep's steps (escalation.operations.take_step), on the case timeline.
+        "escalation_reminder_7": _l("Reminder: 7 working days before the deadline"),
+        "escalation_reminder_3": _l("Reminder: 3 working days before the deadline"),
+        "escalation_reminder_1": _l("Reminder: 1 working day before the deadline"),
+        "escalation_level_1": _l("Overdue: the unit's leader notified"),
+        "escalation_level_2": _l("Overdue: urging letter drafted for signature"),
+        "escalation_level_3": _l("Seriously overdue: included in the report to the Chairman"),
     }
 )
 
@@ -95,7 +102,9 @@ def _labels() -> dict:
 
     def overdue_label(days: int) -> str:
         if days not in overdue:
-            overdue[days] = ngettext("Overdue %(num)d day", "Overdue %(num)d days", days)
+            overdue[days] = ngettext(
+                "%(num)d working day overdue", "%(num)d working days overdue", days
+            )
         return overdue[days]
 
     vietnamese = str(get_locale()) == "vi"

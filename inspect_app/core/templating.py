@@ -66,6 +66,36 @@ def nav_items() -> list[tuple[str, str]]:
     return [(ep, str(label)) for ep, label, roles in NAV if roles is None or role in roles]
 
 
+# The menu's top level per role, by task (in this order); the role's other entries go under
+# "More". Home is the brand's link for every role and a top entry for those who work from it.
+PRIMARY_NAV: dict[Role, tuple[str, ...]] = {
+    Role.LEADERSHIP: (
+        "dashboard.index",
+        "cases.index",
+        "reports.index",
+        "plans.index",
+        "analytics.index",
+    ),
+    Role.CHAIRMAN: ("dashboard.index", "reports.index", "cases.index", "analytics.index"),
+    Role.LEAD_INSPECTOR: ("home.index", "inspections.index", "cases.index", "reports.index"),
+    Role.INSPECTOR: ("home.index", "inspections.index", "findings.index", "cases.index"),
+    Role.UNIT_LEADER: ("home.index", "cases.index", "extension_requests.index"),
+    Role.CLERK: ("home.index", "reports.index"),
+    Role.ADMIN: ("home.index", "auth.users", "units.index", "reference.index"),
+}
+
+
+def nav_groups() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(top level, "More") of the signed-in user's menu: a short list by task, the rest after."""
+    items = nav_items()
+    if not items:
+        return [], []
+    primary = PRIMARY_NAV.get(current_user.role, ())
+    labels = dict(items)
+    top = [(ep, labels[ep]) for ep in primary if ep in labels]
+    return top, [(ep, label) for ep, label in items if ep not in primary]
+
+
 # Human labels of audit actions shown on timelines; features add theirs with register_actions.
 ACTION_LABELS: dict[str, object] = {}
 
@@ -89,6 +119,7 @@ def register_template_helpers(app: Flask) -> None:
     def globals_():
         return {
             "nav_items": nav_items,
+            "nav_groups": nav_groups,
             "action_label": action_label,
             "current_locale": str(get_locale()),
             "today": clock.today(),

@@ -267,7 +267,8 @@ def take_step(
                 "action": f"escalation_{step}",
                 "before": {"escalation_level": before},
                 "after": {"escalation_level": max(before, level), "due_date": due.isoformat()},
-                "note": as_of.isoformat(),
+                # Read on the case's timeline: the day of the sweep, as dates are written there.
+                "note": f"{as_of:%d/%m/%Y}",
             }
         )
     notify_many(notes)

@@ -131,7 +131,7 @@ def seed(units: dict, users: dict) -> None:
         select(Inspection)
         .where(Inspection.state.in_(states), ~with_findings)
         .order_by(Inspection.id)
-        .limit(6)
+        .limit(12)  # every demo inspection on the first run (a second run adds none)
     ).scalars()
     fields = list(db.session.execute(select(FieldOfWork).order_by(FieldOfWork.id)).scalars())
     for i, inspection in enumerate(list(inspections)):

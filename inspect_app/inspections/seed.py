@@ -31,6 +31,15 @@ INSPECTIONS = [
     ("33/QĐ-TTr", "TTBTXH", "thanh_tra", "Thanh tra đột xuất việc quản lý, sử dụng kinh phí chi trả trợ cấp tại Trung tâm Bảo trợ xã hội tỉnh", ["LDTL"], "truongdoan", ["thanhtra2", "thanhtra3"], D(2026, 11, 24), D(2026, 12, 1), D(2027, 1, 14), "planned", {"ad_hoc_reason": "Có dấu hiệu vi phạm trong chi trả trợ cấp xã hội qua báo cáo của Sở Y tế"}),
 ]  # fmt: skip
 
+# History of the year before (after the reform for communes and wards, which exist since
+# 1 July 2025): concluded and followed up, so analytics and periodic reports have figures.
+HISTORY_REASON = "Theo Kế hoạch thanh tra năm 2025 của Thanh tra tỉnh"
+INSPECTIONS += [
+    ("08/QĐ-TTr", "SYT", "thanh_tra", "Thanh tra việc quản lý, sử dụng kinh phí mua sắm trang thiết bị y tế tại Sở Y tế", ["LDTL"], "truongdoan", ["thanhtra1"], D(2025, 2, 10), D(2025, 2, 17), D(2025, 4, 2), "closed", {"onsite_started_on": D(2025, 2, 17), "onsite_ended_on": D(2025, 4, 1), "reported_on": D(2025, 4, 18), "conclusion_number": "09/KL-TTr", "conclusion_date": D(2025, 5, 20), "closed_on": D(2025, 12, 15), "conclusion_summary": "Việc mua sắm trang thiết bị cơ bản đúng quy định; một số gói thầu lập dự toán chưa sát giá thị trường.", "ad_hoc_reason": HISTORY_REASON}),
+    ("17/QĐ-TTr", "STC", "thanh_tra", "Thanh tra việc quản lý, sử dụng tài sản công sau sắp xếp tại Sở Tài chính", ["LDTL"], "truongdoan", ["thanhtra2"], D(2025, 4, 7), D(2025, 4, 14), D(2025, 5, 28), "monitoring", {"onsite_started_on": D(2025, 4, 14), "onsite_ended_on": D(2025, 5, 27), "reported_on": D(2025, 6, 13), "conclusion_number": "18/KL-TTr", "conclusion_date": D(2025, 7, 10), "conclusion_summary": "Chậm xử lý trụ sở dôi dư sau sắp xếp; chưa cập nhật đầy đủ tài sản vào cơ sở dữ liệu quốc gia.", "ad_hoc_reason": HISTORY_REASON}),
+    ("26/QĐ-TTr", "PMX", "kiem_tra", "Kiểm tra công tác tiếp nhận, giải quyết thủ tục hành chính tại UBND phường Minh Xuân", ["CCHC"], "truongdoan2", ["thanhtra3"], D(2025, 9, 8), D(2025, 9, 15), D(2025, 10, 14), "closed", {"onsite_started_on": D(2025, 9, 15), "onsite_ended_on": D(2025, 10, 13), "reported_on": D(2025, 10, 24), "conclusion_number": "27/KL-TTr", "conclusion_date": D(2025, 11, 14), "closed_on": D(2026, 6, 30), "conclusion_summary": "Trung tâm Phục vụ hành chính công phường vận hành ổn định; còn hồ sơ trả kết quả trễ hạn chưa có văn bản xin lỗi.", "ad_hoc_reason": HISTORY_REASON}),
+]  # fmt: skip
+
 
 def _plan_item(unit_id: int, kind: str) -> PlanItem | None:
     """The 2026 plan item for this unit and kind, if the plans seed created one."""

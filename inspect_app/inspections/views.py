@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,6 @@ from flask_login import current_user
 from inspect_app.core.actions import form_action
 from inspect_app.core.audit import events_for
 from inspect_app.core.errors import Forbidden, OperationError
-from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
@@ -33,8 +32,9 @@ from inspect_app.inspections.schemas import (
     EndOnsiteSchema,
     ExtensionSchema,
     InspectionSchema,
-    TransitionSchema,
 )
+from inspect_app.reference.models import ActivityKind
+from inspect_app.reference.rules import onsite_duration
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -137,6 +137,8 @@ def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=N
         inspection=inspection,
         errors=errors,
         form=request.form if form is None else form,
+        # The legal on-site duration of each kind, with its citation, next to the dates.
+        durations=[(k, onsite_duration(k.value)) for k in ActivityKind],
         **form_choices(),
     )
 
@@ -179,50 +181,6 @@ def edit(inspection_id: int):
         done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
         message=_l("Inspection saved."),
     )
-
-
-def _simple_transition(inspection_id: int, operation, message: str):
-    """Run a transition without a form of its own: htmx gets the refreshed detail fragment, a
-    plain form is redirected to the page; 400 bad form, 403/409 from the operation."""
-    inspection = get_visible_or_404(Inspection, inspection_id)
-    data, _errors = load_form(TransitionSchema())
-    if data is None:
-        raise OperationError(_("Invalid request."), 400)
-    operation(current_user, inspection, data.get("version"))
-    flash(message, "success")
-    if is_fragment_request():
-        return render("inspections/_detail.html", **detail_context(inspection))
-    return redirect_to("inspections.detail", inspection_id=inspection.id)
-
-
-@bp.route("/<int:inspection_id>/start", methods=["POST"])
-@access(*STAFF)
-def start(inspection_id: int):
-    """Start on-site work (team lead); 403 wrong role, 409 wrong state or stale."""
-    return _simple_transition(inspection_id, operations.start_onsite, _("On-site work started."))
-
-
-@bp.route("/<int:inspection_id>/report", methods=["POST"])
-@access(*STAFF)
-def report(inspection_id: int):
-    """Submit the team report (team lead); 403 wrong role, 409 wrong state or stale."""
-    return _simple_transition(inspection_id, operations.submit_report, _("Team report submitted."))
-
-
-@bp.route("/<int:inspection_id>/monitoring", methods=["POST"])
-@access(*STAFF)
-def monitoring(inspection_id: int):
-    """Start monitoring implementation (lead or leadership); 403, 409."""
-    return _simple_transition(
-        inspection_id, operations.start_monitoring, _("Monitoring of implementation started.")
-    )
-
-
-@bp.route("/<int:inspection_id>/close", methods=["POST"])
-@access(*STAFF)
-def close(inspection_id: int):
-    """Close the inspection (leadership); 403, 409 wrong state or cases still open."""
-    return _simple_transition(inspection_id, operations.close, _("Inspection closed."))
 
 
 def _check_offered(inspection: Inspection, action: str, states: tuple) -> None:

@@ -232,7 +232,7 @@ def _apply(item: PlanItem, clean: dict, overlaps: list[PlanItem]) -> None:
 def _item_note(item: PlanItem, overlaps: list[PlanItem]) -> str:
     note = f"{item.target_unit.name} ({item.period_label})"
     if overlaps and item.overlap_justification:
-        others = ", ".join(f"#{o.id}" for o in overlaps)
+        others = ", ".join(f"{o.target_unit.name} ({o.period_label})" for o in overlaps)
         note += f" — {others}: {item.overlap_justification}"
     return note
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.reference.models import DayKind, Holiday
 from inspect_app.reference.rules import next_working_day_rule
@@ -106,6 +107,24 @@ def time_limit_end(day: date) -> TimeLimitEnd:
     if not applies or is_working_day(day):
         return TimeLimitEnd(day)
     return TimeLimitEnd(add_working_days(day, 0), day, source)
+
+
+# How far back the per-request calendar reaches: older deadlines get a calendar of their own.
+_REQUEST_WINDOW = timedelta(days=3 * 366)
+
+
+def working_days_overdue(due: date, today: date) -> int:
+    """Working days a deadline is past on `today` (0 when it is not past): the one figure every
+    page shows as "quá hạn N ngày làm việc". One calendar query per request, whatever the rows."""
+    if due >= today:
+        return 0
+    memo = per_request("calendar")
+    cal = memo.get(today)
+    if cal is None or due < today - _REQUEST_WINDOW:
+        cal = Calendar(min(due, today - _REQUEST_WINDOW), today)
+        if due >= today - _REQUEST_WINDOW:
+            memo[today] = cal
+    return max(0, cal.between(due, today))
 
 
 def add_days(start: date, amount: int, kind: DayKind) -> date:

@@ -14,7 +14,7 @@ from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 # Fallbacks used only when an administrator deleted a rule; the seed creates each of them.
 FALLBACKS: dict[str, tuple[int, DayKind, str]] = {
     "inspection.onsite.thanh_tra": (45, DayKind.WORKING, "Luật Thanh tra 2022, Điều 47"),
-    "inspection.onsite.kiem_tra": (30, DayKind.CALENDAR, "Quy định nội bộ"),
+    "inspection.onsite.kiem_tra": (30, DayKind.CALENDAR, "Quy chế làm việc của Thanh tra tỉnh"),
     "case.default": (60, DayKind.CALENDAR, "Kết luận thanh tra"),
     # The conclusion's lifecycle (conclusions.lifecycle).
     "conclusion.assign_drafting": (5, DayKind.WORKING, "Luật Thanh tra số 84/2025/QH15, Điều 34"),

@@ -165,7 +165,9 @@ LEGAL_REFERENCES = [
 
 L22 = "Luật Thanh tra số 11/2022/QH15"
 XLVPHC = "Luật Xử lý vi phạm hành chính số 15/2012/QH13 (sửa đổi năm 2020)"
-LOCAL = "Quy định nội bộ của Thanh tra tỉnh (có thể điều chỉnh)"
+# Rules the inspectorate sets itself (checks, the escalation ladder): its own regulation is
+# the citation; an administrator edits the figure and the text.
+LOCAL = "Quy chế làm việc của Thanh tra tỉnh"
 
 BLDS = "Bộ luật Dân sự số 91/2015/QH13"
 ONSITE_NOTE = (

@@ -41,8 +41,8 @@ def setting(key: str):
 
 
 def province_name() -> str:
-    """The province's own name ("Hà Giang Mới") from PROVINCE_NAME ("Tỉnh Hà Giang Mới")."""
-    name = (current_app.config.get("PROVINCE_NAME") or "Hà Giang Mới").strip()
+    """The province's own name ("Tuyên Quang") from PROVINCE_NAME ("Tỉnh Tuyên Quang")."""
+    name = (current_app.config.get("PROVINCE_NAME") or "Tuyên Quang").strip()
     for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
         if name.startswith(prefix):
             return name[len(prefix) :].strip()
@@ -64,7 +64,7 @@ def people_committee() -> str:
 
 
 def date_line(place: str, day: date) -> str:
-    """ "Hà Giang Mới, ngày 05 tháng 02 năm 2026": leading zeros as Decree 30 asks."""
+    """ "Tuyên Quang, ngày 05 tháng 02 năm 2026": leading zeros as Decree 30 asks."""
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 

@@ -156,6 +156,12 @@ class Document(EditableMixin, db.Model):
         """Only leadership (the Chief Inspector) or an administrator issues, once."""
         return user.role in ISSUERS and self.state == DocumentState.DRAFT
 
+    @property
+    def is_empty_report(self) -> bool:
+        """A report with no case and no summary text: never issued (the page says so before
+        the confirmation, the operation refuses it)."""
+        return self.kind == DocumentKind.REPORT and not self.items and not (self.body or "").strip()
+
 
 class DocumentItem(db.Model):
     """A frozen row of a document: the case as it stood when the document was drafted/issued."""

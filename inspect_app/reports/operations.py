@@ -631,7 +631,7 @@ def next_number(kind: DocumentKind, year: int) -> int:
 
 
 def _check_issuable(doc: Document) -> None:
-    if doc.kind == DocumentKind.REPORT and not doc.items and not (doc.body or "").strip():
+    if doc.is_empty_report:
         raise OperationError(
             _("An empty report cannot be issued: it has no cases and no summary text."),
             field="body",

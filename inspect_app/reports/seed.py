@@ -31,6 +31,15 @@ OVERDUE_CASES = [
      "Hủy bỏ quyết định bổ nhiệm không đúng quy trình; thực hiện lại theo quy định."),
 ]  # fmt: skip
 
+# Cases that reach level 3 after the demo's report was issued: a new report to the Chairman
+# has them (unit code, working days overdue today, title, required action).
+AFTER_REPORT_CASES = [
+    ("SGDDT", 22, "Chi trả đủ phụ cấp ưu đãi cho giáo viên vùng đặc biệt khó khăn",
+     "Rà soát, chi trả bổ sung phụ cấp ưu đãi còn thiếu cho giáo viên các xã vùng đặc biệt khó khăn."),
+    ("XDV", 25, "Công khai kết quả tuyển dụng công chức cấp xã",
+     "Niêm yết công khai kết quả tuyển dụng tại trụ sở và trên trang thông tin điện tử của xã."),
+]  # fmt: skip
+
 REPORT_SUMMARY = (
     "Trong kỳ, các đơn vị cơ bản thực hiện kiến nghị thanh tra đúng thời hạn; tuy nhiên một số "
     "đơn vị chưa thực hiện dứt điểm dù đã được đôn đốc bằng văn bản.\n\n"
@@ -39,7 +48,7 @@ REPORT_SUMMARY = (
 )
 
 
-def seed_overdue_cases(units: dict, users: dict) -> None:
+def seed_overdue_cases(units: dict, users: dict, cases=OVERDUE_CASES) -> None:
     """Before the sweep: cases 3, 8 and 20 working days overdue today (levels 1, 2, 3)."""
     inspection = db.session.execute(
         select(Inspection)
@@ -52,7 +61,7 @@ def seed_overdue_cases(units: dict, users: dict) -> None:
         return
     today = clock.today()
     last_working = today if is_working_day(today) else add_working_days(today, -1)
-    for code, days, title, action in OVERDUE_CASES:
+    for code, days, title, action in cases:
         unit = units.get(code)
         if unit is None or db.session.execute(select(Case.id).where(Case.title == title)).first():
             continue
@@ -109,3 +118,9 @@ def seed(units: dict, users: dict) -> None:
             operations.update_draft(chief, doc, {"body": REPORT_SUMMARY}, doc.version)
             operations.issue(chief, doc, doc.version)
     db.session.commit()
+
+
+def seed_after_report(units: dict, users: dict) -> None:
+    """After the issued report: more cases past level 3 (the next sweep takes them there), so
+    a fresh demo can draft and issue a new report to the Chairman with cases in it."""
+    seed_overdue_cases(units, users, AFTER_REPORT_CASES)

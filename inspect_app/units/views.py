@@ -24,6 +24,8 @@ bp = Blueprint("units", __name__, url_prefix="/admin/units")
 
 register_actions(
     {
+        "unit_created": _l("Unit created"),
+        "unit_updated": _l("Unit updated"),
         "unit_renamed": _l("Unit renamed"),
         "unit_moved": _l("Unit moved in the tree"),
         "unit_dissolved": _l("Unit merged or split up"),

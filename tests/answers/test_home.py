@@ -117,3 +117,31 @@ def test_inspector_home_lists_answers_waiting_for_verification(world, login_as):
     assert f"/cases/{answered.id}" not in body
     other_lead = login_as(f.make_user(Role.LEAD_INSPECTOR))
     assert f"/cases/{answered.id}" not in other_lead.get("/").get_data(as_text=True)
+
+
+def test_rejection_and_its_reason_come_first_on_the_unit_leaders_home(world, login_as):
+    from inspect_app.answers.operations import submit_final_answer
+    from inspect_app.cases.operations import reject
+
+    people, case = world["people"], world["case"]
+    submit_final_answer(
+        people["leader"],
+        case,
+        {"text": "Đã chỉnh lý xong", "completion_date": date(2026, 9, 30), "version": None},
+    )
+    reject(people["member"], case, "Chưa có biên bản bàn giao hồ sơ", case.version)
+    _db.session.commit()
+    body = login_as(people["leader"]).get("/").get_data(as_text=True)
+    returned = body.index(f'data-returned="{case.id}"')
+    assert returned < body.index('data-counter="open"')  # above everything else
+    assert "Chưa có biên bản bàn giao hồ sơ" in body and "Thành viên Trần B" in body
+    assert f'href="/cases/{case.id}/answer"' in body[returned:]
+    # Another unit's leader never sees it; a new answer takes it off the list.
+    assert 'data-returned="' not in login_as(people["other_leader"]).get("/").get_data(as_text=True)
+    submit_final_answer(
+        people["leader"],
+        case,
+        {"text": "Đã bổ sung biên bản", "completion_date": date(2026, 10, 1), "version": None},
+    )
+    _db.session.commit()
+    assert 'data-returned="' not in login_as(people["leader"]).get("/").get_data(as_text=True)

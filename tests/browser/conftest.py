@@ -168,6 +168,36 @@ WIDE_ELEMENTS = """vw => {
 }"""
 
 
+# An element whose own text wraps onto several lines while the element is narrower than about
+# eight characters: "Than h tra", "23/Q Đ-TTr" in a 45 px column. Reported as tag, width, text.
+SQUEEZED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('main *, header *')) {
+    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own.length) continue;
+    const text = own.map(n => n.textContent.trim()).join(' ');
+    if (text.length < 9) continue;  // a short word in a narrow cell is fine
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || !el.getClientRects().length) continue;
+    const folded = el.closest('details');  // a closed menu's links are laid out, not shown
+    if (folded && !folded.open && !el.closest('summary')) continue;
+    const size = parseFloat(style.fontSize);
+    const width = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!(width > 0) || width >= size * 0.55 * 8) continue;
+    const tops = new Set();  // the lines the element's own text takes
+    for (const node of own) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) { if (r.width > 0) tops.add(Math.round(r.top)); }
+    }
+    if (tops.size >= 3) {
+      out.push(el.tagName.toLowerCase() + ' ' + Math.round(width) + 'px x' + tops.size + ': ' + text.slice(0, 40));
+    }
+  }
+  return out.slice(0, 5);
+}"""
+
+
 def no_horizontal_scroll(page: Page) -> None:
     """The page fits its viewport: `document.documentElement.scrollWidth` is not wider."""
     width = page.evaluate("document.documentElement.scrollWidth")

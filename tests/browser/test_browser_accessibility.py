@@ -15,7 +15,14 @@ from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.plans.models import Plan
 from inspect_app.units.models import Unit
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, no_horizontal_scroll, screenshot
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    SQUEEZED,
+    axe_violations,
+    no_horizontal_scroll,
+    screenshot,
+)
 
 
 def _first_id(app, query) -> int:
@@ -85,12 +92,15 @@ def test_main_page_has_no_serious_axe_violation(open_page, seeded_ids, name, use
     response = page.goto(url)
     assert response.status == 200, (url, response.status)
     screenshot(page, f"{name}-desktop")
+    no_horizontal_scroll(page)
+    assert page.evaluate(SQUEEZED) == [], name
     assert axe_violations(page) == []
 
     phone = open_page(user, viewport=PHONE, bypass_csp=True, has_touch=True, is_mobile=True)
     phone.goto(url)
     screenshot(phone, f"{name}-phone")
     no_horizontal_scroll(phone)
+    assert phone.evaluate(SQUEEZED) == [], name
     assert axe_violations(phone) == []
 
 
@@ -104,13 +114,13 @@ def test_keyboard_skip_link_and_user_menu(open_page):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # visible focus
 
-    summary = page.locator("details.menu summary")
+    summary = page.locator("details.menu.account summary")
     summary.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("details.menu")).to_have_attribute("open", "")
-    sign_out = page.locator("details.menu form[action='/logout'] button")
+    expect(page.locator("details.menu.account")).to_have_attribute("open", "")
+    sign_out = page.locator("details.menu.account form[action='/logout'] button")
     expect(sign_out).to_be_visible()
     sign_out.focus()
     page.keyboard.press("Escape")
-    expect(page.locator("details.menu")).not_to_have_attribute("open", "")
+    expect(page.locator("details.menu.account")).not_to_have_attribute("open", "")
     expect(summary).to_be_focused()

@@ -23,7 +23,7 @@ def _world(db):
     db.session.commit()
     form = {
         "finding_ids": [str(finding.id)],
-        "type": "fix_practices",
+        "type": "other",
         "title": "Chấn chỉnh công tác tuyển dụng",
         "legal_reference_id": str(ref.id),
         "severity": "medium",

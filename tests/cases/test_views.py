@@ -46,7 +46,11 @@ def test_list_and_detail_show_overdue_days(setup, login_as):
     response = client.get(f"/cases/{setup['case'].id}")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "11" in text and "Hồ sơ lưu trữ không đầy đủ" in text
+    assert "Hồ sơ lưu trữ không đầy đủ" in text
+    # Sunday 20/9 to Thursday 1/10: 11 calendar days, 9 working days, said with the unit
+    # on the list and the page alike (the home page and the reports count the same way).
+    assert "Quá hạn 9 ngày làm việc" in text and "Quá hạn 9 ngày làm việc" in body
+    assert "Quá hạn 11 ngày" not in text + body
     fragment = client.get("/cases?state=answered", headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True)
     assert "Chỉnh lý hồ sơ lưu trữ" not in fragment.get_data(as_text=True)
@@ -219,3 +223,16 @@ def test_inspection_page_lists_cases_and_offers_creation_to_the_lead(setup, logi
     assert f"/cases/new/{setup['inspection'].id}" in body
     other = login_as(Role.INSPECTOR).get(url).get_data(as_text=True)
     assert "Chỉnh lý hồ sơ lưu trữ" in other and f"/cases/new/{setup['inspection'].id}" not in other
+
+
+def test_a_verifier_who_wrote_no_answer_is_not_told_they_wrote_it(setup, login_as):
+    case = setup["case"]
+    case.state = CaseState.ANSWERED
+    f.make_case_answer(case, setup["leader"])
+    member = f.make_user(Role.INSPECTOR)
+    setup["inspection"].members.append(member)
+    db.session.commit()
+    text = login_as(member).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Chấp nhận kết quả báo cáo (hoàn thành kiến nghị)" in text
+    assert "Bạn là người lập báo cáo này" not in text
+    assert "You wrote this answer" not in text

@@ -126,4 +126,4 @@ def test_onsite_duration(seeded):
     assert onsite_duration("thanh_tra")[:3] == (45, DayKind.WORKING, 30)
     amount, kind, ext, source = onsite_duration("kiem_tra")
     assert (amount, kind, ext) == (30, DayKind.CALENDAR, None)
-    assert source == "Quy định nội bộ của Thanh tra tỉnh (có thể điều chỉnh)"
+    assert source == "Quy chế làm việc của Thanh tra tỉnh"

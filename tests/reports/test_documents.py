@@ -321,14 +321,14 @@ def test_report_pdf_text(db):
     db.session.commit()
     text = pdf_text(_read(documents.stored_pdf_path(doc)))
     for expected in (
-        "UBND TỈNH HÀ GIANG MỚI",
+        "UBND TỈNH TUYÊN QUANG",
         "THANH TRA TỈNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 1/BC-TTr",
-        "Hà Giang Mới, ngày 25 tháng 11 năm 2026",
+        "Tuyên Quang, ngày 25 tháng 11 năm 2026",
         "BÁO CÁO",
-        "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Hà Giang Mới",
+        "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Tuyên Quang",
         "Ủy ban nhân dân xã Đồng Văn",
         "Sở Y tế",
         "Thu hồi kinh phí hỗ trợ chi sai quy định",
@@ -542,9 +542,9 @@ def test_place_and_date_line_and_recipients_follow_decree_30(app):
             "Hà Giang Mới, ngày 05 tháng 02 năm 2026"
         )
         assert documents.letterhead() == {
-            "parent_body": "UBND TỈNH HÀ GIANG MỚI",
+            "parent_body": "UBND TỈNH TUYÊN QUANG",
             "issuing_body": "THANH TRA TỈNH",
-            "place": "Hà Giang Mới",
+            "place": "Tuyên Quang",
         }
     assert documents.distribution_lines("Như trên;\n\n- Sở Nội vụ;") == [
         "- Như trên;",

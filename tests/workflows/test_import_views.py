@@ -184,7 +184,7 @@ def _demo(db):
         title='=HYPERLINK("http://example.com","x")',
         legal_reference=ref,
         required_action="+ rà soát; - báo cáo",
-        type="amend_documents",
+        type="other",
     )
     db.session.commit()
 

@@ -1,0 +1,127 @@
+"""Every main page, for the role that uses it, at 1280 and 375 px: nothing overflows sideways,
+no visible text is squeezed into a column a few letters wide (values wrapping every few
+letters), and axe finds no serious or critical violation. Then the lead's journey whose next
+step appears in place (team report -> recommendations), at both widths."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from inspect_app.extensions import db
+from inspect_app.inspections.models import Inspection
+from tests.browser.conftest import DESKTOP, PHONE, SQUEEZED, axe_violations, no_horizontal_scroll
+
+
+def _decision(app, number: str) -> int:
+    with app.app_context():
+        value = db.session.execute(
+            select(Inspection.id).where(Inspection.decision_number == number)
+        ).scalar_one()
+        db.session.remove()
+    return value
+
+
+# (name, user, path): each role's pages of its main task; "{n}" are inspection ids.
+# The other main pages are in test_browser_accessibility.PAGES, which runs the same checks.
+PAGES = [
+    ("leadership-analytics", "chanhthanhtra", "/analytics"),
+    ("leadership-inspection", "chanhthanhtra", "/inspections/{reported}"),
+    ("chairman-home", "chutich", "/"),
+    ("clerk-home", "vanthu", "/"),
+    ("inspector-inspection", "thanhtra3", "/inspections/{onsite}"),
+    ("inspector-finding-form", "thanhtra3", "/inspections/{onsite}/findings/new"),
+    ("inspector-cases", "thanhtra3", "/cases?state=answered"),
+    ("unit-leader-cases", "giamdoc.snv", "/cases"),
+    ("admin-notifications", "admin", "/notifications"),
+]
+
+
+@pytest.fixture(scope="module")
+def ids(live_server):
+    app = live_server.app
+    return {"reported": _decision(app, "18/QĐ-TTr"), "onsite": _decision(app, "27/QĐ-TTr")}
+
+
+@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_is_readable_at_both_widths(open_page, ids, name, user, path):
+    for viewport in (DESKTOP, PHONE):
+        extra = {"has_touch": True, "is_mobile": True} if viewport is PHONE else {}
+        page = open_page(user, viewport=viewport, bypass_csp=True, **extra)
+        response = page.goto(path.format(**ids))
+        assert response.status == 200, (path, response.status)
+        no_horizontal_scroll(page)
+        assert page.evaluate(SQUEEZED) == [], (name, viewport["width"])
+        if viewport is DESKTOP:  # axe at one width here (the main pages get both elsewhere)
+            assert axe_violations(page) == [], name
+
+
+def test_phone_header_is_compact_and_its_menu_works_from_the_keyboard(open_page):
+    page = open_page("chanhthanhtra", viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto("/")
+    header = page.locator("header.topbar").bounding_box()
+    assert header["height"] <= 80, header  # was 190 of 812 px
+    summary = page.locator("details.phonemenu summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    panel = page.locator("details.phonemenu nav")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("link", name="Văn bản")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(summary).to_be_focused()
+
+
+def test_desktop_menu_is_short_with_the_rest_under_more(open_page):
+    page = open_page("chanhthanhtra")
+    page.goto("/")
+    top = page.locator("nav.mainnav > ul > li > a")
+    assert top.all_inner_texts() == [
+        "Bảng điều hành",
+        "Kiến nghị",
+        "Văn bản",
+        "Kế hoạch",
+        "Phân tích",
+    ]
+    assert page.locator("header.topbar").bounding_box()["height"] <= 80  # one row at 1280 px
+    page.locator("details.more summary").click()
+    expect(page.locator("details.more").get_by_role("link", name="Cuộc thanh tra")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_team_report_brings_the_recommendation_button_without_reload(
+    open_page, live_server, viewport
+):
+    # 21/QĐ-TTr: on-site work ended, truongdoan2 leads. The desktop run submits the report in
+    # place; the phone run opens the page after it and finds the button laid out for a phone.
+    inspection_id = _decision(live_server.app, "21/QĐ-TTr")
+    page = open_page("truongdoan2", viewport=viewport)
+    page.goto(f"/inspections/{inspection_id}")
+    cases = page.locator("#inspection-cases")
+    if viewport is DESKTOP:
+        expect(cases.get_by_role("link", name="Tạo kiến nghị từ phát hiện")).to_have_count(0)
+        navigations = []
+        page.on("framenavigated", lambda frame: navigations.append(frame.url))
+        page.get_by_role("button", name="Nộp báo cáo của Đoàn").click()
+        expect(page.locator("#flash")).to_contain_text("Đã nộp báo cáo của Đoàn")
+        assert navigations == []  # an in-page update
+    link = cases.get_by_role("link", name="Tạo kiến nghị từ phát hiện")
+    expect(link).to_be_visible()
+    no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_unit_leader_sees_the_sent_back_answer_first_and_reports_again(open_page, viewport):
+    page = open_page("giamdoc.snv", viewport=viewport)
+    page.goto("/")
+    returned = page.locator("[data-returned]").first
+    expect(returned).to_be_visible()
+    expect(returned).to_contain_text("bản dự thảo")  # the team's reason, in the demo
+    counters = page.locator(".home-counters").bounding_box()
+    assert returned.bounding_box()["y"] < counters["y"]  # above everything else
+    returned.get_by_role("link", name="Báo cáo lại").click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+/answer$"))
+    no_horizontal_scroll(page)
