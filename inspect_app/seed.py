@@ -30,6 +30,7 @@ from inspect_app.plans import seed as plans_seed
 from inspect_app.recovery import seed as recovery_seed
 from inspect_app.reference import seed as reference_seed
 from inspect_app.reports import seed as reports_seed
+from inspect_app.reports.seed import AFTER_REPORT_CASES
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
@@ -246,6 +247,9 @@ def seed_demo() -> list[User]:
     reports_seed.seed(units, by_name)  # one issued report and one issued urging letter
     # Cases that reached level 3 since that report: what a new report to the Chairman takes.
     reports_seed.seed_after_report(units, by_name)
+    db.session.commit()
+    sweep(clock.today())  # they reach the check step; checked and "not done", then level 3
+    follow_up_seed.seed_check(by_name, tuple(title for _u, _d, title, _a in AFTER_REPORT_CASES))
     db.session.commit()
     sweep(clock.today())
     users += seed_unit_leaders(units)

@@ -13,7 +13,7 @@ from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.implementation_checks import operations as check_operations
-from inspect_app.implementation_checks.models import ImplementationCheck
+from inspect_app.implementation_checks.models import CheckedCase, ImplementationCheck
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
 from inspect_app.reports import operations as document_operations
 
@@ -71,15 +71,23 @@ def seed_lifecycle() -> None:
     db.session.flush()
 
 
-def seed_check(users: dict) -> None:
-    """After the sweep: a check decision on the most overdue open case of a signed conclusion,
-    issued, with its minutes and the result "not done" (so the next sweep proposes handling
-    the responsibility in the report to the Chairman)."""
+def seed_check(users: dict, titles: tuple[str, ...] | None = None) -> None:
+    """After the sweep: a check decision on the most overdue open case of a signed conclusion
+    (or on the open case titled one of `titles`, each once), issued, with its minutes and the
+    result "not done" (so the next sweep proposes handling the responsibility in the report to
+    the Chairman)."""
     lead, boss = users.get("truongdoan"), users.get("chanhthanhtra")
-    if lead is None or boss is None or db.session.execute(select(ImplementationCheck.id)).first():
+    if lead is None or boss is None:
+        return
+    if titles is None and db.session.execute(select(ImplementationCheck.id)).first():
         return
     today = clock.today()
-    case = db.session.execute(
+    for case in _cases_to_check(today, titles):
+        _check_not_done(lead, boss, users, case, today)
+
+
+def _cases_to_check(today, titles: tuple[str, ...] | None) -> list[Case]:
+    stmt = (
         select(Case)
         .join(Inspection, Inspection.id == Case.inspection_id)
         .where(
@@ -88,10 +96,15 @@ def seed_check(users: dict) -> None:
             Inspection.state.in_(CONCLUDED_STATES),
         )
         .order_by(Case.due_date, Case.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    if case is None:
-        return
+    )
+    if titles is None:
+        return list(db.session.execute(stmt.limit(1)).scalars())
+    covered = select(CheckedCase.case_id)
+    stmt = stmt.where(Case.title.in_(titles), Case.id.not_in(covered))
+    return list(db.session.execute(stmt).scalars())
+
+
+def _check_not_done(lead, boss, users: dict, case: Case, today) -> None:
     members = [u.id for key in ("thanhtra1",) if (u := users.get(key))]
     check = check_operations.create_check(
         lead, case.inspection, [case.id], lead.id, members, today, today + timedelta(days=7)

@@ -55,7 +55,9 @@ def test_every_deadline_with_the_clock_set(db):
     inspection.conclusion_number, inspection.conclusion_date = "15/KL-TTr", date(2026, 12, 18)
     db.session.commit()
     due = _due(inspection)
-    assert due["publish"] == date(2026, 12, 28) and due["recommend"] == date(2027, 1, 2)
+    # 15 days from 18/12 is Saturday 2/1/2027: the limit ends on the next working day, Monday
+    # 4/1 (Civil Code 2015 Art. 148(5), the deadline.next_working_day rule).
+    assert due["publish"] == date(2026, 12, 28) and due["recommend"] == date(2027, 1, 4)
     assert due["instruct"] is None
     _record(
         boss,

@@ -28,8 +28,15 @@ def test_demo_seed_has_lifecycle_steps_and_a_check(db):
             next((s.key for s in steps_of(i) if s.done_on is None), "done") for i in inspections
         }
         assert {"appraise", "publish", "instruct", "done"} <= pending
-        (check,) = db.session.execute(select(ImplementationCheck)).scalars()
-        assert check.document.is_issued and check.minutes_date == date(2026, 11, 25)
-        (item,) = check.items
-        assert item.outcome == CheckOutcome.NOT_DONE
-        assert item.case.escalation_level == 3  # the responsibility proposal followed
+        # One check before the issued report, one per case that reached level 3 after it.
+        checks = list(
+            db.session.execute(
+                select(ImplementationCheck).order_by(ImplementationCheck.id)
+            ).scalars()
+        )
+        assert len(checks) == 3
+        for check in checks:
+            assert check.document.is_issued and check.minutes_date == date(2026, 11, 25)
+            (item,) = check.items
+            assert item.outcome == CheckOutcome.NOT_DONE
+            assert item.case.escalation_level == 3  # the responsibility proposal followed
