@@ -461,7 +461,7 @@ def seed_deadline_rules() -> None:
     )
 
 
-# The conclusion lifecycle's rules the first seed lacked (follow-up issue): added after it.
+# The follow-up rules the first seed lacked (conclusion lifecycle, check step): added after it.
 CONCLUSION_RULES = [
     (
         "conclusion.publish",
@@ -481,6 +481,15 @@ CONCLUSION_RULES = [
         None,
         f"{LUAT_TT}, Điều 52",
         "Tính từ ngày ký kết luận thanh tra.",
+    ),
+    (
+        "escalation.check",
+        "Kiểm tra việc thực hiện kết luận thanh tra",
+        10,
+        "working",
+        None,
+        f"{LUAT_TT}, Điều 55; Nghị định số 216/2025/NĐ-CP",
+        "Số ngày làm việc quá hạn, sau văn bản đôn đốc và trước báo cáo Chủ tịch UBND tỉnh.",
     ),
 ]
 

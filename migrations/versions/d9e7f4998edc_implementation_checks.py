@@ -38,6 +38,9 @@ NEW_RULES = (
      'Chánh Thanh tra tỉnh kiến nghị Chủ tịch UBND tỉnh chỉ đạo thực hiện kết luận', 15,
      'calendar', 'Luật Thanh tra số 84/2025/QH15, Điều 52',
      'Tính từ ngày ký kết luận thanh tra.'),
+    ('escalation.check', 'Kiểm tra việc thực hiện kết luận thanh tra', 10, 'working',
+     'Luật Thanh tra số 84/2025/QH15, Điều 55; Nghị định số 216/2025/NĐ-CP',
+     'Số ngày làm việc quá hạn, sau văn bản đôn đốc và trước báo cáo Chủ tịch UBND tỉnh.'),
 )
 
 
