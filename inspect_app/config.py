@@ -39,7 +39,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("APP_TIMEZONE", DEFAULT_TIMEZONE)
-    PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tỉnh Hà Giang Mới")
+    PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Tỉnh Tuyên Quang")
     # Letterhead and signer of official documents (Decree 30/2020).
     DOCUMENT_ISSUING_BODY = os.environ.get("DOCUMENT_ISSUING_BODY", "THANH TRA TỈNH")
     DOCUMENT_SIGNER_TITLE = os.environ.get("DOCUMENT_SIGNER_TITLE", "CHÁNH THANH TRA")

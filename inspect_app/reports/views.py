@@ -19,23 +19,40 @@ from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reports import documents, operations
-from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentState
+from inspect_app.reports.models import (
+    EDITORS,
+    REGISTRARS,
+    SIGNERS,
+    DocumentKind,
+    DocumentState,
+)
 from inspect_app.reports.queries import (
     DocumentFilters,
+    RegisterFilters,
+    awaiting_registration,
     document_list,
     get_visible_document,
+    register_entries,
 )
-from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, VersionSchema
+from inspect_app.reports.schemas import (
+    DraftSchema,
+    RegisterSchema,
+    ReportCreateSchema,
+    VersionSchema,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 register_nav("reports.index", _l("Documents"), STAFF)
+register_nav("reports.registers", _l("Document registers"), REGISTRARS)
 register_actions(
     {
         "document_drafted": _l("Document drafted"),
         "document_edited": _l("Draft edited"),
         "document_refreshed": _l("Cases and figures refreshed"),
         "document_issued": _l("Document issued"),
+        "document_signed": _l("Document signed"),
+        "document_registered": _l("Document registered and dispatched"),
         "document_pdf_stored": _l("Issued PDF stored"),
     }
 )
@@ -54,6 +71,23 @@ def index():
         kinds=list(DocumentKind),
         states=list(DocumentState),
         can_create=current_user.role in EDITORS,
+    )
+
+
+@bp.route("/registers")
+@access(*REGISTRARS)
+def registers():
+    """The clerk's registers (sổ đăng ký văn bản): one issuing body's numbers for a year, and
+    the signed documents awaiting registration (constant queries); 403 for others."""
+    bodies = list(documents.registers())
+    filters = RegisterFilters.from_args(request.args, bodies, clock.today().year)
+    return list_page(
+        "reports/registers.html",
+        "reports/_register.html",
+        filters,
+        register_entries(filters),
+        bodies=bodies,
+        waiting=awaiting_registration(filters.body),
     )
 
 
@@ -99,6 +133,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         form=form if form is not None else {},
         open_action=action,
         authorities=operations.AUTHORITIES,
+        next_label=operations.next_label(doc) if doc.is_signed else None,
     )
 
 
@@ -155,23 +190,44 @@ def refresh(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>/issue", methods=["POST"])
-@access(*ISSUERS)
-def issue(document_id: int):
-    """Issue the draft with the next number of the year and freeze its PDF; 403, 404, 409, 422."""
+@bp.route("/<int:document_id>/sign", methods=["POST"])
+@access(*SIGNERS)
+def sign(document_id: int):
+    """Sign the draft (no number yet: the clerk registers it); 403, 404, 409, 422."""
     return _act(
         document_id,
-        "issue",
+        "sign",
         VersionSchema(),
-        lambda doc, d: operations.issue(current_user, doc, d["version"]),
-        _l("The document has been issued."),
+        lambda doc, d: operations.sign(current_user, doc, d["version"]),
+        _l("The document has been signed; the clerk registers and dispatches it."),
+    )
+
+
+@bp.route("/<int:document_id>/register", methods=["POST"])
+@access(*REGISTRARS)
+def register(document_id: int):
+    """Register a signed document (next number of its register, or a typed one), store its
+    PDF and dispatch it; 403, 404, 409 (stale, not signed, issued), 422 (number, year, date)."""
+    return _act(
+        document_id,
+        "register",
+        RegisterSchema(),
+        lambda doc, d: operations.register(
+            current_user,
+            doc,
+            d["version"],
+            number=d.get("number"),
+            registered_on=d.get("registered_on"),
+            year=d.get("year"),
+        ),
+        _l("The document has been registered and dispatched."),
     )
 
 
 def _download_name(doc, ext: str) -> str:
     if doc.is_issued:
-        return f"{doc.kind.symbol}-{doc.number}-{doc.year}.{ext}"
-    return f"du-thao-{doc.kind.symbol}-{doc.id}.{ext}"
+        return f"{doc.number:02d}-{doc.symbol}-{doc.year}.{ext}"
+    return f"du-thao-{doc.symbol}-{doc.id}.{ext}"
 
 
 def _attachment(data: bytes, mimetype: str, name: str):

@@ -53,6 +53,7 @@ LEADERSHIP = ("leadership",)
 UNIT_LEADER = ("unit_leader",)
 ADMIN_OR_UNIT_LEADER = ("admin", "unit_leader")
 ADMIN_OR_LEADERSHIP = ("admin", "leadership")
+REGISTRARS = ("admin",)  # the clerk (văn thư) and administrators register documents
 
 # endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
@@ -88,10 +89,15 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "/api/v1/documents/{document_id}/csv",
         api(EVERYONE, unit_leader=404),
     ),
-    "api.document_issue": (
+    "api.document_sign": (
         "POST",
-        "/api/v1/documents/{document_id}/issue",
+        "/api/v1/documents/{document_id}/sign",
         api(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "api.document_register": (
+        "POST",
+        "/api/v1/documents/{document_id}/register",
+        api(REGISTRARS, ok=422),
     ),
     "api.document_pdf": (
         "GET",
@@ -370,7 +376,9 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
     "reports.edit": ("POST", "/reports/{document_id}/edit", expect(CREATORS, ok=422)),
     "reports.index": ("GET", "/reports", expect(EVERYONE)),
-    "reports.issue": ("POST", "/reports/{document_id}/issue", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "reports.sign": ("POST", "/reports/{document_id}/sign", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "reports.register": ("POST", "/reports/{document_id}/register", expect(REGISTRARS, ok=422)),
+    "reports.registers": ("GET", "/reports/registers", expect(REGISTRARS)),
     "reports.new": ("GET", "/reports/new", expect(CREATORS)),
     "reports.pdf": ("GET", "/reports/{document_id}/pdf", expect(EVERYONE, unit_leader=404)),
     "reports.refresh": ("POST", "/reports/{document_id}/refresh", expect(CREATORS, ok=422)),
