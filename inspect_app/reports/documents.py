@@ -245,9 +245,9 @@ def _covers_vietnamese(path: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _find_font(configured: str | None) -> tuple[str, tuple[str, ...]]:
+def _find_font(configured: str | None, roots=FONT_ROOTS) -> tuple[str, tuple[str, ...]]:
     folders = [configured] if configured else []
-    for root in FONT_ROOTS:
+    for root in roots:
         for folder, _dirs, _files in sorted(os.walk(root)):
             folders.append(folder)
     for family, names in FONT_FAMILIES:
