@@ -17,6 +17,7 @@ from inspect_app.reports.models import Document, DocumentItem
 from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
 from inspect_app.reports.schemas import RegisterSchema
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
+from inspect_app.reports.word import DOCX_MIME
 
 KINDS = ("report", "urging")
 STATES = ("draft", "signed", "issued")
@@ -99,6 +100,7 @@ def _download(name: str, page_view, media_type: str) -> None:
 
 _download("pdf", report_views.pdf, report_documents.PDF_MIME)
 _download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
+_download("docx", report_views.docx, DOCX_MIME)
 _download("csv", report_views.csv, "text/csv")
 DOCUMENT.transitions(
     ReportVersionSchema,

@@ -160,7 +160,7 @@ def distribution_lines(
     return out
 
 
-def _layout(doc) -> blocks.Layout:
+def layout_of(doc) -> blocks.Layout:
     """The document's layout ("DỰ THẢO" on a draft), from its rows and texts."""
     items = list(doc.items)
     groups: list[tuple[str, list]] = []
@@ -193,13 +193,13 @@ def _layout(doc) -> blocks.Layout:
 def paper_context(doc) -> dict:
     """What `reports/_paper.html` needs, for the page preview (included by the page): the
     document's layout, "DỰ THẢO" on a draft."""
-    return {"layout": _layout(doc)}
+    return {"layout": layout_of(doc)}
 
 
 def render_pdf(doc) -> bytes:
     """The document as an A4 PDF (Decree 30 layout; "DỰ THẢO" across drafts), drawn with fpdf2:
     a 5,000-row report in a few seconds, where laying it out as HTML took minutes."""
-    sheet = _layout(doc)
+    sheet = layout_of(doc)
     return _Paper(doc, sheet.page).render(sheet)
 
 

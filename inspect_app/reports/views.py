@@ -18,7 +18,7 @@ from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.reports import documents, operations
+from inspect_app.reports import documents, operations, word
 from inspect_app.reports.models import (
     EDITORS,
     REGISTRARS,
@@ -265,6 +265,14 @@ def pdf(document_id: int):
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.route("/<int:document_id>/docx")
+@access(AUTHENTICATED)
+def docx(document_id: int):
+    """The document as Word (.docx) in the same Decree 30 layout, for editing or printing; 404."""
+    doc = get_visible_document(current_user, document_id)
+    return _attachment(word.render_docx(doc), word.DOCX_MIME, _download_name(doc, "docx"))
 
 
 @bp.route("/<int:document_id>/xlsx")

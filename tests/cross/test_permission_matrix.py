@@ -99,6 +99,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "/api/v1/documents/{document_id}/register",
         api(REGISTRARS, ok=422),
     ),
+    "api.document_docx": (
+        "GET",
+        "/api/v1/documents/{document_id}/docx",
+        api(EVERYONE, unit_leader=404),
+    ),
     "api.document_pdf": (
         "GET",
         "/api/v1/documents/{document_id}/pdf",
@@ -374,6 +379,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
     "reports.csv": ("GET", "/reports/{document_id}/csv", expect(EVERYONE, unit_leader=404)),
     "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
+    "reports.docx": ("GET", "/reports/{document_id}/docx", expect(EVERYONE, unit_leader=404)),
     "reports.edit": ("POST", "/reports/{document_id}/edit", expect(CREATORS, ok=422)),
     "reports.index": ("GET", "/reports", expect(EVERYONE)),
     "reports.sign": ("POST", "/reports/{document_id}/sign", expect(ADMIN_OR_LEADERSHIP, ok=422)),

@@ -108,6 +108,8 @@ TABLE = [
     ("GET", "/reports/{report}", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{report}/pdf", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{report}/xlsx", _expect(STAFF, 200, unit_leader=404)),
+    ("GET", "/reports/{report}/docx", _expect(STAFF, 200, unit_leader=404)),
+    ("GET", "/reports/{issued_a}/docx", _expect(STAFF | {"unit_leader"}, 200)),
     ("GET", "/reports/{report}/csv", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{issued_a}", _expect(STAFF | {"unit_leader"}, 200)),
     ("GET", "/reports/{issued_a}/pdf", _expect(STAFF | {"unit_leader"}, 200)),
