@@ -199,8 +199,21 @@ def paper_context(doc) -> dict:
 def render_pdf(doc) -> bytes:
     """The document as an A4 PDF (Decree 30 layout; "DỰ THẢO" across drafts), drawn with fpdf2:
     a 5,000-row report in a few seconds, where laying it out as HTML took minutes."""
+    return render_signable(doc)[0]
+
+
+def render_signable(doc) -> tuple[bytes, tuple | None]:
+    """The PDF and where its signing space is: (page, x, y from the top, width, height) in mm,
+    for a visible digital signature."""
     sheet = layout_of(doc)
-    return _Paper(doc, sheet.page).render(sheet)
+    paper = _Paper(doc, sheet.page)
+    data = paper.render(sheet)
+    return data, getattr(paper, "signature_box", None)
+
+
+def issued_file_path(doc) -> str:
+    """The issued file: the signed final uploaded back if there is one, else the stored PDF."""
+    return files.stored_path(doc.final_stored_name or doc.pdf_stored_name)
 
 
 # A Times New Roman metric twin with every Vietnamese letter (Decree 30 asks for Times New

@@ -36,7 +36,7 @@ from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reference.calendar import Calendar
-from inspect_app.reports import documents
+from inspect_app.reports import documents, layout, signing
 from inspect_app.reports.layout import number_text
 from inspect_app.reports.models import (
     EDITORS,
@@ -797,7 +797,7 @@ def register(
         doc.registered_on = day
         doc.state, doc.issued_at, doc.issued_by_id = DocumentState.ISSUED, clock.now(), actor.id
         with db.session.no_autoflush:  # the row is complete only once the PDF is stored
-            stored_name, sha256, size = files.store_bytes(documents.render_pdf(doc))
+            stored_name, sha256, size = files.store_bytes(_issued_pdf(doc))
         doc.pdf_stored_name, doc.pdf_sha256, doc.pdf_size = stored_name, sha256, size
         try:
             with db.session.begin_nested():
@@ -821,6 +821,60 @@ def register(
         object_type="Document",
     )
     _notify_issued(actor, doc)
+    return doc
+
+
+def _issued_pdf(doc: Document) -> bytes:
+    """The issued PDF, digitally signed (PAdES, visible in the signing space) when the agency's
+    certificate is configured; 422 when it is configured but cannot sign (expired, unreadable)."""
+    data, box = documents.render_signable(doc)
+    if not signing.configured() or box is None:
+        return data
+    try:
+        return signing.sign_pdf(data, box, layout.PAGE.height)
+    except signing.SigningError as e:
+        raise OperationError(
+            _("The document cannot be signed digitally: %(reason)s", reason=str(e))
+        ) from None
+
+
+def upload_final(actor: User, doc: Document, data: bytes, version: int | None) -> Document:
+    """The signed final (a scan or a digitally signed PDF) uploaded back: it becomes the issued
+    file, its sha256 stored, never replaced. 403 (not the clerk), 409 (not issued, already
+    uploaded, stale), 422 (not a PDF, or a signature that does not verify)."""
+    if not Document.may_register(actor):
+        raise Forbidden()
+    check_version(doc, version)
+    if not doc.is_issued:
+        raise OperationError(_("Only an issued document has a signed final."), status=409)
+    if doc.final_stored_name:
+        raise OperationError(
+            _(
+                "The signed final of %(num)s has been filed and cannot be replaced.",
+                num=doc.number_label,
+            ),
+            status=409,
+        )
+    if not data.startswith(b"%PDF-"):
+        raise OperationError(_("The signed final must be a PDF file."), field="file")
+    status = signing.verify_pdf(data)
+    if status.state == "invalid":
+        raise OperationError(
+            _("The file's digital signature does not verify: %(detail)s.", detail=status.detail),
+            field="file",
+        )
+    stored_name, sha256, size = files.store_bytes(data)
+    doc.final_stored_name, doc.final_sha256, doc.final_size = stored_name, sha256, size
+    doc.final_uploaded_at, doc.final_uploaded_by_id = clock.now(), actor.id
+    doc.updated_at = clock.now()
+    db.session.flush()
+    audit.record(
+        actor,
+        doc,
+        "document_final_filed",
+        after={"sha256": sha256, "size": size, "signature": status.state},
+        object_type="Document",
+    )
     return doc
 
 

@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, files
 from inspect_app.core.actions import form_action
+from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.reports import documents, operations, word
+from inspect_app.reports import documents, operations, signing, word
 from inspect_app.reports.models import (
     EDITORS,
     REGISTRARS,
@@ -53,6 +54,7 @@ register_actions(
         "document_issued": _l("Document issued"),
         "document_signed": _l("Document signed"),
         "document_registered": _l("Document registered and dispatched"),
+        "document_final_filed": _l("Signed final filed"),
         "document_pdf_stored": _l("Issued PDF stored"),
     }
 )
@@ -134,6 +136,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         open_action=action,
         authorities=operations.AUTHORITIES,
         next_label=operations.next_label(doc) if doc.is_signed else None,
+        signature=_signature_status(doc),
     )
 
 
@@ -224,6 +227,42 @@ def register(document_id: int):
     )
 
 
+@bp.route("/<int:document_id>/final", methods=["POST"])
+@access(*REGISTRARS)
+def final(document_id: int):
+    """File the signed final (PDF) of an issued document: it becomes the issued file, never
+    replaced; 403, 404, 409 (not issued, already filed), 413, 422 (not a PDF, bad signature)."""
+
+    def upload(doc, d):
+        data = _read_upload(request.files.get("file"))
+        return operations.upload_final(current_user, doc, data, d["version"])
+
+    return _act(
+        document_id, "final", VersionSchema(), upload, _l("The signed final has been filed.")
+    )
+
+
+def _read_upload(storage) -> bytes:
+    if storage is None or not storage.filename:
+        raise OperationError(_("Choose the signed PDF to file."), field="file")
+    limit = files.max_upload_bytes()
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise OperationError(_("The file is too large."), status=413, field="file")
+    return data
+
+
+def _signature_status(doc):
+    """The issued file's signature status, for the page (None for a draft)."""
+    if not doc.is_issued:
+        return None
+    path = documents.issued_file_path(doc)
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return signing.verify_pdf(f.read())
+
+
 def _download_name(doc, ext: str) -> str:
     if doc.is_issued:
         return f"{doc.number:02d}-{doc.symbol}-{doc.year}.{ext}"
@@ -249,19 +288,24 @@ def pdf(document_id: int):
         return _attachment(
             documents.render_pdf(doc), documents.PDF_MIME, _download_name(doc, "pdf")
         )
-    path = documents.stored_pdf_path(doc)
+    path = documents.issued_file_path(doc)
     if not os.path.isfile(path):
         abort(404, _("The stored file is missing. Contact the administrator."))
+    sha256 = doc.final_sha256 or doc.pdf_sha256
+    with open(path, "rb") as f:
+        status = signing.verify_pdf(f.read())
     response = send_file(
         path,
         mimetype=documents.PDF_MIME,
         as_attachment=True,
         download_name=_download_name(doc, "pdf"),
         conditional=True,
-        etag=doc.pdf_sha256,
+        etag=sha256,
         max_age=0,
     )
-    response.headers["X-Content-SHA256"] = doc.pdf_sha256
+    response.headers["X-Content-SHA256"] = sha256
+    # Whether the issued file's digital signature is valid, and whose it is (checked offline).
+    response.headers["X-Signature-Status"] = status.header()
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -385,6 +385,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reports.sign": ("POST", "/reports/{document_id}/sign", expect(ADMIN_OR_LEADERSHIP, ok=422)),
     "reports.register": ("POST", "/reports/{document_id}/register", expect(REGISTRARS, ok=422)),
     "reports.registers": ("GET", "/reports/registers", expect(REGISTRARS)),
+    "reports.final": ("POST", "/reports/{document_id}/final", expect(REGISTRARS, ok=422)),
     "reports.new": ("GET", "/reports/new", expect(CREATORS)),
     "reports.pdf": ("GET", "/reports/{document_id}/pdf", expect(EVERYONE, unit_leader=404)),
     "reports.refresh": ("POST", "/reports/{document_id}/refresh", expect(CREATORS, ok=422)),

@@ -127,6 +127,7 @@ TABLE = [
     ("POST", "/reports/{signed}/register", _expect(REGISTRARS, 422)),
     ("POST", "/reports/{report}/register", _expect(REGISTRARS, 422)),
     ("GET", "/reports/registers", _expect(REGISTRARS, 200)),
+    ("POST", "/reports/{issued_a}/final", _expect(REGISTRARS, 422, unit_leader=403)),
 ]
 
 
