@@ -19,12 +19,17 @@ from datetime import UTC, datetime
 from asn1crypto import pem, x509
 from flask import current_app
 from flask_babel import gettext as _
+from pyhanko import stamp
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+
+from inspect_app.reports import documents
 
 MM = 72 / 25.4
 FIELD = "ChuKySo"
@@ -110,8 +115,21 @@ def sign_pdf(data: bytes, box: tuple[int, float, float, float, float], page_heig
     )
     url = current_app.config.get("DOCUMENT_TSA_URL")
     stamper = HTTPTimeStamper(url) if url else None
-    out = signers.PdfSigner(meta, signer=signer, timestamper=stamper).sign_pdf(writer)
+    out = signers.PdfSigner(
+        meta, signer=signer, timestamper=stamper, stamp_style=_stamp_style()
+    ).sign_pdf(writer)
     return out.getvalue()
+
+
+def _stamp_style() -> stamp.TextStampStyle:
+    """The visible signature: who signed and when, in the documents' font (Vietnamese)."""
+    regular = documents.document_font()[1][0]
+    return stamp.TextStampStyle(
+        stamp_text="Đã ký số\n%(ts)s",
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(regular), font_size=7),
+        background=None,
+        border_width=1,
+    )
 
 
 def _trust_roots() -> list[x509.Certificate]:
