@@ -162,7 +162,7 @@ def test_revoke_rules(s, db):
         "delegation_created",
         "delegation_revoked",
     ]
-    with pytest.raises(OperationError, match="đã bị thu hồi"):
+    with pytest.raises(OperationError, match="đã bị hủy bỏ"):
         ops.revoke(s["director"], d, d.version)
     ended = _name(s, starts=TODAY, ends=TODAY)
     clock.freeze(TODAY + timedelta(days=1))
