@@ -2,6 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+HTMX_JS := inspect_app/static/vendor/htmx.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
@@ -14,12 +15,18 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install -q -e '.[test,bench]'
 	@touch $(BIN)/flask
 
-setup: $(BIN)/flask translations node_modules/axe-core/axe.min.js
+setup: $(BIN)/flask translations node_modules/axe-core/axe.min.js $(HTMX_JS)
 
-# axe-core for the browser tests' accessibility checks, from the npm registry (package-lock.json).
+# From the npm registry (package-lock.json): htmx for the pages, axe-core for the browser tests'
+# accessibility checks.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
+
+# htmx (npm's htmx.org) copied into the static build folder, served from our own origin.
+$(HTMX_JS): node_modules/axe-core/axe.min.js
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 translations: $(BIN)/flask
 	$(BIN)/pybabel compile -d inspect_app/translations
@@ -34,7 +41,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 extract: $(BIN)/flask
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -17,12 +16,13 @@ from inspect_app import models  # noqa: F401 - registers every model with the me
 from inspect_app.auth import sessions
 from inspect_app.cli import register_cli
 from inspect_app.config import DEFAULT_SECRET_KEY, Config, config_from_env
-from inspect_app.core import clock
+from inspect_app.core import clock, versions
 from inspect_app.core.actions import finish_request
 from inspect_app.core.errors import error_response, register_error_handlers, wants_json
 from inspect_app.core.htmx import current_url, is_htmx
 from inspect_app.core.json import BoundedJSONProvider
 from inspect_app.core.permissions import enforce_access
+from inspect_app.core.requestlog import init_request_log
 from inspect_app.core.schemas import translate_marshmallow_messages
 from inspect_app.core.templating import register_template_helpers
 from inspect_app.extensions import (
@@ -94,6 +94,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _init_extensions(app)
     _bounded_int_urls(app)
     _register_blueprints(app)
+    init_request_log(app)  # first: its timer starts before, and its line is written after, all
     _register_request_hooks(app)
     translate_marshmallow_messages()
     register_error_handlers(app)
@@ -131,6 +132,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    versions.init_app(app)
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -149,6 +151,11 @@ def _init_extensions(app: Flask) -> None:
             return None
         current = sessions.live(user_id, session.get(sessions.COOKIE_KEY))
         if current is None:
+            return None
+        if current.ended_at is not None:  # idle for too long: ended just now
+            lang = session.get("lang")
+            session.clear()
+            session.update({"expired": True, **({"lang": lang} if lang else {})})
             return None
         g.user_session = current
         return current.user
@@ -194,24 +201,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
-    def expire_idle_session():
-        """Sign out a session idle for longer than IDLE_TIMEOUT_MINUTES."""
-        if not current_user.is_authenticated:
-            return
-        now = clock.now().timestamp()
-        limit = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"]).total_seconds()
-        last = session.get("last_seen")
-        if last is not None and now - float(last) > limit:
-            lang = session.get("lang")
-            logout_user()
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session["expired"] = True
-            return
-        session["last_seen"] = now
-
     app.before_request(enforce_access)
     app.after_request(finish_request)
 

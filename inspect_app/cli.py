@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed-demo`, `flask create-user`, `flask documents verify FILE`,
-`flask audit verify`."""
+`flask audit verify`, `flask backup create|restore`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from inspect_app.auth.demo import DEMO_PASSWORD
 from inspect_app.auth.models import User
 from inspect_app.auth.operations import create_user
+from inspect_app.core import backup
 from inspect_app.core.audit import verify_chain
 from inspect_app.core.errors import OperationError
 from inspect_app.extensions import db
@@ -109,3 +110,41 @@ def register_cli(app: Flask) -> None:
             err=True,
         )
         sys.exit(1)
+
+    @app.cli.group("backup")
+    def backup_group():
+        """Backups of the database and the uploaded files."""
+
+    @backup_group.command("create")
+    @click.argument("folder", type=click.Path(file_okay=False))
+    def backup_create(folder):
+        """Write a backup into FOLDER (new or empty): the database, the uploaded files and a
+        manifest with the sha256 of each part and the migration head."""
+        try:
+            manifest = backup.create(folder)
+        except (backup.BackupError, OSError) as e:  # OSError: a full disk, a read-only folder
+            raise click.ClickException(f"Backup not written: {e}") from None
+        click.echo(
+            f"Backup written to {folder}: {manifest['database']} database at migration "
+            f"{manifest['migration_head']}, {manifest['uploaded_files']} uploaded files."
+        )
+
+    @backup_group.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    def backup_restore(folder):
+        """Restore the backup in FOLDER into an empty database and upload folder, then verify
+        the audit chain. Refuses a damaged backup or one of another database kind or
+        migration."""
+        try:
+            done = backup.restore(folder)
+        except (backup.BackupError, OSError) as e:
+            raise click.ClickException(f"Backup not restored: {e}") from None
+        click.echo(f"Restored {folder}: migration {done.head}, {done.files} uploaded files.")
+        if not done.audit.ok:
+            click.echo(
+                f"Audit chain BROKEN at event {done.audit.broken_id}: {done.audit.reason} "
+                f"({done.audit.checked} events verified before it).",
+                err=True,
+            )
+            sys.exit(1)
+        click.echo(f"Audit chain intact: {done.audit.checked} events verified.")

@@ -82,10 +82,20 @@ class Config:
     CACHE_TYPE = cache_type()
     DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 60)
 
+    # Logs: LOG_FORMAT=json writes one JSON line per request (user, route, status, duration) to
+    # LOG_FILE, or to standard error when it is unset.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_FILE = os.environ.get("LOG_FILE") or None
+
     # Uploads.
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 20)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # None: <instance>/uploads
+
+    # The scheduler's daily backup (off while BACKUP_DIR is unset): a folder per day under
+    # BACKUP_DIR, the newest BACKUP_KEEP kept.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or None
+    BACKUP_KEEP = _int("BACKUP_KEEP", 14)
 
     # The scheduler's day starts at this hour (province time): sweep, digests, purge.
     SWEEP_HOUR = _int("SWEEP_HOUR", 6)
@@ -97,6 +107,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "thanhtra@localhost")
+    # Requests only queue e-mails; the scheduler delivers them, each network operation with the
+    # mail server bounded by MAIL_TIMEOUT seconds.
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+
+    # /readyz fails when the scheduler's heartbeat (every minute) is older than this (seconds).
+    SCHEDULER_HEARTBEAT_MAX_AGE = _int("SCHEDULER_HEARTBEAT_MAX_AGE", 180)
 
     # i18n.
     BABEL_DEFAULT_LOCALE = "vi"

@@ -10,12 +10,16 @@ from inspect_app.cases.models import (
 )
 from inspect_app.core.audit import AuditEvent  # noqa: F401
 from inspect_app.core.files import EvidenceFile  # noqa: F401
-from inspect_app.core.jobs import JobRun  # noqa: F401
+from inspect_app.core.jobs import JobRun, JobStatus  # noqa: F401
 from inspect_app.deputies.models import Delegation  # noqa: F401
 from inspect_app.extension_requests.models import ExtensionRequest  # noqa: F401
 from inspect_app.findings.models import Finding  # noqa: F401
 from inspect_app.inspections.models import Inspection  # noqa: F401
-from inspect_app.notifications.models import Notification, NotificationPreference  # noqa: F401
+from inspect_app.notifications.models import (  # noqa: F401
+    Notification,
+    NotificationPreference,
+    OutgoingMail,
+)
 from inspect_app.plans.models import Plan, PlanItem  # noqa: F401
 from inspect_app.reference.models import (  # noqa: F401
     DeadlineRule,

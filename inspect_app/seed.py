@@ -63,7 +63,9 @@ COMMUNES = [
 USERS = [
     ("admin", "Quản trị hệ thống", Role.ADMIN, None, "Quản trị viên"),
     ("chanhthanhtra", "Nguyễn Văn Hùng", Role.LEADERSHIP, None, "Chánh Thanh tra tỉnh"),
-    ("chutich", "Trần Thị Mai", Role.LEADERSHIP, None, "Chủ tịch UBND tỉnh"),
+    ("phochanh", "Lương Văn Đức", Role.LEADERSHIP, None, "Phó Chánh Thanh tra tỉnh"),
+    ("chutich", "Trần Thị Mai", Role.CHAIRMAN, None, "Chủ tịch UBND tỉnh"),
+    ("vanthu", "Hà Thị Ngọc", Role.CLERK, None, "Văn thư Thanh tra tỉnh"),
     ("truongdoan", "Lê Minh Tuấn", Role.LEAD_INSPECTOR, None, "Trưởng đoàn thanh tra"),
     ("truongdoan2", "Phạm Thu Hà", Role.LEAD_INSPECTOR, None, "Trưởng đoàn kiểm tra"),
     ("thanhtra1", "Hoàng Đức Anh", Role.INSPECTOR, None, "Thanh tra viên"),

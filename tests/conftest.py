@@ -221,6 +221,7 @@ def smtp(app):
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
+    inbox.port = port
     old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     yield inbox

@@ -267,9 +267,9 @@ def make_urging_letter(case, as_of):
 
 def issue_document(signer, doc, clerk=None, **registration):
     """Sign `doc` as `signer`, then register it (next number, or `number=`/`registered_on=`)
-    as `clerk` (an administrator made for the purpose by default): issued and dispatched."""
+    as `clerk` (a clerk made for the purpose by default): issued and dispatched."""
     from inspect_app.reports import operations
 
     operations.sign(signer, doc, doc.version)
-    clerk = clerk or make_user("admin")
+    clerk = clerk or make_user("clerk")
     return operations.register(clerk, doc, doc.version, **registration)

@@ -29,7 +29,7 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.permissions import access
-from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.plans import operations as plan_operations
@@ -38,7 +38,6 @@ from inspect_app.reference.models import ActivityKind
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
-READERS = STAFF
 register_nav("analytics.index", _l("Analytics"), READERS)
 
 COLUMNS = [

@@ -16,7 +16,8 @@ from inspect_app.units.models import Unit
 
 
 class User(UserMixin, EditableMixin, db.Model):
-    """A person who signs in: admin, inspector, lead inspector, unit leader or leadership."""
+    """A person who signs in: admin, inspector, lead inspector, unit leader, Chief Inspector,
+    Chairman or clerk."""
 
     __tablename__ = "user"
     __table_args__ = (
@@ -63,6 +64,7 @@ class User(UserMixin, EditableMixin, db.Model):
 
     @property
     def is_leadership(self) -> bool:
+        """The Chief Inspector or a deputy (not the Chairman)."""
         return self.role == Role.LEADERSHIP
 
     def __repr__(self) -> str:

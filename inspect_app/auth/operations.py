@@ -119,6 +119,23 @@ def _check_unit(role: Role, unit_id: int | None) -> None:
         raise OperationError(_("Unknown unit."), field="unit_id")
 
 
+def _keep_a_chief_inspector(user: User, role: Role, active: bool) -> None:
+    """The inspectorate always has an active Chief Inspector (who issues plans, decisions and
+    conclusions): refuse the change that would take away the last one."""
+    if not (user.role == Role.LEADERSHIP and user.active) or (role == Role.LEADERSHIP and active):
+        return
+    others = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.role == Role.LEADERSHIP, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise OperationError(
+            _("This is the only active Chief Inspector account: create or activate another first."),
+            field="role",
+        )
+
+
 def create_user(actor: User | None, data: dict) -> User:
     """Create an account (admin page, CLI or seed)."""
     username = data["username"].strip().lower()
@@ -151,6 +168,7 @@ def update_user(actor: User, user: User, data: dict) -> User:
     _check_unit(role, unit_id)
     if user.id == actor.id and role != Role.ADMIN:
         raise OperationError(_("You cannot remove your own administrator role."), field="role")
+    _keep_a_chief_inspector(user, role, user.active)
     user.full_name = data.get("full_name", user.full_name)
     user.email = data.get("email")
     user.title = data.get("title")
@@ -171,6 +189,7 @@ def set_active(actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate an account (admin); one cannot deactivate oneself."""
     if user.id == actor.id and not active:
         raise OperationError(_("You cannot deactivate your own account."))
+    _keep_a_chief_inspector(user, user.role, active)
     records.set_active(actor, user, active, "user")
     if not active:
         sessions.end_all(actor, user)

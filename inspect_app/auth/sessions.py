@@ -3,7 +3,9 @@
 The cookie carries a random session key; the database keeps its hash. A request is signed in
 only while its key names a live session of that user: logout ends the session, a password
 change or reset, a deactivation or a role change end all of the user's sessions, and the user
-(or an administrator) can end them all. API tokens have their own lifecycle (auth/tokens.py).
+(or an administrator) can end them all. A session unused for IDLE_TIMEOUT_MINUTES has
+expired: the server decides, so the cookie is not re-signed on every request. API tokens have
+their own lifecycle (auth/tokens.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -75,9 +78,24 @@ def start(user: User, user_agent: str = "", ip: str = "") -> str:
     return key
 
 
+def idle_limit() -> timedelta:
+    """How long a session may go unused. Its last use is written at most every TOUCH_EVERY, so
+    a session in steady use may expire up to that much early, never late."""
+    return timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+
+
+def expire_if_idle(found: UserSession) -> bool:
+    """End `found` if it has gone unused for longer than the idle limit; whether it did."""
+    now = clock.now()
+    if now - found.last_seen_at <= idle_limit():
+        return False
+    found.ended_at = now
+    return True
+
+
 def live(user_id: int, key: str | None) -> UserSession | None:
-    """The live session of `user_id` named by `key` (with its user, one query), else None; its
-    last use is recorded at most once a minute."""
+    """The session of `user_id` named by `key` that has not ended (with its user, one query),
+    else None; its last use is recorded at most once a minute."""
     if not key or not isinstance(key, str):
         return None
     found = db.session.execute(
@@ -89,7 +107,7 @@ def live(user_id: int, key: str | None) -> UserSession | None:
             UserSession.ended_at.is_(None),
         )
     ).scalar_one_or_none()
-    if found is not None:
+    if found is not None and not expire_if_idle(found):
         now = clock.now()
         if now - found.last_seen_at >= TOUCH_EVERY:
             found.last_seen_at = now
@@ -123,11 +141,15 @@ def end_all(actor: User | None, user: User, reason: str = "sessions_ended") -> i
 
 
 def active_for(user: User) -> list[UserSession]:
-    """The user's live sessions, most recently used first."""
+    """The user's live sessions (not ended, not idle), most recently used first."""
     return list(
         db.session.execute(
             select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .where(
+                UserSession.user_id == user.id,
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at >= clock.now() - idle_limit(),
+            )
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         ).scalars()
     )

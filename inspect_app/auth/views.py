@@ -22,7 +22,6 @@ from inspect_app.auth.schemas import (
     UserEditSchema,
 )
 from inspect_app.auth.tokens import ApiToken, TokenCreateSchema, active_tokens
-from inspect_app.core import clock
 from inspect_app.core.actions import form_action, keep_changes
 from inspect_app.core.crud import edit_page, record_form, typed_input
 from inspect_app.core.errors import OperationError
@@ -68,7 +67,6 @@ def login():
                 session.clear()
                 login_user(result.user)
                 _open_session(result.user)
-                session["last_seen"] = clock.now().timestamp()
                 session["lang"] = result.user.locale
                 return redirect(_safe_next(data.get("next")) or url_for("home.index"), 303)
             keep_changes()  # the failed attempt is recorded: it counts towards the throttle

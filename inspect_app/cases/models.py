@@ -63,6 +63,8 @@ class Case(EditableMixin, db.Model):
         Index("ix_case_unit_state", "responsible_unit_id", "state"),
         # The list's counters under a type filter: an index-only scan (migration by the lead).
         Index("ix_case_type_state_due", "type", "state", "due_date"),
+        # The lists' default order (deadline, then id): the first page without a sort.
+        Index("ix_case_due_id", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -41,12 +41,14 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
     overdue_on_clause,
     state_counters,
 )
-from inspect_app.core import clock
+from inspect_app.core import clock, versions
 from inspect_app.core import filters as parse
 from inspect_app.core.memo import per_request
 from inspect_app.extensions import cache, db
+from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.reference.calendar import Calendar
-from inspect_app.units.models import Unit
+from inspect_app.reference.models import FieldOfWork, Holiday
+from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
 from inspect_app.units.queries import UnitHistory, visible_unit_ids
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -342,9 +344,27 @@ def summary(user, today: date | None = None) -> tuple[DashboardFilters, dict, Co
 # The dashboard's aggregates scan every case of the year (a third of a second on 100,000 cases):
 # they are kept in the configured cache (extensions.cache: Redis shared by every worker in
 # production, a per-process SimpleCache in development, none under TESTING) for
-# DASHBOARD_CACHE_SECONDS (default 60; 0 turns it off), per visible scope, filters and day. The
-# figures may therefore lag a change by up to that long; the lists behind them (`/cases`) are
-# always live.
+# DASHBOARD_CACHE_SECONDS (default 60; 0 turns it off), per visible scope, filters and day, and
+# per version of the data they are computed from (core.versions): a committed change to a case,
+# an inspection, the unit tree, the holidays or the fields renews it, so the figures never lag
+# a change; the TTL only bounds the memory used.
+
+DATA_SET = "dashboard"
+#: The tables the figures are computed from.
+SOURCES = tuple(
+    t.name
+    for t in (
+        Case.__table__,
+        Inspection.__table__,
+        inspection_field,
+        Unit.__table__,
+        UnitEvent.__table__,
+        UnitEventUnit.__table__,
+        UnitPeriod.__table__,
+        Holiday.__table__,
+        FieldOfWork.__table__,
+    )
+)
 
 
 def _cache_seconds() -> int:
@@ -354,7 +374,10 @@ def _cache_seconds() -> int:
 def _cache_key(kind: str, user, filters: DashboardFilters, today: date) -> str:
     visible = visible_unit_ids(user)
     scope = "all" if visible is None else ",".join(map(str, sorted(visible)))
-    raw = f"{kind}|{scope}|{filters.year}|{filters.field}|{filters.tree}|{today.isoformat()}"
+    raw = (
+        f"{kind}|{versions.version(DATA_SET)}|{scope}|{filters.year}|{filters.field}"
+        f"|{filters.tree}|{today.isoformat()}"
+    )
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.core import clock
+from inspect_app.core import clock, versions
 from inspect_app.core.htmx import is_fragment_request, render
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import Role
@@ -22,9 +22,10 @@ from inspect_app.reference.models import FieldOfWork
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 # Unit leaders are left out on purpose: the dashboard compares units with one another.
-VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.CHAIRMAN)
 
 register_nav("dashboard.index", _l("Dashboard"), VIEWERS)
+bp.record_once(lambda state: versions.watch(state.app, queries.DATA_SET, queries.SOURCES))
 
 
 @bp.app_template_global("dash_percent")

@@ -22,7 +22,7 @@ from inspect_app.cases.models import LEVEL_STEPS, REMINDER_STEPS, Case, CaseStat
 from inspect_app.core import audit, clock
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
-from inspect_app.notifications.models import Notification
+from inspect_app.notifications.operations import notify_many
 from inspect_app.reference.calendar import (
     add_working_days,
     working_days_overdue_bound,
@@ -192,21 +192,12 @@ def take_step(
     audience = {r.id: recipients.of(step, r.responsible_unit_id) for r in taken}
     titles = _titles(step, {locale for users in audience.values() for _uid, locale in users})
     notes, events = [], []
-    now = clock.now()
     for case_id, inspection_id, number, due, _unit_id, before in taken:
         values = {"ref": Case.reference_of(inspection_id, number), "due": f"{due:%d/%m/%Y}"}
         for uid, locale in audience[case_id]:
             title = titles[locale] % values
             notes.append(
-                {
-                    "user_id": uid,
-                    "kind": step,
-                    "title": title[:300],
-                    "body": None,
-                    "link": Case.path_of(case_id),
-                    "created_at": now,
-                    "email_attempts": 0,
-                }
+                {"user_id": uid, "kind": step, "title": title, "link": Case.path_of(case_id)}
             )
         events.append(
             {
@@ -219,9 +210,7 @@ def take_step(
                 "note": as_of.isoformat(),
             }
         )
-    if notes:
-        db.session.execute(Notification.__table__.insert(), notes)
-        db.session.info["mail_pending"] = True
+    notify_many(notes)
     audit.record_many(events, plain=True)
     return [Case.reference_of(r.inspection_id, r.number) for r in taken]
 

@@ -33,7 +33,6 @@ from inspect_app.reference.models import Severity
 
 bp = Blueprint("findings", __name__)
 
-register_nav("findings.index", _l("Findings"), STAFF)
 register_actions(
     {
         "finding_created": _l("Finding logged"),
@@ -45,8 +44,9 @@ register_actions(
     }
 )
 
-STAFF_ROLES = (Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.ADMIN)
+STAFF_ROLES = (*STAFF, Role.CHAIRMAN)
 TEAM_ROLES = (Role.INSPECTOR, Role.LEAD_INSPECTOR)
+register_nav("findings.index", _l("Findings"), STAFF_ROLES)
 ACCEPT_CAPTURE = "image/*,application/pdf"
 
 

@@ -1,20 +1,39 @@
-"""Each role's home page and the assets served from our own origin."""
+"""Each role's home page, the health probes and the administrator's page of background jobs."""
 
 from __future__ import annotations
 
-from importlib import resources
+from datetime import timedelta
 
-from flask import Blueprint, Response, redirect, url_for
+from flask import Blueprint, current_app, redirect, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from inspect_app.answers.queries import awaiting_verification, unit_leader_home
-from inspect_app.core import clock
+from inspect_app.core import clock, health
 from inspect_app.core.htmx import render
+from inspect_app.core.jobs import HEARTBEAT, JobStatus
 from inspect_app.core.permissions import PUBLIC, access
+from inspect_app.core.roles import Role
+from inspect_app.core.templating import register_nav
+from inspect_app.extensions import db
+from inspect_app.notifications.models import OutgoingMail
 
 bp = Blueprint("home", __name__)
 
-HTMX_JS = resources.files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"
+register_nav("home.jobs", _l("Background jobs"), (Role.ADMIN,))
+
+# The scheduler's jobs by the names it records them under (inspect_app.scheduler); a job
+# without a label here is shown by its name.
+JOB_LABELS = {
+    "daily_sweep": _l("Escalation sweep and deadline reminders"),
+    "mail_digests": _l("Daily e-mail digests"),
+    "monthly_report": _l("Monthly report draft to the People's Committee"),
+    "purge_login_attempts": _l("Removal of old sign-in attempts"),
+    "send_mail": _l("Sending of queued e-mails"),
+    "purge_outbox": _l("Removal of old e-mails from the outbox"),
+    HEARTBEAT: _l("Scheduler heartbeat"),
+}
 
 
 @bp.route("/")
@@ -36,18 +55,54 @@ def _home_context(user) -> dict:
     return {}
 
 
-@bp.route("/assets/htmx.min.js")
-@access(PUBLIC)
-def htmx_js():
-    """htmx, installed from PyPI (django-js-lib-htmx) and served from our own origin."""
-    response = Response(HTMX_JS.read_bytes(), mimetype="text/javascript")
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400
-    return response
-
-
 @bp.route("/healthz")
 @access(PUBLIC)
 def healthz():
     """Liveness probe for the process manager."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@access(PUBLIC)
+def readyz():
+    """Readiness probe: 200 when the database, its migrations, the upload folder and the
+    scheduler's heartbeat are all fine, else 503 naming what failed (no data, no sign-in)."""
+    checks = health.readiness(current_app)
+    ok = all(v == health.OK for v in checks.values())
+    response = current_app.json.response(
+        {"status": "ok" if ok else "unavailable", "checks": checks}
+    )
+    response.status_code = 200 if ok else 503
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.route("/admin/jobs")
+@access(Role.ADMIN)
+def jobs():
+    """Tác vụ nền: each scheduler job's last run, its result and its next run, the heartbeat,
+    and the e-mail outbox (two queries)."""
+    statuses = list(db.session.execute(select(JobStatus).order_by(JobStatus.name)).scalars())
+    outbox = db.session.execute(
+        select(
+            func.count().filter(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None)),
+            func.count().filter(OutgoingMail.failed_at.is_not(None)),
+            func.count().filter(
+                OutgoingMail.sent_at.is_(None),
+                OutgoingMail.failed_at.is_(None),
+                OutgoingMail.attempts > 0,
+            ),
+        )
+    ).one()
+    beat = next((s.last_finished_at for s in statuses if s.name == HEARTBEAT), None)
+    max_age = timedelta(seconds=current_app.config["SCHEDULER_HEARTBEAT_MAX_AGE"])
+    return render(
+        "home/jobs.html",
+        statuses=statuses,
+        labels=JOB_LABELS,
+        alive=beat is not None and clock.now() - beat <= max_age,
+        beat=beat,
+        waiting=outbox[0],
+        given_up=outbox[1],
+        retrying=outbox[2],
+    )

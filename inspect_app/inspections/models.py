@@ -69,6 +69,8 @@ class Inspection(EditableMixin, db.Model):
             name="concluded_has_conclusion",
         ),
         Index("ix_inspection_state_target", "state", "target_unit_id"),
+        # The list's default order (start date, then id): the first page without a sort.
+        Index("ix_inspection_start_id", "start_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request
+from flask import Blueprint, flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,6 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.templating import register_nav
-from inspect_app.extensions import db
 from inspect_app.notifications import operations
 from inspect_app.notifications.models import EmailMode, Notification
 
@@ -26,18 +25,6 @@ register_nav("notifications.index", _l("Notifications"), None)
 def unread_notifications() -> int:
     """The bell's count: the signed-in user's unread notifications (0 when signed out)."""
     return operations.unread_count(current_user) if current_user.is_authenticated else 0
-
-
-@bp.after_app_request
-def deliver_after_commit(response):
-    """Send the e-mails of notifications created by this request, once it has committed."""
-    if db.session.info.pop("mail_pending", False) and response.status_code < 400:
-        try:
-            operations.deliver()
-        except Exception:  # a mail problem must never break the user's request
-            db.session.rollback()
-            current_app.logger.exception("notification delivery failed")
-    return response
 
 
 @bp.route("/bell")

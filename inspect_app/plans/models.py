@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
-from inspect_app.core.roles import Role
+from inspect_app.core.roles import READERS, Role
 from inspect_app.extensions import db
 from inspect_app.reference.models import ActivityKind, FieldOfWork
 from inspect_app.units.models import Unit
@@ -22,7 +22,7 @@ class PlanState(LabelledEnum):
     APPROVED = "approved", _l("Approved")
 
 
-PLAN_READERS = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.LEADERSHIP})
+PLAN_READERS = frozenset(READERS)
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.LEAD_INSPECTOR})
 
 

@@ -14,7 +14,7 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import access, require
-from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
@@ -32,7 +32,6 @@ from inspect_app.units.queries import all_units
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-READERS = STAFF
 EDITORS = (Role.ADMIN, Role.LEAD_INSPECTOR)
 
 register_nav("plans.index", _l("Plans"), READERS)

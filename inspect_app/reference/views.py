@@ -18,7 +18,7 @@ from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access
-from inspect_app.core.roles import STAFF, Role
+from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reference import operations, queries
 from inspect_app.reference import rules as deadline_rules
@@ -35,7 +35,6 @@ from inspect_app.reference.schemas import (
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
-READERS = STAFF
 
 register_nav(
     "reference.index",

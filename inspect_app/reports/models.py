@@ -31,7 +31,7 @@ from inspect_app.units.queries import visible_unit_ids
 # who registers, numbers and dispatches signed documents (the clerk, văn thư).
 EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
 SIGNERS = (Role.ADMIN, Role.LEADERSHIP)
-REGISTRARS = (Role.ADMIN,)
+REGISTRARS = (Role.ADMIN, Role.CLERK)
 
 
 class DocumentKind(LabelledEnum):

@@ -905,10 +905,12 @@ def _notify_issued(actor: User, doc: Document) -> None:
         ).scalars()
     else:
         recipients = db.session.execute(
-            select(User).where(User.role == Role.LEADERSHIP, User.active.is_(True))
+            select(User).where(
+                User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)
+            )
         ).scalars()
     for user in recipients:
-        if user.id == actor.id:
+        if user.id in (actor.id, doc.signed_by_id):  # the clerk and the signer know already
             continue
         with force_locale(user.locale):
             if doc.kind == DocumentKind.URGING:

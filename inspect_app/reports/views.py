@@ -17,7 +17,7 @@ from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
-from inspect_app.core.roles import STAFF
+from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reports import documents, operations, signing, word
 from inspect_app.reports.models import (
@@ -44,7 +44,7 @@ from inspect_app.reports.schemas import (
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-register_nav("reports.index", _l("Documents"), STAFF)
+register_nav("reports.index", _l("Documents"), (*READERS, Role.CLERK))
 register_nav("reports.registers", _l("Document registers"), REGISTRARS)
 register_actions(
     {

@@ -7,8 +7,10 @@
     if (msg && !window.confirm(msg)) { e.preventDefault(); e.stopPropagation(); }
   }, true);
   // Move focus to the first invalid field after an htmx swap of a form with errors.
+  // (The swap of a history restore names no target in its event in htmx 2.0.11: use the element.)
   document.addEventListener("htmx:afterSwap", function (e) {
-    var bad = e.detail.target.querySelector("[aria-invalid=true]");
+    var target = e.detail.target || e.target;
+    var bad = target && target.querySelector && target.querySelector("[aria-invalid=true]");
     if (bad) { bad.focus(); }
   });
 

@@ -1,7 +1,7 @@
 """documents: signed, then registered and numbered by the clerk per issuing body's register
 
 Revision ID: 3f9a61c2d8e4
-Revises: 7b3e0c4d2a15
+Revises: 15fc7bb81bd2
 Create Date: 2026-12-01 13:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "3f9a61c2d8e4"
-down_revision = "7b3e0c4d2a15"
+down_revision = "15fc7bb81bd2"
 branch_labels = None
 depends_on = None
 

@@ -145,3 +145,25 @@ def test_api_tokens_outlive_the_session(app, db, client, login_as, api):
     c = login_as(user)
     c.post("/logout")
     assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_the_server_decides_idle_expiry_so_pages_do_not_resign_the_cookie(app, db, login_as):
+    from datetime import UTC, datetime, timedelta
+
+    from inspect_app.core import clock
+
+    start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    with clock.frozen(start):
+        c = login_as("inspector")
+        user = db.session.execute(select(UserSession)).scalar_one().user
+    with clock.frozen(start + timedelta(minutes=5)):
+        c.get("/cases")  # the first page after signing in adds the form token to the cookie
+        page = c.get("/cases")
+        assert page.status_code == 200
+        assert "Set-Cookie" not in page.headers
+        assert len(sessions.active_for(user)) == 1
+    with clock.frozen(start + timedelta(minutes=5 + 31)):
+        # Unused for longer than IDLE_TIMEOUT_MINUTES: no longer listed, and it signs nobody in.
+        assert sessions.active_for(user) == []
+        assert signed_out(c)
+    assert db.session.execute(select(UserSession)).scalar_one().ended_at is not None

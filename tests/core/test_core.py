@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +22,8 @@ from inspect_app.seed import USERS
 from inspect_app.seed import seed_units as _seed_units
 from inspect_app.units.models import Unit
 from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def body(response) -> str:
@@ -255,12 +259,15 @@ def test_seed_completes_a_partial_database(app, db):
 
 
 def test_htmx_is_served_from_our_own_origin(client):
-    r = client.get("/assets/htmx.min.js")
-    assert r.status_code == 200
+    """npm's htmx.org at the version package-lock.json pins, copied by `make setup`."""
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    version = lock["packages"]["node_modules/htmx.org"]["version"]
+    r = client.get("/static/vendor/htmx.min.js")
+    assert r.status_code == 200, "run `make setup`: it copies htmx into the static folder"
     assert r.mimetype == "text/javascript"
-    assert b"htmx" in r.data[:2000]
+    assert f'version:"{version}"' in r.get_data(as_text=True)
     page = body(client.get("/login"))
-    assert '<script src="/assets/htmx.min.js"' in page
+    assert '<script src="/static/vendor/htmx.min.js"' in page
     assert not re.search(r'<script[^>]+src="(https?:)?//', page)  # no CDN
 
 

@@ -91,7 +91,13 @@ def test_public_routes_are_only_the_expected_ones(app):
         for rule in app.url_map.iter_rules()
         if PUBLIC in (getattr(app.view_functions[rule.endpoint], "_access", None) or ())
     }
-    expected = {"home.index", "home.htmx_js", "home.healthz", "auth.login", "auth.language"}
+    expected = {
+        "home.index",
+        "home.healthz",
+        "home.readyz",
+        "auth.login",
+        "auth.language",
+    }
     assert public - expected == set(), "new PUBLIC routes: review them, then list them here"
 
 

@@ -1,86 +1,10 @@
-"""Notifications: in-app bell and list, e-mail over a real SMTP server on loopback, the daily
-digest, and retry after the mail server was down."""
+"""Notifications: the in-app bell and list, marking read, the e-mail preference (their e-mails:
+test_outbox)."""
 
 from __future__ import annotations
 
-from aiosmtpd.controller import Controller
-from sqlalchemy import select
-
 from inspect_app.notifications import operations
-from inspect_app.notifications.models import Notification
 from tests import factories
-from tests.conftest import Inbox, _free_port
-
-
-def _user(**kw):
-    return factories.make_user("unit_leader", email="lanh.dao@example.vn", **kw)
-
-
-def test_immediate_email_is_sent_after_commit(db, smtp):
-    user = _user()
-    operations.notify(
-        user, "case_assigned", "Kiến nghị mới: KN-1/1", "Hạn xử lý 30/09/2026", "/cases/1"
-    )
-    db.session.commit()
-    assert operations.deliver() == 1
-    assert len(smtp.messages) == 1
-    msg = smtp.messages[0]
-    assert msg["To"] == "lanh.dao@example.vn"
-    assert "KN-1/1" in str(msg["Subject"]) or "KN-1/1" in msg.get_payload(decode=True).decode()
-    note = db.session.execute(select(Notification)).scalar_one()
-    assert note.emailed_at is not None
-    assert operations.deliver() == 0  # never sent twice
-    assert len(smtp.messages) == 1
-
-
-def test_rolled_back_notification_sends_nothing(db, smtp):
-    user = _user()
-    db.session.commit()
-    operations.notify(user, "x", "Không gửi")
-    db.session.rollback()
-    assert operations.deliver() == 0
-    assert smtp.messages == []
-
-
-def test_mail_server_down_then_retried(app, db):
-    user = _user()
-    operations.notify(user, "case_assigned", "Thông báo cần gửi lại")
-    db.session.commit()
-    port = _free_port()  # nothing listens there
-    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    try:
-        assert operations.deliver() == 0
-        note = db.session.execute(select(Notification)).scalar_one()
-        assert note.emailed_at is None and note.email_attempts == 1 and note.email_error
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        try:
-            assert operations.deliver() == 1
-        finally:
-            controller.stop()
-        assert len(inbox.messages) == 1
-        db.session.refresh(note)
-        assert note.emailed_at is not None and note.email_error is None
-    finally:
-        app.config.update(MAIL_SERVER=old[0], MAIL_PORT=old[1])
-
-
-def test_daily_digest_groups_notifications(db, smtp):
-    from datetime import date
-
-    user = _user()
-    operations.set_email_mode(user, "digest")
-    for i in range(3):
-        operations.notify(user, "reminder", f"Nhắc hạn {i}")
-    db.session.commit()
-    assert operations.deliver() == 0  # digest users get nothing immediately
-    assert operations.send_digests(date(2026, 11, 25)) == 1
-    assert len(smtp.messages) == 1
-    body = smtp.messages[0].get_payload(decode=True).decode()
-    assert all(f"Nhắc hạn {i}" in body for i in range(3))
-    assert operations.send_digests(date(2026, 11, 25)) == 0  # once a day
 
 
 def test_bell_list_and_mark_read(login_as, db):

@@ -297,7 +297,7 @@ def test_only_leadership_or_admin_sign(db):
     doc.body = "x"
     db.session.flush()
     db.session.commit()
-    for role in ("inspector", "lead_inspector", "unit_leader"):
+    for role in ("inspector", "lead_inspector", "unit_leader", "chairman", "clerk"):
         with pytest.raises(OperationError) as refused:
             operations.sign(factories.make_user(role), doc, doc.version)
         assert refused.value.status == 403
@@ -476,6 +476,26 @@ def test_issuing_an_urging_letter_notifies_the_unit(db):
         ).scalars()
     )
     assert any("01/TTr-NV" in t for t in titles)
+
+
+def test_an_issued_report_reaches_the_chairman_and_the_chief_inspector(db):
+    boss = leadership()
+    deputy = factories.make_user("leadership", title="Phó Chánh Thanh tra tỉnh")
+    chairman = factories.make_user("chairman", title="Chủ tịch UBND tỉnh")
+    clerk = factories.make_user("clerk")
+    overdue_case("Sở Tài chính", "Thu hồi tiền chi sai")
+    escalate()
+    with clock.frozen(TODAY):
+        doc = report(boss)
+        factories.issue_document(boss, doc, clerk)
+    db.session.commit()
+    told = set(
+        db.session.execute(
+            select(Notification.user_id).where(Notification.kind == "document_report")
+        ).scalars()
+    )
+    assert chairman.id in told and deputy.id in told
+    assert clerk.id not in told and boss.id not in told
 
 
 def test_urging_letter_of_a_closed_case_is_not_issued(db):

@@ -60,7 +60,7 @@ def test_draft_has_no_number_and_signing_gives_none(db):
 
 
 def test_next_number_per_issuing_body_symbol_and_year(db):
-    boss, clerk = _boss(), factories.make_user("admin")
+    boss, clerk = _boss(), factories.make_user("clerk")
     first, second = _signed(boss), _signed(boss)
     other_body = _signed(boss, issuing_body="SỞ NỘI VỤ")
     for doc in (first, second, other_body):
@@ -77,7 +77,7 @@ def test_next_number_per_issuing_body_symbol_and_year(db):
 
 
 def test_typed_number_from_an_external_register(db):
-    boss, clerk = _boss(), factories.make_user("admin")
+    boss, clerk = _boss(), factories.make_user("clerk")
     typed = _signed(boss)
     operations.register(clerk, typed, typed.version, number=7, year=2026)
     assert typed.number_label == "07/BC-TTr" and typed.number_typed
@@ -107,14 +107,14 @@ def test_typed_number_from_an_external_register(db):
 
 
 def test_registering_a_draft_twice_or_by_others_is_refused(db):
-    boss, clerk = _boss(), factories.make_user("admin")
+    boss, clerk = _boss(), factories.make_user("clerk")
     draft = _report(boss)
     db.session.commit()
     with pytest.raises(OperationError) as unsigned:
         operations.register(clerk, draft, draft.version)
     assert unsigned.value.status == 409
     operations.sign(boss, draft, draft.version)
-    for role in ("leadership", "inspector", "lead_inspector", "unit_leader"):
+    for role in ("leadership", "chairman", "inspector", "lead_inspector", "unit_leader"):
         with pytest.raises(OperationError) as forbidden:
             operations.register(factories.make_user(role), draft, draft.version)
         assert forbidden.value.status == 403
@@ -132,7 +132,7 @@ def test_registering_a_draft_twice_or_by_others_is_refused(db):
 
 
 def test_dispatch_notifies_the_unit_which_sees_the_letter_on_the_case(db):
-    boss, clerk = _boss(), factories.make_user("admin")
+    boss, clerk = _boss(), factories.make_user("clerk")
     unit = factories.make_unit("Sở Xây dựng")
     inspection = factories.make_inspection(state="monitoring", target_unit=unit)
     case = factories.make_case(inspection=inspection, due=date(2026, 10, 15))
@@ -199,7 +199,7 @@ def _signed_world(app, count):
         with clock.frozen(TODAY):
             boss = _boss()
             ids = [_signed(boss, body=f"Báo cáo {n}").id for n in range(count)]
-        clerk = factories.make_user("admin")
+        clerk = factories.make_user("clerk")
         db.session.commit()
         return ids, clerk.id
 
@@ -243,8 +243,8 @@ def test_concurrent_typed_numbers_one_wins(empty_database_url, tmp_path):
 
 def test_register_page_lists_the_register_in_constant_queries(db, login_as, count_queries):
     boss = _boss()
-    clerk = login_as("admin")
-    admin = factories.make_user("admin")
+    clerk = login_as("clerk")
+    admin = factories.make_user("clerk")
     operations.register(admin, (doc := _signed(boss)), doc.version)
     waiting = _signed(boss)
     db.session.commit()

@@ -46,7 +46,7 @@ def _signed_report(db):
 
 def _register(doc):
     with clock.frozen(TODAY):
-        return operations.register(factories.make_user("admin"), doc, doc.version)
+        return operations.register(factories.make_user("clerk"), doc, doc.version)
 
 
 def _stored(doc) -> bytes:
@@ -132,7 +132,7 @@ def test_signed_final_upload(db, pki, login_as):
     doc = _register(_signed_report(db))
     db.session.commit()
     generated = _stored(doc)
-    clerk = login_as("admin")
+    clerk = login_as("clerk")
     url = f"/reports/{doc.id}/final"
     not_pdf = clerk.post(url, data={"version": doc.version, "file": (io.BytesIO(b"GIF89a"), "a")})
     assert not_pdf.status_code == 422
@@ -158,7 +158,7 @@ def test_signed_final_upload(db, pki, login_as):
     assert doc.final_sha256 == hashlib.sha256(scan).hexdigest()
     with pytest.raises(OperationError) as draft:
         operations.upload_final(
-            factories.make_user("admin"),
+            factories.make_user("clerk"),
             operations.build_report_draft(factories.make_user("leadership"), TODAY, TODAY),
             scan,
             None,

@@ -13,7 +13,7 @@ from inspect_app.auth.models import LoginAttempt
 from inspect_app.core import clock
 from inspect_app.extensions import db as _db
 from inspect_app.notifications import operations as notifications
-from inspect_app.scheduler import JOBS, add_jobs, run_job
+from inspect_app.scheduler import JOBS, OPTIONAL, add_jobs, run_job, send_mail
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -23,9 +23,9 @@ def test_every_job_is_scheduled(app):
     sched = BackgroundScheduler(timezone=app.config["TIMEZONE"])
     add_jobs(sched, app)
     jobs = {job.id: job for job in sched.get_jobs()}
-    assert set(JOBS) <= set(jobs)
-    assert {"deliver_mail", "purge_login_attempts", "retry_mail"} <= set(jobs)
-    for name in JOBS:
+    assert set(JOBS) - set(OPTIONAL) <= set(jobs)
+    assert {"mail_digests", "purge_login_attempts", "send_mail", "heartbeat"} <= set(jobs)
+    for name in set(JOBS) - set(OPTIONAL):
         assert isinstance(jobs[name].trigger, CronTrigger), name
         assert jobs[name].args == (app, name)
 
@@ -55,16 +55,20 @@ def test_old_login_attempts_are_purged_once_a_day(app, db):
     assert _attempts(db) == 1
 
 
-def test_digests_are_sent_once_a_day(app, db, smtp):  # noqa: F811
+def test_digests_are_queued_once_a_day_and_sent_by_the_mail_job(app, db, smtp):
     user = factories.make_user("unit_leader", email="lanh.dao@example.vn")
     notifications.set_email_mode(user, "digest")
     notifications.notify(user, "reminder", "Nhắc hạn")
     db.session.commit()
-    out = run_job(app, "deliver_mail", date(2026, 12, 1).isoformat())
-    assert out == "deliver_mail 2026-12-01: 0 e-mails, 1 digests"
+    out = run_job(app, "mail_digests", date(2026, 12, 1).isoformat())
+    assert out == "mail_digests 2026-12-01: 1 digests queued"
+    assert smtp.messages == []  # queued only: the mail job sends
+    assert send_mail(app) == "1 e-mails sent, 0 refused"
     notifications.notify(user, "reminder", "Nhắc hạn nữa")
     db.session.commit()
-    assert "already run" in run_job(app, "deliver_mail", "2026-12-01")
+    assert "already run" in run_job(app, "mail_digests", "2026-12-01")
+    assert send_mail(app) == "0 e-mails sent, 0 refused"
     assert len(smtp.messages) == 1
-    assert "1 digests" in run_job(app, "deliver_mail", "2026-12-02")
+    assert "1 digests" in run_job(app, "mail_digests", "2026-12-02")
+    send_mail(app)
     assert len(smtp.messages) == 2
