@@ -88,7 +88,7 @@ def _decide(db, w, day: date, case_ids=None):
             date(2026, 12, 18),
         )
         db.session.commit()
-        documents.issue(w["boss"], check.document, check.document.version)
+        factories.issue_document(w["boss"], check.document)
         db.session.commit()
     return check
 
@@ -192,11 +192,11 @@ def test_other_refusals(db, english):
         w["cases"][0].state = "answered"
         db.session.commit()
         with pytest.raises(OperationError, match="no longer open"):
-            documents.issue(w["boss"], check.document, check.document.version)
+            factories.issue_document(w["boss"], check.document)
         db.session.rollback()
         w["cases"][0].state = "open"
         db.session.commit()
-        documents.issue(w["boss"], check.document, check.document.version)
+        factories.issue_document(w["boss"], check.document)
         db.session.commit()
         with pytest.raises(OperationError, match="Record the minutes"):
             operations.record_results(
@@ -249,7 +249,7 @@ def test_pages_create_record_and_show(db, login_as):
     done = c.post(f"/implementation-checks/new?inspection={w['inspection'].id}", data=form)
     assert done.status_code == 303
     check = db.session.execute(select(ImplementationCheck)).scalar_one()
-    documents.issue(w["boss"], check.document, check.document.version)
+    factories.issue_document(w["boss"], check.document)
     db.session.commit()
     url = f"/implementation-checks/{check.id}"
     assert (
@@ -330,7 +330,7 @@ def test_api_checks_and_their_results(db, client, api):
     assert created["decision"]["state"] == "draft" and created["decision"]["number"] is None
     assert [c["case_id"] for c in created["cases"]] == [c.id for c in w["cases"]]
     check = db.session.get(ImplementationCheck, created["id"])
-    documents.issue(w["boss"], check.document, check.document.version)
+    factories.issue_document(w["boss"], check.document)
     db.session.commit()
     url = f"/api/v1/implementation-checks/{check.id}"
     r = client.post(
