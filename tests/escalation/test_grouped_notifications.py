@@ -43,7 +43,7 @@ def _world(db, cases_per_unit: dict) -> dict:
                 {
                     "inspection_id": inspection.id,
                     "number": number,
-                    "type": "fix_practices",
+                    "type": "other",
                     "title": f"Chấn chỉnh số {number}",
                     "legal_reference_id": ref.id,
                     "severity": "medium",

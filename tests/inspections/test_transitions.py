@@ -260,7 +260,7 @@ def test_recorded_extension_covers_the_overrun(db, login_as):
     with clock.frozen(date(2026, 12, 10)):  # working day 51 of 55 allowed
         client = login_as(people["lead"])
         detail = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
-        assert "51 / 55" in detail and "4 working days left." in detail
+        assert "51 of 55 working days" in detail and "4 working days left." in detail
         assert _ending(client, inspection).status_code == 303
 
 
@@ -281,7 +281,7 @@ def test_duration_panel_warns_when_over(db, login_as):
     with clock.frozen(TODAY):  # 62 working days since Tue 1/9 (no holidays listed)
         body = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert "Over the legal duration by 17 working days." in body
-    assert "62 / 45" in body
+    assert "62 of 45 working days" in body
 
 
 def test_working_day_rule_counts_working_days(db, login_as):

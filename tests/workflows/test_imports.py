@@ -52,7 +52,7 @@ def test_a_tracker_imports_conclusions_and_recommendations(db, world):
             ref,
             number=1,
             title="Thu hồi tiền phụ cấp sai quy định",
-            type="Thu hồi tiền, tài sản",
+            type="Thu hồi tiền (đồng)",
             amount="1.500.000",
             answers_text="Đã nộp 500.000 đồng",
         ),
@@ -115,14 +115,14 @@ def test_each_bad_row_gets_an_error_with_its_column(db, world):
     rows = [
         row(unit, ref, number=1, responsible_unit="Sở Không Có"),  # 2 unknown unit
         row(unit, ref, number=2, due_date="ngày mai"),  # 3 not a date
-        row(unit, ref, number=3, type="Thu hồi tiền, tài sản", amount="nhiều tiền"),  # 4
+        row(unit, ref, number=3, type="Thu hồi tiền (đồng)", amount="nhiều tiền"),  # 4
         row(unit, ref, number=4, due_date="01/01/2025"),  # 5 before the conclusion
         row(unit, ref, number=5),  # 6 fine
         row(unit, ref, number=5),  # 7 duplicate of 6
         row(unit, ref, number=6, legal="Điều 99 Luật Không Có"),  # 8 unknown legal basis
         row(unit, ref, number=7, title=""),  # 9 required
         row(unit, ref, number=8, type="Loại lạ"),  # 10 not a type
-        row(unit, ref, number=9, type="Thu hồi tiền, tài sản"),  # 11 recovery without amount
+        row(unit, ref, number=9, type="Thu hồi tiền (đồng)"),  # 11 recovery without amount
         row(unit, ref, number=10, state="Đã hủy bỏ"),  # 12 withdrawn without reason
     ]
     run = dry(admin, xlsx(rows))
@@ -409,7 +409,7 @@ def test_a_conclusion_entered_in_the_app_is_never_changed_by_a_tracker(db, world
         title=case.title,
         required_action=case.required_action,
         due_date=case.due_date.strftime("%d/%m/%Y"),
-        type="Chấn chỉnh, khắc phục",
+        type="Kiến nghị khác (cơ chế, chính sách, văn bản, chấn chỉnh quản lý)",
     )
     run = dry(admin, xlsx([r]))
     assert [(x.status, x.action) for x in run.results] == [("ok", "unchanged")], run.results[

@@ -20,7 +20,7 @@ def row(unit, legal_ref, **values) -> dict:
         "inspection_title": "Thanh tra công tác tuyển dụng năm 2024",
         "kind": "Thanh tra",
         "target_unit": unit.code,
-        "type": "Chấn chỉnh, khắc phục",
+        "type": "Kiến nghị khác (cơ chế, chính sách, văn bản, chấn chỉnh quản lý)",
         "title": "Chấn chỉnh công tác tuyển dụng",
         "required_action": "Rà soát hồ sơ tuyển dụng",
         "legal": legal_ref.citation,
