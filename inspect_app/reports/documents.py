@@ -301,7 +301,8 @@ class _Paper:
         self.LEFT, self.RIGHT, self.TOP, self.BOTTOM = page.left, page.right, page.top, page.bottom
         pdf.set_margins(self.LEFT, self.TOP, self.RIGHT)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
-        pdf.set_title(f"{blocks.number_text(doc.number, doc.symbol).strip()} {doc.title}")
+        number = blocks.number_text(doc.number, doc.symbol).strip() if doc.symbol else ""
+        pdf.set_title(f"{number} {doc.title}".strip())
         pdf.set_lang("vi")
         pdf.set_creator("inspect_app")
         pdf.header = self._page_number
@@ -693,7 +694,7 @@ class _CaseSheet:
     """Stands for a document in `_Paper` (its PDF title) when a case's file is drawn."""
 
     def __init__(self, title: str):
-        self.number_label = ""
+        self.number, self.symbol, self.number_label = None, None, ""
         self.title = title
 
 
@@ -707,7 +708,12 @@ def case_file_pdf(
     pdf = paper.pdf
     pdf.add_page()
     paper.text(paper.LEFT, paper.width, blocks.Text(title, 14, "B"))
-    paper.rule(paper.LEFT, paper.width, 0.4)
+    # A centred rule 0.4 of the line under the title, as under a document's title.
+    y, length = pdf.get_y() + 1.0, paper.width * 0.4
+    left = paper.LEFT + (paper.width - length) / 2
+    pdf.set_line_width(0.8 * PT)
+    pdf.line(left, y, left + length, y)
+    pdf.set_y(y + 2.0)
     size = 11.0
     pdf.set_line_width(0.6 * PT)
     label_w = 50.0

@@ -292,14 +292,14 @@ def test_empty_report_issue_shows_the_reason(db, login_as):
     assert doc.state == DocumentState.DRAFT and doc.number is None
 
 
-def test_empty_report_issue_button_is_disabled_before_any_confirmation(db, login_as):
+def test_empty_report_sign_button_is_disabled_before_any_confirmation(db, login_as):
     boss = factories.make_user("leadership", locale="en")
     doc = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
     db.session.commit()
     page = login_as(boss).get(f"/reports/{doc.id}").get_data(as_text=True)
-    assert f'action="/reports/{doc.id}/issue"' not in page  # no form to confirm
-    assert 'disabled aria-describedby="issue-empty"' in page
-    assert "cannot be issued. Refresh its cases" in page
+    assert f'action="/reports/{doc.id}/sign"' not in page  # no form to confirm
+    assert 'disabled aria-describedby="sign-empty"' in page
+    assert "cannot be signed. Refresh its cases" in page
 
 
 def test_htmx_issue_refusal_swaps_the_document_with_the_reason(db, login_as):
