@@ -1,5 +1,5 @@
-"""Command-line tools: `flask seed-demo`, `flask create-user`, `flask audit verify`,
-`flask backup create|restore`, `flask import cases`."""
+"""Command-line tools: `flask seed-demo`, `flask create-user`, `flask documents verify FILE`,
+`flask audit verify`, `flask backup create|restore`, `flask import cases`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from inspect_app.core.audit import verify_chain
 from inspect_app.core.errors import OperationError
 from inspect_app.core.search import fold
 from inspect_app.extensions import db
+from inspect_app.reports.signing import verify_pdf
 from inspect_app.scheduler import register_scheduler_cli
 from inspect_app.seed import FIRST_STEPS, seed_demo
 from inspect_app.units.models import Unit
@@ -69,6 +70,33 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(e.message)) from None
         db.session.commit()
         click.echo(f"Created {user.username} ({role}).")
+
+    @app.cli.group("documents")
+    def documents_group():
+        """Official documents."""
+
+    @documents_group.command("verify")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def documents_verify(path):
+        """Check a PDF's digital signature offline (DOCUMENT_TRUST_ROOTS): valid and by whom."""
+        with open(path, "rb") as f:
+            status = verify_pdf(f.read())
+        messages = {
+            "valid": "Signature VALID",
+            "untrusted": "Signature intact but the certificate is NOT TRUSTED",
+            "invalid": "Signature INVALID",
+            "unsigned": "No digital signature",
+        }
+        line = messages[status.state]
+        if status.signer:
+            line += f": signed by {status.signer}"
+        if status.signed_at:
+            line += f" on {status.signed_at:%d/%m/%Y %H:%M} UTC"
+        if status.detail:
+            line += f" ({status.detail})"
+        click.echo(line)
+        if not status.valid:
+            sys.exit(1)
 
     @app.cli.group("audit")
     def audit_group():

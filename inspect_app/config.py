@@ -43,6 +43,16 @@ class Config:
     # Letterhead and signer of official documents (Decree 30/2020).
     DOCUMENT_ISSUING_BODY = os.environ.get("DOCUMENT_ISSUING_BODY", "THANH TRA TỈNH")
     DOCUMENT_SIGNER_TITLE = os.environ.get("DOCUMENT_SIGNER_TITLE", "CHÁNH THANH TRA")
+    DOCUMENT_DRAFTING_UNIT = os.environ.get("DOCUMENT_DRAFTING_UNIT", "NV")
+    # The documents' font folder (Tinos or Liberation Serif 2): found among installed fonts
+    # when unset.
+    DOCUMENT_FONT_DIR = os.environ.get("DOCUMENT_FONT_DIR")
+    # Digital signature of issued documents (PAdES): the agency's PKCS#12 file and password, a
+    # timestamp authority, and the CA certificates (PEM) whose signatures downloads trust.
+    DOCUMENT_SIGNING_P12 = os.environ.get("DOCUMENT_SIGNING_P12")
+    DOCUMENT_SIGNING_P12_PASSWORD = os.environ.get("DOCUMENT_SIGNING_P12_PASSWORD")
+    DOCUMENT_TSA_URL = os.environ.get("DOCUMENT_TSA_URL")
+    DOCUMENT_TRUST_ROOTS = os.environ.get("DOCUMENT_TRUST_ROOTS")
 
     # Sessions: idle sessions expire; cookies are secure outside debug.
     IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)

@@ -263,3 +263,13 @@ def make_urging_letter(case, as_of):
     db.session.flush()
     drafted = create_urging_letters([case.id], as_of)
     return db.session.get(Document, drafted[case.id]) if drafted else None
+
+
+def issue_document(signer, doc, clerk=None, **registration):
+    """Sign `doc` as `signer`, then register it (next number, or `number=`/`registered_on=`)
+    as `clerk` (a clerk made for the purpose by default): issued and dispatched."""
+    from inspect_app.reports import operations
+
+    operations.sign(signer, doc, doc.version)
+    clerk = clerk or make_user("clerk")
+    return operations.register(clerk, doc, doc.version, **registration)

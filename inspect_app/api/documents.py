@@ -15,10 +15,12 @@ from inspect_app.reports import operations as report_operations
 from inspect_app.reports import views as report_views
 from inspect_app.reports.models import Document, DocumentItem
 from inspect_app.reports.queries import LIST_LOADS, DocumentFilters, document_list
+from inspect_app.reports.schemas import RegisterSchema
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
+from inspect_app.reports.word import DOCX_MIME
 
 KINDS = ("report", "urging", "check_decision")
-STATES = ("draft", "issued")
+STATES = ("draft", "signed", "issued")
 
 
 class DocumentQuery(PageQuery):
@@ -30,8 +32,9 @@ class DocumentQuery(PageQuery):
 DocumentOut = record_schema(
     "DocumentOut",
     Document,
-    "id kind state year number title recipient case_id due_date unit_id period_start "
-    "period_end as_of issued_at issued_by_id pdf_sha256 version",
+    "id kind state year number symbol issuing_body title recipient case_id due_date unit_id "
+    "period_start period_end as_of signed_at registered_on number_typed issued_at issued_by_id "
+    "pdf_sha256 version",
     number_label=fields.String(required=True),
 )
 DocumentItemOut = record_schema(
@@ -45,7 +48,7 @@ DocumentItemOut = record_schema(
 DocumentDetailOut = record_schema(
     "DocumentDetailOut",
     Document,
-    "body distribution signer_authority signer_title signer_name",
+    "body distribution drafting_unit signer_authority signer_title signer_name",
     DocumentOut,
     figures=fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True),
     items=fields.List(fields.Nested(DocumentItemOut), required=True),
@@ -97,14 +100,32 @@ def _download(name: str, page_view, media_type: str) -> None:
 
 _download("pdf", report_views.pdf, report_documents.PDF_MIME)
 _download("xlsx", report_views.xlsx, report_documents.XLSX_MIME)
+_download("docx", report_views.docx, DOCX_MIME)
 _download("csv", report_views.csv, "text/csv")
 DOCUMENT.transitions(
     ReportVersionSchema,
     {
-        "issue": (
-            report_views.issue,
-            report_operations.issue,
-            "Issue a draft: next number of the year, frozen PDF (leadership, administrators)",
+        "sign": (
+            report_views.sign,
+            report_operations.sign,
+            "Sign a draft; the clerk registers it (leadership, administrators)",
         )
     },
 )
+
+
+@DOCUMENT.action("register", report_views.register, RegisterSchema)
+def document_register(doc, data: dict):
+    """Register a signed document and dispatch it (the clerk).
+
+    The next number of the issuing body's register for the year and symbol, or `number` typed
+    from an external register with its `year`; `registered_on` defaults to today. 409 when the
+    document is not signed or already registered, 422 for a number taken or the wrong year."""
+    return report_operations.register(
+        current_user,
+        doc,
+        data["version"],
+        number=data.get("number"),
+        registered_on=data.get("registered_on"),
+        year=data.get("year"),
+    )

@@ -36,9 +36,9 @@ from inspect_app.reports import documents
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
 from inspect_app.reports.operations import document_issued, facts_of
 
-DISTRIBUTION = (
-    "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;\n- Lưu: VT, TTr."
-)
+# "Nơi nhận" of a decision (the signer is never among them; the file copy names the drafting
+# unit, Decree 30).
+DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Lưu: VT, {unit}."
 
 
 def _conclusion_text(inspection: Inspection) -> str:
@@ -184,15 +184,20 @@ def create_check(
     lead, members = _team(lead_id, member_ids)
 
     facts = facts_of(ids)
+    head, unit = documents.letterhead(), documents.drafting_unit()
     doc = Document(
         kind=DocumentKind.CHECK_DECISION,
         year=today.year,
         state=DocumentState.DRAFT,
-        **documents.letterhead(),
+        **head,
+        symbol=DocumentKind.CHECK_DECISION.symbol_for(
+            documents.body_code(head["issuing_body"]), unit
+        ),
+        drafting_unit=unit,
         title=f"Về việc kiểm tra việc thực hiện {_conclusion_text(inspection)}",
         recipient=None,
         body=decision_body(inspection, facts, lead, members, period_start, period_end),
-        distribution=DISTRIBUTION,
+        distribution=DISTRIBUTION.format(unit=unit),
         signer_authority=None,
         signer_title=str(documents.setting("DOCUMENT_SIGNER_TITLE")),
         as_of=today,

@@ -9,11 +9,14 @@ not an interface string, so it is written in the templates and here, not through
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
+import unicodedata
 from datetime import date
 
 from flask import current_app
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -27,13 +30,17 @@ from inspect_app.reports import layout as blocks
 DEFAULTS = {
     "DOCUMENT_ISSUING_BODY": "THANH TRA TỈNH",
     "DOCUMENT_SIGNER_TITLE": "CHÁNH THANH TRA",
+    "DOCUMENT_DRAFTING_UNIT": "NV",
     "URGING_REPLY_WORKING_DAYS": 10,
+    # The registers (sổ đăng ký văn bản) kept by the clerk: one per issuing body, by its code in
+    # the symbols ("BC-TTr", "QĐ-SNV"): the Provincial Inspectorate, and Home Affairs for checks.
+    "DOCUMENT_REGISTERS": {"THANH TRA TỈNH": "TTr", "SỞ NỘI VỤ": "SNV"},
 }
 
 PDF_MIME = "application/pdf"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
-LEVEL_NAMES = {1: "Quá hạn", 2: "Đã đôn đốc", 3: "Báo cáo UBND tỉnh"}
+LEVEL_NAMES = {1: "Quá hạn", 2: "Đã đôn đốc", 3: "Báo cáo Chủ tịch UBND tỉnh"}
 
 
 def setting(key: str):
@@ -49,35 +56,112 @@ def province_name() -> str:
     return name
 
 
-def letterhead() -> dict[str, str]:
-    """Parent body, issuing body and place name of the documents (Decree 30/2020, Art. 8)."""
+def letterhead(body: str | None = None) -> dict[str, str]:
+    """Parent body, issuing body and place name of the documents (Decree 30/2020, Art. 8);
+    `body` one of the registers' issuing bodies, the configured one by default."""
     name = province_name()
     return {
         "parent_body": f"UBND TỈNH {name.upper()}",
-        "issuing_body": str(setting("DOCUMENT_ISSUING_BODY")),
+        "issuing_body": body or str(setting("DOCUMENT_ISSUING_BODY")),
         "place": name,
     }
+
+
+def registers() -> dict[str, str]:
+    """The clerk's registers: issuing body -> its code in the symbols."""
+    return dict(setting("DOCUMENT_REGISTERS"))
+
+
+def body_code(body: str) -> str:
+    """ "TTr" for "THANH TRA TỈNH": the issuing body's code in its documents' symbols."""
+    return registers().get(body, "TTr")
+
+
+def drafting_unit() -> str:
+    """The drafting unit's code ("NV": the follow-up division), last in "Lưu: VT, NV."."""
+    return str(setting("DOCUMENT_DRAFTING_UNIT"))
 
 
 def people_committee() -> str:
     return f"Chủ tịch Ủy ban nhân dân tỉnh {province_name()}"
 
 
+def month_text(month: int) -> str:
+    """Decree 30: a leading zero for January and February only ("02", "3", "12")."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
 def date_line(place: str, day: date) -> str:
-    """ "Tuyên Quang, ngày 05 tháng 02 năm 2026": leading zeros as Decree 30 asks."""
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """ "Tuyên Quang, ngày 05 tháng 02 năm 2026" / "..., ngày 25 tháng 3 năm 2026": the day
+    padded below 10, the month only for 1 and 2 (Decree 30, Appendix I)."""
+    return f"{place}, ngày {day.day:02d} tháng {month_text(day.month)} năm {day.year}"
 
 
-def distribution_lines(text: str | None) -> list[str]:
-    """The "Nơi nhận" list, one recipient a line, always ending with "- Lưu: VT, TTr."."""
+def short_date(day: date) -> str:
+    """ "05/3/2026", "05/02/2026": a date cited in the text, by the same padding rule."""
+    return f"{day.day:02d}/{month_text(day.month)}/{day.year}"
+
+
+# Instruments cited at the head of a report, each at its first citation with number, date,
+# issuer and summary (Decree 30, Appendix I).
+LEGAL_BASIS = (
+    "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội",
+    "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết một "
+    "số điều và biện pháp thi hành Luật Thanh tra",
+)
+
+# Who signs how (Decree 30, Art. 13 and Appendix I): the signer's position (User.title, first
+# match by prefix) gives the authority prefix and the lines above the signature. Overridden by
+# DOCUMENT_SIGNING ([prefix, authority or None, [lines]] ...).
+SIGNING = (
+    ("Phó Chánh Thanh tra", "KT.", ("CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA")),
+    ("Quyền Chánh Thanh tra", "Q.", ("CHÁNH THANH TRA",)),
+    ("Chánh Thanh tra", None, ("CHÁNH THANH TRA",)),
+    ("Chánh Văn phòng", "TL.", ("CHÁNH THANH TRA", "CHÁNH VĂN PHÒNG")),
+    ("Trưởng phòng", "TUQ.", ("CHÁNH THANH TRA", "TRƯỞNG PHÒNG")),
+    ("Phó Giám đốc", "KT.", ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),
+    ("Giám đốc", None, ("GIÁM ĐỐC",)),
+)
+
+
+def signing_for(title: str | None) -> tuple[str | None, str] | None:
+    """(authority prefix, signer's position lines) for a signer's position, or None if no rule
+    matches (the draft's own signer fields then stand)."""
+    rules = current_app.config.get("DOCUMENT_SIGNING") or SIGNING
+    wanted = (title or "").strip().casefold()
+    for prefix, authority, lines in rules:
+        if wanted.startswith(prefix.casefold()):
+            return authority, "\n".join(lines)
+    return None
+
+
+def _core(line: str) -> str:
+    """A recipient line reduced to its name: "- Chánh Thanh tra tỉnh (để báo cáo);" ->
+    "chánh thanh tra"."""
+    text = line.strip().lstrip("-").strip().rstrip(";.").split("(")[0].strip().casefold()
+    return text.removesuffix(" tỉnh").strip()
+
+
+def distribution_lines(
+    text: str | None, drafting_unit: str = "NV", signer: str | None = None
+) -> list[str]:
+    """The "Nơi nhận" list: one recipient a line, each "- ...;", the last "- Lưu: VT,
+    <drafting unit>."; the signer's own position is never among the recipients."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    lines = [line if line.startswith("-") else f"- {line}" for line in lines]
-    if not lines or not lines[-1].startswith("- Lưu:"):
-        lines.append("- Lưu: VT, TTr.")
-    return lines
+    lines = [line for line in lines if not line.lstrip("- ").startswith("Lưu:")]
+    own = _core(signer) if signer else None
+    out = []
+    for line in lines:
+        if own and _core(line) == own:
+            continue
+        name = line.lstrip("-").strip().rstrip(";.,").strip()
+        if name:
+            out.append(f"- {name};")
+    out.append(f"- Lưu: VT, {drafting_unit}.")
+    return out
 
 
-def _layout(doc) -> blocks.Layout:
+def layout_of(doc) -> blocks.Layout:
     """The document's layout ("DỰ THẢO" on a draft), from its rows and texts."""
     items = list(doc.items)
     groups: list[tuple[str, list]] = []
@@ -85,7 +169,8 @@ def _layout(doc) -> blocks.Layout:
         if not groups or groups[-1][0] != item.unit_name:
             groups.append((item.unit_name, []))
         groups[-1][1].append(item)
-    day = doc.issued_at.astimezone(clock.ZONE).date() if doc.issued_at else doc.as_of
+    signed = doc.signed_at or doc.issued_at
+    day = signed.astimezone(clock.ZONE).date() if signed else doc.as_of
     signer_lines = [line.strip() for line in doc.signer_title.splitlines() if line.strip()]
     if doc.signer_authority and signer_lines:
         signer_lines[0] = f"{doc.signer_authority} {signer_lines[0]}"
@@ -93,11 +178,15 @@ def _layout(doc) -> blocks.Layout:
         "items": items,
         "groups": groups,
         "figures": doc.figures or {},
-        "draft_mark": not doc.is_issued,
+        "draft_mark": doc.state.value == "draft",
+        "number": blocks.number_text(doc.number, doc.symbol),
         "date_line": date_line(doc.place, day),
+        "citations": LEGAL_BASIS,
         "paragraphs": [p.strip() for p in (doc.body or "").split("\n\n") if p.strip()],
         "signer_lines": [line.upper() for line in signer_lines],
-        "distribution": distribution_lines(doc.distribution),
+        "distribution": distribution_lines(
+            doc.distribution, doc.drafting_unit, signer_lines[-1] if signer_lines else None
+        ),
     }
     return blocks.layout(doc, values)
 
@@ -105,66 +194,120 @@ def _layout(doc) -> blocks.Layout:
 def paper_context(doc) -> dict:
     """What `reports/_paper.html` needs, for the page preview (included by the page): the
     document's layout, "DỰ THẢO" on a draft."""
-    return {"layout": _layout(doc)}
+    return {"layout": layout_of(doc)}
 
 
 def render_pdf(doc) -> bytes:
     """The document as an A4 PDF (Decree 30 layout; "DỰ THẢO" across drafts), drawn with fpdf2:
     a 5,000-row report in a few seconds, where laying it out as HTML took minutes."""
-    return _Paper(doc).render(_layout(doc))
+    return render_signable(doc)[0]
 
 
-FONT_DIR = "/usr/share/fonts/truetype"
-# DejaVu Serif Condensed: a serif face with every Vietnamese glyph, about as wide as Times New
-# Roman (which Decree 30 asks for). Liberation Serif, Times' metric twin, lacks the precomposed
-# vowels with two marks ("ố", "ự") here, and a per-glyph fallback font made the long table twice
-# as slow to draw; plain DejaVu Serif is a fallback if the condensed face is missing.
+def render_signable(doc) -> tuple[bytes, tuple | None]:
+    """The PDF and where its signing space is: (page, x, y from the top, width, height) in mm,
+    for a visible digital signature."""
+    sheet = layout_of(doc)
+    paper = _Paper(doc, sheet.page)
+    data = paper.render(sheet)
+    return data, getattr(paper, "signature_box", None)
+
+
+def issued_file_path(doc) -> str:
+    """The issued file: the signed final uploaded back if there is one, else the stored PDF."""
+    return files.stored_path(doc.final_stored_name or doc.pdf_stored_name)
+
+
+# A Times New Roman metric twin with every Vietnamese letter (Decree 30 asks for Times New
+# Roman): Tinos (Debian fonts-croscore) or Liberation Serif 2.x (fonts-liberation2). Liberation
+# Serif 1.x (fonts-liberation) lacks the vowels with two marks ("ố", "ự") and is refused by the
+# coverage check: no glyph-by-glyph fallback to another face.
+FONT_FAMILIES = (
+    ("Tinos", ("Tinos-Regular.ttf", "Tinos-Bold.ttf", "Tinos-Italic.ttf", "Tinos-BoldItalic.ttf")),
+    (
+        "Liberation Serif",
+        (
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSerif-BoldItalic.ttf",
+        ),
+    ),
+)
+FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
 STYLES = ("", "B", "I", "BI")
-MAIN_FONT = (
-    "dejavu/DejaVuSerifCondensed.ttf",
-    "dejavu/DejaVuSerifCondensed-Bold.ttf",
-    "dejavu/DejaVuSerifCondensed-Italic.ttf",
-    "dejavu/DejaVuSerifCondensed-BoldItalic.ttf",
-)
-FALLBACK_FONT = (
-    "dejavu/DejaVuSerif.ttf",
-    "dejavu/DejaVuSerif-Bold.ttf",
-    "dejavu/DejaVuSerif-Italic.ttf",
-    "dejavu/DejaVuSerif-BoldItalic.ttf",
-)
 PT = 25.4 / 72  # millimetres per point
 RED = (179, 38, 30)
 
 
-def _font_files(names: tuple[str, ...]) -> tuple[str, ...] | None:
-    folder = current_app.config.get("PDF_FONT_DIR", FONT_DIR)
-    paths = tuple(os.path.join(folder, n) for n in names)
-    return paths if all(os.path.exists(p) for p in paths) else None
+def vietnamese_letters() -> str:
+    """Every letter of Vietnamese (the 29 letters, both cases, with the five tone marks)."""
+    base = "aăâeêioôơuưy"
+    tones = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
+    vowels = {unicodedata.normalize("NFC", v + t) for v in base for t in tones}
+    letters = vowels | set("bcdđghklmnpqrstvx")
+    return "".join(sorted(letters | {c.upper() for c in letters}))
+
+
+class FontMissing(RuntimeError):
+    """No configured or installed font can draw an official document."""
+
+
+@functools.lru_cache(maxsize=16)
+def _covers_vietnamese(path: str) -> bool:
+    cmap = TTFont(path, lazy=True).getBestCmap()
+    return all(ord(c) in cmap for c in vietnamese_letters())
+
+
+@functools.lru_cache(maxsize=4)
+def _find_font(configured: str | None, roots=FONT_ROOTS) -> tuple[str, tuple[str, ...]]:
+    folders = [configured] if configured else []
+    for root in roots:
+        for folder, _dirs, _files in sorted(os.walk(root)):
+            folders.append(folder)
+    for family, names in FONT_FAMILIES:
+        for folder in folders:
+            paths = tuple(os.path.join(folder, n) for n in names)
+            if all(os.path.isfile(p) for p in paths) and all(map(_covers_vietnamese, paths)):
+                return family, paths
+    raise FontMissing(
+        "No Times-metric serif font with every Vietnamese letter was found for official "
+        "documents: install the Debian package fonts-croscore (Tinos) or fonts-liberation2 "
+        "(Liberation Serif 2.x), or set DOCUMENT_FONT_DIR to a folder holding "
+        "Tinos-Regular/Bold/Italic/BoldItalic.ttf."
+    )
+
+
+def document_font() -> tuple[str, tuple[str, ...]]:
+    """(family, regular / bold / italic / bold italic files) of the documents' font: from
+    DOCUMENT_FONT_DIR if set, else the first installed family of FONT_FAMILIES; FontMissing
+    with what to install otherwise."""
+    return _find_font(current_app.config.get("DOCUMENT_FONT_DIR"))
 
 
 class _Paper:
-    """Draws a `reports.layout.Layout` on A4 with fpdf2: margins 20 / 15 / 20 / 30 mm, serif;
-    the case table's header row repeated on every page, a unit's name never alone at the foot
-    of a page, the signature block never split; page numbers at the top from page 2."""
+    """Draws a `reports.layout.Layout` on A4 with fpdf2 in its page's margins, in a Times-metric
+    serif; rules as long as their fraction of the text above them; the case table's header row
+    repeated on every page, a unit's name never alone at the foot of a page, the closing
+    paragraph kept with the signature block; page numbers top centre from page 2."""
 
-    LEFT, RIGHT, TOP, BOTTOM = 30.0, 15.0, 20.0, 20.0
     PAD = 3 * PT
 
-    def __init__(self, doc):
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
-        paths = _font_files(MAIN_FONT) or _font_files(FALLBACK_FONT)
-        if paths is None:
-            raise RuntimeError("No Unicode serif font for the PDF (install fonts-dejavu-core).")
+    def __init__(self, doc, page: blocks.Page = blocks.PAGE):
+        pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))
+        _family, paths = document_font()
         for style, path in zip(STYLES, paths, strict=True):
             pdf.add_font("Serif", style, path)
+        self.page = page
+        self.LEFT, self.RIGHT, self.TOP, self.BOTTOM = page.left, page.right, page.top, page.bottom
         pdf.set_margins(self.LEFT, self.TOP, self.RIGHT)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
-        pdf.set_title(f"{doc.number_label} {doc.title}")
+        number = blocks.number_text(doc.number, doc.symbol).strip() if doc.symbol else ""
+        pdf.set_title(f"{number} {doc.title}".strip())
         pdf.set_lang("vi")
         pdf.set_creator("inspect_app")
         pdf.header = self._page_number
         self.pdf = pdf
-        self.width = pdf.w - self.LEFT - self.RIGHT  # 165 mm
+        self.width = page.text_width  # 165 mm
         self._widths_cache: dict[tuple, float] = {}
 
     # --- primitives ------------------------------------------------------------------------
@@ -174,36 +317,36 @@ class _Paper:
 
     def _page_number(self) -> None:
         pdf = self.pdf
-        if pdf.page_no() > 1:
-            pdf.set_y(10)
-            self.font(13)
+        if pdf.page_no() > 1:  # top centre, in the top margin, from page 2
+            pdf.set_y(self.TOP / 2 - 3)
+            self.font(self.page.number_size)
             pdf.cell(0, 6, str(pdf.page_no()), align="C")
             pdf.set_y(self.TOP)
 
     def text(self, x: float, w: float, t: blocks.Text) -> None:
-        """A Text in the column [x, x + w], wrapped, after its gap, inside its inset."""
-        if t.gap:
-            self.pdf.ln(t.gap)
-        self.font(t.size, t.style)
-        self.pdf.set_x(x + t.inset)
-        self.pdf.multi_cell(
-            w - 2 * t.inset, t.size * 1.25 * PT, t.text, align=t.align, new_x="LEFT", new_y="NEXT"
-        )
-
-    def rule(self, x: float, w: float, fraction: float, gap_before=1.0, gap_after=2.0) -> None:
+        """A Text in the column [x, x + w], wrapped, after its gap, inside its inset; its rule
+        under it, centred, `t.rule` of its widest line long."""
         pdf = self.pdf
-        y = pdf.get_y() + gap_before
-        left = x + w * (1 - fraction) / 2
-        pdf.set_line_width(0.8 * PT)
-        pdf.line(left, y, left + w * fraction, y)
-        pdf.set_y(y + gap_after)
+        if t.gap:
+            pdf.ln(t.gap)
+        self.font(t.size, t.style)
+        inner = w - 2 * t.inset
+        pdf.set_x(x + t.inset)
+        if t.rule:
+            lines = pdf.multi_cell(inner, 1, t.text, align=t.align, dry_run=True, output="LINES")
+            widest = max(pdf.get_string_width(line) for line in lines)
+        pdf.multi_cell(inner, t.size * 1.25 * PT, t.text, align=t.align, new_x="LEFT", new_y="NEXT")
+        if t.rule:
+            length = min(widest, inner) * t.rule
+            y = pdf.get_y() + 0.6
+            left = x + (w - length) / 2
+            pdf.set_line_width(0.6 * PT)
+            pdf.line(left, y, left + length, y)
+            pdf.set_y(y + 1.4)
 
     def column(self, x: float, w: float, items) -> None:
         for item in items:
-            if isinstance(item, blocks.Rule):
-                self.rule(x, w, item.fraction)
-            else:
-                self.text(x, w, item)
+            self.text(x, w, item)
 
     # --- blocks ----------------------------------------------------------------------------
 
@@ -231,7 +374,6 @@ class _Paper:
     def title(self, block: blocks.Title) -> None:
         self.pdf.ln(3.5)
         self.column(self.LEFT, self.width, block.lines)
-        self.rule(self.LEFT, self.width, block.rule.fraction)
 
     def recipient(self, block: blocks.Recipient) -> None:
         self.pdf.ln(4)
@@ -367,37 +509,76 @@ class _Paper:
 
     # --- signature and recipients ----------------------------------------------------------
 
+    def _lines_height(self, text: str, width: float, size: float, style: str, line_h: float):
+        self.font(size, style)
+        return self.pdf.multi_cell(width, line_h, text, dry_run=True, output="HEIGHT")
+
+    def _paragraphs_height(self, block: blocks.Paragraphs) -> float:
+        """About the height `paragraphs()` takes (a line more per paragraph for the indent)."""
+        line_h = block.size * 1.3 * PT
+        return sum(
+            self._lines_height(t, self.width, block.size, "", line_h) + line_h + 6 * PT
+            for t in block.texts
+        )
+
+    SIGN_SPACE = 70 * PT  # room for the signature and seal
+
+    def _signature_height(self, block: blocks.Signature) -> float:
+        half = self.width / 2
+        left = 6 + sum(
+            self._lines_height(t.text, half, t.size, t.style, t.size * 1.25 * PT)
+            for t in block.recipients
+        )
+        right = sum(
+            self._lines_height(t.text, half, t.size, t.style, t.size * 1.25 * PT)
+            for t in (*block.signer, block.name)
+        )
+        return 5 + max(left, right + self.SIGN_SPACE)
+
     def signature(self, block: blocks.Signature) -> None:
+        """ "Nơi nhận" beside the signer, never split across pages; the signing space is kept
+        in `signature_box` (page, x, y, width, height in mm from the top) for a visible digital
+        signature."""
         pdf = self.pdf
         half = self.width / 2
-        lines, signer = block.recipients, block.signer
-        needed = max(6 + len(lines) * 5, len(signer) * 6 + 25 + 7) + 6
-        if not self._fits(needed):  # the block is never split across pages
+        if not self._fits(self._signature_height(block)):
             pdf.add_page()
         pdf.ln(5)
         top = pdf.get_y()
         self.font(block.label.size, block.label.style)
         pdf.cell(half, 6, block.label.text, new_x="LMARGIN", new_y="NEXT")
-        for line in lines:
+        for line in block.recipients:
             self.font(line.size, line.style)
             pdf.multi_cell(half, line.size * 1.25 * PT, line.text, new_x="LMARGIN", new_y="NEXT")
         left_end = pdf.get_y()
         pdf.set_y(top)
-        self.column(self.LEFT + half, half, signer)
+        self.column(self.LEFT + half, half, block.signer)
+        space_top = pdf.get_y()
+        self.signature_box = (pdf.page_no(), self.LEFT + half, space_top, half, self.SIGN_SPACE)
         if block.unsigned is not None:
             pdf.set_text_color(119)
             self.font(block.unsigned.size, block.unsigned.style)
-            pdf.set_xy(self.LEFT + half, pdf.get_y() + 10)
+            pdf.set_xy(self.LEFT + half, space_top + 10)
             pdf.cell(half, 5, block.unsigned.text, align="C")
             pdf.set_text_color(0)
-            pdf.set_y(pdf.get_y() - 10)
-        pdf.set_y(pdf.get_y() + 70 * PT)
+        pdf.set_y(space_top + self.SIGN_SPACE)
         self.text(self.LEFT + half, half, block.name)
         pdf.set_y(max(left_end, pdf.get_y()))
 
     def render(self, layout: blocks.Layout) -> bytes:
         self.pdf.add_page()
+        foot_height = sum(
+            self._signature_height(b) for b in layout.foot if isinstance(b, blocks.Signature)
+        )
         for block in (*layout.head, *layout.body, *layout.foot):
+            # The closing paragraph goes to the next page with the signature rather than leave
+            # the signature alone on a page.
+            if (
+                isinstance(block, blocks.Paragraphs)
+                and block.keep_with_next
+                and not self._fits(self._paragraphs_height(block) + foot_height)
+            ):
+                self.pdf.add_page()
             getattr(self, type(block).__name__.lower())(block)
         return bytes(self.pdf.output())
 
@@ -484,9 +665,9 @@ def export_xlsx(doc) -> bytes:
 FIGURE_LABELS = {
     "total": "Tổng số kiến nghị đang theo dõi",
     "open": "Đang thực hiện",
-    "answered": "Đơn vị đã báo cáo, chờ xác minh",
+    "answered": "Đơn vị đã báo cáo kết quả, chờ kiểm tra, xác nhận",
     "accepted": "Đã hoàn thành",
-    "withdrawn": "Đã rút",
+    "withdrawn": "Dừng theo dõi",
     "overdue": "Quá hạn tại ngày báo cáo",
     "created_in_period": "Kiến nghị mới trong kỳ",
     "accepted_in_period": "Hoàn thành trong kỳ",
@@ -513,7 +694,7 @@ class _CaseSheet:
     """Stands for a document in `_Paper` (its PDF title) when a case's file is drawn."""
 
     def __init__(self, title: str):
-        self.number_label = ""
+        self.number, self.symbol, self.number_label = None, None, ""
         self.title = title
 
 
@@ -527,7 +708,12 @@ def case_file_pdf(
     pdf = paper.pdf
     pdf.add_page()
     paper.text(paper.LEFT, paper.width, blocks.Text(title, 14, "B"))
-    paper.rule(paper.LEFT, paper.width, 0.4)
+    # A centred rule 0.4 of the line under the title, as under a document's title.
+    y, length = pdf.get_y() + 1.0, paper.width * 0.4
+    left = paper.LEFT + (paper.width - length) / 2
+    pdf.set_line_width(0.8 * PT)
+    pdf.line(left, y, left + length, y)
+    pdf.set_y(y + 2.0)
     size = 11.0
     pdf.set_line_width(0.6 * PT)
     label_w = 50.0

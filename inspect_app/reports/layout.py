@@ -17,6 +17,32 @@ from decimal import Decimal
 BODY_SIZE = 13.0  # pt, the body text (Decree 30: 13-14 pt)
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A4 and its margins in mm (Decree 30, Appendix I: top and bottom 20-25, left 30-35,
+    right 15-20); page numbers top centre from page 2, `number_size` pt."""
+
+    width: float = 210.0
+    height: float = 297.0
+    top: float = 20.0
+    bottom: float = 20.0
+    left: float = 30.0
+    right: float = 15.0
+    number_size: float = 13.0
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.left - self.right
+
+
+PAGE = Page()
+
+# The rules' lengths, as fractions of the text each underlines (Decree 30, Appendix I).
+BODY_RULE = 0.4  # under the issuing body: 1/3-1/2 of its text
+MOTTO_RULE = 1.0  # under "Độc lập - Tự do - Hạnh phúc": as long as the motto
+TITLE_RULE = 0.4  # under the summary line: 1/3-1/2 of the line
+
+
 class Block:
     """A block of the document; `kind` names it for the preview's template."""
 
@@ -30,7 +56,8 @@ class Block:
 @dataclass(frozen=True, slots=True)
 class Text:
     """A line or paragraph of text: size in pt, style "" / "B" / "I" / "BI", align "C" (centre),
-    "L" (left) or "J" (justified); `inset` (mm each side) and `gap` (mm above) in the PDF."""
+    "L" (left) or "J" (justified); `inset` (mm each side) and `gap` (mm above); `rule`: a
+    centred line under the text, that fraction of the text's own widest line long."""
 
     text: str
     size: float = BODY_SIZE
@@ -38,6 +65,7 @@ class Text:
     align: str = "C"
     inset: float = 0.0
     gap: float = 0.0
+    rule: float = 0.0
 
     @property
     def css(self) -> str:
@@ -46,12 +74,10 @@ class Text:
         classes += [c for c, letter in (("b", "B"), ("i", "I")) if letter in self.style]
         return " ".join(classes)
 
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A horizontal line under a heading block, `fraction` of its column wide, centred."""
-
-    fraction: float
+    @property
+    def rule_css(self) -> str:
+        """The preview's class of the rule: "u40" for 40 % of the text's width."""
+        return f"u{round(self.rule * 100)}" if self.rule else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +90,17 @@ class Letterhead(Block):
     """Two columns side by side: the issuing body and number (left, 40 %), the national name,
     motto, place and date (right, 60 %)."""
 
-    left: tuple[Text | Rule, ...]
-    right: tuple[Text | Rule, ...]
+    left: tuple[Text, ...]
+    right: tuple[Text, ...]
     left_width: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)
 class Title(Block):
-    """A report's document type and title, centred under the letterhead, with a short rule."""
+    """A report's document type and summary line, centred under the letterhead (the summary
+    line carries the rule)."""
 
     lines: tuple[Text, ...]
-    rule: Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +122,14 @@ class Paragraphs(Block):
     texts: tuple[str, ...]
     size: float = BODY_SIZE
     indent: float = 10.0  # mm
+    keep_with_next: bool = False  # the closing paragraph: on the signature's page
 
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:
     position: int
     title: str
-    note: str  # "(KN-3/12; Kết luận số ...)" after the title, smaller in the preview
+    note: str  # "(KN-3/12; Kết luận thanh tra số ...)" after the title, smaller in the preview
     due: str
     days_overdue: int
 
@@ -131,11 +158,25 @@ class Signature(Block):
 @dataclass(frozen=True, slots=True)
 class Layout:
     """The blocks above the body (draft mark, letterhead, title, recipient), the body's, and
-    those below it (the signature)."""
+    those below it (the signature), on `page`."""
 
     head: tuple[Block, ...]
     body: tuple[Block, ...]
     foot: tuple[Block, ...]
+    page: Page = PAGE
+
+
+# The blank the clerk fills by hand on an unregistered document: no-break spaces, drawn as one
+# word with "Số:" (em spaces read as a column gap by text extraction).
+NUMBER_BLANK = "\u00a0" * 8
+
+
+def number_text(number: int | None, symbol: str) -> str:
+    """ "Số" of a document: "01/BC-TTr" (a leading zero below 10), or the blank the clerk fills
+    while it is not registered."""
+    if number is None:
+        return f"{NUMBER_BLANK}/{symbol}"
+    return f"{number:02d}/{symbol}"
 
 
 TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH"}
@@ -147,40 +188,48 @@ def _d(day: date | None) -> str:
 
 def layout(doc, c: dict) -> Layout:
     """The blocks of `doc`; `c` holds what `documents._layout` prepared from it and the config
-    (rows grouped by unit, figures, body paragraphs, date line, signer and "Nơi nhận" lines)."""
+    (rows grouped by unit, figures, body paragraphs, number, date line, signer and "Nơi nhận"
+    lines, the first citations)."""
     is_report = doc.kind.value == "report"
     # A report and a decision carry their type line under the letterhead; a letter does not.
     type_line = TYPE_LINES.get(doc.kind.value)
-    left: list[Text | Rule] = [
+    left: list[Text] = [
         Text(doc.parent_body.upper(), 12.5),
-        Text(doc.issuing_body.upper(), 12.5, "B"),
-        Rule(0.3),
-        Text(f"Số: {doc.number_label}", 13),
+        Text(doc.issuing_body.upper(), 12.5, "B", rule=BODY_RULE),
+        Text(f"Số: {c['number']}", 13, gap=1.0),
     ]
-    if type_line is None:
-        left.append(Text(doc.title, 12, inset=1.5, gap=1.5))
+    if type_line is None:  # a công văn: "V/v ..." under its number, no type line
+        left.append(Text(doc.title, 12.5, inset=1.5, gap=1.5))
     right = (
         Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, "B"),
-        Text("Độc lập - Tự do - Hạnh phúc", 13.5, "B"),
-        Rule(0.62),
-        Text(c["date_line"], 13.5, "I", gap=1.5),
+        Text("Độc lập - Tự do - Hạnh phúc", 13.5, "B", rule=MOTTO_RULE),
+        Text(c["date_line"], 13.5, "I", gap=1.0),
     )
     head: list = [DraftMark()] if c["draft_mark"] else []
     head.append(Letterhead(tuple(left), right))
     if type_line is not None:
-        title = (Text(type_line, 14, "B"), Text(doc.title, 14, "B", inset=10))
-        head.append(Title(title, Rule(0.3 * 0.4)))
+        title = (Text(type_line, 14, "B"), Text(doc.title, 14, "B", inset=10, rule=TITLE_RULE))
+        head.append(Title(title))
     if doc.recipient:
-        head.append(Recipient(Text(f"Kính gửi: {doc.recipient}", 13)))
+        head.append(Recipient(Text(f"Kính gửi: {doc.recipient}", 14)))
     body = _report_body(doc, c) if is_report else _letter_body(c)
     signature = Signature(
         label=Text("Nơi nhận:", 12, "BI", "L"),
         recipients=tuple(Text(line, 11, align="L") for line in c["distribution"]),
-        signer=tuple(Text(line, 13, "B") for line in c["signer_lines"]),
+        signer=tuple(Text(line, 13.5, "B") for line in c["signer_lines"]),
         unsigned=Text("(chưa ký)", 11, "I") if c["draft_mark"] else None,
-        name=Text(doc.signer_name or "", 13, "B"),
+        name=Text(doc.signer_name or "", 13.5, "B"),
     )
     return Layout(tuple(head), tuple(body), (signature,))
+
+
+def _closing(paragraphs: list[str]) -> list:
+    """Paragraphs, the last one kept with the signature (so the signature never stands alone)."""
+    if not paragraphs:
+        return []
+    if len(paragraphs) == 1:
+        return [Paragraphs(tuple(paragraphs), keep_with_next=True)]
+    return [Paragraphs(tuple(paragraphs[:-1])), Paragraphs((paragraphs[-1],), keep_with_next=True)]
 
 
 def _letter_body(c: dict) -> list:
@@ -188,7 +237,7 @@ def _letter_body(c: dict) -> list:
     if paragraphs and not paragraphs[-1].endswith("./."):
         last = paragraphs[-1]
         paragraphs[-1] = last + ("/." if last.endswith(".") else "./.")
-    return [Paragraphs(tuple(paragraphs))] if paragraphs else []
+    return _closing(paragraphs)
 
 
 def _vn_number(text: str, decimals: int) -> str:
@@ -217,9 +266,9 @@ def _report_body(doc, c: dict) -> list:
     body: list = [
         Paragraphs(
             (
-                "Thực hiện nhiệm vụ theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận thanh tra "
-                "theo Luật Thanh tra số 84/2025/QH15 và Nghị định số 216/2025/NĐ-CP, Thanh tra "
-                "tỉnh báo cáo tình hình thực hiện kiến nghị thanh tra từ ngày "
+                *(f"Căn cứ {instrument};" for instrument in c["citations"]),
+                "Thực hiện nhiệm vụ theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận thanh tra, "
+                "Thanh tra tỉnh báo cáo tình hình thực hiện kiến nghị thanh tra từ ngày "
                 f"{_d(doc.period_start)} đến ngày {_d(doc.period_end)} (số liệu tính đến ngày "
                 f"{_d(doc.as_of)}) như sau:",
             )
@@ -228,8 +277,9 @@ def _report_body(doc, c: dict) -> list:
         Paragraphs(
             (
                 f"- Tổng số kiến nghị đang theo dõi: {g('total', 0)}, trong đó: đang thực hiện "
-                f"{g('open', 0)}; đơn vị đã báo cáo, chờ xác minh {g('answered', 0)}; đã hoàn "
-                f"thành {g('accepted', 0)}; đã rút {g('withdrawn', 0)}.",
+                f"{g('open', 0)}; đơn vị đã báo cáo kết quả, chờ kiểm tra, xác nhận "
+                f"{g('answered', 0)}; đã hoàn thành, đã kiểm tra xác nhận {g('accepted', 0)}; "
+                f"dừng theo dõi {g('withdrawn', 0)}.",
                 f"- Trong kỳ báo cáo: kiến nghị mới {g('created_in_period', 0)}; hoàn thành "
                 f"{g('accepted_in_period', 0)}; văn bản đôn đốc đã ban hành "
                 f"{g('urging_in_period', 0)}.",
@@ -258,7 +308,7 @@ def _report_body(doc, c: dict) -> list:
     else:
         body.append(Paragraphs(("Trong kỳ báo cáo không có kiến nghị quá hạn nghiêm trọng.",)))
     recipient = doc.recipient or "Chủ tịch Ủy ban nhân dân tỉnh"
-    body.append(Paragraphs((f"Thanh tra tỉnh kính báo cáo {recipient} xem xét, chỉ đạo./.",)))
+    body += _closing([f"Thanh tra tỉnh kính báo cáo {recipient} xem xét, chỉ đạo./."])
     return body
 
 

@@ -1,9 +1,12 @@
 """Official documents (văn bản) of the inspectorate: urging letters (văn bản đôn đốc) and reports to
-the People's Committee (báo cáo), numbered per type and calendar year when issued, then frozen.
+the Chairman of the People's Committee (báo cáo), numbered by the clerk in the issuing body's
+register, then frozen.
 
-A `Document` is a draft until leadership issues it: issuing assigns the next number of the year,
-stores the rendered PDF with its sha256, and freezes the `DocumentItem` rows (copies of the cases
-as they were) so that the issued document never changes, whatever happens to the cases later.
+A `Document` is a draft (no number) until the signer signs it (ký); the clerk (văn thư) then
+registers it (vào sổ): the next number of the issuing body's register for the year and symbol, or
+a number from an external register, the registration date; the rendered PDF is stored with its
+sha256, the `DocumentItem` rows (copies of the cases as they were) are frozen, and it is
+dispatched. An issued document never changes, whatever happens to the cases later.
 """
 
 from __future__ import annotations
@@ -13,42 +16,43 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import JSON, Date, Integer, String, Text
+from sqlalchemy.types import JSON, Boolean, Date, Integer, String, Text
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.core.roles import Role, signed_in
 from inspect_app.extensions import db
+from inspect_app.reports.layout import number_text
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
-# Who drafts and edits documents, and who issues them (an official letter carries a signature).
+# Who drafts and edits documents, who signs them (an official letter carries a signature), and
+# who registers, numbers and dispatches signed documents (the clerk, văn thư).
 EDITORS = (Role.ADMIN, Role.LEADERSHIP, Role.LEAD_INSPECTOR)
-ISSUERS = (Role.ADMIN, Role.LEADERSHIP)
+SIGNERS = (Role.ADMIN, Role.LEADERSHIP)
+REGISTRARS = (Role.ADMIN, Role.CLERK)
 
 
 class DocumentKind(LabelledEnum):
-    REPORT = "report", _l("Report to the People's Committee")
+    REPORT = "report", _l("Report to the Chairman of the Provincial People's Committee")
     URGING = "urging", _l("Urging letter")
     CHECK_DECISION = "check_decision", _l("Decision to check implementation")
 
-    @property
-    def symbol(self) -> str:
+    def symbol_for(self, body_code: str, drafting_unit: str) -> str:
         """The number's symbol after the slash (Decree 30/2020, Appendix III): a report is
-        "BC-TTr"; an official letter (công văn) has no type abbreviation: "TTr-NV"."""
-        return SYMBOLS[self]
-
-
-SYMBOLS = {
-    DocumentKind.REPORT: "BC-TTr",
-    DocumentKind.URGING: "TTr-NV",
-    DocumentKind.CHECK_DECISION: "QĐ-TTr",
-}
+        type + body ("BC-TTr", a decision "QĐ-TTr"); an official letter (công văn) has no type
+        abbreviation: body + drafting unit ("TTr-NV")."""
+        if self == DocumentKind.REPORT:
+            return f"BC-{body_code}"
+        if self == DocumentKind.CHECK_DECISION:
+            return f"QĐ-{body_code}"
+        return f"{body_code}-{drafting_unit}"
 
 
 class DocumentState(LabelledEnum):
     DRAFT = "draft", _l("Draft")
+    SIGNED = "signed", _l("Signed, awaiting registration")
     ISSUED = "issued", _l("Issued")
 
 
@@ -57,7 +61,8 @@ class Document(EditableMixin, db.Model):
 
     __tablename__ = "document"
     __table_args__ = (
-        UniqueConstraint("kind", "year", "number", name="uq_document_number"),
+        # One number per issuing body's register, symbol and year (Decree 30, Art. 15).
+        UniqueConstraint("issuing_body", "symbol", "year", "number", name="uq_document_number"),
         # One urging letter per case and deadline, however often the escalation step runs.
         UniqueConstraint("kind", "case_id", "due_date", name="uq_document_case_deadline"),
         CheckConstraint(
@@ -66,6 +71,17 @@ class Document(EditableMixin, db.Model):
             name="issued_is_numbered_and_frozen",
         ),
         CheckConstraint("state = 'issued' OR number IS NULL", name="draft_has_no_number"),
+        CheckConstraint(
+            "state = 'draft' OR (signed_at IS NOT NULL AND signer_name IS NOT NULL)",
+            name="signed_has_signer",
+        ),
+        CheckConstraint(
+            "state <> 'issued' OR registered_on IS NOT NULL", name="issued_is_registered"
+        ),
+        CheckConstraint(
+            "final_stored_name IS NULL OR (state = 'issued' AND final_sha256 IS NOT NULL)",
+            name="final_file_of_issued",
+        ),
         CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
         CheckConstraint(
             "kind <> 'report' OR (period_start IS NOT NULL AND period_end IS NOT NULL "
@@ -83,6 +99,9 @@ class Document(EditableMixin, db.Model):
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind), nullable=False)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     number: Mapped[int | None] = mapped_column(Integer)
+    # "BC-TTr", "TTr-NV": the register's symbol; the drafting unit ends "Lưu: VT, NV.".
+    symbol: Mapped[str] = mapped_column(String(30), nullable=False)
+    drafting_unit: Mapped[str] = mapped_column(String(20), nullable=False)
     state: Mapped[DocumentState] = mapped_column(
         enum_column(DocumentState), nullable=False, default=DocumentState.DRAFT
     )
@@ -104,16 +123,30 @@ class Document(EditableMixin, db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Registration by the clerk: the date, who, and whether the number came from a paper /
+    # external register (typed) rather than the next of this register.
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    number_typed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     pdf_stored_name: Mapped[str | None] = mapped_column(String(80))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_size: Mapped[int | None] = mapped_column(Integer)
+    # The signed final uploaded back (a scan or a digitally signed PDF): once there, it is the
+    # issued file, never replaced.
+    final_stored_name: Mapped[str | None] = mapped_column(String(80))
+    final_sha256: Mapped[str | None] = mapped_column(String(64))
+    final_size: Mapped[int | None] = mapped_column(Integer)
+    final_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    final_uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     case: Mapped[Case | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     items: Mapped[list[DocumentItem]] = relationship(
         back_populates="document",
@@ -126,11 +159,14 @@ class Document(EditableMixin, db.Model):
         return self.state == DocumentState.ISSUED
 
     @property
+    def is_signed(self) -> bool:
+        return self.state == DocumentState.SIGNED
+
+    @property
     def number_label(self) -> str:
-        """ "12/BC-TTr" once issued; "   /BC-TTr" (the blank the clerk fills) while a draft."""
-        if self.number is None:
-            return f"\u2003\u2003/{self.kind.symbol}"
-        return f"{self.number}/{self.kind.symbol}"
+        """ "01/BC-TTr", "12/BC-TTr" once registered (a leading zero below 10, Decree 30);
+        "   /BC-TTr" (the blank the clerk fills) before."""
+        return number_text(self.number, self.symbol)
 
     def __str__(self) -> str:
         return f"{self.number_label} {self.title}"
@@ -152,9 +188,19 @@ class Document(EditableMixin, db.Model):
         """Drafts are edited by leadership, lead inspectors and administrators."""
         return user.role in EDITORS and self.state == DocumentState.DRAFT
 
-    def can_issue(self, user) -> bool:
-        """Only leadership (the Chief Inspector) or an administrator issues, once."""
-        return user.role in ISSUERS and self.state == DocumentState.DRAFT
+    def can_sign(self, user) -> bool:
+        """Leadership (the Chief Inspector or a deputy) or an administrator signs a draft, once."""
+        return user.role in SIGNERS and self.state == DocumentState.DRAFT
+
+    def can_register(self, user) -> bool:
+        """The clerk (văn thư) or an administrator registers, numbers and dispatches a signed
+        document, once."""
+        return signed_in(user) and user.role in REGISTRARS and self.is_signed
+
+    @staticmethod
+    def may_register(user) -> bool:
+        """Whether `user` keeps the registers at all (the register page)."""
+        return signed_in(user) and user.role in REGISTRARS
 
     @property
     def is_empty_report(self) -> bool:

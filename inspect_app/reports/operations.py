@@ -14,6 +14,7 @@ Decisions:
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,10 +38,12 @@ from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.recovery.queries import province_rates
 from inspect_app.reference.calendar import Calendar
-from inspect_app.reports import documents
+from inspect_app.reports import documents, layout, signing
+from inspect_app.reports.layout import number_text
 from inspect_app.reports.models import (
     EDITORS,
-    ISSUERS,
+    REGISTRARS,
+    SIGNERS,
     Document,
     DocumentItem,
     DocumentKind,
@@ -60,7 +63,7 @@ DRAFT_FIELDS = (
     "period_start",
     "period_end",
 )
-AUTHORITIES = ("TM.", "KT.", "TL.", "TUQ.")
+AUTHORITIES = ("TM.", "Q.", "KT.", "TL.", "TUQ.")
 
 # Sent once a document has been issued (in the issuing transaction), with `actor`: the features
 # above documents that own a kind of document (a check decision) react to it.
@@ -97,12 +100,13 @@ class CaseFacts:
 
     @property
     def conclusion(self) -> str | None:
-        """ "Kết luận số 12/KL-TTr ngày 05/02/2026", or None for an inspection not concluded."""
+        """ "Kết luận thanh tra số 12/KL-TTr ngày 05/02/2026", or None for an inspection not
+        concluded."""
         if not self.conclusion_number:
             return None
-        text = f"Kết luận số {self.conclusion_number}"
+        text = f"Kết luận thanh tra số {self.conclusion_number}"
         if self.conclusion_date:
-            text += f" ngày {self.conclusion_date:%d/%m/%Y}"
+            text += f" ngày {documents.short_date(self.conclusion_date)}"
         return text
 
 
@@ -309,16 +313,19 @@ def build_report_draft(actor: User | None, period_start: date, period_end: date)
         raise Forbidden()
     _check_period(period_start, period_end)
     today = clock.today()
+    head = documents.letterhead()
+    unit = documents.drafting_unit()
     doc = Document(
         kind=DocumentKind.REPORT,
         year=today.year,
         state=DocumentState.DRAFT,
-        **documents.letterhead(),
+        **head,
+        symbol=DocumentKind.REPORT.symbol_for(documents.body_code(head["issuing_body"]), unit),
+        drafting_unit=unit,
         title=default_report_title(period_start, period_end),
         recipient=documents.people_committee(),
         body=None,
-        distribution="- Như trên;\n- Thanh tra Chính phủ (để báo cáo);\n- Chánh Thanh tra tỉnh;"
-        "\n- Lưu: VT, TTr.",
+        distribution=f"- Như trên;\n- Thanh tra Chính phủ (để báo cáo);\n- Lưu: VT, {unit}.",
         signer_authority=None,
         signer_title=str(documents.setting("DOCUMENT_SIGNER_TITLE")),
         period_start=period_start,
@@ -405,7 +412,7 @@ def update_draft(actor: User, doc: Document, data: dict, version: int) -> Docume
         setattr(doc, field, data[field])
     if changed_period:
         _fill_report(doc, clock.today())
-    doc.distribution = "\n".join(documents.distribution_lines(doc.distribution))
+    doc.distribution = "\n".join(documents.distribution_lines(doc.distribution, doc.drafting_unit))
     doc.updated_at = clock.now()
     db.session.flush()
     audit.record(actor, doc, "document_edited", before, _snapshot(doc), object_type="Document")
@@ -415,27 +422,44 @@ def update_draft(actor: User, doc: Document, data: dict, version: int) -> Docume
 # --- urging letters ----------------------------------------------------------------------------
 
 
-URGING_DISTRIBUTION = (
-    "- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Chánh Thanh tra tỉnh;\n- Lưu: VT, TTr."
-)
+def urging_distribution(unit: str) -> str:
+    return f"- Như trên;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Lưu: VT, {unit}."
+
+
+def conclusion_citation(case: CaseFacts) -> str:
+    """The conclusion at its first citation: number, date, issuer and summary ("Kết luận thanh
+    tra số 12/KL-TTr ngày 05/3/2026 của Chánh Thanh tra tỉnh về ...")."""
+    title = case.inspection_title
+    summary = f"{title[:1].lower()}{title[1:]}"
+    if not case.conclusion_number:
+        return f"kết quả {summary}"
+    text = f"Kết luận thanh tra số {case.conclusion_number}"
+    if case.conclusion_date:
+        text += f" ngày {documents.short_date(case.conclusion_date)}"
+    return f"{text} của Chánh Thanh tra tỉnh về {summary}"
+
+
+def urging_summary(case: CaseFacts) -> str:
+    """The letter's "V/v" line: names the conclusion by number and date, never an internal code."""
+    if not case.conclusion_number:
+        return "V/v đôn đốc thực hiện kiến nghị thanh tra"
+    text = f"V/v đôn đốc thực hiện Kết luận thanh tra số {case.conclusion_number}"
+    if case.conclusion_date:
+        text += f" ngày {documents.short_date(case.conclusion_date)}"
+    return text
 
 
 def urging_body(case: CaseFacts, as_of: date, days: int) -> str:
     """The editable text of an urging letter about `case` (Vietnamese, the official wording)."""
     unit = case.unit_name
-    if case.conclusion_number:
-        basis = f"Kết luận thanh tra số {case.conclusion_number}"
-        if case.conclusion_date:
-            basis += f" ngày {case.conclusion_date:%d/%m/%Y}"
-    else:
-        title = case.inspection_title
-        basis = f"kết quả {title[:1].lower()}{title[1:]}"
+    basis = conclusion_citation(case)
     reply = int(documents.setting("URGING_REPLY_WORKING_DAYS"))
+    action = (case.required_action or case.title).rstrip(".")
     return (
         f"Thực hiện {basis}, Thanh tra tỉnh đã kiến nghị {unit} thực hiện nội dung: "
-        f"{case.title} ({case.reference}), cụ thể: {case.required_action.rstrip('.')}; thời hạn "
-        f"hoàn thành trước ngày {case.due_date:%d/%m/%Y}.\n\n"
-        f"Đến ngày {as_of:%d/%m/%Y}, đã quá thời hạn {days} ngày làm việc nhưng {unit} chưa báo "
+        f"{case.title}, cụ thể: {action}; thời hạn hoàn thành trước ngày "
+        f"{documents.short_date(case.due_date)}.\n\n"
+        f"Đến ngày {documents.short_date(as_of)}, đã quá thời hạn {days} ngày làm việc nhưng {unit} chưa báo "
         "cáo kết quả thực hiện về Thanh tra tỉnh.\n\n"
         f"Thanh tra tỉnh đề nghị {unit} khẩn trương thực hiện kiến nghị nêu trên và báo cáo kết "
         "quả bằng văn bản, kèm theo hồ sơ, tài liệu chứng minh, về Thanh tra tỉnh trong thời hạn "
@@ -479,6 +503,8 @@ def create_urging_letters(
         return {}
     days = _Days(facts, as_of)
     letterhead = documents.letterhead()
+    unit = documents.drafting_unit()
+    symbol = DocumentKind.URGING.symbol_for(documents.body_code(letterhead["issuing_body"]), unit)
     signer_title = str(documents.setting("DOCUMENT_SIGNER_TITLE"))
     now = clock.now()
     rows = {
@@ -487,10 +513,13 @@ def create_urging_letters(
             year=as_of.year,
             state=DocumentState.DRAFT,
             **letterhead,
-            title=f"V/v đôn đốc thực hiện kiến nghị {f.reference}",
+            symbol=symbol,
+            drafting_unit=unit,
+            number_typed=False,
+            title=urging_summary(f),
             recipient=f.unit_name,
             body=urging_body(f, as_of, days.overdue(f.due_date)),
-            distribution=URGING_DISTRIBUTION,
+            distribution=urging_distribution(unit),
             signer_authority=None,
             signer_title=signer_title,
             signer_name=None,
@@ -601,33 +630,103 @@ def add_to_report_drafts(case_ids: Collection[int], as_of: date) -> int:
     return len(items)
 
 
-# --- issuing -----------------------------------------------------------------------------------
+# --- signing, registration and dispatch --------------------------------------------------------
 
 
-def _lock_numbers(kind: DocumentKind, year: int) -> None:
-    """Serialise numbering of one type and year until the transaction ends. PostgreSQL: an
+def _refuse_signed(doc: Document) -> None:
+    _refuse_issued(doc)
+    if doc.is_signed:
+        raise OperationError(
+            _("The document has been signed and awaits registration by the clerk."), status=409
+        )
+
+
+def sign(actor: User, doc: Document, version: int | None) -> Document:
+    """Sign (ký) a draft: the signer's authority prefix and position from the signing rules, the
+    report's cases and figures as of today, recipients checked; no number yet (the clerk gives
+    it). 403 (not a signer), 409 (stale, already signed or issued), 422 (empty, not needed)."""
+    if not doc.can_sign(actor):
+        if doc.state != DocumentState.DRAFT and actor.role in SIGNERS:
+            _refuse_signed(doc)
+        raise Forbidden()
+    check_version(doc, version)
+    today = clock.today()
+    if doc.kind == DocumentKind.REPORT:
+        _fill_report(doc, today)
+    else:
+        doc.as_of = today
+    _check_issuable(doc)
+    before = _snapshot(doc)
+    rule = documents.signing_for(actor.title)
+    if rule is not None:
+        doc.signer_authority, doc.signer_title = rule
+    doc.signer_name = doc.signer_name or actor.full_name
+    own = [line for line in doc.signer_title.splitlines() if line.strip()]
+    doc.distribution = "\n".join(
+        documents.distribution_lines(doc.distribution, doc.drafting_unit, own[-1] if own else None)
+    )
+    for key, value in documents.letterhead(doc.issuing_body).items():
+        setattr(doc, key, value)
+    doc.state, doc.signed_at, doc.signed_by_id = DocumentState.SIGNED, clock.now(), actor.id
+    doc.updated_at = clock.now()
+    db.session.flush()
+    audit.record(actor, doc, "document_signed", before, _snapshot(doc), object_type="Document")
+    _notify_registrars(actor, doc)
+    return doc
+
+
+def _register_key(body: str, symbol: str) -> int:
+    """A signed 32-bit key of one register (issuing body and symbol) for the advisory lock."""
+    key = zlib.crc32(f"{body}|{symbol}".encode())
+    return key - (1 << 32) if key >= 1 << 31 else key
+
+
+def _lock_numbers(body: str, symbol: str, year: int) -> None:
+    """Serialise numbering of one register and year until the transaction ends. PostgreSQL: an
     advisory lock. SQLite: a no-op write takes the database's write lock now, so that a second
     writer waits for the first to commit instead of failing later. Taken before anything else
     in the transaction (the audit chain lock comes after it, always in that order)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        kind_index = list(DocumentKind).index(kind)
         db.session.execute(
             text("SELECT pg_advisory_xact_lock(:k, :v)"),
-            {"k": NUMBER_LOCK_KEY, "v": year * 10 + kind_index},
+            {"k": _register_key(body, symbol), "v": NUMBER_LOCK_KEY + year},
         )
     elif dialect == "sqlite":
         db.session.execute(text("UPDATE document SET number = number WHERE 1 = 0"))
 
 
-def next_number(kind: DocumentKind, year: int) -> int:
-    """The next free number of the type in that calendar year (numbers restart each year)."""
+def _numbered(body: str, symbol: str, year: int):
+    return (
+        Document.issuing_body == body,
+        Document.symbol == symbol,
+        Document.year == year,
+        Document.state == DocumentState.ISSUED,
+    )
+
+
+def next_number(body: str, symbol: str, year: int) -> int:
+    """The next number of the register (issuing body, symbol) in that calendar year (numbers
+    restart each year)."""
     last = db.session.execute(
-        select(func.max(Document.number)).where(
-            Document.kind == kind, Document.year == year, Document.state == DocumentState.ISSUED
-        )
+        select(func.max(Document.number)).where(*_numbered(body, symbol, year))
     ).scalar_one()
     return (last or 0) + 1
+
+
+def next_label(doc: Document) -> str:
+    """ "03/BC-TTr": the number the clerk would give `doc` today (shown on the register form)."""
+    number = next_number(doc.issuing_body, doc.symbol, clock.today().year)
+    return number_text(number, doc.symbol)
+
+
+def _number_taken(body: str, symbol: str, year: int, number: int) -> bool:
+    return (
+        db.session.execute(
+            select(Document.id).where(*_numbered(body, symbol, year), Document.number == number)
+        ).first()
+        is not None
+    )
 
 
 def _check_issuable(doc: Document) -> None:
@@ -664,42 +763,77 @@ def _check_issuable(doc: Document) -> None:
             )
 
 
-def issue(actor: User, doc: Document, version: int | None) -> Document:
-    """Issue (ban hành) a draft: next number of the year, PDF rendered and stored with its
-    sha256, frozen; 403 (not leadership/admin), 409 (stale or already issued), 422 (empty)."""
-    if actor.role not in ISSUERS:
+def _check_registration(doc: Document, day: date, year: int | None, number: int | None):
+    if day > clock.today():
+        raise OperationError(
+            _("The registration date cannot be in the future."), field="registered_on"
+        )
+    signed = doc.signed_at.astimezone(clock.ZONE).date() if doc.signed_at else day
+    if day < signed:
+        raise OperationError(
+            _("The registration date cannot be before the signature (%(day)s).", day=signed),
+            field="registered_on",
+        )
+    if year is not None and year != day.year:
+        raise OperationError(
+            _(
+                "The number is typed for %(year)s but the document is registered in %(day)s: "
+                "numbers restart each year.",
+                year=year,
+                day=day.year,
+            ),
+            field="year",
+        )
+    if number is not None and _number_taken(doc.issuing_body, doc.symbol, day.year, number):
+        raise OperationError(
+            _(
+                "Number %(num)s is already used in the %(year)s register of %(body)s.",
+                num=number_text(number, doc.symbol),
+                year=day.year,
+                body=doc.issuing_body,
+            ),
+            field="number",
+        )
+
+
+def register(
+    actor: User,
+    doc: Document,
+    version: int | None,
+    number: int | None = None,
+    registered_on: date | None = None,
+    year: int | None = None,
+) -> Document:
+    """The clerk registers (vào sổ) a signed document: the next number of its issuing body's
+    register for the year and symbol, or `number` typed from an external register (unique per
+    body, symbol and year); the registration date; the PDF rendered and stored with its sha256;
+    dispatch to the recipients. 403 (not the clerk), 409 (stale, not signed, already issued),
+    422 (number taken, wrong year, bad date)."""
+    if not doc.can_register(actor):
+        if doc.state != DocumentState.SIGNED and actor.role in REGISTRARS:
+            _refuse_issued(doc)
+            raise OperationError(
+                _("Only a signed document is registered: this one is still a draft."),
+                status=409,
+            )
         raise Forbidden()
-    _refuse_issued(doc)
     check_version(doc, version)
-    today = clock.today()
-    _lock_numbers(doc.kind, today.year)
-    # Another request may have issued it while this one waited for the lock.
+    day = registered_on or clock.today()
+    _lock_numbers(doc.issuing_body, doc.symbol, day.year)
+    # Another request may have registered it while this one waited for the lock.
     db.session.refresh(doc)
     _refuse_issued(doc)
     check_version(doc, version)
-    if doc.kind == DocumentKind.REPORT:
-        _fill_report(doc, today)
-    else:
-        doc.as_of = today
-    _check_issuable(doc)
+    _check_registration(doc, day, year, number)
     before = _snapshot(doc)
-    doc.signer_name = doc.signer_name or actor.full_name
-    doc.distribution = "\n".join(documents.distribution_lines(doc.distribution))
-    for key, value in documents.letterhead().items():
-        setattr(doc, key, value)
-    db.session.flush()
-    values = {
-        "signer_name": doc.signer_name,
-        "distribution": doc.distribution,
-        **documents.letterhead(),
-    }
     for _attempt in range(5):
-        for key, value in values.items():
-            setattr(doc, key, value)
-        doc.year, doc.number = today.year, next_number(doc.kind, today.year)
+        doc.year = day.year
+        doc.number = number or next_number(doc.issuing_body, doc.symbol, day.year)
+        doc.number_typed = number is not None
+        doc.registered_on = day
         doc.state, doc.issued_at, doc.issued_by_id = DocumentState.ISSUED, clock.now(), actor.id
         with db.session.no_autoflush:  # the row is complete only once the PDF is stored
-            stored_name, sha256, size = files.store_bytes(documents.render_pdf(doc))
+            stored_name, sha256, size = files.store_bytes(_issued_pdf(doc))
         doc.pdf_stored_name, doc.pdf_sha256, doc.pdf_size = stored_name, sha256, size
         try:
             with db.session.begin_nested():
@@ -708,9 +842,13 @@ def issue(actor: User, doc: Document, version: int | None) -> Document:
         except IntegrityError:
             # The number was taken meanwhile (only without the PostgreSQL lock): take the next.
             files.discard_written(stored_name)
+            if number is not None:
+                raise OperationError(
+                    _("This number has just been used: choose another."), field="number"
+                ) from None
     else:
         raise OperationError(_("No document number could be assigned. Please try again."))
-    audit.record(actor, doc, "document_issued", before, _snapshot(doc), object_type="Document")
+    audit.record(actor, doc, "document_registered", before, _snapshot(doc), object_type="Document")
     audit.record(
         actor,
         doc,
@@ -723,7 +861,79 @@ def issue(actor: User, doc: Document, version: int | None) -> Document:
     return doc
 
 
+def _issued_pdf(doc: Document) -> bytes:
+    """The issued PDF, digitally signed (PAdES, visible in the signing space) when the agency's
+    certificate is configured; 422 when it is configured but cannot sign (expired, unreadable)."""
+    data, box = documents.render_signable(doc)
+    if not signing.configured() or box is None:
+        return data
+    try:
+        return signing.sign_pdf(data, box, layout.PAGE.height)
+    except signing.SigningError as e:
+        raise OperationError(
+            _("The document cannot be signed digitally: %(reason)s", reason=str(e))
+        ) from None
+
+
+def upload_final(actor: User, doc: Document, data: bytes, version: int | None) -> Document:
+    """The signed final (a scan or a digitally signed PDF) uploaded back: it becomes the issued
+    file, its sha256 stored, never replaced. 403 (not the clerk), 409 (not issued, already
+    uploaded, stale), 422 (not a PDF, or a signature that does not verify)."""
+    if not Document.may_register(actor):
+        raise Forbidden()
+    check_version(doc, version)
+    if not doc.is_issued:
+        raise OperationError(_("Only an issued document has a signed final."), status=409)
+    if doc.final_stored_name:
+        raise OperationError(
+            _(
+                "The signed final of %(num)s has been filed and cannot be replaced.",
+                num=doc.number_label,
+            ),
+            status=409,
+        )
+    if not data.startswith(b"%PDF-"):
+        raise OperationError(_("The signed final must be a PDF file."), field="file")
+    status = signing.verify_pdf(data)
+    if status.state == "invalid":
+        raise OperationError(
+            _("The file's digital signature does not verify: %(detail)s.", detail=status.detail),
+            field="file",
+        )
+    stored_name, sha256, size = files.store_bytes(data)
+    doc.final_stored_name, doc.final_sha256, doc.final_size = stored_name, sha256, size
+    doc.final_uploaded_at, doc.final_uploaded_by_id = clock.now(), actor.id
+    doc.updated_at = clock.now()
+    db.session.flush()
+    audit.record(
+        actor,
+        doc,
+        "document_final_filed",
+        after={"sha256": sha256, "size": size, "signature": status.state},
+        object_type="Document",
+    )
+    return doc
+
+
+def _notify_registrars(actor: User, doc: Document) -> None:
+    clerks = db.session.execute(
+        select(User).where(User.role.in_(REGISTRARS), User.active.is_(True))
+    ).scalars()
+    for user in clerks:
+        if user.id == actor.id:
+            continue
+        with force_locale(user.locale):
+            title = _("%(kind)s “%(title)s” has been signed: register and dispatch it.")
+            notify(
+                user,
+                "document_signed",
+                title % {"kind": doc.kind.label, "title": doc.title[:120]},
+                link=_link(doc),
+            )
+
+
 def _notify_issued(actor: User, doc: Document) -> None:
+    """Dispatch: the unit's leaders for an urging letter, leadership for a report."""
     if doc.kind == DocumentKind.URGING:
         recipients = db.session.execute(
             select(User).where(
@@ -739,7 +949,7 @@ def _notify_issued(actor: User, doc: Document) -> None:
     else:
         return  # the feature owning the kind notifies (document_issued)
     for user in recipients:
-        if user.id == actor.id:
+        if user.id in (actor.id, doc.signed_by_id):  # the clerk and the signer know already
             continue
         with force_locale(user.locale):
             if doc.kind == DocumentKind.URGING:

@@ -82,3 +82,49 @@ def documents_of_case(user, case_id: int) -> list[Document]:
             .order_by(Document.created_at, Document.id)
         ).scalars()
     )
+
+
+@dataclass
+class RegisterFilters:
+    """The register page's filters: the issuing body's register and the year."""
+
+    body: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_args(cls, args, bodies: list[str], this_year: int) -> RegisterFilters:
+        body = args.get("body") or ""
+        year = (args.get("year") or "").strip()
+        return cls(
+            body=body if body in bodies else (bodies[0] if bodies else ""),
+            year=int(year) if year.isdigit() and 1900 < int(year) < 3000 else this_year,
+        )
+
+    def as_args(self) -> dict:
+        return {"body": self.body, "year": self.year}
+
+
+def register_entries(filters: RegisterFilters) -> Select:
+    """The register (sổ đăng ký văn bản đi) of one issuing body and year: issued documents by
+    symbol and number."""
+    return (
+        select(Document)
+        .options(joinedload(Document.issued_by))
+        .where(
+            Document.issuing_body == filters.body,
+            Document.year == filters.year,
+            Document.state == DocumentState.ISSUED,
+        )
+        .order_by(Document.number.desc(), Document.symbol)
+    )
+
+
+def awaiting_registration(body: str) -> list[Document]:
+    """Signed documents of the issuing body waiting for the clerk, oldest signature first."""
+    return list(
+        db.session.execute(
+            select(Document)
+            .where(Document.issuing_body == body, Document.state == DocumentState.SIGNED)
+            .order_by(Document.signed_at, Document.id)
+        ).scalars()
+    )

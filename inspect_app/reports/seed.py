@@ -92,10 +92,23 @@ def _issued_this_year(kind: DocumentKind) -> bool:
     )
 
 
+def _sign_and_register(chief, clerk, doc: Document) -> None:
+    operations.sign(chief, doc, doc.version)
+    operations.register(clerk, doc, doc.version)
+
+
+def _clerk(users: dict):
+    """The clerk who registers the demo's documents (an administrator if the demo has none)."""
+    for user in users.values():
+        if Document.may_register(user) and user.role.value != "admin":
+            return user
+    return users.get("admin")
+
+
 def seed(units: dict, users: dict) -> None:
-    """After the sweep: issue the previous month's report and one urging letter."""
-    chief = users.get("chanhthanhtra")
-    if chief is None:
+    """After the sweep: sign and register the previous month's report and one urging letter."""
+    chief, clerk = users.get("chanhthanhtra"), _clerk(users)
+    if chief is None or clerk is None:
         return
     if not _issued_this_year(DocumentKind.URGING):
         letter = db.session.execute(
@@ -111,12 +124,12 @@ def seed(units: dict, users: dict) -> None:
             .limit(1)
         ).scalar_one_or_none()
         if letter is not None:
-            operations.issue(chief, letter, letter.version)
+            _sign_and_register(chief, clerk, letter)
     if not _issued_this_year(DocumentKind.REPORT):
         doc, _outcome = operations.monthly_report_draft(clock.today())
         if doc is not None and not doc.is_issued:
             operations.update_draft(chief, doc, {"body": REPORT_SUMMARY}, doc.version)
-            operations.issue(chief, doc, doc.version)
+            _sign_and_register(chief, clerk, doc)
     db.session.commit()
 
 

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inspect_app.core import audit, clock
+from inspect_app.core import audit, clock, files
 from inspect_app.core.actions import form_action
+from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
@@ -20,24 +21,42 @@ from inspect_app.core.roles import READERS, Role
 from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
-from inspect_app.reports import documents, operations
-from inspect_app.reports.models import EDITORS, ISSUERS, DocumentKind, DocumentState
+from inspect_app.reports import documents, operations, signing, word
+from inspect_app.reports.models import (
+    EDITORS,
+    REGISTRARS,
+    SIGNERS,
+    DocumentKind,
+    DocumentState,
+)
 from inspect_app.reports.queries import (
     DocumentFilters,
+    RegisterFilters,
+    awaiting_registration,
     document_list,
     get_visible_document,
+    register_entries,
 )
-from inspect_app.reports.schemas import DraftSchema, ReportCreateSchema, VersionSchema
+from inspect_app.reports.schemas import (
+    DraftSchema,
+    RegisterSchema,
+    ReportCreateSchema,
+    VersionSchema,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 register_nav("reports.index", _l("Documents"), (*READERS, Role.CLERK))
+register_nav("reports.registers", _l("Document registers"), REGISTRARS)
 register_actions(
     {
         "document_drafted": _l("Document drafted"),
         "document_edited": _l("Draft edited"),
         "document_refreshed": _l("Cases and figures refreshed"),
         "document_issued": _l("Document issued"),
+        "document_signed": _l("Document signed"),
+        "document_registered": _l("Document registered and dispatched"),
+        "document_final_filed": _l("Signed final filed"),
         "document_pdf_stored": _l("Issued PDF stored"),
     }
 )
@@ -75,6 +94,23 @@ def export(fmt: str):
         (_("State"), lambda d: d.state.label),
     ]
     return export_table(fmt, _("Documents"), "van-ban", columns, items)
+
+
+@bp.route("/registers")
+@access(*REGISTRARS)
+def registers():
+    """The clerk's registers (sổ đăng ký văn bản): one issuing body's numbers for a year, and
+    the signed documents awaiting registration (constant queries); 403 for others."""
+    bodies = list(documents.registers())
+    filters = RegisterFilters.from_args(request.args, bodies, clock.today().year)
+    return list_page(
+        "reports/registers.html",
+        "reports/_register.html",
+        filters,
+        register_entries(filters),
+        bodies=bodies,
+        waiting=awaiting_registration(filters.body),
+    )
 
 
 def _new_form(form, errors: dict, status: int = 200):
@@ -119,6 +155,8 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         form=form if form is not None else {},
         open_action=action,
         authorities=operations.AUTHORITIES,
+        next_label=operations.next_label(doc) if doc.is_signed else None,
+        signature=_signature_status(doc),
     )
 
 
@@ -175,23 +213,80 @@ def refresh(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>/issue", methods=["POST"])
-@access(*ISSUERS)
-def issue(document_id: int):
-    """Issue the draft with the next number of the year and freeze its PDF; 403, 404, 409, 422."""
+@bp.route("/<int:document_id>/sign", methods=["POST"])
+@access(*SIGNERS)
+def sign(document_id: int):
+    """Sign the draft (no number yet: the clerk registers it); 403, 404, 409, 422."""
     return _act(
         document_id,
-        "issue",
+        "sign",
         VersionSchema(),
-        lambda doc, d: operations.issue(current_user, doc, d["version"]),
-        _l("The document has been issued."),
+        lambda doc, d: operations.sign(current_user, doc, d["version"]),
+        _l("The document has been signed; the clerk registers and dispatches it."),
     )
+
+
+@bp.route("/<int:document_id>/register", methods=["POST"])
+@access(*REGISTRARS)
+def register(document_id: int):
+    """Register a signed document (next number of its register, or a typed one), store its
+    PDF and dispatch it; 403, 404, 409 (stale, not signed, issued), 422 (number, year, date)."""
+    return _act(
+        document_id,
+        "register",
+        RegisterSchema(),
+        lambda doc, d: operations.register(
+            current_user,
+            doc,
+            d["version"],
+            number=d.get("number"),
+            registered_on=d.get("registered_on"),
+            year=d.get("year"),
+        ),
+        _l("The document has been registered and dispatched."),
+    )
+
+
+@bp.route("/<int:document_id>/final", methods=["POST"])
+@access(*REGISTRARS)
+def final(document_id: int):
+    """File the signed final (PDF) of an issued document: it becomes the issued file, never
+    replaced; 403, 404, 409 (not issued, already filed), 413, 422 (not a PDF, bad signature)."""
+
+    def upload(doc, d):
+        data = _read_upload(request.files.get("file"))
+        return operations.upload_final(current_user, doc, data, d["version"])
+
+    return _act(
+        document_id, "final", VersionSchema(), upload, _l("The signed final has been filed.")
+    )
+
+
+def _read_upload(storage) -> bytes:
+    if storage is None or not storage.filename:
+        raise OperationError(_("Choose the signed PDF to file."), field="file")
+    limit = files.max_upload_bytes()
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise OperationError(_("The file is too large."), status=413, field="file")
+    return data
+
+
+def _signature_status(doc):
+    """The issued file's signature status, for the page (None for a draft)."""
+    if not doc.is_issued:
+        return None
+    path = documents.issued_file_path(doc)
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return signing.verify_pdf(f.read())
 
 
 def _download_name(doc, ext: str) -> str:
     if doc.is_issued:
-        return f"{doc.kind.symbol}-{doc.number}-{doc.year}.{ext}"
-    return f"du-thao-{doc.kind.symbol}-{doc.id}.{ext}"
+        return f"{doc.number:02d}-{doc.symbol}-{doc.year}.{ext}"
+    return f"du-thao-{doc.symbol}-{doc.id}.{ext}"
 
 
 def _attachment(data: bytes, mimetype: str, name: str):
@@ -213,22 +308,35 @@ def pdf(document_id: int):
         return _attachment(
             documents.render_pdf(doc), documents.PDF_MIME, _download_name(doc, "pdf")
         )
-    path = documents.stored_pdf_path(doc)
+    path = documents.issued_file_path(doc)
     if not os.path.isfile(path):
         abort(404, _("The stored file is missing. Contact the administrator."))
+    sha256 = doc.final_sha256 or doc.pdf_sha256
+    with open(path, "rb") as f:
+        status = signing.verify_pdf(f.read())
     response = send_file(
         path,
         mimetype=documents.PDF_MIME,
         as_attachment=True,
         download_name=_download_name(doc, "pdf"),
         conditional=True,
-        etag=doc.pdf_sha256,
+        etag=sha256,
         max_age=0,
     )
-    response.headers["X-Content-SHA256"] = doc.pdf_sha256
+    response.headers["X-Content-SHA256"] = sha256
+    # Whether the issued file's digital signature is valid, and whose it is (checked offline).
+    response.headers["X-Signature-Status"] = status.header()
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.route("/<int:document_id>/docx")
+@access(AUTHENTICATED)
+def docx(document_id: int):
+    """The document as Word (.docx) in the same Decree 30 layout, for editing or printing; 404."""
+    doc = get_visible_document(current_user, document_id)
+    return _attachment(word.render_docx(doc), word.DOCX_MIME, _download_name(doc, "docx"))
 
 
 @bp.route("/<int:document_id>/xlsx")

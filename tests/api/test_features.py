@@ -227,14 +227,25 @@ def test_documents_list_detail_downloads_and_issue(app, db, client, api, tmp_pat
     assert r.status_code == 200 and case.reference in r.data.decode("utf-8-sig")
     r = client.get(f"/api/v1/documents/{letter.id}/xlsx", headers=admin)
     assert r.status_code == 200 and r.data[:2] == b"PK"
-    url = f"/api/v1/documents/{letter.id}/issue"
+    url = f"/api/v1/documents/{letter.id}/sign"
     assert client.post(url, headers=admin, json={}).status_code == 422
     inspector, _ = api("inspector")
     assert client.post(url, headers=inspector, json={"version": 1}).status_code == 403
     r = client.post(url, headers=admin, json={"version": detail["version"]})
     assert r.status_code == 200, r.get_json()
+    signed = r.get_json()
+    assert signed["state"] == "signed" and signed["number"] is None and signed["signed_at"]
+    # The clerk registers it: the next number of the register, the PDF frozen, dispatched.
+    register = f"/api/v1/documents/{letter.id}/register"
+    assert client.post(register, headers=inspector, json={"version": 1}).status_code == 403
+    taken_year = {"version": signed["version"], "number": 7, "year": clock.today().year - 1}
+    wrong = client.post(register, headers=admin, json=taken_year)
+    assert wrong.status_code == 422 and "year" in str(wrong.get_json())
+    r = client.post(register, headers=admin, json={"version": signed["version"]})
+    assert r.status_code == 200, r.get_json()
     issued = r.get_json()
     assert issued["state"] == "issued" and issued["number"] == 1 and issued["pdf_sha256"]
+    assert issued["number_label"] == f"01/{issued['symbol']}" and issued["registered_on"]
     # Issued: the unit now sees its letter and gets the frozen PDF.
     assert client.get("/api/v1/documents", headers=leader).get_json()["total"] == 1
     pdf = client.get(f"/api/v1/documents/{letter.id}/pdf", headers=leader)

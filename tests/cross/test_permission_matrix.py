@@ -66,6 +66,7 @@ ADMIN_OR_LEADERSHIP = ("admin", "leadership")
 # Who records a conclusion's lifecycle step (the team lead of the inspection: the matrix's lead
 # inspector leads another one, so 403); the Chairman only the instruction (403 otherwise).
 RECORDERS = ("admin", "lead_inspector", "leadership", "chairman")
+REGISTRARS = ("admin", "clerk")  # the clerk (văn thư) and administrators register documents
 
 # endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
@@ -102,10 +103,20 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "/api/v1/documents/{document_id}/csv",
         api(EVERYONE, unit_leader=404),
     ),
-    "api.document_issue": (
+    "api.document_sign": (
         "POST",
-        "/api/v1/documents/{document_id}/issue",
+        "/api/v1/documents/{document_id}/sign",
         api(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "api.document_register": (
+        "POST",
+        "/api/v1/documents/{document_id}/register",
+        api(REGISTRARS, ok=422),
+    ),
+    "api.document_docx": (
+        "GET",
+        "/api/v1/documents/{document_id}/docx",
+        api(EVERYONE, unit_leader=404),
     ),
     "api.document_pdf": (
         "GET",
@@ -510,10 +521,14 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
     "reports.csv": ("GET", "/reports/{document_id}/csv", expect(EVERYONE, unit_leader=404)),
     "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
+    "reports.docx": ("GET", "/reports/{document_id}/docx", expect(EVERYONE, unit_leader=404)),
     "reports.edit": ("POST", "/reports/{document_id}/edit", expect(CREATORS, ok=422)),
     "reports.export": ("GET", "/reports/export.{fmt}", expect(EVERYONE)),
     "reports.index": ("GET", "/reports", expect(EVERYONE)),
-    "reports.issue": ("POST", "/reports/{document_id}/issue", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "reports.sign": ("POST", "/reports/{document_id}/sign", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "reports.register": ("POST", "/reports/{document_id}/register", expect(REGISTRARS, ok=422)),
+    "reports.registers": ("GET", "/reports/registers", expect(REGISTRARS)),
+    "reports.final": ("POST", "/reports/{document_id}/final", expect(REGISTRARS, ok=422)),
     "reports.new": ("GET", "/reports/new", expect(CREATORS)),
     "reports.pdf": ("GET", "/reports/{document_id}/pdf", expect(EVERYONE, unit_leader=404)),
     "reports.refresh": ("POST", "/reports/{document_id}/refresh", expect(CREATORS, ok=422)),

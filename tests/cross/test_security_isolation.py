@@ -40,7 +40,6 @@ def test_other_units_answers_extensions_documents_are_hidden_from_the_api(
     from inspect_app.core import clock
     from inspect_app.deputies.models import Delegation
     from inspect_app.extension_requests.models import ExtensionRequest
-    from inspect_app.reports.operations import issue
 
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
     unit_a, unit_b = f.make_unit(), f.make_unit()
@@ -68,7 +67,7 @@ def test_other_units_answers_extensions_documents_are_hidden_from_the_api(
     )
     db.session.add_all([ext, delegation])
     letter = f.make_urging_letter(case, clock.today())
-    issue(f.make_user("admin"), letter, letter.version)
+    f.issue_document(f.make_user("admin"), letter)
     leader_b = f.make_user("unit_leader", unit=unit_b)
     _t, secret = tokens.create_token(leader_b, "x")
     _t, secret_a = tokens.create_token(leader_a, "a")

@@ -108,7 +108,7 @@ def test_bad_deputy_refused(s, db):
 
 def test_overlapping_delegation_refused(s, db):
     _name(s)
-    with pytest.raises(OperationError, match="đã là người được ủy quyền"):
+    with pytest.raises(OperationError, match="đã là người được giao thực hiện thay"):
         _name(s, starts=date(2026, 9, 20), ends=date(2026, 10, 20))
     assert _name(s, starts=date(2026, 10, 1), ends=date(2026, 10, 20)) is not None
 
@@ -162,7 +162,7 @@ def test_revoke_rules(s, db):
         "delegation_created",
         "delegation_revoked",
     ]
-    with pytest.raises(OperationError, match="đã bị thu hồi"):
+    with pytest.raises(OperationError, match="đã bị hủy bỏ"):
         ops.revoke(s["director"], d, d.version)
     ended = _name(s, starts=TODAY, ends=TODAY)
     clock.freeze(TODAY + timedelta(days=1))

@@ -88,7 +88,7 @@ def _decide(db, w, day: date, case_ids=None):
             date(2026, 12, 18),
         )
         db.session.commit()
-        documents.issue(w["boss"], check.document, check.document.version)
+        factories.issue_document(w["boss"], check.document)
         db.session.commit()
     return check
 
@@ -107,13 +107,13 @@ def test_the_whole_ladder_with_the_check_step(db):
     check = _decide(db, w, date(2026, 12, 7))
     doc = check.document
     assert doc.kind == DocumentKind.CHECK_DECISION and doc.number == 1
-    assert doc.number_label == "1/QĐ-TTr" and doc.signer_name == "Nguyễn Văn Hùng"
+    assert doc.number_label == "01/QĐ-TTr" and doc.signer_name == "Nguyễn Văn Hùng"
     assert "Đoàn kiểm tra" in doc.body and "Lê Văn Minh" in doc.body
     assert {i.case_id for i in doc.items} == {first.id, second.id}
     timeline = [e.action for e in audit.events_for("Case", first.id)]
     assert "check_drafted" in timeline and "check_decided" in timeline
     decided = next(e for e in audit.events_for("Case", first.id) if e.action == "check_decided")
-    assert "1/QĐ-TTr" in decided.note and "Nguyễn Văn Hùng" in decided.note
+    assert "01/QĐ-TTr" in decided.note and "Nguyễn Văn Hùng" in decided.note
 
     # 15 working days overdue, but no result yet: the proposal waits for the check.
     _sweep(db, date(2026, 12, 11))
@@ -192,11 +192,11 @@ def test_other_refusals(db, english):
         w["cases"][0].state = "answered"
         db.session.commit()
         with pytest.raises(OperationError, match="no longer open"):
-            documents.issue(w["boss"], check.document, check.document.version)
+            factories.issue_document(w["boss"], check.document)
         db.session.rollback()
         w["cases"][0].state = "open"
         db.session.commit()
-        documents.issue(w["boss"], check.document, check.document.version)
+        factories.issue_document(w["boss"], check.document)
         db.session.commit()
         with pytest.raises(OperationError, match="Record the minutes"):
             operations.record_results(
@@ -249,7 +249,7 @@ def test_pages_create_record_and_show(db, login_as):
     done = c.post(f"/implementation-checks/new?inspection={w['inspection'].id}", data=form)
     assert done.status_code == 303
     check = db.session.execute(select(ImplementationCheck)).scalar_one()
-    documents.issue(w["boss"], check.document, check.document.version)
+    factories.issue_document(w["boss"], check.document)
     db.session.commit()
     url = f"/implementation-checks/{check.id}"
     assert (
@@ -277,12 +277,12 @@ def test_pages_create_record_and_show(db, login_as):
     )
     assert r.status_code == 303
     shown = c.get(url).get_data(as_text=True)
-    assert "Mới thực hiện một phần" in shown and "1/QĐ-TTr" in shown
+    assert "Mới thực hiện một phần" in shown and "01/QĐ-TTr" in shown
     # The unit's leader sees the issued decision about their unit; another unit's leader not.
     assert login_as(w["leader"]).get(url).status_code == 200
     assert login_as("unit_leader").get(url).status_code == 404
     listing = c.get("/implementation-checks").get_data(as_text=True)
-    assert "1/QĐ-TTr" in listing
+    assert "01/QĐ-TTr" in listing
     case_page = c.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Mới thực hiện một phần" in case_page  # on the case's timeline
 
@@ -330,7 +330,7 @@ def test_api_checks_and_their_results(db, client, api):
     assert created["decision"]["state"] == "draft" and created["decision"]["number"] is None
     assert [c["case_id"] for c in created["cases"]] == [c.id for c in w["cases"]]
     check = db.session.get(ImplementationCheck, created["id"])
-    documents.issue(w["boss"], check.document, check.document.version)
+    factories.issue_document(w["boss"], check.document)
     db.session.commit()
     url = f"/api/v1/implementation-checks/{check.id}"
     r = client.post(
@@ -350,7 +350,7 @@ def test_api_checks_and_their_results(db, client, api):
     )
     assert r.status_code == 200, r.get_json()
     got = client.get(url, headers=headers).get_json()
-    assert got["decision"]["number_label"] == "1/QĐ-TTr" and got["decision"]["signer_name"]
+    assert got["decision"]["number_label"] == "01/QĐ-TTr" and got["decision"]["signer_name"]
     assert {c["case_id"]: c["outcome"] for c in got["cases"]}[case_id] == "not_done"
     listing = client.get("/api/v1/implementation-checks", headers=headers).get_json()
     assert [i["id"] for i in listing["items"]] == [check.id]

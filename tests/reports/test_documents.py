@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from datetime import date
 
+import pdfplumber
 import pytest
 from markupsafe import escape
 from openpyxl import load_workbook
@@ -88,24 +89,24 @@ def test_numbers_per_type_restart_each_year(db):
     escalate()
     with clock.frozen(date(2026, 12, 30)):
         first = report(boss)
-        operations.issue(boss, first, first.version)
+        factories.issue_document(boss, first)
         letter = db.session.execute(select(Document).where(Document.kind == "urging")).scalar_one()
-        operations.issue(boss, letter, letter.version)
+        factories.issue_document(boss, letter)
         second = report(boss, date(2026, 11, 1), date(2026, 11, 30))
         second.body = "Tổng hợp tình hình tháng 11."
         db.session.flush()
-        operations.issue(boss, second, second.version)
+        factories.issue_document(boss, second)
         db.session.commit()
-    assert (first.number_label, first.year) == ("1/BC-TTr", 2026)
-    assert (letter.number_label, letter.year) == ("1/TTr-NV", 2026)
-    assert (second.number_label, second.year) == ("2/BC-TTr", 2026)
+    assert (first.number_label, first.year) == ("01/BC-TTr", 2026)
+    assert (letter.number_label, letter.year) == ("01/TTr-NV", 2026)
+    assert (second.number_label, second.year) == ("02/BC-TTr", 2026)
     with clock.frozen(date(2027, 1, 4)):
         new_year = report(boss, date(2026, 12, 1), date(2026, 12, 31))
         new_year.body = "Báo cáo tháng 12."
         db.session.flush()
-        operations.issue(boss, new_year, new_year.version)
+        factories.issue_document(boss, new_year)
         db.session.commit()
-    assert (new_year.number_label, new_year.year) == ("1/BC-TTr", 2027)
+    assert (new_year.number_label, new_year.year) == ("01/BC-TTr", 2027)
 
 
 def test_unique_constraint_refuses_a_number_twice(db):
@@ -115,7 +116,7 @@ def test_unique_constraint_refuses_a_number_twice(db):
         doc.body = "x"
         db.session.flush()
         with clock.frozen(TODAY):
-            operations.issue(boss, doc, doc.version)
+            factories.issue_document(boss, doc)
     db.session.commit()
     docs = list(db.session.execute(select(Document).order_by(Document.id)).scalars())
     assert [d.number for d in docs] == [1, 2]
@@ -161,7 +162,7 @@ def test_two_issues_at_once_get_distinct_numbers(empty_database_url, tmp_path):
                 doc = db.session.get(Document, doc_id)
                 barrier.wait(timeout=30)
                 with clock.frozen(TODAY):
-                    operations.issue(user, doc, doc.version)
+                    factories.issue_document(user, doc)
                 db.session.commit()
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
             errors.append(e)
@@ -190,7 +191,7 @@ def test_issued_pdf_never_changes_when_cases_change(db, app):
     escalate()
     with clock.frozen(TODAY):
         doc = report(boss)
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc)
     db.session.commit()
     path = documents.stored_pdf_path(doc)
     stored = _read(path)
@@ -229,12 +230,12 @@ def test_issuing_twice_and_editing_issued_are_refused(db):
     doc.body = "Nhận xét chung."
     db.session.flush()
     with clock.frozen(TODAY):
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc)
     db.session.commit()
     sha, version = doc.pdf_sha256, doc.version
     with pytest.raises(OperationError) as again:
-        operations.issue(boss, doc, doc.version)
-    assert again.value.status == 409 and "1/BC-TTr" in str(again.value.message)
+        factories.issue_document(boss, doc)
+    assert again.value.status == 409 and "01/BC-TTr" in str(again.value.message)
     with pytest.raises(OperationError) as edit:
         operations.update_draft(boss, doc, {"title": "Khác"}, doc.version)
     assert edit.value.status == 409
@@ -251,7 +252,7 @@ def test_empty_report_cannot_be_issued(db):
     doc = report(boss)
     db.session.commit()
     with pytest.raises(OperationError) as empty, clock.frozen(TODAY):
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc)
     assert empty.value.status == 422 and empty.value.field == "body"
     db.session.rollback()
     assert db.session.get(Document, doc.id).state == DocumentState.DRAFT
@@ -292,14 +293,14 @@ def test_stale_draft_form_is_refused(db):
     assert db.session.get(Document, doc.id).body == "Bản thứ nhất"
 
 
-def test_only_leadership_or_admin_issue(db):
+def test_only_leadership_or_admin_sign(db):
     doc = report(leadership())
     doc.body = "x"
     db.session.flush()
     db.session.commit()
     for role in ("inspector", "lead_inspector", "unit_leader", "chairman", "clerk"):
         with pytest.raises(OperationError) as refused:
-            operations.issue(factories.make_user(role), doc, doc.version)
+            operations.sign(factories.make_user(role), doc, doc.version)
         assert refused.value.status == 403
     assert doc.state == DocumentState.DRAFT
 
@@ -317,7 +318,7 @@ def test_report_pdf_text(db):
         operations.update_draft(
             boss, doc, {"body": "Các đơn vị chậm khắc phục cần được xử lý nghiêm."}, doc.version
         )
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc)
     db.session.commit()
     text = pdf_text(_read(documents.stored_pdf_path(doc)))
     for expected in (
@@ -325,7 +326,7 @@ def test_report_pdf_text(db):
         "THANH TRA TỈNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Số: 1/BC-TTr",
+        "Số: 01/BC-TTr",
         "Tuyên Quang, ngày 25 tháng 11 năm 2026",
         "BÁO CÁO",
         "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Tuyên Quang",
@@ -337,7 +338,7 @@ def test_report_pdf_text(db):
         "CHÁNH THANH TRA",
         "Nguyễn Văn Hùng",
         "Nơi nhận:",
-        "- Lưu: VT, TTr.",
+        "- Lưu: VT, NV.",
     ):
         assert nfc(expected) in text, expected
     assert "DỰ THẢO" not in text
@@ -353,29 +354,37 @@ def test_draft_pdf_is_marked_and_not_numbered(db):
     db.session.flush()
     db.session.flush()
     text = pdf_text(documents.render_pdf(doc))
-    assert "DỰ THẢO" in text and "/BC-TTr" in text and "1/BC-TTr" not in text
+    assert "DỰ THẢO" in text and "/BC-TTr" in text and "01/BC-TTr" not in text
     assert doc.pdf_stored_name is None
 
 
 def test_urging_letter_pdf_text(db):
     boss = leadership()
     case = overdue_case("Sở Nội vụ", "Ban hành quy chế làm việc sau sắp xếp tổ chức bộ máy")
+    case.inspection.conclusion_number = "12/KL-TTr"
+    case.inspection.conclusion_date = date(2026, 3, 5)
+    case.inspection.title = "Thanh tra việc tuyển dụng công chức năm 2025"
     escalate()
     (letter,) = urging_of(case)
     with clock.frozen(TODAY):
-        operations.issue(boss, letter, letter.version)
+        factories.issue_document(boss, letter)
     db.session.commit()
     text = pdf_text(_read(documents.stored_pdf_path(letter)))
+    # The "V/v" and the body name the conclusion by number and date, never the internal code;
+    # its first citation gives number, date, issuer and summary.
+    assert case.reference not in text and "KN-" not in text
     for expected in (
         "THANH TRA TỈNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Số: 1/TTr-NV",
-        f"V/v đôn đốc thực hiện kiến nghị {case.reference}",
+        "Số: 01/TTr-NV",
+        "V/v đôn đốc thực hiện Kết luận thanh tra số 12/KL-TTr ngày 05/3/2026",
+        "Thực hiện Kết luận thanh tra số 12/KL-TTr ngày 05/3/2026 của Chánh Thanh tra tỉnh về "
+        "thanh tra việc tuyển dụng công chức năm 2025",
         "Kính gửi: Sở Nội vụ",
         "Ban hành quy chế làm việc sau sắp xếp tổ chức bộ máy",
         "đã quá thời hạn 29 ngày làm việc",
         "Nơi nhận:",
-        "- Lưu: VT, TTr.",
+        "- Lưu: VT, NV.",
         "Nguyễn Văn Hùng",
     ):
         assert nfc(expected) in text, expected
@@ -390,7 +399,7 @@ def _issued_report(db):
     escalate()
     with clock.frozen(TODAY):
         doc = report(boss)
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc)
     db.session.commit()
     return doc
 
@@ -400,7 +409,7 @@ def test_xlsx_reads_back(db):
     wb = load_workbook(io.BytesIO(documents.export_xlsx(doc)))
     ws = wb["Danh sách"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0][0] == "THANH TRA TỈNH" and rows[1][0] == "Số: 1/BC-TTr"
+    assert rows[0][0] == "THANH TRA TỈNH" and rows[1][0] == "Số: 01/BC-TTr"
     header = rows[4]
     assert header[:4] == ["STT", "Đơn vị", "Số hiệu kiến nghị", "Nội dung kiến nghị"]
     data = rows[5]
@@ -460,14 +469,14 @@ def test_issuing_an_urging_letter_notifies_the_unit(db):
     escalate()
     (letter,) = urging_of(case)
     with clock.frozen(TODAY):
-        operations.issue(boss, letter, letter.version)
+        factories.issue_document(boss, letter)
     db.session.commit()
     titles = list(
         db.session.execute(
             select(Notification.title).where(Notification.user_id == leader.id)
         ).scalars()
     )
-    assert any("1/TTr-NV" in t for t in titles)
+    assert any("01/TTr-NV" in t for t in titles)
 
 
 def test_an_issued_report_reaches_the_chairman_and_the_chief_inspector(db):
@@ -479,7 +488,7 @@ def test_an_issued_report_reaches_the_chairman_and_the_chief_inspector(db):
     escalate()
     with clock.frozen(TODAY):
         doc = report(boss)
-        operations.issue(boss, doc, doc.version)
+        factories.issue_document(boss, doc, clerk)
     db.session.commit()
     told = set(
         db.session.execute(
@@ -498,7 +507,7 @@ def test_urging_letter_of_a_closed_case_is_not_issued(db):
     case.state = CaseState.ANSWERED
     db.session.commit()
     with pytest.raises(OperationError) as refused:
-        operations.issue(boss, letter, letter.version)
+        factories.issue_document(boss, letter)
     assert refused.value.status == 422
     db.session.rollback()
     assert db.session.get(Document, letter.id).number is None
@@ -512,7 +521,7 @@ def test_level_3_cases_enter_the_draft_and_leave_after_an_issued_report(db):
     escalate()
     assert [i.case_id for i in draft.items] == [case.id]  # level 3 joined the open draft
     with clock.frozen(TODAY):
-        operations.issue(boss, draft, draft.version)
+        factories.issue_document(boss, draft)
         db.session.commit()
         later = report(boss, date(2026, 11, 1), date(2026, 11, 30))
     assert later.items == []  # already reported for this deadline
@@ -538,8 +547,8 @@ def test_monthly_job_drafts_once_per_month(app, db):
 
 def test_place_and_date_line_and_recipients_follow_decree_30(app):
     with app.app_context():
-        assert documents.date_line("Hà Giang Mới", date(2026, 2, 5)) == (
-            "Hà Giang Mới, ngày 05 tháng 02 năm 2026"
+        assert documents.date_line("Tuyên Quang", date(2026, 2, 5)) == (
+            "Tuyên Quang, ngày 05 tháng 02 năm 2026"
         )
         assert documents.letterhead() == {
             "parent_body": "UBND TỈNH TUYÊN QUANG",
@@ -549,9 +558,9 @@ def test_place_and_date_line_and_recipients_follow_decree_30(app):
     assert documents.distribution_lines("Như trên;\n\n- Sở Nội vụ;") == [
         "- Như trên;",
         "- Sở Nội vụ;",
-        "- Lưu: VT, TTr.",
+        "- Lưu: VT, NV.",
     ]
-    assert documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")[-1] == "- Lưu: VT, TTr."
+    assert documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")[-1] == "- Lưu: VT, NV."
     assert len(documents.distribution_lines("- Như trên;\n- Lưu: VT, TTr.")) == 2
 
 
@@ -581,8 +590,17 @@ def test_long_report_repeats_the_table_header_and_keeps_every_row(db):
     assert len(table_pages) >= 3
     assert all("Số ngày làm việc quá hạn" in p and "STT" in p for p in table_pages)
     text = " ".join(pages)
+    # The case column alone (a wrapped title otherwise interleaves with the deadline column).
+    mm = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        column = nfc(
+            " ".join(
+                page.crop(((30 + 13) * mm, 0, (195 - 55) * mm, page.height)).extract_text() or ""
+                for page in pdf.pages
+            )
+        )
     for title in titles:
-        assert text.count(nfc(title)) == 1, title
+        assert column.count(nfc(title)) == 1, title
     assert pages[1].split()[0] == "2" and pages[-1].split()[0] == str(len(pages))
     assert "Nơi nhận:" in pages[-1] and "CHÁNH THANH TRA" in pages[-1]
     assert text.index("1. Ủy ban nhân dân xã Số 0") < text.index("2. Ủy ban nhân dân xã Số 1")
@@ -627,5 +645,10 @@ def test_preview_and_pdf_are_drawn_from_one_layout(db, app):
     pdf = " ".join(nfc(pdf_text(documents.render_pdf(doc))).split())
     at = 0
     for text in expected:
-        assert " ".join(text.split()) in pdf, text
+        if text.startswith("Số:") and "\u00a0" in text:
+            # The unregistered number's blank is wide: text extraction reads the two sides of
+            # the clerk's blank as two columns.
+            assert all(word in pdf for word in text.split()), text
+        else:
+            assert " ".join(text.split()) in pdf, text
         at = html.index(str(escape(text)), at)

@@ -1,5 +1,5 @@
 """The demo seed: cases at each escalation level, the urging letters the sweep drafted, one
-issued report numbered 1/BC-TTr of the year and one issued urging letter; safe to run again."""
+issued report numbered 01/BC-TTr of the year and one issued urging letter; safe to run again."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ def test_demo_seed_has_issued_documents_and_every_level(db, today):
         reports = [d for d in docs if d.kind == DocumentKind.REPORT]
         letters = [d for d in docs if d.kind == DocumentKind.URGING]
         assert [(r.number_label, r.year, r.state) for r in reports] == [
-            ("1/BC-TTr", today.year, DocumentState.ISSUED)
+            ("01/BC-TTr", today.year, DocumentState.ISSUED)
         ]
         assert reports[0].items and reports[0].body
         assert len(letters) >= 2 and any(d.is_issued for d in letters)
-        assert [d.number_label for d in letters if d.is_issued] == ["1/TTr-NV"]
+        assert [d.number_label for d in letters if d.is_issued] == ["01/TTr-NV"]
         for doc in (d for d in docs if d.is_issued):
             with open(documents.stored_pdf_path(doc), "rb") as f:
                 assert hashlib.sha256(f.read()).hexdigest() == doc.pdf_sha256

@@ -47,18 +47,26 @@ def _world(db):
         for d in db.session.execute(select(Document).where(Document.kind == "urging")).scalars()
     }
     issued_a = letters[case_a.id]
-    operations.issue(boss, issued_a, issued_a.version)
+    factories.issue_document(boss, issued_a)
     issued_b = letters[case_b.id]
-    operations.issue(boss, issued_b, issued_b.version)
+    factories.issue_document(boss, issued_b)
     draft_a = factories.make_urging_letter(
         factories.make_case(
             inspection=case_a.inspection, due=date(2026, 10, 1), responsible_unit=unit_a
         ),
         TODAY,
     )
+    signed = factories.make_urging_letter(
+        factories.make_case(
+            inspection=case_a.inspection, due=date(2026, 10, 2), responsible_unit=unit_a
+        ),
+        TODAY,
+    )
+    operations.sign(boss, signed, signed.version)
     report = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
     db.session.commit()
     return {
+        "signed": signed,
         "boss": boss,
         "leader_a": leader_a,
         "case_a": case_a,
@@ -80,7 +88,8 @@ def _client(role, w, login_as, client):
 
 
 EDITORS = {"admin", "leadership", "lead_inspector"}
-ISSUERS = {"admin", "leadership"}
+SIGNERS = {"admin", "leadership"}
+REGISTRARS = {"admin"}
 
 
 def _expect(allowed: set[str], ok, refused=403, unit_leader=None) -> dict:
@@ -99,6 +108,8 @@ TABLE = [
     ("GET", "/reports/{report}", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{report}/pdf", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{report}/xlsx", _expect(STAFF, 200, unit_leader=404)),
+    ("GET", "/reports/{report}/docx", _expect(STAFF, 200, unit_leader=404)),
+    ("GET", "/reports/{issued_a}/docx", _expect(STAFF | {"unit_leader"}, 200)),
     ("GET", "/reports/{report}/csv", _expect(STAFF, 200, unit_leader=404)),
     ("GET", "/reports/{issued_a}", _expect(STAFF | {"unit_leader"}, 200)),
     ("GET", "/reports/{issued_a}/pdf", _expect(STAFF | {"unit_leader"}, 200)),
@@ -110,8 +121,13 @@ TABLE = [
     ("GET", "/reports/999999", _expect(STAFF | {"unit_leader"}, 404)),
     ("POST", "/reports/{report}/edit", _expect(EDITORS, 422)),
     ("POST", "/reports/{report}/refresh", _expect(EDITORS, 422)),
-    ("POST", "/reports/{report}/issue", _expect(ISSUERS, 422)),
-    ("POST", "/reports/{draft_a}/issue", _expect(ISSUERS, 422)),
+    ("POST", "/reports/{report}/sign", _expect(SIGNERS, 422)),
+    ("POST", "/reports/{draft_a}/sign", _expect(SIGNERS, 422)),
+    ("GET", "/reports/{signed}", _expect(STAFF, 200, unit_leader=404)),
+    ("POST", "/reports/{signed}/register", _expect(REGISTRARS, 422)),
+    ("POST", "/reports/{report}/register", _expect(REGISTRARS, 422)),
+    ("GET", "/reports/registers", _expect(REGISTRARS, 200)),
+    ("POST", "/reports/{issued_a}/final", _expect(REGISTRARS, 422, unit_leader=403)),
 ]
 
 
@@ -124,7 +140,9 @@ def test_permission_table(db, client, login_as, monkeypatch, method, url, role, 
     monkeypatch.setattr(documents, "render_pdf", lambda doc: b"%PDF-1.4 stub")
     w = _world(db)
     c = _client(role, w, login_as, client)
-    path = url.format(**{k: w[k].id for k in ("report", "issued_a", "issued_b", "draft_a")})
+    path = url.format(
+        **{k: w[k].id for k in ("report", "issued_a", "issued_b", "draft_a", "signed")}
+    )
     before = db.session.execute(select(func.count()).select_from(Document)).scalar_one()
     r = c.open(path, method=method, data={} if method == "POST" else None)
     if expected == SIGN_IN:
@@ -204,7 +222,7 @@ def test_create_edit_and_issue_through_the_pages(db, login_as):
     doc = db.session.execute(select(Document).where(Document.kind == "report")).scalar_one()
     page = c.get(f"/reports/{doc.id}").get_data(as_text=True)
     assert "Niêm yết thủ tục hành chính" in page and "DỰ THẢO" in page
-    assert 'hx-indicator="#issue-busy"' in page and "data-confirm" in page
+    assert "/sign" in page and "data-confirm" in page
     form = {
         "title": "Báo cáo tháng 10",
         "signer_title": "CHÁNH THANH TRA\nPHÓ CHÁNH THANH TRA",
@@ -215,7 +233,7 @@ def test_create_edit_and_issue_through_the_pages(db, login_as):
     }
     assert c.post(f"/reports/{doc.id}/edit", data=form).status_code == 303
     db.session.expire_all()
-    assert doc.title == "Báo cáo tháng 10" and doc.distribution.endswith("- Lưu: VT, TTr.")
+    assert doc.title == "Báo cáo tháng 10" and doc.distribution.endswith("- Lưu: VT, NV.")
     stale = c.post(f"/reports/{doc.id}/edit", data={**form, "title": "Cũ"})
     assert stale.status_code == 409 and "Báo cáo tháng 10" in stale.get_data(as_text=True)
     bad_authority = c.post(
@@ -234,42 +252,54 @@ def test_create_edit_and_issue_through_the_pages(db, login_as):
     assert bad_period.status_code == 422 and "period" in bad_period.get_data(as_text=True).lower()
     db.session.expire_all()
     assert doc.period_start == date(2026, 10, 1)
-    issued = c.post(
-        f"/reports/{doc.id}/issue", data={"version": doc.version}, headers={"HX-Request": "true"}
+    signed = c.post(
+        f"/reports/{doc.id}/sign", data={"version": doc.version}, headers={"HX-Request": "true"}
+    )
+    assert signed.status_code == 204 and signed.headers["HX-Redirect"] == f"/reports/{doc.id}"
+    db.session.expire_all()
+    assert doc.state == DocumentState.SIGNED and doc.number is None
+    assert doc.signer_name == "Trần Văn Ký"
+    clerk = login_as(factories.make_user("admin", full_name="Lê Thị Văn Thư"))
+    page = clerk.get(f"/reports/{doc.id}").get_data(as_text=True)
+    assert f"/reports/{doc.id}/register" in page and "01/BC-TTr" in page  # the next number
+    issued = clerk.post(
+        f"/reports/{doc.id}/register",
+        data={"version": doc.version, "number": ""},
+        headers={"HX-Request": "true"},
     )
     assert issued.status_code == 204 and issued.headers["HX-Redirect"] == f"/reports/{doc.id}"
     db.session.expire_all()
-    assert doc.number_label == "1/BC-TTr" and doc.signer_name == "Trần Văn Ký"
+    assert doc.number_label == "01/BC-TTr" and doc.registered_on == clock.today()
     pdf = c.get(f"/reports/{doc.id}/pdf")
     assert hashlib.sha256(pdf.data).hexdigest() == doc.pdf_sha256
-    again = c.post(f"/reports/{doc.id}/issue", data={"version": doc.version})
-    assert again.status_code == 409 and "1/BC-TTr" in again.get_data(as_text=True)
+    again = c.post(f"/reports/{doc.id}/sign", data={"version": doc.version})
+    assert again.status_code == 409 and "01/BC-TTr" in again.get_data(as_text=True)
     edit = c.post(f"/reports/{doc.id}/edit", data={**form, "version": doc.version})
     assert edit.status_code == 409
     db.session.expire_all()
     assert doc.title == "Báo cáo tháng 10" and doc.number == 1
     page = c.get(f"/reports/{doc.id}").get_data(as_text=True)
-    assert doc.pdf_sha256 in page and "/issue" not in page and "DỰ THẢO" not in page
+    assert doc.pdf_sha256 in page and "/sign" not in page and "DỰ THẢO" not in page
 
 
 def test_empty_report_issue_shows_the_reason(db, login_as):
     boss = factories.make_user("leadership", locale="en")
     doc = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
     db.session.commit()
-    r = login_as(boss).post(f"/reports/{doc.id}/issue", data={"version": doc.version})
+    r = login_as(boss).post(f"/reports/{doc.id}/sign", data={"version": doc.version})
     assert r.status_code == 422 and "empty report cannot be issued" in r.get_data(as_text=True)
     db.session.expire_all()
     assert doc.state == DocumentState.DRAFT and doc.number is None
 
 
-def test_empty_report_issue_button_is_disabled_before_any_confirmation(db, login_as):
+def test_empty_report_sign_button_is_disabled_before_any_confirmation(db, login_as):
     boss = factories.make_user("leadership", locale="en")
     doc = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
     db.session.commit()
     page = login_as(boss).get(f"/reports/{doc.id}").get_data(as_text=True)
-    assert f'action="/reports/{doc.id}/issue"' not in page  # no form to confirm
-    assert 'disabled aria-describedby="issue-empty"' in page
-    assert "cannot be issued. Refresh its cases" in page
+    assert f'action="/reports/{doc.id}/sign"' not in page  # no form to confirm
+    assert 'disabled aria-describedby="sign-empty"' in page
+    assert "cannot be signed. Refresh its cases" in page
 
 
 def test_htmx_issue_refusal_swaps_the_document_with_the_reason(db, login_as):
@@ -277,7 +307,7 @@ def test_htmx_issue_refusal_swaps_the_document_with_the_reason(db, login_as):
     doc = operations.build_report_draft(boss, date(2026, 10, 1), date(2026, 10, 31))
     db.session.commit()
     r = login_as(boss).post(
-        f"/reports/{doc.id}/issue", data={"version": doc.version}, headers={"HX-Request": "true"}
+        f"/reports/{doc.id}/sign", data={"version": doc.version}, headers={"HX-Request": "true"}
     )
     body = r.get_data(as_text=True)
     assert r.status_code == 422 and "<html" not in body
