@@ -100,6 +100,20 @@ _LIMITS = {
 # Words trackers write for the enums besides their labels and codes (folded, DOMAIN.md terms).
 _SYNONYMS = {
     ActivityKind: {"thanh tra": ActivityKind.THANH_TRA, "kiem tra": ActivityKind.KIEM_TRA},
+    # How trackers (and this product's labels before the statistics types) name the types.
+    CaseType: {
+        "thu hoi tien, tai san": CaseType.RECOVERY,
+        "thu hoi tien": CaseType.RECOVERY,
+        "thu hoi dat": CaseType.RECOVERY_LAND,
+        "thu hoi tai san": CaseType.RECOVERY_ASSETS,
+        "kiem diem, xu ly ky luat": CaseType.DISCIPLINE,
+        "xu ly ky luat": CaseType.DISCIPLINE,
+        "xu ly hanh chinh": CaseType.ADMIN_HANDLING,
+        "chuyen co quan dieu tra": CaseType.REFERRAL,
+        "chan chinh, khac phuc": CaseType.OTHER,
+        "sua doi, bo sung van ban": CaseType.OTHER,
+        "khac": CaseType.OTHER,
+    },
     CaseState: {
         "dang thuc hien": CaseState.OPEN,
         "chua thuc hien": CaseState.OPEN,
