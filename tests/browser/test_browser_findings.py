@@ -96,9 +96,13 @@ def test_inspector_logs_finding_with_photo_on_phone_and_lead_proposes_case(open_
     title = f"Chấn chỉnh việc tiếp nhận hồ sơ một cửa {uuid.uuid4().hex[:6]}"
     lead.fill("#f-title", title)
     lead.select_option("#f-legal_reference_id", index=1)
+    # Choosing the legal basis re-renders the form (the repeat-violation signal): type on once
+    # it is back, or the swap replaces what was typed meanwhile.
+    lead.wait_for_load_state("networkidle")
     lead.fill("#f-required_action", "Rà soát toàn bộ hồ sơ trễ hạn, xin lỗi người dân.")
     lead.click("#case-form button.primary")
-    lead.wait_for_url(re.compile(r"/cases/\d+$"))
+    # The URL is polled: the form's answer may be followed without a new "load" event.
+    expect(lead).to_have_url(re.compile(r"/cases/\d+$"), timeout=15000)
     expect(lead.locator("main h1")).to_contain_text(title)
     assert query(app, select(func.count(Case.id)).where(Case.title == title)) == 1
 
