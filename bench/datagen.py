@@ -96,7 +96,7 @@ FINDING_TEXTS = [
     "Sử dụng xe công không đúng mục đích.",
     "Chậm giải quyết hồ sơ đất đai quá thời hạn quy định.",
 ]
-CASE_TYPES = ["admin_handling", "recovery", "discipline", "amend_documents", "fix_practices"]
+CASE_TYPES = ["admin_handling", "recovery", "discipline", "other", "referral"]
 SEVERITIES = ["low", "medium", "high", "serious"]
 
 

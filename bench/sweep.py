@@ -81,7 +81,7 @@ def child(url: str, mode: str) -> None:
     with app.app_context():
         as_of = clock.today()
         bounds = esc.boundaries(as_of)
-        steps = esc.REMINDER_STEPS + esc.LEVEL_STEPS
+        steps = esc.LADDER_STEPS
         todo = {s: esc.count_candidates(s, bounds) for s in steps}
         overdue = db.session.execute(
             select(func.count()).where(Case.state == CaseState.OPEN, Case.due_date < as_of)
