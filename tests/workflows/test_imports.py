@@ -383,7 +383,9 @@ def test_a_corrected_file_updates_the_conclusion_it_imported(db, world):
     assert inspection.title == "Thanh tra tuyển dụng (đã sửa)"
     assert inspection.target_unit_id == other.id and inspection.version == 2
     assert db.session.execute(
-        select(AuditEvent.action).where(AuditEvent.object_type == "Inspection")
+        select(AuditEvent.action)
+        .where(AuditEvent.object_type == "Inspection")
+        .order_by(AuditEvent.id)
     ).scalars().all() == ["inspection_imported", "inspection_import_updated"]
     assert {r.status for r in dry(admin, xlsx(rows)).results} == {"ok"}
 
