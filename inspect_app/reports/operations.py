@@ -878,7 +878,7 @@ def _issued_pdf(doc: Document) -> bytes:
 def upload_final(actor: User, doc: Document, data: bytes, version: int | None) -> Document:
     """The signed final (a scan or a digitally signed PDF) uploaded back: it becomes the issued
     file, its sha256 stored, never replaced. 403 (not the clerk), 409 (not issued, already
-    uploaded, stale), 422 (not a PDF, or a signature that does not verify)."""
+    uploaded, stale), 422 (not a PDF, or a signature that fails validation)."""
     if not Document.may_register(actor):
         raise Forbidden()
     check_version(doc, version)
