@@ -17,7 +17,7 @@ from inspect_app.core import clock
 from inspect_app.deputies.queries import active_delegations
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, inspection_member
-from inspect_app.reference.calendar import Calendar, add_working_days
+from inspect_app.reference.calendar import add_working_days, current_calendar
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
@@ -135,7 +135,7 @@ def unit_leader_home(user, today: date) -> UnitLeaderHome:
     home = UnitLeaderHome(counters=counters, more=more, returned=returned_answers(conditions))
     if not cases:
         return home
-    calendar = Calendar(min(today, cases[0].due_date), max(today, cases[-1].due_date))
+    calendar = current_calendar()
     principals = _delegated_units(user, today)
     home.rows = [
         HomeRow(c, calendar.between(today, c.due_date), principals.get(c.responsible_unit_id))

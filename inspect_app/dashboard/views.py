@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.conclusions.lifecycle import overdue_steps
+from inspect_app.conclusions.lifecycle import overdue_count
 from inspect_app.core import clock, versions
 from inspect_app.core.htmx import is_fragment_request, render
 from inspect_app.core.permissions import access
@@ -113,7 +113,7 @@ def index():
         "overdue_href": lambda month: _overdue_href(filters, month),
         "month_links": _month_links(filters),
         # Conclusion lifecycle steps past their due date (the province's, not a unit's).
-        "conclusion_overdue": None if current_user.is_unit_leader else len(overdue_steps(today)),
+        "conclusion_overdue": None if current_user.is_unit_leader else overdue_count(today),
         "recovery": data.recovery,
         "fmt_amount": format_amount,
     }

@@ -31,7 +31,7 @@ from inspect_app.implementation_checks.models import (
 )
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import current_calendar
 from inspect_app.reports import documents
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
 from inspect_app.reports.operations import document_issued, facts_of
@@ -203,7 +203,7 @@ def create_check(
         as_of=today,
         created_by_id=actor.id,
     )
-    calendar = Calendar(min(f.due_date for f in facts), today)
+    calendar = current_calendar()
     doc.items.extend(
         DocumentItem(
             position=position,

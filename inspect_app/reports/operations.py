@@ -37,7 +37,7 @@ from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.recovery.queries import province_rates
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import current_calendar
 from inspect_app.reports import documents, layout, signing
 from inspect_app.reports.layout import number_text
 from inspect_app.reports.models import (
@@ -224,7 +224,7 @@ class _Days:
     distinct deadline counted once (a batch shares few deadlines)."""
 
     def __init__(self, facts: list[CaseFacts], as_of: date):
-        self.cal = Calendar(min((f.due_date for f in facts), default=as_of), as_of)
+        self.cal = current_calendar()
         self.as_of, self.cache = as_of, {}
 
     def overdue(self, due: date) -> int:
