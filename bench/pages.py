@@ -35,12 +35,14 @@ def _pages(app) -> list[tuple[str, str, dict]]:
     from inspect_app.extensions import db
 
     with app.app_context():
-        leader = db.session.execute(
-            select(User).where(User.role == Role.UNIT_LEADER, User.unit_id.is_not(None)).limit(1)
-        ).scalar_one()
-        case_id = db.session.execute(
-            select(Case.id).where(Case.responsible_unit_id == leader.unit_id).limit(1)
-        ).scalar_one()
+        # A unit leader whose unit is responsible for cases, and one of those cases.
+        case_id, leader = db.session.execute(
+            select(Case.id, User)
+            .join(User, User.unit_id == Case.responsible_unit_id)
+            .where(User.role == Role.UNIT_LEADER)
+            .order_by(Case.id)
+            .limit(1)
+        ).one()
         leader_name = leader.username
     boss = "bench.leadership"
     return [

@@ -22,7 +22,7 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 DUE_SOON_WORKING_DAYS = 7
-HOME_LIMIT = 200  # the home lists this many open cases; the case list has them all
+HOME_LIMIT = 50  # the home lists the nearest deadlines; the case list has them all
 RETURNED_LIMIT = 10  # answers not accepted, shown first on the unit leader's home
 
 
