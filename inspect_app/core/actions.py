@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, flash, g
+from flask import Response, flash, g, request
 from marshmallow import Schema
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -62,6 +62,39 @@ def form_action(
             return done(result)
     db.session.rollback()
     return page(422, errors)
+
+
+def record_action(
+    load: Callable[[], Any],
+    schema: Schema | None,
+    call: Callable[[Any, dict], Any],
+    *,
+    show: Callable[..., Any],
+    action: str,
+    done: Callable[[Any], Any],
+    message: Any = None,
+) -> Response | Any:
+    """Run one action form on a record shown on its own page (a case, a document, a check).
+
+    `load()` gives the record (404 if not visible), `call(record, data)` acts on it and
+    `done(record)` answers after success. Otherwise the page again, the record loaded anew:
+    `show(record, 422, errors, typed_form, action)` with `action`'s form open and what the user
+    typed kept, or `show(record, 409, {}, None, None)` with the record as it is now.
+    """
+    record = load()
+
+    def page(status: int, errors: dict):
+        if status == 422:
+            return show(load(), status, errors, request.form, action)
+        return show(load(), status, errors, None, None)
+
+    return form_action(
+        schema,
+        lambda data: call(record, data),
+        page=page,
+        done=lambda _result: done(record),
+        message=message,
+    )
 
 
 def _again(page: PageAgain, status: int, errors: dict, message) -> Any:

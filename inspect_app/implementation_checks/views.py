@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import form_action, record_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
@@ -146,18 +146,15 @@ def detail(check_id: int):
 
 
 def _act(check_id: int, action: str, schema, call, message):
-    check = get_visible_check(check_id)
-
-    def page(status: int, errors: dict):
-        current = get_visible_check(check_id)
-        kept = request.form if status == 422 else None
-        return _detail(current, status, errors, kept, action if status == 422 else None)
-
-    return form_action(
+    """Run one action form on the check (`core.actions.record_action`): back to it, or its
+    page with the errors (422) or its current state (409)."""
+    return record_action(
+        lambda: get_visible_check(check_id),
         schema,
-        lambda d: call(check, d),
-        page=page,
-        done=lambda _: redirect_to("implementation_checks.detail", check_id=check_id),
+        call,
+        show=_detail,
+        action=action,
+        done=lambda check: redirect_to("implementation_checks.detail", check_id=check.id),
         message=message,
     )
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import audit, clock, files
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import form_action, record_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
@@ -168,21 +168,16 @@ def detail(document_id: int):
 
 
 def _act(document_id: int, action: str, schema, call, done_message):
-    """Run one action form on the document: 303 (HX-Redirect) to it, or the page with the
-    errors (422) or its current version (409); 403 from the operation, 404 if not visible."""
-    doc = get_visible_document(current_user, document_id)
-
-    def page(status: int, errors: dict):
-        current = get_visible_document(current_user, document_id)
-        if status == 409:
-            return _detail(current, 409)
-        return _detail(current, 422, errors, request.form if action == "edit" else None, action)
-
-    return form_action(
+    """Run one action form on the document (`core.actions.record_action`): 303 (HX-Redirect)
+    to it, or the page with the errors (422) or its current version (409); 403 from the
+    operation, 404 if not visible."""
+    return record_action(
+        lambda: get_visible_document(current_user, document_id),
         schema,
-        lambda data: call(doc, data),
-        page=page,
-        done=lambda _: redirect_to("reports.detail", document_id=document_id),
+        call,
+        show=_detail,
+        action=action,
+        done=lambda doc: redirect_to("reports.detail", document_id=doc.id),
         message=done_message,
     )
 

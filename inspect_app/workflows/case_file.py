@@ -19,7 +19,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.cases.views import bp, get_visible_case
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import record_action
 from inspect_app.core.files import ACCEPT
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404
@@ -65,19 +65,16 @@ def detail(case_id: int):
 
 
 def _act(case_id: int, action: str, schema, call, done_message):
-    """Run one action form on the case: 303 to the case, or the case page with errors (422)
-    or its current version (409); 403 from the operation when the user may not act."""
-    case = get_visible_case(case_id)
-
-    def page(status: int, errors: dict):
-        kept = request.form if status == 422 else None
-        return case_page(case, status, errors, kept, action if status == 422 else None)
-
-    return form_action(
+    """Run one action form on the case (`core.actions.record_action`): 303 to the case, or
+    the case page with errors (422) or its current version (409); 403 from the operation when
+    the user may not act."""
+    return record_action(
+        lambda: get_visible_case(case_id),
         schema,
-        lambda data: call(case, data),
-        page=page,
-        done=lambda _: redirect_to("cases.detail", case_id=case_id),
+        call,
+        show=case_page,
+        action=action,
+        done=lambda case: redirect_to("cases.detail", case_id=case.id),
         message=done_message,
     )
 
