@@ -35,8 +35,8 @@ from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
 
-CASE_FIELDS = (
-    "number",
+# What a recommendation says: audited wherever a case is written (its form, the tracker import).
+RECOMMENDATION_FIELDS = (
     "type",
     "title",
     "legal_reference_id",
@@ -44,6 +44,10 @@ CASE_FIELDS = (
     "responsible_unit_id",
     "required_action",
     "amount_vnd",
+)
+CASE_FIELDS = (
+    "number",
+    *RECOMMENDATION_FIELDS,
     "area_m2",
     "persons_count",
     "discipline_form",
