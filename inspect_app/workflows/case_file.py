@@ -120,15 +120,14 @@ def accept(case_id: int):
     )
 
 
-def _verdict(case_id: int, action: str, verdict, done_message):
-    """Reject the answer or record it as partly done: a reason, optionally a new deadline."""
+def _verdict(case_id: int, action: str, verdict: str, done_message):
+    """Reject the answer or record it as partly done (`operations.reopen`): a reason,
+    optionally a new deadline."""
     return _act(
         case_id,
         action,
         VerdictSchema(),
-        lambda case, d: verdict(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
-        ),
+        lambda case, d: operations.reopen(current_user, case, verdict, **d),
         done_message,
     )
 
@@ -139,7 +138,7 @@ def reject(case_id: int):
     """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
     lead only): the case is open again; 403, 409, 422."""
     message = _l("The answer has been rejected; the case is open again.")
-    return _verdict(case_id, "reject", operations.reject, message)
+    return _verdict(case_id, "reject", "rejected", message)
 
 
 @bp.route("/<int:case_id>/partly-done", methods=["POST"])
@@ -148,7 +147,7 @@ def partly_done(case_id: int):
     """Verify the answer as partly done: what was done is recorded, the case stays open for
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     message = _l("Recorded as partly done; the case stays open for the remainder.")
-    return _verdict(case_id, "partly_done", operations.partly_done, message)
+    return _verdict(case_id, "partly_done", "partly_done", message)
 
 
 # --- the recovery ledger -------------------------------------------------------------------
