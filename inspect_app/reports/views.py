@@ -230,14 +230,7 @@ def register(document_id: int):
         document_id,
         "register",
         RegisterSchema(),
-        lambda doc, d: operations.register(
-            current_user,
-            doc,
-            d["version"],
-            number=d.get("number"),
-            registered_on=d.get("registered_on"),
-            year=d.get("year"),
-        ),
+        lambda doc, d: operations.register(current_user, doc, **d),
         _l("The document has been registered and dispatched."),
     )
 
