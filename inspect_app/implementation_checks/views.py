@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import form_action, record_action
+from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
@@ -145,18 +145,8 @@ def detail(check_id: int):
     return _detail(get_visible_check(check_id))
 
 
-def _act(check_id: int, action: str, schema, call, message):
-    """Run one action form on the check (`core.actions.record_action`): back to it, or its
-    page with the errors (422) or its current state (409)."""
-    return record_action(
-        lambda: get_visible_check(check_id),
-        schema,
-        call,
-        show=_detail,
-        action=action,
-        done=lambda check: redirect_to("implementation_checks.detail", check_id=check.id),
-        message=message,
-    )
+# The actions of a check's page: back to it, or the page with the errors or its current state.
+_act = RecordPage(get_visible_check, _detail, "implementation_checks.detail", "check_id").act
 
 
 @bp.route("/<int:check_id>/minutes", methods=["POST"])

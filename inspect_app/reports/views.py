@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import audit, clock, files
-from inspect_app.core.actions import form_action, record_action
+from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
@@ -167,19 +167,13 @@ def detail(document_id: int):
     return _detail(get_visible_document(current_user, document_id))
 
 
-def _act(document_id: int, action: str, schema, call, done_message):
-    """Run one action form on the document (`core.actions.record_action`): 303 (HX-Redirect)
-    to it, or the page with the errors (422) or its current version (409); 403 from the
-    operation, 404 if not visible."""
-    return record_action(
-        lambda: get_visible_document(current_user, document_id),
-        schema,
-        call,
-        show=_detail,
-        action=action,
-        done=lambda doc: redirect_to("reports.detail", document_id=doc.id),
-        message=done_message,
-    )
+# The actions of a document's page (403 from the operation, 404 if not visible).
+_act = RecordPage(
+    lambda document_id: get_visible_document(current_user, document_id),
+    _detail,
+    "reports.detail",
+    "document_id",
+).act
 
 
 @bp.route("/<int:document_id>/edit", methods=["POST"])

@@ -19,9 +19,9 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.cases.views import bp, get_visible_case
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import record_action
+from inspect_app.core.actions import RecordPage
 from inspect_app.core.files import ACCEPT
-from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
@@ -64,19 +64,8 @@ def detail(case_id: int):
     return case_page(get_visible_case(case_id))
 
 
-def _act(case_id: int, action: str, schema, call, done_message):
-    """Run one action form on the case (`core.actions.record_action`): 303 to the case, or
-    the case page with errors (422) or its current version (409); 403 from the operation when
-    the user may not act."""
-    return record_action(
-        lambda: get_visible_case(case_id),
-        schema,
-        call,
-        show=case_page,
-        action=action,
-        done=lambda case: redirect_to("cases.detail", case_id=case.id),
-        message=done_message,
-    )
+# The actions of the case page (403 from the operation when the user may not act).
+_act = RecordPage(get_visible_case, case_page, "cases.detail", "case_id").act
 
 
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
