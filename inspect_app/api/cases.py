@@ -103,28 +103,21 @@ def case_accept(case, data):
     return case_operations.accept(current_user, case, data["version"], data.get("note"))
 
 
-def _verdict(operation, case, data):
-    """A verdict that names what is missing and may set a new deadline."""
-    return operation(
-        current_user,
-        case,
-        data["reason"],
-        data["version"],
-        data.get("due_date"),
-        data.get("due_reason"),
-    )
+def _verdict(verdict: str, case, data):
+    """A verdict that leaves the case open, naming what is missing; may set a new deadline."""
+    return case_operations.reopen(current_user, case, verdict, **data)
 
 
 @CASE.action("reject", case_file.reject, VerdictSchema)
 def case_reject(case, data):
     """Reject the unit's answer with a reason, optionally a new deadline (team)."""
-    return _verdict(case_operations.reject, case, data)
+    return _verdict("rejected", case, data)
 
 
 @CASE.action("partly-done", case_file.partly_done, VerdictSchema)
 def case_partly_done(case, data):
     """Verify the answer as partly done: the case stays open for the remainder (team)."""
-    return _verdict(case_operations.partly_done, case, data)
+    return _verdict("partly_done", case, data)
 
 
 @CASE.action("withdraw", case_file.withdraw, ReasonSchema)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from inspect_app.cases.models import (
@@ -35,8 +36,8 @@ from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
 
-CASE_FIELDS = (
-    "number",
+# What a recommendation says: audited wherever a case is written (its form, the tracker import).
+RECOMMENDATION_FIELDS = (
     "type",
     "title",
     "legal_reference_id",
@@ -44,6 +45,10 @@ CASE_FIELDS = (
     "responsible_unit_id",
     "required_action",
     "amount_vnd",
+)
+CASE_FIELDS = (
+    "number",
+    *RECOMMENDATION_FIELDS,
     "area_m2",
     "persons_count",
     "discipline_form",
@@ -387,42 +392,43 @@ def accept(actor, case: Case, version: int | None, note: str | None = None) -> C
     return case
 
 
-def reject(
+# The verdicts that leave the case open for more work: the message when their text is missing.
+REOPENING_VERDICTS = {
+    "rejected": _l("Give the reason for rejecting the answer."),
+    "partly_done": _l("Describe what was done and what remains."),
+}
+
+
+def reopen(
     actor,
     case: Case,
+    verdict: str,
     reason: str,
     version: int | None,
     due_date: date | None = None,
     due_reason: str | None = None,
 ) -> Case:
-    """Reject the unit's answer with a reason: the case is open again, its deadline kept unless
-    the lead changes it with a reason (team lead, member, admin); the unit is told; 403/409/422."""
+    """Decide the unit's answer with a verdict that leaves the case open: "rejected" (`reason`
+    says why) or "partly_done" (`reason` says what was done and what remains); the deadline
+    is kept unless the lead changes it with a reason (team lead, member, admin); the unit is
+    told; 403/409/422."""
     final = _check_decider(actor, case, version)
-    reason = _require_reason(reason, _("Give the reason for rejecting the answer."))
-    _record_verdict(actor, final, "rejected", reason)
-    _transition(actor, case, CaseState.OPEN, "case_rejected", reason)
+    reason = _require_reason(reason, str(REOPENING_VERDICTS[verdict]))
+    _record_verdict(actor, final, verdict, reason)
+    _transition(actor, case, CaseState.OPEN, f"case_{verdict}", reason)
     _new_deadline(actor, case, due_date, due_reason)
-    _notify_unit(case, "case_rejected", actor, _answerers(final), reason)
+    _notify_unit(case, f"case_{verdict}", actor, _answerers(final), reason)
     return case
 
 
-def partly_done(
-    actor,
-    case: Case,
-    done: str,
-    version: int | None,
-    due_date: date | None = None,
-    due_reason: str | None = None,
-) -> Case:
-    """Verify the answer as partly done: what was done is recorded, the case stays open for
-    the remainder (deadline kept unless the lead changes it with a reason); 403/409/422."""
-    final = _check_decider(actor, case, version)
-    done = _require_reason(done, _("Describe what was done and what remains."))
-    _record_verdict(actor, final, "partly_done", done)
-    _transition(actor, case, CaseState.OPEN, "case_partly_done", done)
-    _new_deadline(actor, case, due_date, due_reason)
-    _notify_unit(case, "case_partly_done", actor, _answerers(final), done)
-    return case
+def reject(actor, case: Case, reason: str, version: int | None, **new_deadline) -> Case:
+    """Reject the unit's answer with a reason: the case is open again (`reopen`)."""
+    return reopen(actor, case, "rejected", reason, version, **new_deadline)
+
+
+def partly_done(actor, case: Case, done: str, version: int | None, **new_deadline) -> Case:
+    """Verify the answer as partly done: the case stays open for the remainder (`reopen`)."""
+    return reopen(actor, case, "partly_done", done, version, **new_deadline)
 
 
 MAX_BATCH = 2000  # cases one bulk action takes at once (the page says so beyond it)

@@ -140,22 +140,18 @@ def send_reminders(as_of: date) -> int:
                 if (user.id, kind, link) in sent_today:
                     continue
                 with force_locale(user.locale):
+                    values = {
+                        "due": f"{step.due:%d/%m/%Y}",
+                        "step": str(step.rule.label),
+                        "title": inspection.title,
+                        "citation": step.citation,
+                    }
                     if step.due < as_of:
                         title = _(
-                            "Overdue since %(due)s: %(step)s, %(title)s (%(citation)s).",
-                            due=f"{step.due:%d/%m/%Y}",
-                            step=str(step.rule.label),
-                            title=inspection.title,
-                            citation=step.citation,
+                            "Overdue since %(due)s: %(step)s, %(title)s (%(citation)s).", **values
                         )
                     else:
-                        title = _(
-                            "Due on %(due)s: %(step)s, %(title)s (%(citation)s).",
-                            due=f"{step.due:%d/%m/%Y}",
-                            step=str(step.rule.label),
-                            title=inspection.title,
-                            citation=step.citation,
-                        )
+                        title = _("Due on %(due)s: %(step)s, %(title)s (%(citation)s).", **values)
                 notify(user, kind, title, link=link)
                 sent_today.add((user.id, kind, link))
                 count += 1

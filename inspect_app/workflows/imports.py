@@ -37,6 +37,7 @@ from sqlalchemy.orm import joinedload
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.operations import RECOMMENDATION_FIELDS
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.roles import signed_in
@@ -865,13 +866,7 @@ def _closing(case: Case | None, v: dict):
 CASE_AUDIT_FIELDS = (
     "number",
     "closed_at",
-    "type",
-    "title",
-    "legal_reference_id",
-    "severity",
-    "responsible_unit_id",
-    "required_action",
-    "amount_vnd",
+    *RECOMMENDATION_FIELDS,
     "due_date",
     "state",
     "withdrawn_reason",
