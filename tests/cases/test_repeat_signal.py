@@ -45,12 +45,12 @@ def test_no_signal_outside_the_window_for_withdrawn_or_another_unit(db, login_as
     client = login_as(world["lead"])
     new = world["new"]
     body = client.get(f"/cases/new/{new.id}?legal_reference_id={world['other_ref'].id}")
-    assert 'data-repeats=' not in body.get_data(as_text=True)  # 2021: 5 years; withdrawn
+    assert "data-repeats=" not in body.get_data(as_text=True)  # 2021: 5 years; withdrawn
     elsewhere = f.make_unit()
     db.session.commit()
     url = f"/cases/new/{new.id}?legal_reference_id={world['ref'].id}&responsible_unit_id={elsewhere.id}"
-    assert 'data-repeats=' not in client.get(url).get_data(as_text=True)
-    assert 'data-repeats=' not in client.get(f"/cases/new/{new.id}").get_data(as_text=True)
+    assert "data-repeats=" not in client.get(url).get_data(as_text=True)
+    assert "data-repeats=" not in client.get(f"/cases/new/{new.id}").get_data(as_text=True)
 
 
 def test_htmx_refresh_on_choosing_the_legal_basis(db, login_as, world):
