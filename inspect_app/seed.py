@@ -74,7 +74,7 @@ COMMUNES = [
     ("PAT", "UBND phường An Tường"),
     ("XTT", "UBND xã Tân Trào"),
     ("XSD", "UBND xã Sơn Dương"),
-    ("XNH", "UBND xã Na Hang"),
+    ("XNH", "UBND xã Nà Hang"),
     ("XCH", "UBND xã Chiêm Hóa"),
 ]
 # The specialised offices every commune / ward People's Committee has since 1 July 2025

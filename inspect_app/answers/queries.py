@@ -176,14 +176,16 @@ def returned_answers(conditions: list) -> list[CaseAnswer]:
 
 
 def awaiting_verification(user, limit: int = 50) -> list[Case]:
-    """Answered cases of inspections the user leads or is a member of, oldest answer first
-    (one query; the user's own answers are not theirs to verify, but inspectors never answer)."""
+    """Answered cases of inspections the user leads or is a member of, or that name the user
+    their verifier, oldest answer first (one query; the user's own answers are not theirs to
+    verify, but inspectors never answer)."""
     on_team = or_(
         Inspection.lead_id == user.id,
         exists().where(
             inspection_member.c.inspection_id == Inspection.id,
             inspection_member.c.user_id == user.id,
         ),
+        Case.verifier_id == user.id,
     )
     return list(
         db.session.execute(

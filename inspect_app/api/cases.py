@@ -28,6 +28,7 @@ from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
     VerdictSchema,
+    VerifierSchema,
     VersionSchema,
 )
 from inspect_app.core import clock
@@ -39,7 +40,7 @@ CaseOut = record_schema(
     Case,
     "id inspection_id number type title legal_reference_id severity responsible_unit_id "
     "required_action due_date original_due_date due_change_reason state withdrawn_reason "
-    "closed_at escalation_level version",
+    "closed_at escalation_level verifier_id version",
     reference=fields.String(required=True),
     # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
     amount_vnd=fields.Decimal(as_string=True, allow_none=True, places=0),
@@ -64,6 +65,7 @@ class CaseQuery(PageQuery):
     overdue = choice_field("1")
     type = enum_field(CaseType)
     q = text_field()
+    verifier = id_field()
     sort = choice_field(*SORTS)
 
 
@@ -131,3 +133,11 @@ def case_deadline(case, data):
     """Change the deadline with a reason (team leader)."""
     due, reason = data["due_date"], data["reason"]
     return case_operations.change_deadline(current_user, case, due, reason, data["version"])
+
+
+@CASE.action("verifier", case_file.assign_verifier, VerifierSchema)
+def case_verifier(case, data):
+    """Name the verifier of the unit's answer (team leader, leadership)."""
+    return case_operations.assign_case_verifier(
+        current_user, case, data["verifier_id"], data["version"]
+    )

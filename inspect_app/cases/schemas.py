@@ -100,3 +100,9 @@ class VerdictSchema(ReasonSchema):
 
 class VersionSchema(VersionedSchema):
     note = fields.String(load_default=None, validate=length(2000))
+
+
+class VerifierSchema(VersionedSchema):
+    """Naming the verifier of one case: the user (an inspector or lead inspector)."""
+
+    verifier_id = record_id(required=True)

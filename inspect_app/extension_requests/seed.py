@@ -13,6 +13,7 @@ from inspect_app.core import clock
 from inspect_app.extension_requests import operations
 from inspect_app.extension_requests.models import ExtensionRequest
 from inspect_app.extensions import db
+from inspect_app.reference.calendar import time_limit_end
 
 APPROVED = (
     "Bảo đảm an toàn kho lưu trữ",
@@ -46,8 +47,10 @@ def seed(units: dict, users: dict) -> None:
     title, username, days, reason, decision = APPROVED
     case = _open_case(title)
     if case is not None and username in users:
-        # Past today, so that the demo shows a case the extension took out of overdue.
-        new_date = max(case.due_date, clock.today()) + timedelta(days=days)
+        # Past today, so that the demo shows a case the extension took out of overdue; a
+        # working day, as a unit would ask (a day off would be moved on approval, Civil Code
+        # Art. 148(5), and the demo's asked and approved dates would differ for no reason).
+        new_date = time_limit_end(max(case.due_date, clock.today()) + timedelta(days=days)).day
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)
         operations.approve(case.inspection.lead, ext, decision, ext.version)
     title, username, days, reason = PENDING

@@ -11,10 +11,12 @@ from flask_login import current_user
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case
+from inspect_app.cases.queries import verifier_choices
 from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
     VerdictSchema,
+    VerifierSchema,
     VersionSchema,
 )
 from inspect_app.cases.views import bp, get_visible_case
@@ -53,6 +55,7 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         ledger=recovery_queries.ledger(case),
         can_record_payment=can_record_payment(case, current_user),
         accept=ACCEPT,
+        verifiers=verifier_choices() if case.can_assign_verifier(current_user) else [],
     )
 
 
@@ -137,6 +140,21 @@ def partly_done(case_id: int):
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     message = _l("Recorded as partly done; the case stays open for the remainder.")
     return _verdict(case_id, "partly_done", "partly_done", message)
+
+
+@bp.route("/<int:case_id>/verifier", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+def assign_verifier(case_id: int):
+    """Name who verifies the unit's answer (team lead, leadership, admin); 403, 409, 422."""
+    return _act(
+        case_id,
+        "verifier",
+        VerifierSchema(),
+        lambda case, d: operations.assign_case_verifier(
+            current_user, case, d["verifier_id"], d["version"]
+        ),
+        _l("The verifier has been named."),
+    )
 
 
 # --- the recovery ledger -------------------------------------------------------------------

@@ -235,6 +235,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "api.case_partly_done": ("POST", "/api/v1/cases/{case_id}/partly-done", api(DECIDERS, ok=422)),
     "api.case_reject": ("POST", "/api/v1/cases/{case_id}/reject", api(DECIDERS, ok=422)),
     "api.case_withdraw": ("POST", "/api/v1/cases/{case_id}/withdraw", api(CREATORS, ok=422)),
+    "api.case_verifier": ("POST", "/api/v1/cases/{case_id}/verifier", api(CREATORS, ok=422)),
     "api.case_payments": (
         "GET",
         "/api/v1/cases/{recovery_case_id}/payments",
@@ -384,6 +385,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "cases.pdf": ("GET", "/cases/{case_id}/pdf", expect(EVERYONE, unit_leader=404)),
     "cases.reject": ("POST", "/cases/{case_id}/reject", expect(DECIDERS, ok=422)),
     "cases.withdraw": ("POST", "/cases/{case_id}/withdraw", expect(CREATORS, ok=422)),
+    "cases.assign_verifier": ("POST", "/cases/{case_id}/verifier", expect(CREATORS, ok=422)),
     "dashboard.index": ("GET", "/dashboard", expect((*CREATORS, "chairman"))),
     "deputies.create": ("POST", "/deputies", expect(UNIT_LEADER, ok=422)),
     "deputies.index": ("GET", "/deputies", expect(ADMIN_OR_UNIT_LEADER)),
