@@ -312,3 +312,121 @@ def compute(version: FormVersion, period: Period, cutoff: date, records: Records
             }
         )
     return tables
+
+
+# --- drill-downs: the records a cell counts, listed from its ids ----------------------------------
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    """One record of a drill-down: its id, link, reference, text, unit, date and the amount
+    the cell adds up for it (1 for a count)."""
+
+    id: int
+    link: str
+    reference: str
+    text: str
+    unit: str
+    day: date | None
+    amount: Decimal
+    extra: str = ""
+
+
+def _measure(record_value: str, amount, area, persons) -> Decimal:
+    how, _sep, attr = record_value.partition(":")
+    if how != "sum":
+        return Decimal(1)
+    if attr == "amount_vnd":
+        return Decimal(amount or 0)
+    if attr == "area_m2":
+        return Decimal(area or 0)
+    return Decimal(persons or 1)
+
+
+def drill_rows(kind: str, ids: list[int], value: str) -> list[DrillRow]:
+    """The records behind a cell, in id order (one query whatever their number)."""
+    if not ids:
+        return []
+    if kind == "inspection":
+        rows = db.session.execute(
+            select(
+                Inspection.id,
+                Inspection.decision_number,
+                Inspection.title,
+                Unit.name,
+                Inspection.decision_date,
+                Inspection.conclusion_number,
+            )
+            .join(Unit, Unit.id == Inspection.target_unit_id)
+            .where(Inspection.id.in_(ids))
+            .order_by(Inspection.id)
+        ).all()
+        return [
+            DrillRow(i, f"/inspections/{i}", num, title, unit, day, Decimal(1), concl or "")
+            for i, num, title, unit, day, concl in rows
+        ]
+    if kind == "unit":
+        rows = db.session.execute(
+            select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(ids)).order_by(Unit.id)
+        ).all()
+        return [DrillRow(i, "", code or "", name, name, None, Decimal(1)) for i, code, name in rows]
+    if kind == "case":
+        rows = db.session.execute(
+            select(
+                Case.id,
+                Case.inspection_id,
+                Case.number,
+                Case.title,
+                Unit.name,
+                Case.due_date,
+                Case.amount_vnd,
+                Case.area_m2,
+                Case.persons_count,
+                Case.type,
+            )
+            .join(Unit, Unit.id == Case.responsible_unit_id)
+            .where(Case.id.in_(ids))
+            .order_by(Case.id)
+        ).all()
+        return [
+            DrillRow(
+                cid,
+                Case.path_of(cid),
+                Case.reference_of(iid, number),
+                title,
+                unit,
+                due,
+                _measure(value, amount, area, persons),
+                ctype.label,
+            )
+            for cid, iid, number, title, unit, due, amount, area, persons, ctype in rows
+        ]
+    rows = db.session.execute(
+        select(
+            RecoveryPayment.id,
+            RecoveryPayment.case_id,
+            Case.inspection_id,
+            Case.number,
+            RecoveryPayment.document_number,
+            Unit.name,
+            RecoveryPayment.paid_on,
+            RecoveryPayment.amount_vnd,
+            RecoveryPayment.area_m2,
+        )
+        .join(Case, Case.id == RecoveryPayment.case_id)
+        .join(Unit, Unit.id == Case.responsible_unit_id)
+        .where(RecoveryPayment.id.in_(ids))
+        .order_by(RecoveryPayment.id)
+    ).all()
+    return [
+        DrillRow(
+            pid,
+            Case.path_of(case_id),
+            Case.reference_of(iid, number),
+            document,
+            unit,
+            paid_on,
+            _measure(value, amount, area, 1),
+        )
+        for pid, case_id, iid, number, document, unit, paid_on, amount, area in rows
+    ]
