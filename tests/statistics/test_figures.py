@@ -217,8 +217,9 @@ def test_the_documents_carry_the_narrative_and_the_annexes(world):
     assert "I. KẾT QUẢ CÔNG TÁC THANH TRA" in doc.body and "100.000.000 đồng" in doc.body
     pdf = documents.render_pdf(doc)
     assert pdf.startswith(b"%PDF")
-    from docx import Document as Word
     import io
+
+    from docx import Document as Word
 
     text = "\n".join(p.text for p in Word(io.BytesIO(word.render_docx(doc))).paragraphs)
     assert "Biểu số 03/TTr" in text and "KẾT QUẢ CÔNG TÁC THANH TRA" in text
@@ -227,12 +228,12 @@ def test_the_documents_carry_the_narrative_and_the_annexes(world):
 @pytest.mark.parametrize(
     ("key", "cutoff", "version", "field", "words"),
     [
-        ("2026-Q2", None, None, "period", "has not ended"),
-        ("2026-Q5", None, None, "period", "not a reporting period"),
-        (PERIOD, D(2026, 4, 20), None, "cutoff", "not over yet"),
-        (PERIOD, D(2025, 12, 1), None, "cutoff", "within the period"),
-        (PERIOD, None, "TT01-2024", "version", "do not cover"),
-        (PERIOD, None, "TT99", "version", "no form version"),
+        ("2026-Q2", None, None, "period", "chưa kết thúc"),
+        ("2026-Q5", None, None, "period", "không phải là kỳ báo cáo"),
+        (PERIOD, D(2026, 4, 20), None, "cutoff", "chỉ chốt số liệu của ngày đã qua"),
+        (PERIOD, D(2025, 12, 1), None, "cutoff", "phải nằm trong kỳ báo cáo"),
+        (PERIOD, None, "TT01-2024", "version", "không áp dụng"),
+        (PERIOD, None, "TT99", "version", "không có phiên bản"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(world, key, cutoff, version, field, words):
