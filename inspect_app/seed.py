@@ -31,6 +31,7 @@ from inspect_app.recovery import seed as recovery_seed
 from inspect_app.reference import seed as reference_seed
 from inspect_app.reports import seed as reports_seed
 from inspect_app.reports.seed import AFTER_REPORT_CASES
+from inspect_app.statistics import seed as statistics_seed
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
@@ -252,6 +253,8 @@ def seed_demo() -> list[User]:
     follow_up_seed.seed_check(by_name, tuple(title for _u, _d, title, _a in AFTER_REPORT_CASES))
     db.session.commit()
     sweep(clock.today())
+    statistics_seed.seed(units, by_name)  # a year of history and its annual report (periodic)
+    db.session.commit()
     users += seed_unit_leaders(units)
     db.session.commit()
     return users
