@@ -32,8 +32,9 @@ from inspect_app.core import clock
 from inspect_app.core.audit import AuditEvent
 from inspect_app.extensions import db
 from inspect_app.implementation_checks.models import CheckedCase, ImplementationCheck
-from inspect_app.inspections.models import Inspection
+from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.recovery.models import RecoveryPayment
+from inspect_app.reference.models import FieldOfWork
 from inspect_app.reports.models import Document, DocumentKind, DocumentState
 from inspect_app.statistics.definitions import FormVersion
 from inspect_app.statistics.periods import Period
@@ -224,6 +225,8 @@ def load(period: Period, cutoff: date) -> Records:
             "unit_kind": case["unit_kind"],
             "type": case["type"],
             "case_id": case_id,
+            "target_unit_id": case["target_unit_id"],
+            "inspection_id": case["inspection_id"],
             "case_to_implement": case["to_implement"],
             "paid": True,
             "money": amount is not None,
@@ -430,3 +433,63 @@ def drill_rows(kind: str, ids: list[int], value: str) -> list[DrillRow]:
         )
         for pid, case_id, iid, number, document, unit, paid_on, amount, area in rows
     ]
+
+
+# --- the Chairman's breakdown: the same records per inspected unit and per field ---------------
+
+
+@dataclass
+class Breakdown:
+    """One line of the breakdown: inspections conducted and concluded in the period, cases to
+    implement, done, overdue, money to recover and recovered (as of the cut-off)."""
+
+    name: str
+    inspections: int = 0
+    concluded: int = 0
+    cases_due: int = 0
+    cases_done: int = 0
+    cases_overdue: int = 0
+    vnd_due: Decimal = Decimal(0)
+    vnd_recovered: Decimal = Decimal(0)
+
+    def add(self, kind: str, record: dict) -> None:
+        if kind == "inspection":
+            self.inspections += record["in_period"]
+            self.concluded += record["in_period"] and record["concluded"]
+        elif kind == "case" and record["to_implement"]:
+            self.cases_due += 1
+            self.cases_done += record["accepted"]
+            self.cases_overdue += record["overdue"]
+            if record["type"] in ("recovery", "recovery_assets"):
+                self.vnd_due += record["amount_vnd"]
+        elif kind == "payment" and record["case_to_implement"] and record["money"]:
+            self.vnd_recovered += record["amount_vnd"]
+
+
+def breakdown(records: Records) -> tuple[list[Breakdown], list[Breakdown]]:
+    """(per inspected unit, per field) lines of the period, largest first (two queries more:
+    the units' and the fields' names). An inspection of several fields counts in each."""
+    unit_ids = {r["target_unit_id"] for r in records.inspection.values()}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
+    fields_of: dict[int, list[str]] = defaultdict(list)
+    for iid, name in db.session.execute(
+        select(inspection_field.c.inspection_id, FieldOfWork.name)
+        .join(FieldOfWork, FieldOfWork.id == inspection_field.c.field_id)
+        .where(inspection_field.c.inspection_id.in_(list(records.inspection)))
+    ):
+        fields_of[iid].append(name)
+    units: dict[int, Breakdown] = {}
+    fields: dict[str, Breakdown] = {}
+    for kind in ("inspection", "case", "payment"):
+        for record in getattr(records, kind).values():
+            iid = record["id"] if kind == "inspection" else record["inspection_id"]
+            unit = record["target_unit_id"]
+            units.setdefault(unit, Breakdown(names.get(unit, ""))).add(kind, record)
+            for name in fields_of.get(iid, ()):
+                fields.setdefault(name, Breakdown(name)).add(kind, record)
+
+    def ordered(lines):
+        shown = [b for b in lines if b.inspections or b.cases_due]
+        return sorted(shown, key=lambda b: (-b.inspections, -b.cases_due, b.name))
+
+    return ordered(units.values()), ordered(fields.values())

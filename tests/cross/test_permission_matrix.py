@@ -539,6 +539,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     # the reports (to dispatch them) but not the live figures; the Chief Inspector, deputies and
     # administrators generate them; unit leaders never see the province's figures.
     "statistics.index": ("GET", "/statistics", expect(READERS)),
+    "dashboard.periodic": (
+        "GET",
+        "/dashboard/periodic",
+        expect(("admin", "lead_inspector", "leadership", "chairman")),
+    ),
     "statistics.generate": ("POST", "/statistics/generate", expect(ADMIN_OR_LEADERSHIP, ok=422)),
     "statistics.report": ("GET", "/statistics/reports/{periodic_id}", expect(STAT_READERS)),
     "statistics.regenerate": (
@@ -552,7 +557,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         expect(READERS),
     ),
     "statistics.cell": ("GET", "/statistics/cells/2025-Y/03-TTr/total/cases_due", expect(READERS)),
-    "statistics.annex": ("GET", "/statistics/reports/{periodic_id}/annex.xlsx", expect(STAT_READERS)),
+    "statistics.annex": (
+        "GET",
+        "/statistics/reports/{periodic_id}/annex.xlsx",
+        expect(STAT_READERS),
+    ),
     "units.edit": ("GET", "/admin/units/{unit_id}", expect(ADMIN)),
     "units.index": ("GET", "/admin/units", expect(ADMIN)),
     "units.new": ("GET", "/admin/units/new", expect(ADMIN)),

@@ -264,3 +264,37 @@ def test_nothing_is_issued_twice_and_the_page_offers_the_issued_one(world, login
     assert r.status_code == 409
     body = r.get_data(as_text=True)
     assert f"/statistics/reports/{report.id}" in body and report.document.number_label in body
+
+
+def test_the_chairman_sees_the_figures_per_unit_and_field_and_unit_leaders_do_not(world, login_as):
+    field = f.make_field("Lĩnh vực thử")
+    world["inspections"]["i1"].fields.append(field)
+    f.db.session.commit()
+    chairman = login_as("chairman")
+    body = chairman.get(f"/dashboard/periodic?period={PERIOD}").get_data(as_text=True)
+    units = re.search(r'id="periodic-units">(.*?)</table>', body, re.S).group(1)
+    assert "Sở Thử nghiệm" in units and "100.000.000" in units and "30.000.000" in units
+    fields = re.search(r'id="periodic-fields">(.*?)</table>', body, re.S).group(1)
+    assert "Lĩnh vực thử" in fields
+    assert "chưa kết thúc" in chairman.get("/dashboard/periodic?period=2026-Q2").get_data(
+        as_text=True
+    )
+    assert chairman.get(f"/api/v1/statistics/{PERIOD}").status_code in (401, 200)
+    leader = login_as("unit_leader", unit=world["units"]["dept"])
+    assert leader.get("/dashboard/periodic").status_code == 403
+    assert leader.get(f"/statistics?period={PERIOD}").status_code == 403
+
+
+def test_the_api_sends_the_tables(world, api, client):
+    headers, _user = api("chairman")
+    r = client.get(f"/api/v1/statistics/{PERIOD}", headers=headers)
+    assert r.status_code == 200
+    data = r.get_json()
+    assert data["form_version"] == "TT06-2025" and not data["issued"]
+    t3 = next(t for t in data["tables"] if t["code"] == "03/TTr")
+    assert t3["rows"][-1]["cells"]["vnd_recovered"]["value"] == "30000000"
+    assert client.get("/api/v1/statistics/2026-Q2", headers=headers).status_code == 422
+    spec = client.get("/api/v1/openapi.json", headers=headers).get_json()
+    assert "/api/v1/statistics/{period}" in spec["paths"] or "/statistics/{period}" in str(
+        spec["paths"]
+    )
