@@ -253,8 +253,17 @@ def seed_demo() -> list[User]:
     follow_up_seed.seed_check(by_name, tuple(title for _u, _d, title, _a in AFTER_REPORT_CASES))
     db.session.commit()
     sweep(clock.today())
-    statistics_seed.seed(units, by_name)  # a year of history and its annual report (periodic)
-    db.session.commit()
     users += seed_unit_leaders(units)
     db.session.commit()
+    users += seed_periodic(units, by_name)
     return users
+
+
+def seed_periodic(units: dict[str, Unit], by_name: dict[str, User]) -> list[User]:
+    """A year of history for the periodic reports and the year's report draft (statistics),
+    then the leaders' final answers on its accepted cases; returns any leader it added."""
+    statistics_seed.seed(units, by_name)
+    leaders = seed_unit_leaders(units)
+    answers_seed.seed(units, by_name)
+    db.session.commit()
+    return leaders
