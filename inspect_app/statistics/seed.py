@@ -1,6 +1,6 @@
 """Demo data of periodic reports: a year of history (the 2025 reporting year, 15/12/2024 -
 14/12/2025) with something in every table: an inspection carried over from 2024 under the 2025
-plan, a check, land and assets to recover with payments, individuals to discipline, a referral,
+plan, a check, land and assets partly recovered, individuals to discipline, a referral,
 an urging letter and a check decision issued in the year; then the 2025 annual report drafted
 from it. Idempotent: looked up by decision number and period."""
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.operations import apply_deadline
 from inspect_app.cases.seed import legal_reference
 from inspect_app.core import clock
 from inspect_app.extensions import db
@@ -34,7 +35,7 @@ HISTORY = [
 # decision, unit, type, title, amount, area, persons, due, state, closed on
 CASES = [
     ("41/QĐ-TTr", "TTLT", CaseType.RECOVERY_LAND, "Thu hồi diện tích đất sử dụng sai mục đích", None, Decimal("1200.00"), None, D(2025, 9, 30), CaseState.OPEN, None),
-    ("41/QĐ-TTr", "TTLT", CaseType.RECOVERY_ASSETS, "Thu hồi giá trị thiết bị số hóa mua sắm vượt dự toán", Decimal("35000000"), None, None, D(2025, 8, 31), CaseState.ACCEPTED, D(2025, 8, 20)),
+    ("41/QĐ-TTr", "TTLT", CaseType.RECOVERY, "Thu hồi số tiền mua sắm thiết bị số hóa vượt dự toán", Decimal("35000000"), None, None, D(2026, 3, 31), CaseState.OPEN, None),
     ("41/QĐ-TTr", "TTLT", CaseType.DISCIPLINE, "Xử lý kỷ luật cá nhân để sử dụng đất sai mục đích", None, None, 2, D(2025, 7, 31), CaseState.ACCEPTED, D(2025, 7, 1)),
     ("41/QĐ-TTr", "TTLT", CaseType.REFERRAL, "Chuyển hồ sơ vụ việc nghiệm thu khống sang cơ quan điều tra", None, None, 1, D(2025, 6, 30), CaseState.ACCEPTED, D(2025, 6, 20)),
     ("29/QĐ-TTr", "XBQ", CaseType.DISCIPLINE, "Kiểm điểm, xử lý công chức vi phạm quy định về công vụ", None, None, 1, D(2025, 12, 5), CaseState.OPEN, None),
@@ -138,7 +139,7 @@ def seed(units: dict, users: dict) -> None:
     db.session.flush()
     for ctype, day, amount, area in (
         (CaseType.RECOVERY_LAND, D(2025, 6, 10), None, Decimal("800.00")),
-        (CaseType.RECOVERY_ASSETS, D(2025, 8, 15), Decimal("35000000"), None),
+        (CaseType.RECOVERY, D(2025, 8, 15), Decimal("20000000"), None),
     ):
         if ctype in cases:
             db.session.add(
@@ -168,6 +169,12 @@ def seed(units: dict, users: dict) -> None:
             )
             doc_ops.sign(chief, check.document, check.document.version)
             doc_ops.register(clerk, check.document, check.document.version)
+    # In 2026 the open cases were given new deadlines (their deadline at the 2025 cut-off is
+    # read back from these changes): they stay off today's escalation ladder.
+    with clock.frozen(D(2026, 1, 15)):
+        for case in cases.values():
+            if case.state == CaseState.OPEN:
+                apply_deadline(lead, case, D(2027, 6, 30), "Gia hạn theo đề nghị của đơn vị")
     db.session.flush()
     if operations.report_for("2025-Y") is None:
         operations.generate(chief, "2025-Y")
