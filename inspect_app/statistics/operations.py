@@ -295,7 +295,9 @@ class AlreadyIssued(OperationError):
         self.report = report
 
 
-def _fill(report: PeriodicReport, period: Period, cutoff: date) -> None:
+def _fill(actor, report: PeriodicReport, period: Period, cutoff: date) -> None:
+    """Compute the report's figures as of `cutoff` into its snapshot and its document's annexes
+    (and the narrative, unless edited since it was pre-filled); audited."""
     snap = live_snapshot(period, cutoff)
     doc = report.document
     text = narrative(snap, period)
@@ -310,6 +312,13 @@ def _fill(report: PeriodicReport, period: Period, cutoff: date) -> None:
     doc.figures = {"annex": annex_of(snap), "period": period.key, "cutoff": cutoff.isoformat()}
     doc.as_of = cutoff
     doc.period_start, doc.period_end = period.start, period.end
+    db.session.flush()
+    audit.record(
+        actor,
+        report,
+        "periodic_report_generated",
+        after={"period": period.key, "cutoff": cutoff, "version": period.version.key},
+    )
 
 
 def generate(
@@ -362,7 +371,6 @@ def generate(
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(report)
-    _fill(report, period, cutoff)
     db.session.flush()
     audit.record(
         actor,
@@ -371,12 +379,7 @@ def generate(
         after={"kind": doc.kind.value, "title": doc.title, "period": period.key},
         object_type="Document",
     )
-    audit.record(
-        actor,
-        report,
-        "periodic_report_generated",
-        after={"period": period.key, "cutoff": cutoff, "version": period.version.key},
-    )
+    _fill(actor, report, period, cutoff)
     return report
 
 
@@ -399,16 +402,9 @@ def regenerate(
     period, cutoff = resolve(
         report.period_key, cutoff or report.cutoff, version_key or report.form_version
     )
-    _fill(report, period, cutoff)
     report.document.updated_at = clock.now()
     report.updated_at = clock.now()
-    db.session.flush()
-    audit.record(
-        actor,
-        report,
-        "periodic_report_generated",
-        after={"period": period.key, "cutoff": cutoff, "version": period.version.key},
-    )
+    _fill(actor, report, period, cutoff)
     return report
 
 
