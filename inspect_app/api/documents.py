@@ -19,7 +19,7 @@ from inspect_app.reports.schemas import RegisterSchema
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 from inspect_app.reports.word import DOCX_MIME
 
-KINDS = ("report", "urging", "check_decision")
+KINDS = ("report", "urging", "check_decision", "periodic")
 STATES = ("draft", "signed", "issued")
 
 

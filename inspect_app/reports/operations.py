@@ -653,7 +653,7 @@ def sign(actor: User, doc: Document, version: int | None) -> Document:
     today = clock.today()
     if doc.kind == DocumentKind.REPORT:
         _fill_report(doc, today)
-    else:
+    elif doc.kind != DocumentKind.PERIODIC:  # a periodic report's figures stand at its cut-off
         doc.as_of = today
     _check_issuable(doc)
     before = _snapshot(doc)
@@ -940,7 +940,7 @@ def _notify_issued(actor: User, doc: Document) -> None:
                 User.role == Role.UNIT_LEADER, User.unit_id == doc.unit_id, User.active.is_(True)
             )
         ).scalars()
-    elif doc.kind == DocumentKind.REPORT:
+    elif doc.kind in (DocumentKind.REPORT, DocumentKind.PERIODIC):
         recipients = db.session.execute(
             select(User).where(
                 User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)
