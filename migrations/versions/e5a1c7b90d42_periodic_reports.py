@@ -2,7 +2,7 @@
 the document kind "periodic".
 
 Revision ID: e5a1c7b90d42
-Revises: 3f9a61c2d8e4
+Revises: ca4b22517f17
 Create Date: 2026-12-01 17:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import inspect_app.core.models
 
 revision = "e5a1c7b90d42"
-down_revision = "3f9a61c2d8e4"
+down_revision = "ca4b22517f17"
 branch_labels = None
 depends_on = None
 
