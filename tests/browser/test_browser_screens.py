@@ -15,6 +15,7 @@ from inspect_app.cases.models import Case, CaseState
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reports.models import Document, DocumentKind
+from inspect_app.statistics.models import PeriodicReport
 from inspect_app.units.models import Unit
 from tests.browser.conftest import DESKTOP, PHONE, SQUEEZED, axe_violations, no_horizontal_scroll
 
@@ -46,6 +47,10 @@ PAGES = [
     ("chairman-dashboard", "chutich", "/dashboard"),
     ("chairman-plans", "chutich", "/plans"),
     ("chairman-report", "chutich", "/reports/{report}"),
+    ("leadership-statistics", "chanhthanhtra", "/statistics?period=2025-Y"),
+    ("leadership-periodic-report", "chanhthanhtra", "/statistics/reports/{periodic}"),
+    ("chairman-statistics", "chutich", "/statistics?period=2026-9M"),
+    ("chairman-statistics-unended", "chutich", "/statistics?period=2026-Y"),
     ("clerk-home", "vanthu", "/"),
     ("clerk-documents", "vanthu", "/reports"),
     ("clerk-registers", "vanthu", "/reports/registers"),
@@ -79,6 +84,7 @@ def ids(live_server):
             .where(Document.kind == DocumentKind.REPORT)
             .order_by(Document.id),
             "answered": select(Case.id).where(Case.state == CaseState.ANSWERED).order_by(Case.id),
+            "periodic": select(PeriodicReport.id).order_by(PeriodicReport.id),
             "snv_case": select(Case.id)
             .join(Unit, Case.responsible_unit_id == Unit.id)
             .where(Unit.code == "SNV")
