@@ -116,6 +116,22 @@ LEGAL_BASIS = (LAW_ON_INSPECTION, DECREE_216)
 AUTHORITIES = {"THANH TRA TỈNH": "CHÁNH THANH TRA TỈNH", "SỞ NỘI VỤ": "GIÁM ĐỐC SỞ NỘI VỤ"}
 
 
+# How a body or position written in capitals in the letterhead reads inside a sentence.
+IN_TEXT = {
+    "THANH TRA TỈNH": "Thanh tra tỉnh",
+    "SỞ NỘI VỤ": "Sở Nội vụ",
+    "CHÁNH THANH TRA TỈNH": "Chánh Thanh tra tỉnh",
+    "GIÁM ĐỐC SỞ NỘI VỤ": "Giám đốc Sở Nội vụ",
+}
+
+
+def in_text(caps: str) -> str:
+    """ "Thanh tra tỉnh" for "THANH TRA TỈNH": a letterhead's name as a sentence writes it
+    (DOCUMENT_NAMES_IN_TEXT overrides; else only the first letter stays a capital)."""
+    known = current_app.config.get("DOCUMENT_NAMES_IN_TEXT") or IN_TEXT
+    return known.get(caps) or caps[:1] + caps[1:].lower()
+
+
 def deciding_authority(body: str) -> str:
     """ "CHÁNH THANH TRA TỈNH" for "THANH TRA TỈNH": who decides in a body's decisions."""
     known = current_app.config.get("DOCUMENT_AUTHORITIES") or AUTHORITIES
@@ -392,6 +408,7 @@ class _Paper:
     def title(self, block: blocks.Title) -> None:
         self.pdf.ln(3.5)
         self.column(self.LEFT, self.width, block.lines)
+        self.pdf.ln(2)
 
     def recipient(self, block: blocks.Recipient) -> None:
         self.pdf.ln(4)
@@ -652,11 +669,13 @@ class _Paper:
         if not self._fits(height):
             pdf.add_page()
         pdf.ln(5)
-        top, ends = pdf.get_y(), []
+        top, ends, tops = pdf.get_y(), [], []
         for x, signer in ((self.LEFT, block.left), (self.LEFT + half, block.right)):
             pdf.set_y(top)
             self.column(x, half, signer.lines)
-            space_top = pdf.get_y()
+            tops.append(pdf.get_y())
+        space_top = max(tops)  # both names on one line, however the positions wrap
+        for x, signer in ((self.LEFT, block.left), (self.LEFT + half, block.right)):
             if x > self.LEFT:
                 self.signature_box = (pdf.page_no(), x, space_top, half, self.SIGN_SPACE)
             if block.unsigned is not None:

@@ -15,13 +15,15 @@ from inspect_app.core import audit, clock, files
 from inspect_app.core.actions import form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import READERS, Role
 from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
-from inspect_app.reports import documents, operations, signing, word
+from inspect_app.inspections.models import Inspection
+from inspect_app.reports import documents, operations, papers, signing, word
 from inspect_app.reports.models import (
     EDITORS,
     REGISTRARS,
@@ -287,6 +289,21 @@ def _download_name(doc, ext: str) -> str:
     if doc.is_issued:
         return f"{doc.number:02d}-{doc.symbol}-{doc.year}.{ext}"
     return f"du-thao-{doc.symbol}-{doc.id}.{ext}"
+
+
+@bp.route("/conclusion/<int:inspection_id>.<any(pdf, docx):fmt>")
+@access(*EDITORS)
+def conclusion_paper(inspection_id: int, fmt: str):
+    """The inspection's conclusion in the Decree 30 layout, as PDF or Word: a draft to finish
+    until it is signed, then the signed one's number and date; 403 (not a drafter), 404."""
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    sheet = papers.conclusion_layout(inspection)
+    name = (
+        f"ket-luan-{inspection.id}"
+        if not inspection.conclusion_number
+        else ("ket-luan-" + inspection.conclusion_number.replace("/", "-"))
+    )
+    return papers.download(sheet, inspection.title, fmt, name)
 
 
 def _attachment(data: bytes, mimetype: str, name: str):
