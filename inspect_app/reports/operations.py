@@ -865,7 +865,17 @@ def _issued_pdf(doc: Document) -> bytes:
     """The issued PDF, digitally signed (PAdES, visible in the signing space) when the agency's
     certificate is configured; 422 when it is configured but cannot sign (expired, unreadable)."""
     data, box = documents.render_signable(doc)
-    if not signing.configured() or box is None:
+    if not signing.configured():
+        if signing.required():
+            raise OperationError(
+                _(
+                    "The document cannot be registered: it must carry the agency's digital "
+                    "signature and no signing certificate (PKCS#12 file or PKCS#11 token) is "
+                    "configured. Ask the administrator to configure it."
+                )
+            )
+        return data
+    if box is None:
         return data
     try:
         return signing.sign_pdf(data, box, layout.PAGE.height)

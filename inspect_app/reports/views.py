@@ -159,6 +159,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         authorities=operations.AUTHORITIES,
         next_label=operations.next_label(doc) if doc.is_signed else None,
         signature=_signature_status(doc),
+        will_sign=signing.configured(),
     )
 
 
