@@ -236,6 +236,15 @@ def _trust_roots() -> list[x509.Certificate]:
     return roots
 
 
+def readable_pdf(data: bytes) -> bool:
+    """Whether `data` parses as a PDF (its cross-reference table and trailer are there)."""
+    try:
+        PdfFileReader(io.BytesIO(data), strict=False).root  # noqa: B018 - parses the trailer
+    except Exception:  # noqa: BLE001 - any parse failure means a damaged file
+        return False
+    return True
+
+
 def verify_pdf(data: bytes) -> SignatureStatus:
     """The status of the PDF's signatures, checked offline against DOCUMENT_TRUST_ROOTS; the
     last signature must cover the whole file (nothing changed after signing)."""
@@ -264,3 +273,15 @@ def verify_pdf(data: bytes) -> SignatureStatus:
         if not status.trusted:
             worst = "untrusted"
     return SignatureStatus(worst, signer, when)
+
+
+def issued_signature(doc) -> SignatureStatus | None:
+    """The signature status of an issued document's file (the signed final when filed, else
+    the registered PDF); None for a document not issued or whose stored file is missing."""
+    if not doc.is_issued:
+        return None
+    path = documents.issued_file_path(doc)
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return verify_pdf(f.read())

@@ -158,7 +158,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         open_action=action,
         authorities=operations.AUTHORITIES,
         next_label=operations.next_label(doc) if doc.is_signed else None,
-        signature=_signature_status(doc),
+        signature=signing.issued_signature(doc),
         will_sign=signing.configured(),
     )
 
@@ -257,7 +257,7 @@ def final(document_id: int):
     replaced; 403, 404, 409 (not issued, already filed), 413, 422 (not a PDF, bad signature)."""
 
     def upload(doc, d):
-        data = _read_upload(request.files.get("file"))
+        data = read_upload(request.files.get("file"))
         return operations.upload_final(current_user, doc, data, d["version"])
 
     return _act(
@@ -265,7 +265,8 @@ def final(document_id: int):
     )
 
 
-def _read_upload(storage) -> bytes:
+def read_upload(storage) -> bytes:
+    """The bytes of an uploaded signed final; 413 above MAX_UPLOAD_MB, 422 when none."""
     if storage is None or not storage.filename:
         raise OperationError(_("Choose the signed PDF to file."), field="file")
     limit = files.max_upload_bytes()
@@ -273,17 +274,6 @@ def _read_upload(storage) -> bytes:
     if len(data) > limit:
         raise OperationError(_("The file is too large."), status=413, field="file")
     return data
-
-
-def _signature_status(doc):
-    """The issued file's signature status, for the page (None for a draft)."""
-    if not doc.is_issued:
-        return None
-    path = documents.issued_file_path(doc)
-    if not os.path.isfile(path):
-        return None
-    with open(path, "rb") as f:
-        return signing.verify_pdf(f.read())
 
 
 def _download_name(doc, ext: str) -> str:

@@ -122,9 +122,7 @@ def test_registration_signs_with_the_key_on_the_token(db, configure):
         ({"KEY": ""}, "label of the signing key on the token is not configured"),
     ],
 )
-def test_a_token_that_cannot_sign_is_refused_and_nothing_is_issued(
-    db, configure, changes, message
-):
+def test_a_token_that_cannot_sign_is_refused_and_nothing_is_issued(db, configure, changes, message):
     from inspect_app.core.errors import OperationError
 
     configure(**changes)
