@@ -18,8 +18,11 @@ Settings (environment or config):
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import os
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,9 +30,12 @@ from datetime import UTC, datetime
 from asn1crypto import pem, x509
 from flask import current_app
 from flask_babel import gettext as _
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 from pkcs11 import exceptions as pkcs11_errors
 from pyhanko import stamp
 from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.pdf_utils import layout as pdf_layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -40,6 +46,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from inspect_app.core import clock
 from inspect_app.reports import documents
 
 MM = 72 / 25.4
@@ -187,6 +194,7 @@ def sign_pdf(data: bytes, box: tuple[int, float, float, float, float], page_heig
 
 def _sign_with(signer, data: bytes, box, page_height: float) -> bytes:
     page, x, y, width, height = box
+    height -= 3  # clear of the signer's name under the signing space
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     bottom = (page_height - y - height) * MM
     fields.append_signature_field(
@@ -207,19 +215,51 @@ def _sign_with(signer, data: bytes, box, page_height: float) -> bytes:
     stamper = HTTPTimeStamper(url) if url else None
     out = signers.PdfSigner(
         meta, signer=signer, timestamper=stamper, stamp_style=_stamp_style()
-    ).sign_pdf(writer)
+    ).sign_pdf(writer, appearance_text_params=_stamp_params(signer))
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=2)
+def _stamp_font(path: str) -> str:
+    """The documents' font rescaled to 1000 units per em, written once to the temporary folder:
+    pyHanko's glyph widths assume 1000 (Tinos has 2048, its letters came out spread apart)."""
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    target = os.path.join(tempfile.gettempdir(), f"inspect-stamp-{digest}.ttf")
+    if not os.path.isfile(target):
+        font = TTFont(path)
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
+        partial = f"{target}.{os.getpid()}"
+        font.save(partial)
+        os.replace(partial, target)
+    return target
+
+
 def _stamp_style() -> stamp.TextStampStyle:
-    """The visible signature: who signed and when, in the documents' font (Vietnamese)."""
-    regular = documents.document_font()[1][0]
+    """The visible signature: who signed and when (province time), centred in the signing
+    space, in the documents' font (every Vietnamese letter)."""
+    regular = _stamp_font(documents.document_font()[1][0])
     return stamp.TextStampStyle(
-        stamp_text="Đã ký số\n%(ts)s",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(regular), font_size=7),
+        stamp_text="Ký số bởi: %(signer)s\nThời gian ký: %(when)s",
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(regular), font_size=9, leading=12),
+        inner_content_layout=pdf_layout.SimpleBoxLayoutRule(
+            x_align=pdf_layout.AxisAlignment.ALIGN_MID,
+            y_align=pdf_layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=pdf_layout.InnerScaling.SHRINK_TO_FIT,
+        ),
         background=None,
         border_width=1,
     )
+
+
+def _stamp_params(signer) -> dict[str, str]:
+    subject = signer.signing_cert.subject.native
+    when = clock.local(clock.now())
+    return {
+        "signer": subject.get("common_name") or signer.signing_cert.subject.human_friendly,
+        "when": f"{when:%d/%m/%Y %H:%M} (GMT{when:%z}"[:-2] + ")",
+    }
 
 
 def _trust_roots() -> list[x509.Certificate]:
