@@ -526,13 +526,18 @@ class _Paper:
     def _height(self, cells, size: float) -> float:
         return max(len(lines) for lines, _ in cells) * size * 1.2 * PT + 2 * self.PAD
 
-    def casetable(self, block: blocks.CaseTable) -> None:
-        pdf, size = self.pdf, block.size
+    def _grid_head(self, block) -> tuple[list[float], list]:
+        """A table's column widths (None: the rest of the line) and its wrapped header cells."""
         fixed = sum(w for w in block.widths if w)
         widths = [w if w else self.width - fixed for w in block.widths]
-        pdf.set_line_width(0.6 * PT)
-        self.font(size, "B")
+        self.pdf.set_line_width(0.6 * PT)
+        self.font(block.size, "B")
         head = [(self.wrap(h, w), "C") for h, w in zip(block.headers, widths, strict=True)]
+        return widths, head
+
+    def casetable(self, block: blocks.CaseTable) -> None:
+        pdf, size = self.pdf, block.size
+        widths, head = self._grid_head(block)
         head_h = self._height(head, size)
 
         def header() -> None:
@@ -573,11 +578,7 @@ class _Paper:
     def table(self, block: blocks.Table) -> None:
         """A ruled grid, its header row repeated on every page, a row never split."""
         pdf, size = self.pdf, block.size
-        fixed = sum(w for w in block.widths if w)
-        widths = [w if w else self.width - fixed for w in block.widths]
-        pdf.set_line_width(0.6 * PT)
-        self.font(size, "B")
-        head = [(self.wrap(h, w), "C") for h, w in zip(block.headers, widths, strict=True)]
+        widths, head = self._grid_head(block)
         pdf.set_auto_page_break(False)
         pdf.ln(2)
         if not self._fits(self._height(head, size) * 2):

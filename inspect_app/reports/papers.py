@@ -299,15 +299,19 @@ def minutes_layout(m: Minutes) -> blocks.Layout:
     )
 
 
-def download(sheet: blocks.Layout, title: str, fmt: str, name: str):
-    """A paper as a download: "pdf" (fpdf2) or "docx" (Word), named `name`.<fmt>, never cached."""
-    if fmt == "docx":
-        data, mimetype = word.render_layout_docx(sheet), word.DOCX_MIME
-    else:
-        data, mimetype = documents.render_layout(sheet, title)[0], documents.PDF_MIME
+def attachment(data: bytes, mimetype: str, name: str):
+    """`data` as a download named `name`, never cached, never sniffed."""
     response = make_response(data)
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def download(sheet: blocks.Layout, title: str, fmt: str, name: str):
+    """A paper as a download: "pdf" (fpdf2) or "docx" (Word), named `name`.<fmt>."""
+    if fmt == "docx":
+        return attachment(word.render_layout_docx(sheet), word.DOCX_MIME, f"{name}.docx")
+    data = documents.render_layout(sheet, title)[0]
+    return attachment(data, documents.PDF_MIME, f"{name}.pdf")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from flask import Blueprint, abort, make_response, request, send_file
+from flask import Blueprint, abort, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -297,13 +297,7 @@ def conclusion_paper(inspection_id: int, fmt: str):
     return papers.download(sheet, inspection.title, fmt, name)
 
 
-def _attachment(data: bytes, mimetype: str, name: str):
-    response = make_response(data)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+_attachment = papers.attachment
 
 
 @bp.route("/<int:document_id>/pdf")

@@ -242,7 +242,8 @@ class _Word:
             if block.keep_with_next:
                 _flag(p._p.get_or_add_pPr(), "keepNext")
 
-    def table(self, block: blocks.Table) -> None:
+    def _grid(self, block):
+        """(column widths, a ruled table with the block's header row repeated on every page)."""
         fixed = sum(w for w in block.widths if w)
         widths = [w if w else self.width - fixed for w in block.widths]
         table = _table(self.doc, widths, borders=True)
@@ -251,6 +252,10 @@ class _Word:
         for cell, text in zip(header.cells, block.headers, strict=True):
             _run(cell.paragraphs[0], text, block.size, "B")
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return widths, table
+
+    def table(self, block: blocks.Table) -> None:
+        widths, table = self._grid(block)
         for values in block.rows:
             row = table.add_row()
             _flag(row._tr.get_or_add_trPr(), "cantSplit")
@@ -262,14 +267,7 @@ class _Word:
         _paragraph(self.doc, after=3)
 
     def casetable(self, block: blocks.CaseTable) -> None:
-        fixed = sum(w for w in block.widths if w)
-        widths = [w if w else self.width - fixed for w in block.widths]
-        table = _table(self.doc, widths, borders=True)
-        header = table.rows[0]
-        _flag(header._tr.get_or_add_trPr(), "tblHeader")  # repeated on every page
-        for cell, text in zip(header.cells, block.headers, strict=True):
-            _run(cell.paragraphs[0], text, block.size, "B")
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        widths, table = self._grid(block)
         for number, (unit_name, rows) in enumerate(block.groups, start=1):
             group = table.add_row()
             _flag(group._tr.get_or_add_trPr(), "cantSplit")

@@ -9,6 +9,7 @@ import hashlib
 import io
 
 from docx import Document as read_docx
+from flask_babel import force_locale, gettext
 
 from inspect_app.core import clock
 from inspect_app.reports import documents
@@ -95,7 +96,11 @@ def test_a_scan_is_filed_through_the_api_and_reported_unsigned(db, client, api):
         headers=clerk,
         data={"version": version, "file": (io.BytesIO(damaged), "x.pdf")},
     )
-    assert r.status_code == 422 and "cannot be read as a PDF" in r.get_json()["detail"]
+    assert r.status_code == 422 and "file" in r.get_json()["errors"]
+    with force_locale("vi"):
+        assert r.get_json()["detail"] == gettext(
+            "The file cannot be read as a PDF (damaged or incomplete): scan or save it again."
+        )
     scan = documents.render_pdf(doc)  # stands for a scanner's PDF: no digital signature
     form = {"version": version, "file": (io.BytesIO(scan), "scan.pdf")}
     r = client.post(f"{base}/final", headers=clerk, data=form)
