@@ -33,7 +33,13 @@ from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reports import documents
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
-from inspect_app.reports.operations import OverdueDays, document_issued, facts_of, item_values
+from inspect_app.reports.operations import (
+    OverdueDays,
+    conclusion_citation,
+    document_issued,
+    facts_of,
+    item_values,
+)
 
 # "Nơi nhận" of a decision (the signer is never among them; the file copy names the drafting
 # unit, Decree 30).
@@ -41,33 +47,35 @@ DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);
 
 
 def _conclusion_text(inspection: Inspection) -> str:
+    """ "Kết luận thanh tra số 18/KL-TTr ngày 10/7/2025" (dates by the Decree 30 rule)."""
     text = f"Kết luận thanh tra số {inspection.conclusion_number}"
     if inspection.conclusion_date:
-        text += f" ngày {inspection.conclusion_date:%d/%m/%Y}"
+        text += f" ngày {documents.short_date(inspection.conclusion_date)}"
     return text
 
 
 def decision_body(inspection, facts, lead: User, members: list[User], start: date, end: date):
-    """The editable text of the decision (Vietnamese, the official wording): its bases, then
-    Article 1 (what is checked, the cases), 2 (the team and its period), 3 (who carries it out)."""
+    """The editable text of the decision (Vietnamese, the official wording): its bases, each
+    instrument at its first citation with number, date, issuer and summary, then Article 1
+    (what is checked: the recommendations by their content and unit, never an internal code),
+    2 (the team and its period), 3 (who carries it out)."""
     basis = _conclusion_text(inspection)
-    cases = "; ".join(f"{f.reference} - {f.title} ({f.unit_name})" for f in facts)
+    cases = "; ".join(f"{f.title} ({f.unit_name})" for f in facts)
     team = [f"Ông/Bà {lead.full_name} - Trưởng đoàn"]
     team += [f"Ông/Bà {m.full_name} - Thành viên" for m in members]
     return "\n\n".join(
         [
-            "Căn cứ Luật Thanh tra số 84/2025/QH15;",
-            "Căn cứ Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định "
-            "chi tiết một số điều và biện pháp thi hành Luật Thanh tra;",
-            f"Căn cứ {basis};",
-            "Xét đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận thanh "
-            "tra,",
+            f"Căn cứ {documents.LAW_ON_INSPECTION};",
+            f"Căn cứ {documents.DECREE_216};",
+            f"Căn cứ {conclusion_citation(facts[0])};",
+            "Theo đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận "
+            "thanh tra.",
             "QUYẾT ĐỊNH:",
-            f"Điều 1. Kiểm tra việc thực hiện {basis}, đối với các kiến nghị đã quá thời hạn "
+            f"Điều 1. Kiểm tra việc thực hiện {basis} đối với các kiến nghị đã quá thời hạn "
             f"thực hiện sau khi đã có văn bản đôn đốc: {cases}.",
             f"Điều 2. Thành lập Đoàn kiểm tra gồm: {'; '.join(team)}. Thời gian kiểm tra từ "
-            f"ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}. Đoàn kiểm tra lập biên bản kiểm "
-            "tra và báo cáo kết quả kiểm tra.",
+            f"ngày {documents.short_date(start)} đến ngày {documents.short_date(end)}. Đoàn "
+            "kiểm tra lập biên bản kiểm tra và báo cáo kết quả kiểm tra.",
             "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn, các thành viên "
             "Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm thi "
             "hành Quyết định này.",
