@@ -32,6 +32,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.loading import get_visible_or_404
+from inspect_app.decisions.views import doc_of
 from inspect_app.workflows import case_file
 
 CaseOut = record_schema(
@@ -112,6 +113,7 @@ def _verdict(operation, case, data):
         data["version"],
         data.get("due_date"),
         data.get("due_reason"),
+        doc_of(data),
     )
 
 
@@ -129,12 +131,22 @@ def case_partly_done(case, data):
 
 @CASE.action("withdraw", case_file.withdraw, ReasonSchema)
 def case_withdraw(case, data):
-    """Withdraw the case with a reason (team leader, leadership)."""
-    return case_operations.withdraw(current_user, case, data["reason"], data["version"])
+    """Withdraw the case with a reason (team leader, leadership).
+
+    Once the conclusion is signed, `doc_number`, `doc_date` and `doc_signer` name the deciding
+    document; 403, 404, 409 stale, 422 no reason, no or bad deciding document."""
+    return case_operations.withdraw(
+        current_user, case, data["reason"], data["version"], doc_of(data)
+    )
 
 
 @CASE.action("deadline", case_file.change_deadline, DeadlineChangeSchema)
 def case_deadline(case, data):
-    """Change the deadline with a reason (team leader)."""
+    """Change the deadline with a reason (team leader).
+
+    Once the conclusion is signed, `doc_number`, `doc_date` and `doc_signer` name the deciding
+    document; 403, 404, 409 stale, 422 bad date or reason, no or bad deciding document."""
     due, reason = data["due_date"], data["reason"]
-    return case_operations.change_deadline(current_user, case, due, reason, data["version"])
+    return case_operations.change_deadline(
+        current_user, case, due, reason, data["version"], doc_of(data)
+    )

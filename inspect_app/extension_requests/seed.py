@@ -49,7 +49,14 @@ def seed(units: dict, users: dict) -> None:
         # Past today, so that the demo shows a case the extension took out of overdue.
         new_date = max(case.due_date, clock.today()) + timedelta(days=days)
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)
-        operations.approve(case.inspection.lead, ext, decision, ext.version)
+        # The conclusion is signed: the approval carries the Chief Inspector's written
+        # agreement (its deciding document).
+        doc = {
+            "doc_number": "112/TTr-NV",
+            "doc_date": clock.today(),
+            "doc_signer": "Lương Văn Đức, Phó Chánh Thanh tra tỉnh",
+        }
+        operations.approve(case.inspection.lead, ext, decision, ext.version, doc)
     title, username, days, reason = PENDING
     case = _open_case(title)
     if case is not None and username in users:

@@ -165,13 +165,19 @@ def _act(check_id: int, action: str, schema, call, message):
 @bp.route("/<int:check_id>/minutes", methods=["POST"])
 @access(*CHECK_EDITORS)
 def minutes(check_id: int):
-    """Record the minutes of the check (date and text); 403, 404, 409, 422."""
+    """Record the minutes of the check (date, text and the signed minutes' PDF); 403, 404,
+    409, 413, 422."""
     return _act(
         check_id,
         "minutes",
         MinutesSchema(),
         lambda check, d: operations.record_minutes(
-            current_user, check, d["minutes_date"], d["minutes_summary"], d["version"]
+            current_user,
+            check,
+            d["minutes_date"],
+            d["minutes_summary"],
+            d["version"],
+            request.files.get("minutes_file"),
         ),
         _l("The minutes have been recorded."),
     )

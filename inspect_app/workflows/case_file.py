@@ -26,6 +26,7 @@ from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
+from inspect_app.decisions.views import doc_of
 from inspect_app.extension_requests.views import case_extensions
 from inspect_app.recovery import operations as recovery_operations
 from inspect_app.recovery import queries as recovery_queries
@@ -85,13 +86,14 @@ def _act(case_id: int, action: str, schema, call, done_message):
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR)
 def change_deadline(case_id: int):
-    """Change the deadline with a reason (team lead or admin); 403, 409, 422."""
+    """Change the deadline with a reason, and its deciding document once the conclusion is
+    signed (team lead or admin); 403, 409, 422."""
     return _act(
         case_id,
         "deadline",
         DeadlineChangeSchema(),
         lambda case, d: operations.change_deadline(
-            current_user, case, d["due_date"], d["reason"], d["version"]
+            current_user, case, d["due_date"], d["reason"], d["version"], doc_of(d)
         ),
         _l("The deadline has been changed."),
     )
@@ -100,12 +102,15 @@ def change_deadline(case_id: int):
 @bp.route("/<int:case_id>/withdraw", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 def withdraw(case_id: int):
-    """Withdraw the case with a reason (team lead, leadership, admin); 403, 409, 422."""
+    """Withdraw the case with a reason, and its deciding document once the conclusion is signed
+    (team lead, leadership, admin); 403, 409, 422."""
     return _act(
         case_id,
         "withdraw",
         ReasonSchema(),
-        lambda case, d: operations.withdraw(current_user, case, d["reason"], d["version"]),
+        lambda case, d: operations.withdraw(
+            current_user, case, d["reason"], d["version"], doc_of(d)
+        ),
         _l("The case has been withdrawn."),
     )
 
@@ -130,7 +135,13 @@ def _verdict(case_id: int, action: str, verdict, done_message):
         action,
         VerdictSchema(),
         lambda case, d: verdict(
-            current_user, case, d["reason"], d["version"], d["due_date"], d["due_reason"]
+            current_user,
+            case,
+            d["reason"],
+            d["version"],
+            d["due_date"],
+            d["due_reason"],
+            doc_of(d),
         ),
         done_message,
     )

@@ -43,7 +43,7 @@ PAGES = [
 @pytest.fixture(scope="module")
 def ids(live_server):
     app = live_server.app
-    return {"reported": _decision(app, "18/QĐ-TTr"), "onsite": _decision(app, "27/QĐ-TTr")}
+    return {"reported": _decision(app, "18/QĐ-SNV"), "onsite": _decision(app, "27/QĐ-TTr")}
 
 
 @pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
@@ -95,9 +95,9 @@ def test_desktop_menu_is_short_with_the_rest_under_more(open_page):
 def test_team_report_brings_the_recommendation_button_without_reload(
     open_page, live_server, viewport
 ):
-    # 21/QĐ-TTr: on-site work ended, truongdoan2 leads. The desktop run submits the report in
+    # 21/QĐ-SNV: on-site work ended, truongdoan2 leads. The desktop run submits the report in
     # place; the phone run opens the page after it and finds the button laid out for a phone.
-    inspection_id = _decision(live_server.app, "21/QĐ-TTr")
+    inspection_id = _decision(live_server.app, "21/QĐ-SNV")
     page = open_page("truongdoan2", viewport=viewport)
     page.goto(f"/inspections/{inspection_id}")
     cases = page.locator("#inspection-cases")
