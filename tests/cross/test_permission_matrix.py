@@ -229,6 +229,16 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "api.unit_events_list": ("GET", "/api/v1/unit-events", api(ADMIN)),
     "api.unit_history": ("GET", "/api/v1/units/{unit_id}/history", api(EVERYONE, unit_leader=404)),
     "api.case": ("GET", "/api/v1/cases/{case_id}", api(EVERYONE, unit_leader=404)),
+    "api.case_decisions": (
+        "GET",
+        "/api/v1/cases/{case_id}/decisions",
+        api(EVERYONE, unit_leader=404),
+    ),
+    "api.inspection_decisions": (
+        "GET",
+        "/api/v1/inspections/{inspection_id}/decisions",
+        api(EVERYONE, unit_leader=404),
+    ),
     "api.case_accept": ("POST", "/api/v1/cases/{case_id}/accept", api(DECIDERS, ok=422)),
     "api.case_create": ("POST", "/api/v1/inspections/{inspection_id}/cases", api(LEADS, ok=422)),
     "api.case_deadline": ("POST", "/api/v1/cases/{case_id}/deadline", api(LEADS, ok=422)),
