@@ -103,3 +103,9 @@ class VerdictSchema(ReasonSchema):
 
 class VersionSchema(VersionedSchema):
     note = fields.String(load_default=None, validate=length(2000))
+
+
+class StepChoiceSchema(BaseSchema):
+    """Taking an escalation step by hand: which one (checked by the operation)."""
+
+    step = fields.String(required=True, validate=length(20))

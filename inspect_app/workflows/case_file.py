@@ -14,6 +14,7 @@ from inspect_app.cases.models import Case
 from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
+    StepChoiceSchema,
     VerdictSchema,
     VersionSchema,
 )
@@ -27,11 +28,14 @@ from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
 from inspect_app.decisions.views import doc_of
+from inspect_app.escalation import operations as escalation
+from inspect_app.escalation.operations import manual_steps_due
 from inspect_app.extension_requests.views import case_extensions
 from inspect_app.recovery import operations as recovery_operations
 from inspect_app.recovery import queries as recovery_queries
 from inspect_app.recovery.models import RecoveryPayment, can_record_payment
 from inspect_app.recovery.schemas import PaymentSchema, PaymentVerifySchema
+from inspect_app.reference.rules import LADDER_NAMES
 from inspect_app.reports.queries import documents_of_case
 
 DECIDERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR)
@@ -54,6 +58,11 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         ledger=recovery_queries.ledger(case),
         can_record_payment=can_record_payment(case, current_user),
         accept=ACCEPT,
+        # Escalation steps the sweep leaves to leadership, due on this case today.
+        manual_steps=manual_steps_due(case, clock.today())
+        if case.can_take_step(current_user)
+        else [],
+        step_names=LADDER_NAMES,
     )
 
 
@@ -163,6 +172,20 @@ def partly_done(case_id: int):
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     message = _l("Recorded as partly done; the case stays open for the remainder.")
     return _verdict(case_id, "partly_done", operations.partly_done, message)
+
+
+@bp.route("/<int:case_id>/escalate", methods=["POST"])
+@access(Role.ADMIN, Role.LEADERSHIP)
+def escalate(case_id: int):
+    """Take an escalation step the sweep leaves to leadership (the escalation settings), on a
+    case due for it today; 403, 404, 422 not due or unknown step."""
+    return _act(
+        case_id,
+        "escalate",
+        StepChoiceSchema(),
+        lambda case, d: escalation.take_step_by_hand(current_user, case, d["step"], clock.today()),
+        _l("The escalation step has been taken."),
+    )
 
 
 # --- the recovery ledger -------------------------------------------------------------------
