@@ -45,7 +45,10 @@ def seed(units: dict, users: dict) -> None:
     """Create the demo requests if missing."""
     title, username, days, reason, decision = APPROVED
     case = _open_case(title)
-    if case is not None and username in users:
+    signed = case is not None and case.inspection.conclusion_date
+    # Approved with its deciding document, which cannot predate the conclusion (a demo seeded
+    # "before" the conclusion's date leaves the request out).
+    if case is not None and username in users and not (signed and signed > clock.today()):
         # Past today, so that the demo shows a case the extension took out of overdue.
         new_date = max(case.due_date, clock.today()) + timedelta(days=days)
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)

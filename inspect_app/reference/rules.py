@@ -184,7 +184,11 @@ def update_escalation(
         rule = rules.get(key)
         if rule is None:
             raise OperationError(
-                _("The deadline rule %(key)s is missing: add it first.", key=key), field=step
+                _(
+                    "The deadline rule of the step “%(step)s” is missing: add it first.",
+                    step=LADDER_NAMES[step],
+                ),
+                field=step,
             )
         if versions.get(key) != rule.version:
             raise Conflict()
