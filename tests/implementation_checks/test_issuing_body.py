@@ -138,3 +138,24 @@ def test_pages_call_a_check_a_check(db, bodies, login_as):
 def test_kinds_have_their_official_words():
     assert ActivityKind.KIEM_TRA.official_terms["team"] == "Đoàn kiểm tra"
     assert ActivityKind.THANH_TRA.official_terms["Conclusion"] == "Kết luận thanh tra"
+
+
+def test_urging_letter_of_a_check_is_its_body_s(db, bodies):
+    from inspect_app.reports.models import Document
+    from inspect_app.reports.operations import create_urging_letters
+
+    check_activity, check_case = _activity("kiem_tra", bodies["SNV"], "UBND xã Bắc Quang")
+    inspection, case = _activity("thanh_tra", bodies["TTr"], "Sở Xây dựng")
+    drafted = create_urging_letters([check_case.id, case.id], TODAY)
+    letter = db.session.get(Document, drafted[check_case.id])
+    assert (letter.issuing_body, letter.symbol, letter.signer_title) == (
+        "SỞ NỘI VỤ",
+        "SNV-NV",
+        "GIÁM ĐỐC",
+    )
+    assert letter.title.startswith("V/v đôn đốc thực hiện Kết luận kiểm tra số")
+    assert "của Giám đốc Sở Nội vụ" in letter.body and "Sở Nội vụ đề nghị" in letter.body
+    assert "Thanh tra tỉnh" not in letter.body
+    other = db.session.get(Document, drafted[case.id])
+    assert (other.issuing_body, other.symbol) == ("THANH TRA TỈNH", "TTr-NV")
+    assert "Kết luận thanh tra số" in other.title and "Thanh tra tỉnh đề nghị" in other.body
