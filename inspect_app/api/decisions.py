@@ -36,31 +36,32 @@ class DecisionList(Schema):
     items = fields.List(fields.Nested(DecisionOut), required=True)
 
 
-@api_route(
+def _listing(rule: str, page_view, tag: str, load, subject: str, doc: str):
+    """Register GET `rule`: the deciding documents of the visible record `load` returns."""
+
+    def view(**ids):
+        record = load(*ids.values())
+        return dump_items(DecisionOut, decisions_of(**{f"{subject}_id": record.id}))
+
+    view.__name__, view.__doc__ = f"{subject}_decisions", doc
+    api_route(rule, page_view, tag=tag, response=DecisionList, errors=(404,))(view)
+
+
+_listing(
     "/cases/<int:case_id>/decisions",
     case_file.detail,
-    tag="cases",
-    response=DecisionList,
-    errors=(404,),
+    "cases",
+    load_case,
+    "case",
+    "The deciding documents of a case's changes (deadline, withdrawal), oldest first.\n\n"
+    "404 if the case is not visible.",
 )
-def case_decisions(case_id: int):
-    """The deciding documents of a case's changes (deadline, withdrawal), oldest first.
-
-    404 if the case is not visible."""
-    case = load_case(case_id)
-    return dump_items(DecisionOut, decisions_of(case_id=case.id))
-
-
-@api_route(
+_listing(
     "/inspections/<int:inspection_id>/decisions",
     inspection_file.detail,
-    tag="inspections",
-    response=DecisionList,
-    errors=(404,),
+    "inspections",
+    load_inspection,
+    "inspection",
+    "The deciding documents of an inspection's changes (extension of on-site work).\n\n"
+    "404 if the inspection is not visible.",
 )
-def inspection_decisions(inspection_id: int):
-    """The deciding documents of an inspection's changes (extension of on-site work).
-
-    404 if the inspection is not visible."""
-    inspection = load_inspection(inspection_id)
-    return dump_items(DecisionOut, decisions_of(inspection_id=inspection.id))

@@ -24,23 +24,12 @@ class ActivityKind(LabelledEnum):
     def is_check(self) -> bool:
         return self == ActivityKind.KIEM_TRA
 
-    # What pages call the activity, its team, its lead and its conclusion (a check is a check
-    # throughout: "Cuộc kiểm tra", "Đoàn kiểm tra", "Trưởng đoàn kiểm tra", "kết luận kiểm tra").
-    @property
-    def activity_label(self) -> str:
-        return str(_l("Check") if self.is_check else _l("Inspection"))
-
-    @property
-    def team_label(self) -> str:
-        return str(_l("Check team") if self.is_check else _l("Inspection team"))
-
-    @property
-    def lead_label(self) -> str:
-        return str(_l("Check team leader") if self.is_check else _l("Inspection team leader"))
-
-    @property
-    def conclusion_label(self) -> str:
-        return str(_l("Check conclusion") if self.is_check else _l("Inspection conclusion"))
+    def term(self, name: str) -> str:
+        """What pages call the activity ("activity"), its team ("team"), its lead ("lead")
+        and its conclusion ("conclusion"): a check is a check throughout ("Cuộc kiểm tra",
+        "Đoàn kiểm tra", "Trưởng đoàn kiểm tra", "Kết luận kiểm tra")."""
+        check, inspection = _TERMS[name]
+        return str(check if self.is_check else inspection)
 
     @property
     def official_terms(self) -> dict[str, str]:
@@ -79,6 +68,15 @@ class IssuingBody(EditableMixin, db.Model):
     @property
     def citations(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.legal_basis.splitlines() if line.strip())
+
+
+# The pages' words for a check and for an inspection (ActivityKind.term).
+_TERMS = {
+    "activity": (_l("Check"), _l("Inspection")),
+    "team": (_l("Check team"), _l("Inspection team")),
+    "lead": (_l("Check team leader"), _l("Inspection team leader")),
+    "conclusion": (_l("Check conclusion"), _l("Inspection conclusion")),
+}
 
 
 class Severity(LabelledEnum):

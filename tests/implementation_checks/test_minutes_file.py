@@ -36,23 +36,22 @@ def test_minutes_pdf_stored_shown_with_the_decision_and_in_the_api(db, login_as,
     clock.freeze(DAY)
     check, lead = _issued_check()
     page = login_as(lead)
-    form = {"minutes_date": "2026-12-07", "minutes_summary": "Đơn vị chưa khắc phục."}
-    r = page.post(
-        f"/implementation-checks/{check.id}/minutes",
-        data={**form, "version": str(check.version),
-              "minutes_file": (io.BytesIO(f.EXE), "bien-ban.pdf")},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+
+    def post(content: bytes, name: str):
+        form = {"minutes_date": "2026-12-07", "minutes_summary": "Đơn vị chưa khắc phục."}
+        return page.post(
+            f"/implementation-checks/{check.id}/minutes",
+            data={**form, "version": str(check.version),
+                  "minutes_file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data",
+        )  # fmt: skip
+
+    r = post(f.EXE, "bien-ban.pdf")  # not a PDF, whatever its name
     assert r.status_code == 422 and 'id="minutes_file-error"' in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ImplementationCheck, check.id).minutes_date is None
     assert db.session.execute(select(EvidenceFile.id)).first() is None
-    r = page.post(
-        f"/implementation-checks/{check.id}/minutes",
-        data={**form, "version": str(check.version),
-              "minutes_file": (io.BytesIO(f.PDF), "bien-ban-kiem-tra.pdf")},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = post(f.PDF, "bien-ban-kiem-tra.pdf")
     assert r.status_code == 303, r.get_data(as_text=True)[:600]
     stored = db.session.execute(select(EvidenceFile)).scalar_one()
     assert stored.check_id == check.id and stored.content_type == "application/pdf"
