@@ -52,13 +52,12 @@ def seed(units: dict, users: dict) -> None:
         # Past today, so that the demo shows a case the extension took out of overdue.
         new_date = max(case.due_date, clock.today()) + timedelta(days=days)
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)
-        # The conclusion is signed: the approval carries the Chief Inspector's written
-        # agreement (its deciding document).
-        doc = {
-            "doc_number": "112/TTr-NV",
-            "doc_date": clock.today(),
-            "doc_signer": "Lương Văn Đức, Phó Chánh Thanh tra tỉnh",
-        }
+        # The conclusion is signed: the approval carries the written agreement of whoever
+        # issued it (its deciding document): Home Affairs for a check, else the Inspectorate.
+        number, signer = ("112/TTr-NV", "Lương Văn Đức, Phó Chánh Thanh tra tỉnh")
+        if case.inspection.is_check:
+            number, signer = ("112/SNV-TTr", "Bùi Thanh Sơn, Giám đốc Sở Nội vụ")
+        doc = {"doc_number": number, "doc_date": clock.today(), "doc_signer": signer}
         operations.approve(case.inspection.lead, ext, decision, ext.version, doc)
     title, username, days, reason = PENDING
     case = _open_case(title)

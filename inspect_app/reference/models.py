@@ -76,6 +76,7 @@ _TERMS = {
     "team": (_l("Check team"), _l("Inspection team")),
     "lead": (_l("Check team leader"), _l("Inspection team leader")),
     "conclusion": (_l("Check conclusion"), _l("Inspection conclusion")),
+    "target": (_l("Checked unit"), _l("Target unit")),
 }
 
 

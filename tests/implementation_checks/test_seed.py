@@ -52,4 +52,6 @@ def test_demo_seed_has_lifecycle_steps_and_a_check(db):
         assert all(i.issuing_body.code == "TTr" for i in activities if not i.is_check)
         # The approved extension of a signed conclusion's deadline carries its document.
         decision = db.session.execute(select(DecidingDocument)).scalar_one()
-        assert decision.number == "112/TTr-NV" and decision.case_id is not None
+        assert decision.case_id is not None
+        expected = "112/SNV-TTr" if decision.case.inspection.is_check else "112/TTr-NV"
+        assert decision.number == expected
