@@ -77,6 +77,7 @@ _TERMS = {
     "lead": (_l("Check team leader"), _l("Inspection team leader")),
     "conclusion": (_l("Check conclusion"), _l("Inspection conclusion")),
     "target": (_l("Checked unit"), _l("Target unit")),
+    "period": (_l("Period checked"), _l("Period under review")),
 }
 
 
