@@ -76,6 +76,13 @@ def _search(backend: str) -> None:
         raise RuntimeError("search scenario failed")
 
 
+def _pages(backend: str) -> None:
+    from bench import pages
+
+    if pages.main(["--backend", backend, "--data", "smoke", "--runs", "1"]) != 0:
+        raise RuntimeError("pages scenario failed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Smoke run of every benchmark scenario")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -92,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             ("S4 report PDF/XLSX", lambda: _report(args.backend)),
             ("S5 mixed load", lambda: _mixed(args.backend)),
             ("S6 search", lambda: _search(args.backend)),
+            ("S7 pages", lambda: _pages(args.backend)),
         ]
         for name, step in steps:
             log(f"== smoke: {name}")

@@ -54,6 +54,7 @@ BLUEPRINTS = (
     "inspect_app.dashboard.views",
     "inspect_app.api.views",
     "inspect_app.analytics.views",
+    "inspect_app.statistics.views",
     "inspect_app.workflows.import_views",
 )
 

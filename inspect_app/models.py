@@ -33,4 +33,5 @@ from inspect_app.reference.models import (  # noqa: F401
     Setting,
 )
 from inspect_app.reports.models import Document, DocumentItem  # noqa: F401
+from inspect_app.statistics.models import PeriodicReport  # noqa: F401
 from inspect_app.units.models import Unit  # noqa: F401

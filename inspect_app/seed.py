@@ -31,6 +31,7 @@ from inspect_app.recovery import seed as recovery_seed
 from inspect_app.reference import seed as reference_seed
 from inspect_app.reports import seed as reports_seed
 from inspect_app.reports.seed import AFTER_REPORT_CASES
+from inspect_app.statistics import seed as statistics_seed
 from inspect_app.units import operations as unit_ops
 from inspect_app.units.models import Unit
 
@@ -74,7 +75,7 @@ COMMUNES = [
     ("PAT", "UBND phường An Tường"),
     ("XTT", "UBND xã Tân Trào"),
     ("XSD", "UBND xã Sơn Dương"),
-    ("XNH", "UBND xã Na Hang"),
+    ("XNH", "UBND xã Nà Hang"),
     ("XCH", "UBND xã Chiêm Hóa"),
 ]
 # The specialised offices every commune / ward People's Committee has since 1 July 2025
@@ -254,4 +255,15 @@ def seed_demo() -> list[User]:
     sweep(clock.today())
     users += seed_unit_leaders(units)
     db.session.commit()
+    users += seed_periodic(units, by_name)
     return users
+
+
+def seed_periodic(units: dict[str, Unit], by_name: dict[str, User]) -> list[User]:
+    """A year of history for the periodic reports and the year's report draft (statistics),
+    then the leaders' final answers on its accepted cases; returns any leader it added."""
+    statistics_seed.seed(units, by_name)
+    leaders = seed_unit_leaders(units)
+    answers_seed.seed(units, by_name)
+    db.session.commit()
+    return leaders

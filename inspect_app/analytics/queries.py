@@ -29,7 +29,7 @@ from inspect_app.core import clock, filters
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection, inspection_field
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import current_calendar
 from inspect_app.reference.models import FieldOfWork
 from inspect_app.units.queries import UnitHistory
 
@@ -284,7 +284,7 @@ def analytics(params: AnalyticsParams, today: date | None = None) -> AnalyticsRe
             active=bool(unit and unit.active),
         )
 
-    calendar = Calendar(min((r.due_date for r in decided), default=today), today)
+    calendar = current_calendar()
     seen: set[int] = set()
     for case_id, unit_id, field_id, year, state, due, closed_at in decided:
         end = clock.local(closed_at).date() if state == CaseState.ACCEPTED and closed_at else today

@@ -17,12 +17,12 @@ from inspect_app.core import clock
 from inspect_app.deputies.queries import active_delegations
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, inspection_member
-from inspect_app.reference.calendar import Calendar, add_working_days
+from inspect_app.reference.calendar import add_working_days, current_calendar
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 DUE_SOON_WORKING_DAYS = 7
-HOME_LIMIT = 200  # the home lists this many open cases; the case list has them all
+HOME_LIMIT = 50  # the home lists the nearest deadlines; the case list has them all
 RETURNED_LIMIT = 10  # answers not accepted, shown first on the unit leader's home
 
 
@@ -135,7 +135,7 @@ def unit_leader_home(user, today: date) -> UnitLeaderHome:
     home = UnitLeaderHome(counters=counters, more=more, returned=returned_answers(conditions))
     if not cases:
         return home
-    calendar = Calendar(min(today, cases[0].due_date), max(today, cases[-1].due_date))
+    calendar = current_calendar()
     principals = _delegated_units(user, today)
     home.rows = [
         HomeRow(c, calendar.between(today, c.due_date), principals.get(c.responsible_unit_id))
@@ -176,14 +176,16 @@ def returned_answers(conditions: list) -> list[CaseAnswer]:
 
 
 def awaiting_verification(user, limit: int = 50) -> list[Case]:
-    """Answered cases of inspections the user leads or is a member of, oldest answer first
-    (one query; the user's own answers are not theirs to verify, but inspectors never answer)."""
+    """Answered cases of inspections the user leads or is a member of, or that name the user
+    their verifier, oldest answer first (one query; the user's own answers are not theirs to
+    verify, but inspectors never answer)."""
     on_team = or_(
         Inspection.lead_id == user.id,
         exists().where(
             inspection_member.c.inspection_id == Inspection.id,
             inspection_member.c.user_id == user.id,
         ),
+        Case.verifier_id == user.id,
     )
     return list(
         db.session.execute(

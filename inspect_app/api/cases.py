@@ -28,11 +28,12 @@ from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
     VerdictSchema,
+    VerifierSchema,
     VersionSchema,
 )
 from inspect_app.core import clock
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.decisions.views import doc_of
+from inspect_app.decisions.views import doc_of, with_doc
 from inspect_app.workflows import case_file
 
 CaseOut = record_schema(
@@ -40,7 +41,7 @@ CaseOut = record_schema(
     Case,
     "id inspection_id number type title legal_reference_id severity responsible_unit_id "
     "required_action due_date original_due_date due_change_reason state withdrawn_reason "
-    "closed_at escalation_level version",
+    "closed_at escalation_level verifier_id version",
     reference=fields.String(required=True),
     # Whole đồng, as a string: a JSON number would lose precision beyond 2**53.
     amount_vnd=fields.Decimal(as_string=True, allow_none=True, places=0),
@@ -65,6 +66,7 @@ class CaseQuery(PageQuery):
     overdue = choice_field("1")
     type = enum_field(CaseType)
     q = text_field()
+    verifier = id_field()
     sort = choice_field(*SORTS)
 
 
@@ -104,29 +106,22 @@ def case_accept(case, data):
     return case_operations.accept(current_user, case, data["version"], data.get("note"))
 
 
-def _verdict(operation, case, data):
-    """A verdict that names what is missing and may set a new deadline."""
-    return operation(
-        current_user,
-        case,
-        data["reason"],
-        data["version"],
-        data.get("due_date"),
-        data.get("due_reason"),
-        doc_of(data),
-    )
+def _verdict(verdict: str, case, data):
+    """A verdict that leaves the case open, naming what is missing; may set a new deadline
+    (with its deciding document once the conclusion is signed)."""
+    return case_operations.reopen(current_user, case, verdict, **with_doc(data))
 
 
 @CASE.action("reject", case_file.reject, VerdictSchema)
 def case_reject(case, data):
     """Reject the unit's answer with a reason, optionally a new deadline (team)."""
-    return _verdict(case_operations.reject, case, data)
+    return _verdict("rejected", case, data)
 
 
 @CASE.action("partly-done", case_file.partly_done, VerdictSchema)
 def case_partly_done(case, data):
     """Verify the answer as partly done: the case stays open for the remainder (team)."""
-    return _verdict(case_operations.partly_done, case, data)
+    return _verdict("partly_done", case, data)
 
 
 @CASE.action("withdraw", case_file.withdraw, ReasonSchema)
@@ -149,4 +144,12 @@ def case_deadline(case, data):
     due, reason = data["due_date"], data["reason"]
     return case_operations.change_deadline(
         current_user, case, due, reason, data["version"], doc_of(data)
+    )
+
+
+@CASE.action("verifier", case_file.assign_verifier, VerifierSchema)
+def case_verifier(case, data):
+    """Name the verifier of the unit's answer (team leader, leadership)."""
+    return case_operations.assign_case_verifier(
+        current_user, case, data["verifier_id"], data["version"]
     )

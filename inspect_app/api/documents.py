@@ -19,7 +19,7 @@ from inspect_app.reports.schemas import RegisterSchema
 from inspect_app.reports.schemas import VersionSchema as ReportVersionSchema
 from inspect_app.reports.word import DOCX_MIME
 
-KINDS = ("report", "urging", "check_decision")
+KINDS = ("report", "urging", "check_decision", "periodic")
 STATES = ("draft", "signed", "issued")
 
 
@@ -121,11 +121,4 @@ def document_register(doc, data: dict):
     The next number of the issuing body's register for the year and symbol, or `number` typed
     from an external register with its `year`; `registered_on` defaults to today. 409 when the
     document is not signed or already registered, 422 for a number taken or the wrong year."""
-    return report_operations.register(
-        current_user,
-        doc,
-        data["version"],
-        number=data.get("number"),
-        registered_on=data.get("registered_on"),
-        year=data.get("year"),
-    )
+    return report_operations.register(current_user, doc, **data)

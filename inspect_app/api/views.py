@@ -28,6 +28,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     notifications,
     payments,
     plans,
+    statistics,
     units,
     users,
 )

@@ -141,6 +141,9 @@ class Case(Searchable, EditableMixin, db.Model):
     escalation_level: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     escalated_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Who on the inspectorate's side checks and confirms the unit's answer (kiểm tra, xác
+    # nhận): named by the team lead or leadership, also for a batch from the case list.
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # Taken in from an earlier tracker (workflows.imports): the row's key in that tracker (a
     # re-import finds the case again by it), the file and row it came from, and the unit's
     # answers so far as the tracker wrote them.
@@ -151,7 +154,8 @@ class Case(Searchable, EditableMixin, db.Model):
     inspection: Mapped[Inspection] = relationship()
     legal_reference: Mapped[LegalReference] = relationship()
     responsible_unit: Mapped[Unit] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    verifier: Mapped[User | None] = relationship(foreign_keys=[verifier_id])
     findings: Mapped[list[Finding]] = relationship(secondary=case_finding, order_by="Finding.id")
     # The unit's answers (answers.models.CaseAnswer, a feature above: named, not imported).
     answers = relationship("CaseAnswer", order_by="CaseAnswer.id", viewonly=True, uselist=True)
@@ -169,6 +173,11 @@ class Case(Searchable, EditableMixin, db.Model):
     def path_of(case_id: int) -> str:
         """ "/cases/12": the case page's link from its id (notifications store it)."""
         return f"/cases/{case_id}"
+
+    @staticmethod
+    def verified_by_path(user_id: int) -> str:
+        """ "/cases?verifier=7": the case list of the cases a verifier is named on."""
+        return f"/cases?verifier={user_id}"
 
     @property
     def reference(self) -> str:
@@ -256,11 +265,28 @@ class Case(Searchable, EditableMixin, db.Model):
         return not (check_state and self.state != CaseState.OPEN)
 
     def can_decide(self, user, check_state: bool = True) -> bool:
-        """Accept or reject an answer: the team lead or a team member (or an administrator),
-        on an answered case; the unit leader who answered never."""
-        if user.is_unit_leader or not (user.is_admin or self.inspection.is_on_team(user)):
+        """Accept or reject an answer: the team lead or a team member, the case's named
+        verifier (or an administrator), on an answered case; the unit leader who answered never."""
+        if not signed_in(user) or user.is_unit_leader:
+            return False
+        named = self.verifier_id is not None and self.verifier_id == user.id
+        if not (user.is_admin or named or self.inspection.is_on_team(user)):
             return False
         return not (check_state and self.state != CaseState.ANSWERED)
+
+    def can_assign_verifier(self, user, check_state: bool = True) -> bool:
+        """Name the verifier of the unit's answer: the team lead, leadership or an
+        administrator, while the case is not closed (accepted or withdrawn)."""
+        if not signed_in(user):
+            return False
+        allowed = self.inspection.can_manage(user) or user.is_leadership
+        return allowed and not (check_state and self.is_final)
+
+    @staticmethod
+    def can_be_verifier(user) -> bool:
+        """Who may be named verifier: an active inspector or lead inspector of the
+        inspectorate (never a unit leader, who answers)."""
+        return bool(user.active) and user.is_inspector
 
     def unit_authority(self, user) -> Authority:
         """Whether `user` acts for the responsible unit, and for whom (a deputy's principal)."""

@@ -9,8 +9,11 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from inspect_app.auth.models import User
 from inspect_app.cases.models import (
     VND_RECOVERY_TYPES,
     WITHDRAWABLE_STATES,
@@ -37,8 +40,8 @@ from inspect_app.reference.models import DayKind, LegalReference, Severity
 from inspect_app.reference.rules import rule_for
 from inspect_app.units.models import Unit
 
-CASE_FIELDS = (
-    "number",
+# What a recommendation says: audited wherever a case is written (its form, the tracker import).
+RECOMMENDATION_FIELDS = (
     "type",
     "title",
     "legal_reference_id",
@@ -46,6 +49,10 @@ CASE_FIELDS = (
     "responsible_unit_id",
     "required_action",
     "amount_vnd",
+)
+CASE_FIELDS = (
+    "number",
+    *RECOMMENDATION_FIELDS,
     "area_m2",
     "persons_count",
     "discipline_form",
@@ -425,44 +432,44 @@ def accept(actor, case: Case, version: int | None, note: str | None = None) -> C
     return case
 
 
-def reject(
+# The verdicts that leave the case open for more work: the message when their text is missing.
+REOPENING_VERDICTS = {
+    "rejected": _l("Give the reason for rejecting the answer."),
+    "partly_done": _l("Describe what was done and what remains."),
+}
+
+
+def reopen(
     actor,
     case: Case,
+    verdict: str,
     reason: str,
     version: int | None,
     due_date: date | None = None,
     due_reason: str | None = None,
     doc: dict | None = None,
 ) -> Case:
-    """Reject the unit's answer with a reason: the case is open again, its deadline kept unless
-    the lead changes it with a reason (team lead, member, admin); the unit is told; 403/409/422."""
+    """Decide the unit's answer with a verdict that leaves the case open: "rejected" (`reason`
+    says why) or "partly_done" (`reason` says what was done and what remains); the deadline
+    is kept unless the lead changes it with a reason (team lead, member, admin); the unit is
+    told; 403/409/422."""
     final = _check_decider(actor, case, version)
-    reason = _require_reason(reason, _("Give the reason for rejecting the answer."))
-    _record_verdict(actor, final, "rejected", reason)
-    _transition(actor, case, CaseState.OPEN, "case_rejected", reason)
+    reason = _require_reason(reason, str(REOPENING_VERDICTS[verdict]))
+    _record_verdict(actor, final, verdict, reason)
+    _transition(actor, case, CaseState.OPEN, f"case_{verdict}", reason)
     _new_deadline(actor, case, due_date, due_reason, doc)
-    _notify_unit(case, "case_rejected", actor, _answerers(final), reason)
+    _notify_unit(case, f"case_{verdict}", actor, _answerers(final), reason)
     return case
 
 
-def partly_done(
-    actor,
-    case: Case,
-    done: str,
-    version: int | None,
-    due_date: date | None = None,
-    due_reason: str | None = None,
-    doc: dict | None = None,
-) -> Case:
-    """Verify the answer as partly done: what was done is recorded, the case stays open for
-    the remainder (deadline kept unless the lead changes it with a reason); 403/409/422."""
-    final = _check_decider(actor, case, version)
-    done = _require_reason(done, _("Describe what was done and what remains."))
-    _record_verdict(actor, final, "partly_done", done)
-    _transition(actor, case, CaseState.OPEN, "case_partly_done", done)
-    _new_deadline(actor, case, due_date, due_reason, doc)
-    _notify_unit(case, "case_partly_done", actor, _answerers(final), done)
-    return case
+def reject(actor, case: Case, reason: str, version: int | None, **new_deadline) -> Case:
+    """Reject the unit's answer with a reason: the case is open again (`reopen`)."""
+    return reopen(actor, case, "rejected", reason, version, **new_deadline)
+
+
+def partly_done(actor, case: Case, done: str, version: int | None, **new_deadline) -> Case:
+    """Verify the answer as partly done: the case stays open for the remainder (`reopen`)."""
+    return reopen(actor, case, "partly_done", done, version, **new_deadline)
 
 
 MAX_BATCH = 2000  # cases one bulk action takes at once (the page says so beyond it)
@@ -520,3 +527,85 @@ def send_reminders(actor, cases, note: str | None = None) -> BatchResult:
     notify_many(notes)
     audit.record_many(events, plain=True)
     return result
+
+
+def assign_verifier(actor, cases, verifier) -> BatchResult:
+    """Name `verifier` (an active inspector or lead inspector) to check and confirm the unit's
+    answer on `cases`, one case or a batch: each case checked with `can_assign_verifier` as one
+    by one (team lead, leadership, admin; not on a closed case; refused when already named);
+    one UPDATE for the batch, one audit event per case, one notification to the verifier.
+    An unsuitable verifier is a 422 on the field `verifier_id`."""
+    if verifier is None or not Case.can_be_verifier(verifier):
+        raise OperationError(
+            _("Choose an active inspector or lead inspector as the verifier."),
+            field="verifier_id",
+        )
+    result = BatchResult()
+    for case in cases:
+        if not case.can_assign_verifier(actor, check_state=False):
+            result.refuse(case, _("You may not name the verifier of this case."))
+        elif not case.can_assign_verifier(actor):
+            result.refuse(case, _("The case is closed (accepted or withdrawn)."))
+        elif case.verifier_id == verifier.id:
+            result.refuse(case, _("%(name)s is already its verifier.", name=verifier.full_name))
+        else:
+            result.done.append(case)
+    if not result.done:
+        return result
+    before = {case.id: case.verifier_id for case in result.done}
+    db.session.execute(
+        update(Case)
+        .where(Case.id.in_(list(before)))
+        .values(verifier_id=verifier.id, version=Case.version + 1, updated_at=clock.now()),
+        execution_options={"synchronize_session": False},
+    )
+    for case in result.done:  # the loaded objects say what the database now holds
+        for key, value in (("verifier_id", verifier.id), ("version", case.version + 1)):
+            set_committed_value(case, key, value)
+        set_committed_value(case, "verifier", verifier)
+    audit.record_many(
+        [
+            {
+                "actor_id": actor.id,
+                "object_type": "Case",
+                "object_id": case.id,
+                "action": "case_verifier_assigned",
+                "before": {"verifier_id": before[case.id]},
+                "after": {"verifier_id": verifier.id},
+            }
+            for case in result.done
+        ],
+        plain=True,
+    )
+    with force_locale(verifier.locale):
+        if len(result.done) == 1:
+            case = result.done[0]
+            title = _("You are to verify the answer on case %(ref)s.", ref=case.reference)
+            body, link = case.title, case.path
+        else:
+            title = _("You are to verify the answers on %(num)d cases.", num=len(result.done))
+            body, link = None, Case.verified_by_path(verifier.id)
+    notify_many(
+        [
+            {
+                "user_id": verifier.id,
+                "kind": "case_verifier_assigned",
+                "title": title,
+                "body": body,
+                "link": link,
+            }
+        ]
+    )
+    return result
+
+
+def assign_case_verifier(actor, case: Case, verifier_id: int, version: int | None) -> Case:
+    """Name the verifier of one case (the case page's form): `assign_verifier` with a batch
+    of one, its refusal raised; 403 not allowed, 409 stale, 422 closed or unsuitable."""
+    if not case.can_assign_verifier(actor, check_state=False):
+        raise Forbidden()
+    check_version(case, version)
+    result = assign_verifier(actor, [case], db.session.get(User, verifier_id))
+    if result.refused:
+        raise OperationError(result.refused[0][1], field="verifier_id")
+    return case

@@ -26,6 +26,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
+from inspect_app.auth.models import User
 from inspect_app.cases.models import (
     ACTIVE_CASE_STATES,
     LADDER_STEPS,
@@ -38,6 +39,7 @@ from inspect_app.cases.models import (
 from inspect_app.core import clock
 from inspect_app.core.filters import ListFilters, choice, day, number, record_id, text
 from inspect_app.core.memo import per_request
+from inspect_app.core.roles import INSPECTORS
 from inspect_app.core.search import fold, matches
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -164,6 +166,7 @@ class CaseFilters(ListFilters):
     step: str = ""  # an escalation step taken for the current deadline (grouped notices link)
     step_on: date | None = None  # ... on that day
     inspection: int | None = None  # the cases of one conclusion
+    verifier: int | None = None  # the cases a verifier (a user id) is named on
 
     @classmethod
     def from_args(cls, args) -> CaseFilters:
@@ -181,6 +184,7 @@ class CaseFilters(ListFilters):
             step=choice(args, "step", LADDER_STEPS),
             step_on=day(args, "step_on"),
             inspection=record_id(args, "inspection"),
+            verifier=record_id(args, "verifier"),
         )
 
     def as_args(self) -> dict:
@@ -201,6 +205,7 @@ class CaseFilters(ListFilters):
             step=self.step,
             step_on=self.step_on.isoformat() if self.step_on else "",
             inspection=self.inspection,
+            verifier=self.verifier,
         )
 
 
@@ -262,6 +267,8 @@ def case_conditions(user, filters: CaseFilters, today: date, with_state: bool = 
         conditions.append(overdue_on_clause(filters.overdue_on, today))
     if filters.inspection:
         conditions.append(Case.inspection_id == filters.inspection)
+    if filters.verifier:
+        conditions.append(Case.verifier_id == filters.verifier)
     if filters.step:
         taken = [
             EscalationStep.case_id == Case.id,
@@ -355,6 +362,17 @@ def cases_of_inspection(user, inspection_id: int) -> list[Case]:
     if visible is not None:
         stmt = stmt.where(Case.responsible_unit_id.in_(visible or {-1}))
     return list(db.session.execute(stmt).scalars())
+
+
+def verifier_choices() -> list:
+    """(id, full_name) of everyone who may be named verifier, by name: the SQL form of
+    `Case.can_be_verifier` (active inspectors and lead inspectors), one query."""
+    stmt = (
+        select(User.id, User.full_name)
+        .where(User.active.is_(True), User.role.in_(INSPECTORS))
+        .order_by(User.full_name, User.id)
+    )
+    return db.session.execute(stmt).all()
 
 
 # What a bulk action reads of each case: its inspection's team (can_remind) and its unit.

@@ -105,6 +105,12 @@ class VersionSchema(VersionedSchema):
     note = fields.String(load_default=None, validate=length(2000))
 
 
+class VerifierSchema(VersionedSchema):
+    """Naming the verifier of one case: the user (an inspector or lead inspector)."""
+
+    verifier_id = record_id(required=True)
+
+
 class StepChoiceSchema(BaseSchema):
     """Taking an escalation step by hand: which one (checked by the operation)."""
 

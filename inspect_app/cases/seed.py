@@ -74,6 +74,21 @@ def _pick_inspection(inspections: list[Inspection], unit, index: int) -> Inspect
     return inspections[index % len(inspections)]
 
 
+def recommendation(unit, ref, kind, severity, title, action, amount, due) -> dict:
+    """The case fields a demo row gives: what is recommended, on which basis, to whom, by when
+    (also used by the documents' seeder)."""
+    return {
+        "type": kind,
+        "title": title,
+        "legal_reference": ref,
+        "severity": severity,
+        "responsible_unit": unit,
+        "required_action": action,
+        "amount_vnd": amount,
+        "due_date": due,
+    }
+
+
 def add_case(inspection: Inspection, **fields) -> Case:
     """Add a demo case to `inspection` under its next number, created by its team lead and
     recorded in the audit trail (also used by the documents' seeder)."""
@@ -129,14 +144,7 @@ def seed(units: dict, users: dict) -> None:
             reason = "Đơn vị đề nghị gia hạn do khối lượng hồ sơ lớn, được Trưởng đoàn chấp thuận."
         add_case(
             inspection,
-            type=kind,
-            title=title,
-            legal_reference=ref,
-            severity=severity,
-            responsible_unit=unit,
-            required_action=action,
-            amount_vnd=amount,
-            due_date=due,
+            **recommendation(unit, ref, kind, severity, title, action, amount, due),
             original_due_date=original,
             due_change_reason=reason,
             state=state,
@@ -182,14 +190,7 @@ def seed_history(units: dict, users: dict) -> None:
             continue
         case = add_case(
             inspection,
-            type=kind,
-            title=title,
-            legal_reference=ref,
-            severity=severity,
-            responsible_unit=unit,
-            required_action=action,
-            amount_vnd=amount,
-            due_date=due,
+            **recommendation(unit, ref, kind, severity, title, action, amount, due),
             original_due_date=due,
             state=state,
             closed_at=_local_noon(closed) if closed else None,

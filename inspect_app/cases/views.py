@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.auth.calendar import user_for_feed
+from inspect_app.auth.models import User
 from inspect_app.cases import operations
 from inspect_app.cases.calendar import deadlines_for, to_ics
 from inspect_app.cases.models import VND_RECOVERY_TYPES, Case, CaseState, CaseType, DisciplineForm
@@ -26,6 +27,7 @@ from inspect_app.cases.queries import (
     cases_for_batch,
     prior_violations,
     state_counters,
+    verifier_choices,
 )
 from inspect_app.cases.schemas import CaseCreateFormSchema
 from inspect_app.core import clock
@@ -47,6 +49,8 @@ from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+# Who may apply the list's bulk actions (each case is then checked as one by one).
+BULK_ROLES = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.INSPECTOR, Role.LEADERSHIP)
 
 register_nav(
     "cases.index",
@@ -62,6 +66,7 @@ register_actions(
         "case_rejected": _l("Answer rejected"),
         "case_partly_done": _l("Verified as partly done"),
         "case_reminded": _l("Unit reminded of the deadline"),
+        "case_verifier_assigned": _l("Verifier named"),
         # The escalation sweep's steps (escalation.operations.take_step), on the case timeline.
         "escalation_reminder_7": _l("Reminder: 7 working days before the deadline"),
         "escalation_reminder_3": _l("Reminder: 3 working days before the deadline"),
@@ -134,6 +139,10 @@ def index():
     total = counters[filters.state] if filters.state else counters["all"]
     page = paginate(case_list(current_user, filters, today), total=total)
     context = {"page": page, "filters": filters, "counters": counters, "today": today}
+    # The bulk actions are the staff's (the route's roles); who may be named verifier is
+    # their choice there and the filter's.
+    context["may_bulk"] = current_user.role in BULK_ROLES
+    context["verifiers"] = verifier_choices() if context["may_bulk"] else []
     context.update(_labels())
     if is_fragment_request():
         return render("cases/index.html", "cases/_list.html", **context)
@@ -169,6 +178,7 @@ def calendar_feed(secret: str):
 
 BULK_ACTIONS = {
     "remind": _l("Send a reminder to the units"),
+    "verifier": _l("Assign a verifier"),
     "export": _l("Export the selection (CSV)"),
 }
 # A cell a spreadsheet would read as a formula is written as text (a leading apostrophe).
@@ -207,7 +217,7 @@ def _export_selection(cases: list[Case]) -> Response:
 
 
 @bp.route("/bulk", methods=["POST"])
-@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.INSPECTOR, Role.LEADERSHIP)
+@access(*BULK_ROLES)
 def bulk():
     """Apply a bulk action to the ticked cases, or to all cases matching the list's filters
     (`all=1`): each case checked as one by one; the page lists what was done and what was
@@ -233,7 +243,17 @@ def bulk():
     cases = cases[: operations.MAX_BATCH]
     if action == "export":  # reading only: each case is one the user may see (the query's rule)
         return _export_selection(cases)
-    result = operations.send_reminders(current_user, cases, text(form, "note", 1000))
+    if action == "verifier":
+        verifier_id = record_id(form, "verifier_id")
+        verifier = db.session.get(User, verifier_id) if verifier_id else None
+        try:
+            result = operations.assign_verifier(current_user, cases, verifier)
+        except OperationError as refused:  # no verifier chosen, or not one who may verify
+            return render(
+                "cases/bulk_result.html", status=422, error=refused.message, filters=filters
+            )
+    else:
+        result = operations.send_reminders(current_user, cases, text(form, "note", 1000))
     # Ticked cases the user may not see are refused like the others (never named).
     missing = 0 if everything else len(ids - {c.id for c in cases})
     return render(

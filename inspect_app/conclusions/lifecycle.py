@@ -8,11 +8,11 @@ recorded by the inspection's "conclude" transition (its conclusion date)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
@@ -163,9 +163,44 @@ def steps_of(inspection: Inspection, known: dict | None = None) -> list[Step]:
     return result
 
 
-def live_inspections_stmt():
-    """Inspections with a step left to record (SQL; the reminders and the dashboard)."""
+def _last_start(amount: int, kind: DayKind, limit: date) -> date:
+    """The last start date whose time limit (amount, kind) ends on or before `limit`: due
+    dates never decrease as the start moves later, so bisect between a start surely early
+    enough and `limit - amount` (a time limit lasts at least `amount` calendar days)."""
+    hi = limit - timedelta(days=amount)
+    lo = hi - timedelta(days=amount + 60)
+    while add_days(lo, amount, kind) > limit:
+        lo -= timedelta(days=amount + 60)
+    low, high = lo.toordinal(), hi.toordinal()
+    while low < high:
+        mid = (low + high + 1) // 2
+        if add_days(date.fromordinal(mid), amount, kind) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return date.fromordinal(low)
+
+
+def _due_by(limit: date, known: dict) -> dict[str, object]:
+    """Per step with a time limit: the SQL condition "not recorded, and due on or before
+    `limit`" (its start on or before the last start whose due date is `limit` or earlier)."""
+    conditions = {}
+    for rule in STEPS:
+        if rule.rule:
+            amount, kind, _source = known[rule.rule]
+            start, done = getattr(Inspection, rule.start), getattr(Inspection, rule.done)
+            conditions[rule.key] = and_(
+                done.is_(None), start.is_not(None), start <= _last_start(amount, kind, limit)
+            )
+    return conditions
+
+
+def live_inspections_stmt(due_by: date | None = None):
+    """Inspections with a step left to record (SQL; the reminders and the dashboard); with
+    `due_by`, only those with a step due on or before that day."""
     pending = or_(*(getattr(Inspection, s.done).is_(None) for s in STEPS))
+    if due_by is not None:
+        pending = or_(*_due_by(due_by, rules()).values())
     return (
         select(Inspection)
         .where(Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None), pending)
@@ -176,9 +211,21 @@ def live_inspections_stmt():
 def overdue_steps(today: date) -> list[tuple[Inspection, Step]]:
     """Every overdue lifecycle step of the live inspections, in inspection order."""
     known = rules()
+    stmt = live_inspections_stmt(due_by=today - timedelta(days=1))
     return [
         (inspection, step)
-        for inspection in db.session.execute(live_inspections_stmt()).scalars()
+        for inspection in db.session.execute(stmt).scalars()
         for step in steps_of(inspection, known)
         if step.is_overdue(today)
     ]
+
+
+def overdue_count(today: date) -> int:
+    """How many lifecycle steps are overdue on `today`: one SQL count, whatever the rows."""
+    conditions = _due_by(today - timedelta(days=1), rules())
+    counts = db.session.execute(
+        select(*(func.count().filter(c) for c in conditions.values())).where(
+            Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None)
+        )
+    ).one()
+    return sum(counts)

@@ -6,7 +6,7 @@ signature; the Chairman's instruction carries its number."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -31,6 +31,7 @@ from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.models import Notification
 from inspect_app.notifications.operations import notify
+from inspect_app.reference.calendar import add_working_days
 
 REMIND_WITHIN = 3  # working days before a step's due date
 
@@ -127,7 +128,9 @@ def send_reminders(as_of: date) -> int:
         ).all()
     )
     known, count = rules(), 0
-    for inspection in db.session.execute(live_inspections_stmt()).scalars():
+    # Only inspections with a step due within the reminder window (SQL): the rest wait.
+    window_end = add_working_days(as_of, REMIND_WITHIN + 1) - timedelta(days=1)
+    for inspection in db.session.execute(live_inspections_stmt(due_by=window_end)).scalars():
         for step in steps_of(inspection, known):
             left = step.working_days_left(as_of)
             if left is None or left > REMIND_WITHIN:
@@ -137,22 +140,18 @@ def send_reminders(as_of: date) -> int:
                 if (user.id, kind, link) in sent_today:
                     continue
                 with force_locale(user.locale):
+                    values = {
+                        "due": f"{step.due:%d/%m/%Y}",
+                        "step": str(step.rule.label),
+                        "title": inspection.title,
+                        "citation": step.citation,
+                    }
                     if step.due < as_of:
                         title = _(
-                            "Overdue since %(due)s: %(step)s, %(title)s (%(citation)s).",
-                            due=f"{step.due:%d/%m/%Y}",
-                            step=str(step.rule.label),
-                            title=inspection.title,
-                            citation=step.citation,
+                            "Overdue since %(due)s: %(step)s, %(title)s (%(citation)s).", **values
                         )
                     else:
-                        title = _(
-                            "Due on %(due)s: %(step)s, %(title)s (%(citation)s).",
-                            due=f"{step.due:%d/%m/%Y}",
-                            step=str(step.rule.label),
-                            title=inspection.title,
-                            citation=step.citation,
-                        )
+                        title = _("Due on %(due)s: %(step)s, %(title)s (%(citation)s).", **values)
                 notify(user, kind, title, link=link)
                 sent_today.add((user.id, kind, link))
                 count += 1

@@ -3,7 +3,8 @@
 A request that succeeds keeps its changes, any other is rolled back (indico's `RH.process`):
 `finish_request` runs after every request, so views and operations never call `commit()`.
 
-`form_action` is the loop every HTML action form shares: load the form through its schema, call
+`form_action` is the loop every HTML action form shares (`RecordPage.act` for the actions of
+a record's own page): load the form through its schema, call
 the operation, then either leave with a flash, or show the page again, 422 with the errors in
 place or 409 (someone else changed the record: the current state is shown, a flash says so,
 what the user typed is kept).
@@ -12,14 +13,16 @@ what the user typed is kept).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, flash, g
+from flask import Response, flash, g, request
 from marshmallow import Schema
 from sqlalchemy.orm.exc import StaleDataError
 
 from inspect_app.core.errors import Conflict, OperationError
 from inspect_app.core.forms import load_form
+from inspect_app.core.htmx import redirect_to
 from inspect_app.extensions import db
 
 #: page(status, errors) -> the page again: 422 with the field errors, 409 with the current state.
@@ -62,6 +65,40 @@ def form_action(
             return done(result)
     db.session.rollback()
     return page(422, errors)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A record's own page (a case, a document, a check) and the action forms posted to it.
+
+    `load(id)` gives the record (404 if not visible); `show(record, status, errors, form,
+    action)` renders the page; `endpoint` is the page's, its one argument `id_arg`.
+    """
+
+    load: Callable[[int], Any]
+    show: Callable[..., Any]
+    endpoint: str
+    id_arg: str
+
+    def act(self, ident: int, action: str, schema: Schema | None, call, message=None):
+        """Run one action form on the record: `call(record, data)`, then 303 (HX-Redirect) to
+        its page. Otherwise the page again, the record loaded anew: 422 with the errors,
+        `action`'s form open and what the user typed kept, or 409 with the record as it is now.
+        """
+        record = self.load(ident)
+
+        def page(status: int, errors: dict):
+            if status == 422:
+                return self.show(self.load(ident), status, errors, request.form, action)
+            return self.show(self.load(ident), status, errors, None, None)
+
+        return form_action(
+            schema,
+            lambda data: call(record, data),
+            page=page,
+            done=lambda _result: redirect_to(self.endpoint, **{self.id_arg: ident}),
+            message=message,
+        )
 
 
 def _again(page: PageAgain, status: int, errors: dict, message) -> Any:

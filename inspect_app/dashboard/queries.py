@@ -47,7 +47,7 @@ from inspect_app.core.memo import per_request
 from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.recovery.queries import RecoveryFigures, recovery_figures
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import current_calendar
 from inspect_app.reference.models import FieldOfWork, Holiday
 from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
 from inspect_app.units.queries import UnitHistory, visible_unit_ids
@@ -183,7 +183,7 @@ def ageing(user, filters: DashboardFilters, today: date) -> list[AgeingBucket]:
         .group_by(Case.due_date)
     ).all()
     buckets = [AgeingBucket(key, low, high) for key, low, high in AGEING_BUCKETS]
-    cal = Calendar(min((due for due, _ in rows), default=today), today)
+    cal = current_calendar()
     for due, count in rows:
         days = cal.between(due, today)
         for bucket in buckets:

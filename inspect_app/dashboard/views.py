@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.conclusions.lifecycle import overdue_steps
+from inspect_app.conclusions.lifecycle import overdue_count
 from inspect_app.core import clock, versions
+from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import is_fragment_request, render
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import Role
@@ -20,6 +21,9 @@ from inspect_app.dashboard import charts, queries
 from inspect_app.extensions import db
 from inspect_app.recovery.queries import format_amount
 from inspect_app.reference.models import FieldOfWork
+from inspect_app.statistics import operations as stat_operations
+from inspect_app.statistics import periods as stat_periods
+from inspect_app.statistics import queries as stat_queries
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -113,7 +117,7 @@ def index():
         "overdue_href": lambda month: _overdue_href(filters, month),
         "month_links": _month_links(filters),
         # Conclusion lifecycle steps past their due date (the province's, not a unit's).
-        "conclusion_overdue": None if current_user.is_unit_leader else len(overdue_steps(today)),
+        "conclusion_overdue": None if current_user.is_unit_leader else overdue_count(today),
         "recovery": data.recovery,
         "fmt_amount": format_amount,
     }
@@ -125,4 +129,32 @@ def index():
         **context,
         fields=list(fields),
         years=_year_choices(filters, today),
+    )
+
+
+@bp.route("/periodic")
+@access(*VIEWERS)
+def periodic():
+    """The period's figures (Circular 06/2025/TT-TTCP tables) per inspected unit and per field,
+    as of the period's cut-off, with the period selector (a fragment of the dashboard)."""
+    today = clock.today()
+    latest = stat_periods.latest_ended(today)
+    key = request.args.get("period") or (latest.key if latest else "")
+    refusal, units, fields, period, cutoff = None, [], [], None, None
+    try:
+        period, cutoff = stat_operations.resolve(key, today=today)
+        units, fields = stat_queries.breakdown(stat_queries.load(period, cutoff))
+    except OperationError as e:
+        refusal = str(e.message)
+    return render(
+        "dashboard/periodic.html",
+        "dashboard/_periodic.html",
+        key=key,
+        period=period,
+        cutoff=cutoff,
+        refusal=refusal,
+        units=units,
+        fields=fields,
+        choices=stat_periods.recent(today, 16),
+        vnd=format_amount,
     )

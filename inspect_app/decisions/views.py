@@ -15,3 +15,9 @@ def doc_of(data: dict) -> dict:
     upload = request.files.get("doc_file")
     doc["doc_file"] = upload if upload is not None and upload.filename else None
     return doc
+
+
+def with_doc(data: dict) -> dict:
+    """A form's loaded data for an operation taking keyword arguments: the deciding document's
+    fields gathered into `doc` (with its upload)."""
+    return {k: v for k, v in data.items() if k not in DOC_KEYS} | {"doc": doc_of(data)}

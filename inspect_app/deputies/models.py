@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.auth.models import User
@@ -41,6 +41,11 @@ class Delegation(EditableMixin, db.Model):
     deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
     unit: Mapped[Unit] = relationship()
+
+    @classmethod
+    def in_force_on(cls, day: date):
+        """SQL condition: not revoked, and `day` within its period (ends included)."""
+        return and_(cls.revoked_at.is_(None), cls.starts_on <= day, cls.ends_on >= day)
 
     def can_view(self, user) -> bool:
         """Its principal, its deputy, or an administrator."""

@@ -25,12 +25,7 @@ def active_delegations(user, day: date | None = None) -> list[Delegation]:
         db.session.execute(
             select(Delegation)
             .options(joinedload(Delegation.principal))
-            .where(
-                Delegation.deputy_id == user.id,
-                Delegation.revoked_at.is_(None),
-                Delegation.starts_on <= day,
-                Delegation.ends_on >= day,
-            )
+            .where(Delegation.deputy_id == user.id, Delegation.in_force_on(day))
             .order_by(Delegation.id)
         ).scalars()
     )
@@ -122,28 +117,9 @@ def unit_leaders(unit_id: int) -> list[User]:
 
 
 def unit_recipients(unit_id: int, today: date | None = None) -> list[User]:
-    """The active leaders of a unit and the deputies acting today for it or a unit above it."""
-    today = today or clock.today()
-    leaders = unit_leaders(unit_id)
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    chain, current = [], unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    deputies = list(
-        db.session.execute(
-            select(User)
-            .join(Delegation, Delegation.deputy_id == User.id)
-            .where(
-                Delegation.unit_id.in_(chain),
-                Delegation.revoked_at.is_(None),
-                Delegation.starts_on <= today,
-                Delegation.ends_on >= today,
-                User.active.is_(True),
-            )
-        ).scalars()
-    )
-    return list({u.id: u for u in leaders + deputies}.values())
+    """The active leaders of a unit and the deputies acting today for it or a unit above it
+    (`recipients_by_unit` of one unit)."""
+    return recipients_by_unit({unit_id}, today)[unit_id]
 
 
 def recipients_by_unit(unit_ids, today: date | None = None) -> dict[int, list[User]]:
@@ -171,13 +147,7 @@ def recipients_by_unit(unit_ids, today: date | None = None) -> dict[int, list[Us
     deputies = db.session.execute(
         select(Delegation.unit_id, User)
         .join(User, Delegation.deputy_id == User.id)
-        .where(
-            Delegation.unit_id.in_(above),
-            Delegation.revoked_at.is_(None),
-            Delegation.starts_on <= today,
-            Delegation.ends_on >= today,
-            User.active.is_(True),
-        )
+        .where(Delegation.unit_id.in_(above), Delegation.in_force_on(today), User.active.is_(True))
     ).all()
     for unit_id, chain in chains.items():
         for delegated_unit, user in deputies:

@@ -13,6 +13,7 @@ from inspect_app.core import clock
 from inspect_app.extension_requests import operations
 from inspect_app.extension_requests.models import ExtensionRequest
 from inspect_app.extensions import db
+from inspect_app.reference.calendar import time_limit_end
 
 APPROVED = (
     "Bảo đảm an toàn kho lưu trữ",
@@ -49,8 +50,10 @@ def seed(units: dict, users: dict) -> None:
     # Approved with its deciding document, which cannot predate the conclusion (a demo seeded
     # "before" the conclusion's date leaves the request out).
     if case is not None and username in users and not (signed and signed > clock.today()):
-        # Past today, so that the demo shows a case the extension took out of overdue.
-        new_date = max(case.due_date, clock.today()) + timedelta(days=days)
+        # Past today, so that the demo shows a case the extension took out of overdue; a
+        # working day, as a unit would ask (a day off would be moved on approval, Civil Code
+        # Art. 148(5), and the demo's asked and approved dates would differ for no reason).
+        new_date = time_limit_end(max(case.due_date, clock.today()) + timedelta(days=days)).day
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)
         # The conclusion is signed: the approval carries the written agreement of whoever
         # issued it (its deciding document): Home Affairs for a check, else the Inspectorate.

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from inspect_app.core import audit, clock, records
 from inspect_app.core.actions import form_action
+from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
@@ -175,18 +176,12 @@ def edit(finding_id: int):
     require(finding.can_edit(current_user, check_state=False))
     if request.method == "GET":
         operations.check_open(finding.inspection)
-        return _form_page(finding.inspection, finding, {})
-
-    def page(status: int, errors: dict):
-        current = _get_finding(finding_id)
-        if status == 409:  # the current version, not what was typed over a stale one
-            return _form_page(current.inspection, current, {}, 409, form={})
-        return _form_page(current.inspection, current, errors, status)
-
-    return form_action(
+    return edit_page(
         FindingEditSchema(),
         lambda data: operations.update_finding(current_user, finding, data),
-        page=page,
+        form=lambda status, errors: _form_page(
+            finding.inspection, finding, errors, status, typed_input(status)
+        ),
         done=lambda _f: redirect_to("findings.detail", finding_id=finding_id),
         message=_l("Finding saved."),
     )

@@ -19,7 +19,10 @@ from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_nav
 from inspect_app.extensions import db
 from inspect_app.home.queries import site_search
+from inspect_app.inspections.queries import team_inspections
 from inspect_app.notifications.models import OutgoingMail
+from inspect_app.reports.models import DocumentState
+from inspect_app.reports.queries import DocumentFilters, document_list
 
 bp = Blueprint("home", __name__)
 
@@ -52,8 +55,15 @@ def _home_context(user) -> dict:
     if user.is_unit_leader:
         today = clock.today()
         return {"home": unit_leader_home(user, today), "today": today}
+    if user.role == Role.CLERK:
+        signed = document_list(user, DocumentFilters(state=DocumentState.SIGNED.value))
+        return {"to_register": list(db.session.execute(signed.limit(20)).unique().scalars())}
     if user.is_inspector:
-        return {"to_verify": awaiting_verification(user), "today": clock.today()}
+        return {
+            "to_verify": awaiting_verification(user),
+            "inspections": team_inspections(user),
+            "today": clock.today(),
+        }
     return {}
 
 

@@ -32,10 +32,9 @@ from inspect_app.implementation_checks.models import (
 )
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
-from inspect_app.reference.calendar import Calendar
 from inspect_app.reports import documents
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
-from inspect_app.reports.operations import document_issued, facts_of
+from inspect_app.reports.operations import OverdueDays, document_issued, facts_of, item_values
 
 # "Nơi nhận" of a decision (the signer is never among them; the file copy names the drafting
 # unit, Decree 30).
@@ -235,21 +234,9 @@ def create_check(
         as_of=today,
         created_by_id=actor.id,
     )
-    calendar = Calendar(min(f.due_date for f in facts), today)
+    days = OverdueDays(facts, today)
     doc.items.extend(
-        DocumentItem(
-            position=position,
-            case_id=f.id,
-            unit_name=f.unit_name,
-            case_reference=f.reference,
-            case_title=f.title,
-            required_action=f.required_action,
-            conclusion=f.conclusion,
-            due_date=f.due_date,
-            working_days_overdue=max(0, calendar.between(f.due_date, today)),
-            escalation_level=f.escalation_level,
-            proposal=None,
-        )
+        DocumentItem(**item_values(f, days, position, None))
         for position, f in enumerate(facts, start=1)
     )
     check = ImplementationCheck(

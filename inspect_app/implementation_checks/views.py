@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
@@ -145,21 +145,8 @@ def detail(check_id: int):
     return _detail(get_visible_check(check_id))
 
 
-def _act(check_id: int, action: str, schema, call, message):
-    check = get_visible_check(check_id)
-
-    def page(status: int, errors: dict):
-        current = get_visible_check(check_id)
-        kept = request.form if status == 422 else None
-        return _detail(current, status, errors, kept, action if status == 422 else None)
-
-    return form_action(
-        schema,
-        lambda d: call(check, d),
-        page=page,
-        done=lambda _: redirect_to("implementation_checks.detail", check_id=check_id),
-        message=message,
-    )
+# The actions of a check's page: back to it, or the page with the errors or its current state.
+_act = RecordPage(get_visible_check, _detail, "implementation_checks.detail", "check_id").act
 
 
 @bp.route("/<int:check_id>/minutes", methods=["POST"])

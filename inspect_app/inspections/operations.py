@@ -19,7 +19,7 @@ from inspect_app.decisions.models import DecisionPurpose
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.plans.models import PlanItem, PlanState
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import Calendar, current_calendar
 from inspect_app.reference.models import ActivityKind, DayKind, FieldOfWork, IssuingBody
 from inspect_app.reference.queries import issuing_body_for
 from inspect_app.reference.rules import onsite_duration
@@ -110,7 +110,7 @@ def days_used(start: date, end: date, kind: DayKind, calendar: Calendar | None =
     if end < start:
         return 0
     if kind == DayKind.WORKING:
-        cal = calendar or Calendar(start, end)
+        cal = calendar or current_calendar()
         return cal.between(start - timedelta(days=1), end)
     return (end - start).days + 1
 

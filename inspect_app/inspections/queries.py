@@ -114,6 +114,18 @@ def list_statement(user, f: InspectionFilters) -> Select:
     return stmt.order_by(*SORTS[f.sort])
 
 
+def team_inspections(user, limit: int = 10) -> list[Inspection]:
+    """The inspections `user` leads or is a member of that are not closed, most recent start
+    first, with the team loaded for their next step (the inspector's and lead's home)."""
+    stmt = (
+        list_statement(user, InspectionFilters(mine=True))
+        .options(selectinload(Inspection.members))
+        .where(Inspection.state != InspectionState.CLOSED)
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).unique().scalars())
+
+
 def filter_choices(user) -> dict:
     """Options of the list filters: visible units, fields, years."""
     units = visible_unit_ids(user)

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from inspect_app.core.actions import form_action
 from inspect_app.core.audit import events_for
+from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
@@ -169,18 +170,10 @@ def edit(inspection_id: int):
     inspection = get_visible_or_404(Inspection, inspection_id)
     if not inspection.can_edit(current_user):
         raise Forbidden(_("Only the team or an administrator may edit this inspection."))
-    if request.method == "GET":
-        return _form(inspection, {}, form={})
-
-    def page(status: int, errors: dict):
-        if status == 409:  # the current version, fresh from the database
-            return _form(get_visible_or_404(Inspection, inspection_id), {}, 409, form={})
-        return _form(inspection, errors, status)
-
-    return form_action(
+    return edit_page(
         EditSchema(),
         lambda data: operations.update_inspection(current_user, inspection, data),
-        page=page,
+        form=lambda status, errors: _form(inspection, errors, status, typed_input(status)),
         done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
         message=_l("Inspection saved."),
     )

@@ -8,6 +8,7 @@ A time limit whose last day is a day off ends at the end of the next working day
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,57 +21,93 @@ from inspect_app.reference.rules import next_working_day_rule
 
 
 class Calendar:
-    """The off days and make-up working days between two dates, loaded with one query."""
+    """The holiday table's days off and make-up working days, loaded with one query (the table
+    holds a few dozen rows a year), counted arithmetically: a count of working days between two
+    dates is the weekdays between them (a formula) minus the days off that fall on a weekday plus
+    the make-up days that fall on a weekend, each found by bisection. No loop over days.
 
-    def __init__(self, start: date, end: date):
-        lo, hi = min(start, end) - timedelta(days=7), max(start, end) + timedelta(days=400)
-        rows = db.session.execute(
-            select(Holiday.day, Holiday.is_working_day).where(Holiday.day.between(lo, hi))
-        ).all()
-        self.off = {d for d, working in rows if not working}
+    `start` / `end` are accepted for the callers that name the range they need; every row is
+    loaded whatever they say. `current_calendar()` gives the one of the current request."""
+
+    def __init__(self, start: date | None = None, end: date | None = None):
+        rows = db.session.execute(select(Holiday.day, Holiday.is_working_day)).all()
         self.extra = {d for d, working in rows if working}
+        self.off = {d for d, working in rows if not working} - self.extra
+        self._off_weekdays = sorted(d.toordinal() for d in self.off if d.weekday() < 5)
+        self._extra_weekend = sorted(d.toordinal() for d in self.extra if d.weekday() >= 5)
 
     def is_working_day(self, d: date) -> bool:
         if d in self.extra:
             return True
         return d.weekday() < 5 and d not in self.off
 
-    def between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (negative if end < start).
+    def _upto(self, ordinal: int) -> int:
+        """Working days from 0001-01-01 (a Monday) up to and including the day `ordinal`."""
+        weeks, rest = divmod(ordinal, 7)
+        weekdays = weeks * 5 + min(rest, 5)
+        return (
+            weekdays
+            - bisect_right(self._off_weekdays, ordinal)
+            + bisect_right(self._extra_weekend, ordinal)
+        )
 
-        The calendar must cover both dates (build it with the widest range a page needs)."""
-        if end == start:
-            return 0
-        sign = 1 if end > start else -1
-        lo, hi = (start, end) if sign > 0 else (end, start)
-        count, d = 0, lo
-        while d < hi:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                count += 1
-        return sign * count
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative if end < start)."""
+        return self._upto(end.toordinal()) - self._upto(start.toordinal())
+
+    def add(self, start: date, n: int) -> date:
+        """The date `n` working days after `start` (n=0: start itself, moved to a working day;
+        n < 0: before it)."""
+        if n == 0:
+            return start if self.is_working_day(start) else self.add(start, 1)
+        base = self._upto(start.toordinal())
+        if n > 0:
+            # The first day whose count from the origin reaches base + n: a working day.
+            target, lo, hi = base + n, start.toordinal() + 1, start.toordinal() + 2 * n + 31
+            while self._upto(hi) < target:
+                hi += 2 * n + 31
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self._upto(mid) >= target:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            return date.fromordinal(lo)
+        # The last day d before `start` with |n| working days in [d, start): d is working.
+        target = self._upto(start.toordinal() - 1) + n  # count up to the day before d
+        lo, hi = start.toordinal() + 2 * n - 31, start.toordinal() - 1
+        while self._upto(lo) > target:
+            lo += 2 * n - 31
+        while lo < hi:  # the last ordinal whose count up to the day before it is > target
+            mid = (lo + hi + 1) // 2
+            if self._upto(mid - 1) <= target:
+                lo = mid
+            else:
+                hi = mid - 1
+        return date.fromordinal(lo)
+
+
+def current_calendar() -> Calendar:
+    """The calendar of this request (one query per request); outside a request a fresh one."""
+    memo = per_request("calendar")
+    cal = memo.get("all")
+    if cal is None:
+        cal = memo["all"] = Calendar()
+    return cal
+
+
+def forget_calendar() -> None:
+    """Drop the request's calendar (after a change to the holiday table)."""
+    per_request("calendar").pop("all", None)
 
 
 def is_working_day(d: date) -> bool:
-    return Calendar(d, d).is_working_day(d)
+    return current_calendar().is_working_day(d)
 
 
 def add_working_days(start: date, n: int) -> date:
     """The date `n` working days after `start` (n=0: start itself, moved to a working day)."""
-    # Two calendar days per working day plus a month covers weekends and the longest break.
-    cal = Calendar(start, start + timedelta(days=n * 2 + (30 if n >= 0 else -30)))
-    d = start
-    if n == 0:
-        while not cal.is_working_day(d):
-            d += timedelta(days=1)
-        return d
-    step = 1 if n > 0 else -1
-    remaining = abs(n)
-    while remaining:
-        d += timedelta(days=step)
-        if cal.is_working_day(d):
-            remaining -= 1
-    return d
+    return current_calendar().add(start, n)
 
 
 def working_days_overdue_bound(today: date, n: int) -> date:
@@ -82,13 +119,13 @@ def working_days_overdue_bound(today: date, n: int) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative if end < start)."""
-    return Calendar(start, end).between(start, end)
+    return current_calendar().between(start, end)
 
 
 def working_days_in_year(year: int) -> int:
     """Working days of a calendar year under the holiday table (both kinds of row)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    return Calendar(first, last).between(first - timedelta(days=1), last)
+    return current_calendar().between(first - timedelta(days=1), last)
 
 
 @dataclass(frozen=True)
@@ -109,22 +146,12 @@ def time_limit_end(day: date) -> TimeLimitEnd:
     return TimeLimitEnd(add_working_days(day, 0), day, source)
 
 
-# How far back the per-request calendar reaches: older deadlines get a calendar of their own.
-_REQUEST_WINDOW = timedelta(days=3 * 366)
-
-
 def working_days_overdue(due: date, today: date) -> int:
     """Working days a deadline is past on `today` (0 when it is not past): the one figure every
     page shows as "quá hạn N ngày làm việc". One calendar query per request, whatever the rows."""
     if due >= today:
         return 0
-    memo = per_request("calendar")
-    cal = memo.get(today)
-    if cal is None or due < today - _REQUEST_WINDOW:
-        cal = Calendar(min(due, today - _REQUEST_WINDOW), today)
-        if due >= today - _REQUEST_WINDOW:
-            memo[today] = cal
-    return max(0, cal.between(due, today))
+    return max(0, current_calendar().between(due, today))
 
 
 def add_days(start: date, amount: int, kind: DayKind) -> date:

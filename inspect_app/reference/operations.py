@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from inspect_app.core import audit, records
 from inspect_app.core.errors import OperationError
+from inspect_app.core.memo import per_request
 from inspect_app.core.models import check_version
 from inspect_app.core.permissions import require
 from inspect_app.extensions import db
+from inspect_app.reference.calendar import forget_calendar
 from inspect_app.reference.models import (
     DayKind,
     DeadlineRule,
@@ -164,6 +166,7 @@ def update_deadline_rule(actor, rule: DeadlineRule, data: dict) -> DeadlineRule:
     rule.source = data["source"]
     rule.note = data.get("note") or None
     db.session.flush()
+    per_request("rules").clear()
     if rule.key.startswith("escalation."):
         _check_escalation_ladder()
     audit.record(actor, rule, "deadline_rule_updated", before, audit.snapshot(rule, RULE_FIELDS))
@@ -189,7 +192,9 @@ def create_holiday(actor, data: dict) -> Holiday:
         document=(data.get("document") or "").strip() or None,
         provisional=bool(data.get("provisional")),
     )
-    return records.add(actor, holiday, "holiday_created", HOLIDAY_FIELDS)
+    holiday = records.add(actor, holiday, "holiday_created", HOLIDAY_FIELDS)
+    forget_calendar()
+    return holiday
 
 
 def confirm_holidays(actor, holidays: list[Holiday], document: str | None) -> list[Holiday]:
@@ -222,3 +227,4 @@ def delete_holiday(actor, holiday: Holiday) -> None:
     audit.record(actor, holiday, "holiday_deleted", before=before)
     db.session.delete(holiday)
     db.session.flush()
+    forget_calendar()

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import audit
 from inspect_app.core.errors import Conflict, OperationError
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 
@@ -57,10 +58,13 @@ NEXT_WORKING_DAY_SOURCE = "Bộ luật Dân sự số 91/2015/QH13, khoản 5 Đ
 def next_working_day_rule() -> tuple[bool, str]:
     """Whether a time limit whose last day is a day off ends at the end of the next working day
     (the rule's amount 1: yes, 0: no; applied when no rule is stored), and its citation."""
-    rule = get_rule(NEXT_WORKING_DAY)
-    if rule is None:
-        return True, NEXT_WORKING_DAY_SOURCE
-    return rule.amount > 0, rule.source
+    memo = per_request("rules")
+    if NEXT_WORKING_DAY not in memo:
+        rule = get_rule(NEXT_WORKING_DAY)
+        memo[NEXT_WORKING_DAY] = (
+            (True, NEXT_WORKING_DAY_SOURCE) if rule is None else (rule.amount > 0, rule.source)
+        )
+    return memo[NEXT_WORKING_DAY]
 
 
 def onsite_duration(kind: str) -> tuple[int, DayKind, int | None, str]:

@@ -565,12 +565,109 @@ class _Paper:
         self.text(self.LEFT + half, half, block.name)
         pdf.set_y(max(left_end, pdf.get_y()))
 
+    # --- annexed data tables (landscape pages) -----------------------------------------------
+
+    ANNEX_SIZE = 7.0  # pt: the widest form fits a landscape page at this size or smaller
+    ANNEX_MIN = 5.0
+
+    def _annex_widths(self, block: blocks.AnnexTable, width: float, size: float):
+        """Each column's width: its widest value or word (STT and the rows' name first), scaled
+        to the page's width."""
+        self.font(size)
+        needs = [8.0, max([self.measure(r.label) / 2 for r in block.rows] + [28.0])]
+        for index in range(len(block.units)):
+            texts = [r.values[index] for r in block.rows] + [block.units[index]]
+            self.font(size, "B")
+            words = [
+                self.measure(w)
+                for row in block.header
+                for c in row
+                if c.col == index + len(block.lead) and c.colspan == 1
+                for w in c.text.split()
+            ]
+            self.font(size)
+            needs.append(max([self.measure(t) for t in texts] + words + [6.0]) + 2 * self.PAD)
+        scale = width / sum(needs)
+        return [n * scale for n in needs], scale
+
+    def annextable(self, block: blocks.AnnexTable) -> None:
+        """A data table on a landscape page: code top right, title, subtitle, the merged header
+        (drawn cell by cell), units and column numbers, then the rows (totals in bold)."""
+        pdf = self.pdf
+        pdf.add_page(orientation="L")
+        width = pdf.w - self.LEFT - self.RIGHT
+        size = self.ANNEX_SIZE
+        widths, scale = self._annex_widths(block, width, size)
+        if scale < 1:  # too wide: a smaller size (down to ANNEX_MIN), then the widths again
+            size = max(self.ANNEX_MIN, size * scale)
+            widths, _scale = self._annex_widths(block, width, size)
+        self.font(11, "B")
+        pdf.set_x(self.LEFT)
+        pdf.cell(width, 5, f"Biểu số {block.code}", align="R", new_x="LMARGIN", new_y="NEXT")
+        self.text(self.LEFT, width, blocks.Text(block.title, 12, "B"))
+        if block.subtitle:
+            self.text(self.LEFT, width, blocks.Text(block.subtitle, 11, "I"))
+        pdf.ln(2)
+        xs = [self.LEFT]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        line_h = size * 1.2 * PT
+        self.font(size, "B")
+        depth = len(block.header)
+        level_h = []
+        for level, row in enumerate(block.header):
+            lines = [
+                len(self.wrap(c.text, xs[c.col + c.colspan] - xs[c.col]))
+                for c in row
+                if c.rowspan == 1 or level == depth - 1
+            ]
+            level_h.append(max(lines + [1]) * line_h + 2 * self.PAD)
+        for level, row in enumerate(block.header):
+            for c in row:  # a spanning cell needs room for its lines: the last row grows
+                need = len(self.wrap(c.text, xs[c.col + c.colspan] - xs[c.col])) * line_h
+                have = sum(level_h[level : level + c.rowspan])
+                if need + 2 * self.PAD > have:
+                    level_h[level + c.rowspan - 1] += need + 2 * self.PAD - have
+        pdf.set_line_width(0.5 * PT)
+        top = pdf.get_y()
+        ys = [top]
+        for h in level_h:
+            ys.append(ys[-1] + h)
+        for level, row in enumerate(block.header):
+            for c in row:
+                x0, x1 = xs[c.col], xs[c.col + c.colspan]
+                y0, y1 = ys[level], ys[level + c.rowspan]
+                pdf.rect(x0, y0, x1 - x0, y1 - y0)
+                lines = self.wrap(c.text, x1 - x0)
+                ty = y0 + (y1 - y0 - len(lines) * line_h) / 2 + line_h / 2 + 0.3 * size * PT
+                for line in lines:
+                    pdf.text(x0 + (x1 - x0 - self.measure(line)) / 2, ty, line)
+                    ty += line_h
+        pdf.set_xy(self.LEFT, ys[-1])
+        lead = len(block.lead)
+        self.font(size, "I")
+        units = [([""], "C")] * lead + [([u], "C") for u in block.units]
+        self.row(units, widths, size, "I")
+        numbers = [(["A"], "C"), (["B"], "C")][:lead] + [
+            ([f"({n})"], "C") for n in range(1, len(block.units) + 1)
+        ]
+        self.row(numbers, widths, size)
+        for position, r in enumerate(block.rows, start=1):
+            style = "B" if r.total else ""
+            self.font(size, style)
+            cells = [([""] if r.total else [str(position)], "C")]
+            cells.append((self.wrap(r.label, widths[1]), "L"))
+            cells += [([v], "C") for v in r.values]
+            if not self._fits(self._height(cells, size)):
+                pdf.add_page(orientation="L")
+            self.row(cells, widths, size, style)
+
     def render(self, layout: blocks.Layout) -> bytes:
         self.pdf.add_page()
         foot_height = sum(
             self._signature_height(b) for b in layout.foot if isinstance(b, blocks.Signature)
         )
-        for block in (*layout.head, *layout.body, *layout.foot):
+        for block in (*layout.head, *layout.body, *layout.foot, *layout.annex):
             # The closing paragraph goes to the next page with the signature rather than leave
             # the signature alone on a page.
             if (

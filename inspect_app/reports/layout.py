@@ -164,6 +164,98 @@ class Layout:
     body: tuple[Block, ...]
     foot: tuple[Block, ...]
     page: Page = PAGE
+    annex: tuple[Block, ...] = ()  # after the signature, on landscape pages (data tables)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    """A cell of a table's merged header: its text, first column, columns and header rows it
+    spans (0-based, counted over the table's columns)."""
+
+    text: str
+    col: int
+    colspan: int = 1
+    rowspan: int = 1
+
+
+def header_grid(heads: list[list[str]], lead: tuple[str, ...] = ()) -> list[list[HeaderCell]]:
+    """The header rows of a table whose columns are named by paths ("Kiến nghị thu hồi" /
+    "Tiền"): neighbours sharing a path's beginning share its cell (merged across), a shorter
+    path's last name spans down to the deepest row; `lead` columns (STT, the rows' name) come
+    first, each spanning every header row."""
+    depth = max((len(h) for h in heads), default=1)
+    rows: list[list[HeaderCell]] = [[] for _ in range(depth)]
+    for index, text in enumerate(lead):
+        rows[0].append(HeaderCell(text, index, 1, depth))
+    offset = len(lead)
+    for level in range(depth):
+        col = 0
+        while col < len(heads):
+            head = heads[col]
+            if len(head) <= level:
+                col += 1
+                continue
+            span = 1
+            while (
+                col + span < len(heads)
+                and len(heads[col + span]) > level
+                and heads[col + span][: level + 1] == head[: level + 1]
+            ):
+                span += 1
+            rowspan = depth - level if len(head) == level + 1 else 1
+            rows[level].append(HeaderCell(head[level], offset + col, span, rowspan))
+            col += span
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexRow:
+    label: str
+    values: tuple[str, ...]
+    total: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexTable(Block):
+    """A data table annexed to a report (biểu số liệu): its form code and title, a line under
+    it (period, cut-off), the merged header, a units row and a column-number row, then the rows
+    (the totals row in bold), on a landscape page of its own."""
+
+    code: str
+    title: str
+    subtitle: str
+    header: tuple[tuple[HeaderCell, ...], ...]
+    units: tuple[str, ...]
+    rows: tuple[AnnexRow, ...]
+    lead: tuple[str, ...] = ("STT", "")
+
+    @property
+    def columns(self) -> int:
+        return len(self.lead) + len(self.units)
+
+
+def annex_tables(annex: list[dict]) -> tuple[AnnexTable, ...]:
+    """The annex blocks from a document's figures (`figures["annex"]`: the tables as plain data,
+    values already written the Vietnamese way)."""
+    blocks = []
+    for table in annex or ():
+        lead = ("STT", table.get("row_header", ""))
+        heads = [list(c["head"]) for c in table["columns"]]
+        blocks.append(
+            AnnexTable(
+                code=table["code"],
+                title=table["title"],
+                subtitle=table.get("subtitle", ""),
+                header=tuple(tuple(r) for r in header_grid(heads, lead)),
+                units=tuple(c["unit"] for c in table["columns"]),
+                rows=tuple(
+                    AnnexRow(r["label"], tuple(r["values"]), bool(r.get("total")))
+                    for r in table["rows"]
+                ),
+                lead=lead,
+            )
+        )
+    return tuple(blocks)
 
 
 # The blank the clerk fills by hand on an unregistered document: no-break spaces, drawn as one
@@ -179,7 +271,7 @@ def number_text(number: int | None, symbol: str) -> str:
     return f"{number:02d}/{symbol}"
 
 
-TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH"}
+TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH", "periodic": "BÁO CÁO"}
 
 
 def _d(day: date | None) -> str:
@@ -212,7 +304,12 @@ def layout(doc, c: dict) -> Layout:
         head.append(Title(title))
     if doc.recipient:
         head.append(Recipient(Text(f"Kính gửi: {doc.recipient}", 14)))
-    body = _report_body(doc, c) if is_report else _letter_body(c)
+    if is_report:
+        body = _report_body(doc, c)
+    elif doc.kind.value == "periodic":
+        body = _periodic_body(c)
+    else:
+        body = _letter_body(c)
     signature = Signature(
         label=Text("Nơi nhận:", 12, "BI", "L"),
         recipients=tuple(Text(line, 11, align="L") for line in c["distribution"]),
@@ -220,7 +317,49 @@ def layout(doc, c: dict) -> Layout:
         unsigned=Text("(chưa ký)", 11, "I") if c["draft_mark"] else None,
         name=Text(doc.signer_name or "", 13.5, "B"),
     )
-    return Layout(tuple(head), tuple(body), (signature,))
+    annex = annex_tables(c["figures"].get("annex", [])) if doc.kind.value == "periodic" else ()
+    return Layout(tuple(head), tuple(body), (signature,), annex=annex)
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A narrative line such as "I. KẾT QUẢ ..." or "1. Thanh tra hành chính" (short, numbered)."""
+    first = paragraph.split(" ", 1)[0]
+    numbered = first.rstrip(".").isdigit() or first.rstrip(".") in (
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+    )
+    return numbered and first.endswith(".") and len(paragraph) < 120 and "\n" not in paragraph
+
+
+def _periodic_body(c: dict) -> list:
+    """A periodic report's narrative: its numbered lines as headings, the rest as paragraphs
+    (the annex tables follow the signature)."""
+    body: list = []
+    texts: list[str] = []
+    paragraphs = list(c["paragraphs"])
+    if paragraphs and not paragraphs[-1].endswith("./."):
+        last = paragraphs[-1]
+        paragraphs[-1] = last + ("/." if last.endswith(".") else "./.")
+    for index, paragraph in enumerate(paragraphs):
+        if _is_heading(paragraph):
+            if texts:
+                body.append(Paragraphs(tuple(texts)))
+                texts = []
+            body.append(Heading(paragraph))
+        elif index == len(paragraphs) - 1:
+            if texts:
+                body.append(Paragraphs(tuple(texts)))
+                texts = []
+            body.append(Paragraphs((paragraph,), keep_with_next=True))
+        else:
+            texts.append(paragraph)
+    if texts:
+        body.append(Paragraphs(tuple(texts)))
+    return body
 
 
 def _closing(paragraphs: list[str]) -> list:

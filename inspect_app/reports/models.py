@@ -38,12 +38,14 @@ class DocumentKind(LabelledEnum):
     REPORT = "report", _l("Report to the Chairman of the Provincial People's Committee")
     URGING = "urging", _l("Urging letter")
     CHECK_DECISION = "check_decision", _l("Decision to check implementation")
+    # Báo cáo định kỳ công tác thanh tra (Circular 06/2025/TT-TTCP): narrative and data tables.
+    PERIODIC = "periodic", _l("Periodic report on inspection work")
 
     def symbol_for(self, body_code: str, drafting_unit: str) -> str:
         """The number's symbol after the slash (Decree 30/2020, Appendix III): a report is
         type + body ("BC-TTr", a decision "QĐ-TTr"); an official letter (công văn) has no type
         abbreviation: body + drafting unit ("TTr-NV")."""
-        if self == DocumentKind.REPORT:
+        if self in (DocumentKind.REPORT, DocumentKind.PERIODIC):
             return f"BC-{body_code}"
         if self == DocumentKind.CHECK_DECISION:
             return f"QĐ-{body_code}"

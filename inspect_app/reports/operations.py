@@ -37,7 +37,7 @@ from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.recovery.queries import province_rates
-from inspect_app.reference.calendar import Calendar
+from inspect_app.reference.calendar import current_calendar
 from inspect_app.reference.models import ActivityKind, IssuingBody
 from inspect_app.reports import documents, layout, signing
 from inspect_app.reports.layout import number_text
@@ -253,12 +253,12 @@ def period_figures(start: date, end: date, as_of: date) -> dict[str, int]:
     return figures
 
 
-class _Days:
+class OverdueDays:
     """Working days overdue from a Calendar covering the cases' deadlines up to `as_of`, each
     distinct deadline counted once (a batch shares few deadlines)."""
 
     def __init__(self, facts: list[CaseFacts], as_of: date):
-        self.cal = Calendar(min((f.due_date for f in facts), default=as_of), as_of)
+        self.cal = current_calendar()
         self.as_of, self.cache = as_of, {}
 
     def overdue(self, due: date) -> int:
@@ -267,7 +267,7 @@ class _Days:
         return self.cache[due]
 
 
-def _item_values(facts: CaseFacts, days: _Days, position: int, proposal: str | None) -> dict:
+def item_values(facts: CaseFacts, days: OverdueDays, position: int, proposal: str | None) -> dict:
     """The column values of a document row copying the case."""
     return dict(
         position=position,
@@ -295,11 +295,11 @@ def _fill_report(doc: Document, as_of: date) -> None:
     """(Re)build a report draft's case rows and figures as of `as_of`."""
     cases = case_facts(report_cases_stmt(as_of))
     cases.sort(key=lambda c: (c.unit_name, c.due_date, c.id))
-    days = _Days(cases, as_of)
+    days = OverdueDays(cases, as_of)
     doc.items.clear()
     db.session.flush()
     doc.items.extend(
-        DocumentItem(**_item_values(case, days, position, _proposal(case.unit_name)))
+        DocumentItem(**item_values(case, days, position, _proposal(case.unit_name)))
         for position, case in enumerate(cases, start=1)
     )
     figures = period_figures(doc.period_start, doc.period_end, as_of)
@@ -539,7 +539,7 @@ def create_urging_letters(
     facts = [f for f in facts if (f.id, f.due_date) not in existing]
     if not facts:
         return {}
-    days = _Days(facts, as_of)
+    days = OverdueDays(facts, as_of)
     letterhead = documents.letterhead()
     unit = documents.drafting_unit()
     symbol = DocumentKind.URGING.symbol_for(documents.body_code(letterhead["issuing_body"]), unit)
@@ -590,7 +590,7 @@ def create_urging_letters(
         return {}
     db.session.execute(
         DocumentItem.__table__.insert(),
-        [{**_item_values(f, days, 1, None), "document_id": inserted[f.id]} for f in drafted],
+        [{**item_values(f, days, 1, None), "document_id": inserted[f.id]} for f in drafted],
     )
     audit.record_many(
         [
@@ -641,7 +641,7 @@ def add_to_report_drafts(case_ids: Collection[int], as_of: date) -> int:
             .group_by(DocumentItem.document_id)
         ).all()
     )
-    days = _Days(facts, as_of)
+    days = OverdueDays(facts, as_of)
     items = []
     for doc_id in draft_ids:
         position = last.get(doc_id) or 0
@@ -649,7 +649,7 @@ def add_to_report_drafts(case_ids: Collection[int], as_of: date) -> int:
             if (doc_id, f.id) in present:
                 continue
             position += 1
-            values = _item_values(f, days, position, _proposal(f.unit_name))
+            values = item_values(f, days, position, _proposal(f.unit_name))
             items.append({**values, "document_id": doc_id})
     if not items:
         return 0
@@ -701,7 +701,7 @@ def sign(actor: User, doc: Document, version: int | None) -> Document:
     today = clock.today()
     if doc.kind == DocumentKind.REPORT:
         _fill_report(doc, today)
-    else:
+    elif doc.kind != DocumentKind.PERIODIC:  # a periodic report's figures stand at its cut-off
         doc.as_of = today
     _check_issuable(doc)
     before = _snapshot(doc)
@@ -988,7 +988,7 @@ def _notify_issued(actor: User, doc: Document) -> None:
                 User.role == Role.UNIT_LEADER, User.unit_id == doc.unit_id, User.active.is_(True)
             )
         ).scalars()
-    elif doc.kind == DocumentKind.REPORT:
+    elif doc.kind in (DocumentKind.REPORT, DocumentKind.PERIODIC):
         recipients = db.session.execute(
             select(User).where(
                 User.role.in_((Role.LEADERSHIP, Role.CHAIRMAN)), User.active.is_(True)

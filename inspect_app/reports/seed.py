@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspect_app.cases.models import Case, CaseState, CaseType
-from inspect_app.cases.seed import add_case, legal_reference
+from inspect_app.cases.seed import add_case, legal_reference, recommendation
 from inspect_app.core import clock
 from inspect_app.extensions import db
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
@@ -68,13 +68,9 @@ def seed_overdue_cases(units: dict, users: dict, cases=OVERDUE_CASES) -> None:
         due = add_working_days(last_working, -days)
         add_case(
             inspection,
-            type=CaseType.OTHER,
-            title=title,
-            legal_reference=reference,
-            severity=Severity.HIGH,
-            responsible_unit=unit,
-            required_action=action,
-            due_date=due,
+            **recommendation(
+                unit, reference, CaseType.OTHER, Severity.HIGH, title, action, None, due
+            ),
             original_due_date=due,
             state=CaseState.OPEN,
         )

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import audit, clock, files
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.pagination import list_page
@@ -167,24 +167,13 @@ def detail(document_id: int):
     return _detail(get_visible_document(current_user, document_id))
 
 
-def _act(document_id: int, action: str, schema, call, done_message):
-    """Run one action form on the document: 303 (HX-Redirect) to it, or the page with the
-    errors (422) or its current version (409); 403 from the operation, 404 if not visible."""
-    doc = get_visible_document(current_user, document_id)
-
-    def page(status: int, errors: dict):
-        current = get_visible_document(current_user, document_id)
-        if status == 409:
-            return _detail(current, 409)
-        return _detail(current, 422, errors, request.form if action == "edit" else None, action)
-
-    return form_action(
-        schema,
-        lambda data: call(doc, data),
-        page=page,
-        done=lambda _: redirect_to("reports.detail", document_id=document_id),
-        message=done_message,
-    )
+# The actions of a document's page (403 from the operation, 404 if not visible).
+_act = RecordPage(
+    lambda document_id: get_visible_document(current_user, document_id),
+    _detail,
+    "reports.detail",
+    "document_id",
+).act
 
 
 @bp.route("/<int:document_id>/edit", methods=["POST"])
@@ -235,14 +224,7 @@ def register(document_id: int):
         document_id,
         "register",
         RegisterSchema(),
-        lambda doc, d: operations.register(
-            current_user,
-            doc,
-            d["version"],
-            number=d.get("number"),
-            registered_on=d.get("registered_on"),
-            year=d.get("year"),
-        ),
+        lambda doc, d: operations.register(current_user, doc, **d),
         _l("The document has been registered and dispatched."),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from docx import Document as WordDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -28,6 +28,7 @@ ALIGN = {
     "C": WD_ALIGN_PARAGRAPH.CENTER,
     "L": WD_ALIGN_PARAGRAPH.LEFT,
     "J": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "R": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 
 
@@ -284,8 +285,58 @@ class _Word:
         self.text(right, block.name, half)
         _fix_widths(table, (half, half))
 
+    def annextable(self, block: blocks.AnnexTable) -> None:
+        """A data table in a landscape section of its own: code, title, subtitle, the merged
+        header (repeated on every page), units, column numbers, rows (totals in bold)."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(self.page.height), Mm(self.page.width)
+        width = self.page.height - self.page.left - self.page.right
+        p = _paragraph(self.doc, "R")
+        _run(p, f"Biểu số {block.code}", 11, "B")
+        _run(_paragraph(self.doc, "C"), block.title, 12, "B")
+        if block.subtitle:
+            _run(_paragraph(self.doc, "C", after=4), block.subtitle, 11, "I")
+        count = block.columns
+        first = 40.0
+        widths = [8.0, first] + [(width - 8.0 - first) / (count - 2)] * (count - 2)
+        table = _table(self.doc, widths, borders=True)
+        size = 7
+        depth = len(block.header)
+        for _ in range(depth + 1):
+            table.add_row()
+        for row in table.rows[:depth]:
+            _flag(row._tr.get_or_add_trPr(), "tblHeader")
+        for level, cells in enumerate(block.header):
+            for c in cells:
+                cell = table.cell(level, c.col)
+                end = table.cell(level + c.rowspan - 1, c.col + c.colspan - 1)
+                if end._tc is not cell._tc:
+                    cell = cell.merge(end)
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _run(cell.paragraphs[0], c.text, size, "B")
+        lead = len(block.lead)
+        units = [""] * lead + list(block.units)
+        numbers = ["A", "B"][:lead] + [f"({n})" for n in range(1, len(block.units) + 1)]
+        for row, texts, style in ((depth, units, "I"), (depth + 1, numbers, "")):
+            for index, text in enumerate(texts):
+                cell = table.cell(row, index)
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _run(cell.paragraphs[0], text, size, style)
+        for position, r in enumerate(block.rows, start=1):
+            row = table.add_row()
+            _flag(row._tr.get_or_add_trPr(), "cantSplit")
+            style = "B" if r.total else ""
+            texts = ["" if r.total else str(position), r.label, *r.values]
+            for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+                if index != 1:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _run(cell.paragraphs[0], text, size, style)
+        _fix_widths(table, widths)
+
     def render(self) -> bytes:
-        for block in (*self.layout.head, *self.layout.body, *self.layout.foot):
+        blocks_ = (*self.layout.head, *self.layout.body, *self.layout.foot, *self.layout.annex)
+        for block in blocks_:
             getattr(self, type(block).__name__.lower())(block)
         if self.first is not None and not self.first.text:
             self.first._p.getparent().remove(self.first._p)

@@ -11,23 +11,25 @@ from flask_login import current_user
 from inspect_app.answers.queries import answers_of_case
 from inspect_app.cases import operations
 from inspect_app.cases.models import Case
+from inspect_app.cases.queries import verifier_choices
 from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
     StepChoiceSchema,
     VerdictSchema,
+    VerifierSchema,
     VersionSchema,
 )
 from inspect_app.cases.views import bp, get_visible_case
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import form_action
+from inspect_app.core.actions import RecordPage
 from inspect_app.core.files import ACCEPT
-from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
-from inspect_app.decisions.views import doc_of
+from inspect_app.decisions.views import doc_of, with_doc
 from inspect_app.escalation import operations as escalation
 from inspect_app.escalation.operations import manual_steps_due
 from inspect_app.extension_requests.views import case_extensions
@@ -58,6 +60,7 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         ledger=recovery_queries.ledger(case),
         can_record_payment=can_record_payment(case, current_user),
         accept=ACCEPT,
+        verifiers=verifier_choices() if case.can_assign_verifier(current_user) else [],
         # Escalation steps the sweep leaves to leadership, due on this case today.
         manual_steps=manual_steps_due(case, clock.today())
         if case.can_take_step(current_user)
@@ -74,22 +77,8 @@ def detail(case_id: int):
     return case_page(get_visible_case(case_id))
 
 
-def _act(case_id: int, action: str, schema, call, done_message):
-    """Run one action form on the case: 303 to the case, or the case page with errors (422)
-    or its current version (409); 403 from the operation when the user may not act."""
-    case = get_visible_case(case_id)
-
-    def page(status: int, errors: dict):
-        kept = request.form if status == 422 else None
-        return case_page(case, status, errors, kept, action if status == 422 else None)
-
-    return form_action(
-        schema,
-        lambda data: call(case, data),
-        page=page,
-        done=lambda _: redirect_to("cases.detail", case_id=case_id),
-        message=done_message,
-    )
+# The actions of the case page (403 from the operation when the user may not act).
+_act = RecordPage(get_visible_case, case_page, "cases.detail", "case_id").act
 
 
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
@@ -137,21 +126,14 @@ def accept(case_id: int):
     )
 
 
-def _verdict(case_id: int, action: str, verdict, done_message):
-    """Reject the answer or record it as partly done: a reason, optionally a new deadline."""
+def _verdict(case_id: int, action: str, verdict: str, done_message):
+    """Reject the answer or record it as partly done (`operations.reopen`): a reason,
+    optionally a new deadline."""
     return _act(
         case_id,
         action,
         VerdictSchema(),
-        lambda case, d: verdict(
-            current_user,
-            case,
-            d["reason"],
-            d["version"],
-            d["due_date"],
-            d["due_reason"],
-            doc_of(d),
-        ),
+        lambda case, d: operations.reopen(current_user, case, verdict, **with_doc(d)),
         done_message,
     )
 
@@ -162,7 +144,7 @@ def reject(case_id: int):
     """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
     lead only): the case is open again; 403, 409, 422."""
     message = _l("The answer has been rejected; the case is open again.")
-    return _verdict(case_id, "reject", operations.reject, message)
+    return _verdict(case_id, "reject", "rejected", message)
 
 
 @bp.route("/<int:case_id>/partly-done", methods=["POST"])
@@ -171,7 +153,22 @@ def partly_done(case_id: int):
     """Verify the answer as partly done: what was done is recorded, the case stays open for
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
     message = _l("Recorded as partly done; the case stays open for the remainder.")
-    return _verdict(case_id, "partly_done", operations.partly_done, message)
+    return _verdict(case_id, "partly_done", "partly_done", message)
+
+
+@bp.route("/<int:case_id>/verifier", methods=["POST"])
+@access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
+def assign_verifier(case_id: int):
+    """Name who verifies the unit's answer (team lead, leadership, admin); 403, 409, 422."""
+    return _act(
+        case_id,
+        "verifier",
+        VerifierSchema(),
+        lambda case, d: operations.assign_case_verifier(
+            current_user, case, d["verifier_id"], d["version"]
+        ),
+        _l("The verifier has been named."),
+    )
 
 
 @bp.route("/<int:case_id>/escalate", methods=["POST"])

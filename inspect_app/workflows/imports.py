@@ -36,7 +36,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from inspect_app.auth.models import User
-from inspect_app.cases.models import Case, CaseState, CaseType
+from inspect_app.cases.models import VND_RECOVERY_TYPES, Case, CaseState, CaseType
+from inspect_app.cases.operations import RECOMMENDATION_FIELDS
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.roles import signed_in
@@ -80,6 +81,7 @@ COLUMNS = (
     Column("severity", "Mức độ"),
     Column("responsible_unit", "Đơn vị thực hiện", True),
     Column("amount", "Số tiền kiến nghị thu hồi (đồng)"),
+    Column("area", "Diện tích đất kiến nghị thu hồi (m²)"),
     Column("due_date", "Hạn thực hiện", True),
     Column("state", "Trạng thái"),
     Column("closed_on", "Ngày hoàn thành"),
@@ -540,6 +542,47 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
+def parse_area(value: Any) -> Decimal:
+    """Square metres from a cell, to the hundredth: a number, or text written the Vietnamese
+    way ("1.234,5", "1234,50 m²") or with a decimal point ("1234.5"); raises ValueError for
+    anything else (zero, negative, more than two decimals)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float | Decimal):
+        area = Decimal(str(value))
+    else:
+        text = re.sub(r"(?i)\s*(m²|m2|m\^2)\s*$", "", str(value).strip()).replace(" ", "")
+        if "," in text:  # Vietnamese: "." groups thousands, "," marks the decimals
+            text = text.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")
+        try:
+            area = Decimal(text)
+        except InvalidOperation as e:
+            raise ValueError(value) from e
+    if area.is_nan() or area <= 0 or area >= 10**12 or area != area.quantize(Decimal("0.01")):
+        raise ValueError(value)
+    return area.quantize(Decimal("0.01"))
+
+
+def _area(values, table, text: dict, case_type, result) -> Decimal | None:
+    """The land area of a land recovery (required there); elsewhere warned about and dropped."""
+    raw = _raw(values, table, "area")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if case_type == CaseType.RECOVERY_LAND:
+            result.error("area", _("A land recovery needs the area to recover, in m²."))
+        return None
+    try:
+        area = parse_area(_clean(raw) if isinstance(raw, str) else raw)
+    except ValueError:
+        result.error("area", _("“%(value)s” is not an area in m².", value=text["area"]))
+        return None
+    if case_type != CaseType.RECOVERY_LAND:
+        result.warn("area", _("Only land recoveries carry an area: it is not imported."))
+        return None
+    return area
+
+
 def parse_amount(value: Any) -> Decimal | None:
     """Whole đồng from a cell: a number, or text such as "1.500.000", "1,500,000", "1 500 000 đ";
     raises ValueError for anything else (fractions of a đồng included)."""
@@ -692,11 +735,12 @@ def _check_row(catalogue: _Catalogue, table: Table, number: int, values: list[An
         except ValueError:
             result.error("amount", _("“%(value)s” is not an amount in đồng.", value=text["amount"]))
             v["amount_vnd"] = None
-    if v["type"] == CaseType.RECOVERY and v["amount_vnd"] is None and text["amount"] == "":
+    if v["type"] in VND_RECOVERY_TYPES and v["amount_vnd"] is None and text["amount"] == "":
         result.error("amount", _("A recovery needs the amount to recover, in đồng."))
-    elif v["type"] not in (None, CaseType.RECOVERY) and v["amount_vnd"] is not None:
+    elif v["type"] not in (None, *VND_RECOVERY_TYPES) and v["amount_vnd"] is not None:
         result.warn("amount", _("Only recoveries carry an amount: it is not imported."))
         v["amount_vnd"] = None
+    v["area_m2"] = _area(values, table, text, v["type"], result)
     if v["state"] == CaseState.WITHDRAWN and not v["withdrawn_reason"]:
         result.error("withdrawn_reason", _("A withdrawn recommendation needs the reason."))
     if v["state"] != CaseState.WITHDRAWN and v["withdrawn_reason"]:
@@ -835,6 +879,7 @@ def _case_values(v: dict) -> dict[str, Any]:
         "responsible_unit_id": v["responsible_unit"].id,
         "required_action": v["required_action"],
         "amount_vnd": v["amount_vnd"],
+        "area_m2": v["area_m2"],
         "due_date": v["due_date"],
         "state": v["state"],
         "withdrawn_reason": v["withdrawn_reason"],
@@ -865,13 +910,7 @@ def _closing(case: Case | None, v: dict):
 CASE_AUDIT_FIELDS = (
     "number",
     "closed_at",
-    "type",
-    "title",
-    "legal_reference_id",
-    "severity",
-    "responsible_unit_id",
-    "required_action",
-    "amount_vnd",
+    *RECOMMENDATION_FIELDS,
     "due_date",
     "state",
     "withdrawn_reason",
@@ -1116,6 +1155,7 @@ def instructions() -> list[str]:
         _("Keep the first row (the column headers) as it is; the order of columns is free."),
         _("Required columns: %(columns)s.", columns=required),
         _("Dates as dd/mm/yyyy (or Excel dates). Amounts in whole đồng, e.g. 1.500.000."),
+        _("A land recovery gives the area in m², e.g. 1.234,5 (two decimals at most)."),
         _("Units: their code or their name, with or without diacritics."),
         _("Legal basis: the citation as in the catalogue, e.g. “Khoản 1, Điều 5, Luật ...”."),
         _("Type, severity and state: one of the names listed below."),
@@ -1219,6 +1259,7 @@ def export_rows(cases: list[Case], local_date) -> list[list[Any]]:
             "severity": case.severity.label,
             "responsible_unit": case.responsible_unit.code,
             "amount": int(case.amount_vnd) if case.amount_vnd is not None else None,
+            "area": case.area_m2,
             "due_date": case.due_date,
             "state": case.state.label,
             "closed_on": closed,

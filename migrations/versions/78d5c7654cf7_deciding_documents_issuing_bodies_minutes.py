@@ -3,7 +3,7 @@ on-site work); the issuing body of each inspection or check; the files of decidi
 and of check minutes
 
 Revision ID: 78d5c7654cf7
-Revises: 3f9a61c2d8e4
+Revises: e5a1c7b90d42
 Create Date: 2026-12-01 16:26:09
 
 Data: the two issuing bodies are inserted (Thanh tra tỉnh, TTr: inspections under Law
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "78d5c7654cf7"
-down_revision = "3f9a61c2d8e4"
+down_revision = "e5a1c7b90d42"
 branch_labels = None
 depends_on = None
 

@@ -11,8 +11,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from inspect_app.cases.models import Case, CaseState
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
+from inspect_app.reports.models import Document, DocumentKind
+from inspect_app.statistics.models import PeriodicReport
+from inspect_app.units.models import Unit
 from tests.browser.conftest import DESKTOP, PHONE, SQUEEZED, axe_violations, no_horizontal_scroll
 
 
@@ -25,25 +29,75 @@ def _decision(app, number: str) -> int:
     return value
 
 
-# (name, user, path): each role's pages of its main task; "{n}" are inspection ids.
-# The other main pages are in test_browser_accessibility.PAGES, which runs the same checks.
+# (name, user, path): each role's pages of its main task; "{...}" are ids from the demo.
+# With test_browser_accessibility.PAGES (the same checks, axe at both widths there) these are
+# every page of every role's menu, the record pages its main task opens, and their forms.
 PAGES = [
     ("leadership-analytics", "chanhthanhtra", "/analytics"),
     ("leadership-inspection", "chanhthanhtra", "/inspections/{reported}"),
+    ("leadership-cases", "chanhthanhtra", "/cases"),
+    ("leadership-extensions", "chanhthanhtra", "/extensions"),
+    ("leadership-checks", "chanhthanhtra", "/implementation-checks"),
+    ("leadership-findings", "chanhthanhtra", "/findings"),
+    ("leadership-reference", "chanhthanhtra", "/reference"),
+    ("leadership-new-report", "chanhthanhtra", "/reports/new"),
+    ("leadership-report", "chanhthanhtra", "/reports/{report}"),
     ("chairman-home", "chutich", "/"),
+    ("chairman-reports", "chutich", "/reports?kind=report"),
+    ("chairman-dashboard", "chutich", "/dashboard"),
+    ("chairman-plans", "chutich", "/plans"),
+    ("chairman-report", "chutich", "/reports/{report}"),
+    ("leadership-statistics", "chanhthanhtra", "/statistics?period=2025-Y"),
+    ("leadership-periodic-report", "chanhthanhtra", "/statistics/reports/{periodic}"),
+    ("chairman-statistics", "chutich", "/statistics?period=2026-9M"),
+    ("chairman-statistics-unended", "chutich", "/statistics?period=2026-Y"),
     ("clerk-home", "vanthu", "/"),
+    ("clerk-documents", "vanthu", "/reports"),
+    ("clerk-registers", "vanthu", "/reports/registers"),
+    ("lead-home", "truongdoan2", "/"),
+    ("lead-inspection", "truongdoan2", "/inspections/{ended}"),
+    ("lead-case-form", "truongdoan2", "/cases/new/{reported}"),
+    ("lead-new-inspection", "truongdoan2", "/inspections/new"),
+    ("lead-extensions", "truongdoan2", "/extensions"),
     ("inspector-inspection", "thanhtra3", "/inspections/{onsite}"),
     ("inspector-finding-form", "thanhtra3", "/inspections/{onsite}/findings/new"),
     ("inspector-cases", "thanhtra3", "/cases?state=answered"),
+    ("inspector-case", "thanhtra3", "/cases/{answered}"),
+    ("inspector-inspections", "thanhtra3", "/inspections/?mine=1"),
     ("unit-leader-cases", "giamdoc.snv", "/cases"),
+    ("unit-leader-case", "giamdoc.snv", "/cases/{snv_case}"),
+    ("unit-leader-deputies", "giamdoc.snv", "/deputies"),
+    ("unit-leader-inspections", "giamdoc.snv", "/inspections/"),
     ("admin-notifications", "admin", "/notifications"),
+    ("admin-deputies", "admin", "/deputies"),
+    ("admin-jobs", "admin", "/admin/jobs"),
+    ("admin-search", "admin", "/search?q=dong+van"),
 ]
 
 
 @pytest.fixture(scope="module")
 def ids(live_server):
     app = live_server.app
-    return {"reported": _decision(app, "18/QĐ-SNV"), "onsite": _decision(app, "27/QĐ-TTr")}
+    with app.app_context():
+        first = {
+            "report": select(Document.id)
+            .where(Document.kind == DocumentKind.REPORT)
+            .order_by(Document.id),
+            "answered": select(Case.id).where(Case.state == CaseState.ANSWERED).order_by(Case.id),
+            "periodic": select(PeriodicReport.id).order_by(PeriodicReport.id),
+            "snv_case": select(Case.id)
+            .join(Unit, Case.responsible_unit_id == Unit.id)
+            .where(Unit.code == "SNV")
+            .order_by(Case.id),
+        }
+        found = {k: db.session.execute(q.limit(1)).scalar_one() for k, q in first.items()}
+        db.session.remove()
+    return {
+        "reported": _decision(app, "18/QĐ-SNV"),
+        "onsite": _decision(app, "27/QĐ-TTr"),
+        "ended": _decision(app, "21/QĐ-SNV"),
+        **found,
+    }
 
 
 @pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])

@@ -36,7 +36,7 @@ def test_the_form_signals_a_repeat_with_a_link(db, login_as, world):
     client = login_as(world["lead"])
     url = f"/cases/new/{world['new'].id}?legal_reference_id={world['ref'].id}"
     body = client.get(url).get_data(as_text=True)
-    assert 'id="repeat-signal"' in body
+    assert "data-repeats=" in body
     assert f'href="/cases/{world["earlier"].id}"' in body
     assert world["earlier"].reference in body
 
@@ -45,19 +45,26 @@ def test_no_signal_outside_the_window_for_withdrawn_or_another_unit(db, login_as
     client = login_as(world["lead"])
     new = world["new"]
     body = client.get(f"/cases/new/{new.id}?legal_reference_id={world['other_ref'].id}")
-    assert 'id="repeat-signal"' not in body.get_data(as_text=True)  # 2021: 5 years; withdrawn
+    assert "data-repeats=" not in body.get_data(as_text=True)  # 2021: 5 years; withdrawn
     elsewhere = f.make_unit()
     db.session.commit()
     url = f"/cases/new/{new.id}?legal_reference_id={world['ref'].id}&responsible_unit_id={elsewhere.id}"
-    assert 'id="repeat-signal"' not in client.get(url).get_data(as_text=True)
-    assert 'id="repeat-signal"' not in client.get(f"/cases/new/{new.id}").get_data(as_text=True)
+    assert "data-repeats=" not in client.get(url).get_data(as_text=True)
+    assert "data-repeats=" not in client.get(f"/cases/new/{new.id}").get_data(as_text=True)
 
 
 def test_htmx_refresh_on_choosing_the_legal_basis(db, login_as, world):
     client = login_as(world["lead"])
-    url = f"/cases/new/{world['new'].id}?legal_reference_id={world['ref'].id}"
+    url = f"/cases/new/{world['new'].id}"
+    body = client.get(url).get_data(as_text=True)
+    # The legal basis and the unit refresh the signal only (what was typed elsewhere stays:
+    # the browser journey types during the request), into a container always on the page.
+    assert 'hx-target="#repeat-signal" hx-select="#repeat-signal"' in body
+    assert '<div id="repeat-signal" aria-live="polite">' in body and "data-repeats=" not in body
+    url += f"?legal_reference_id={world['ref'].id}"
     body = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert body.lstrip().startswith("<form") and 'id="repeat-signal"' in body
+    assert 'data-repeats="1"' in body
 
 
 def test_the_rule_follows_visibility_and_the_window(db, world):

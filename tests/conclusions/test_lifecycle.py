@@ -227,3 +227,44 @@ def test_recommendations_are_followed_up_once_the_conclusion_is_signed(db):
     with clock.frozen(date(2026, 11, 27)):
         assert sweep(date(2026, 11, 27)).counts["level_2"] == 1
     assert case.id
+
+
+def test_the_sql_count_and_filter_agree_with_each_step_computed(db):
+    """The dashboard's one-query count and the reminders' SQL filter select exactly the steps
+    that `steps_of` finds overdue (or due by a day), on every day around the rules' edges:
+    weekends, the next-working-day rule, Tết."""
+    from datetime import timedelta
+
+    lead = factories.make_user("lead_inspector")
+    dates = [date(2026, 11, 2) + timedelta(days=3 * i) for i in range(14)]
+    for i, reported in enumerate(dates):
+        extra = {}
+        if i % 2:
+            extra = {"drafting_assigned_on": reported + timedelta(days=2)}
+        if i % 3 == 0:
+            extra.update(
+                state="concluded",
+                draft_submitted_on=reported + timedelta(days=4),
+                conclusion_date=reported + timedelta(days=6),
+            )
+        factories.make_inspection(
+            state=extra.pop("state", "reported"), lead=lead, reported_on=reported, **extra
+        )
+    db.session.commit()
+    live = db.session.execute(
+        lifecycle.live_inspections_stmt()  # no SQL filter: every live inspection
+    ).scalars()
+    steps = [(i, s) for i in live for s in lifecycle.steps_of(i)]
+    counts = set()
+    for today in (date(2026, 11, 20) + timedelta(days=d) for d in range(0, 120, 2)):
+        expected = [(i.id, s.key) for i, s in steps if s.is_overdue(today)]
+        assert lifecycle.overdue_count(today) == len(expected), today
+        counts.add(len(expected))
+        got = [(i.id, s.key) for i, s in lifecycle.overdue_steps(today)]
+        assert got == expected, today
+        due_by = {
+            i.id for i, s in steps if s.due is not None and s.done_on is None and s.due <= today
+        }
+        filtered = db.session.execute(lifecycle.live_inspections_stmt(due_by=today)).scalars()
+        assert {i.id for i in filtered} == due_by, today
+    assert len(counts) > 5  # the days tried cross many steps' due dates

@@ -67,6 +67,7 @@ ADMIN_OR_LEADERSHIP = ("admin", "leadership")
 # inspector leads another one, so 403); the Chairman only the instruction (403 otherwise).
 RECORDERS = ("admin", "lead_inspector", "leadership", "chairman")
 REGISTRARS = ("admin", "clerk")  # the clerk (văn thư) and administrators register documents
+STAT_READERS = (*READERS, "clerk")  # periodic reports: the readers, and the clerk who sends them
 
 # endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
@@ -76,6 +77,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "answers.answer": ("GET", "/cases/{case_id}/answer", expect(UNIT_LEADER, ok=404)),
     "answers.progress": ("POST", "/cases/{case_id}/progress", expect(UNIT_LEADER, ok=404)),
     "api.analytics_figures": ("GET", "/api/v1/analytics", api(READERS)),
+    "api.statistics_period": ("GET", "/api/v1/statistics/2025-Y", api(READERS)),
     "api.calendar_year": ("GET", "/api/v1/calendar/2026", api(EVERYONE)),
     "api.answer_final": ("POST", "/api/v1/cases/{case_id}/answer", api(UNIT_LEADER, ok=404)),
     "api.answer_progress": ("POST", "/api/v1/cases/{case_id}/progress", api(UNIT_LEADER, ok=404)),
@@ -245,6 +247,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "api.case_partly_done": ("POST", "/api/v1/cases/{case_id}/partly-done", api(DECIDERS, ok=422)),
     "api.case_reject": ("POST", "/api/v1/cases/{case_id}/reject", api(DECIDERS, ok=422)),
     "api.case_withdraw": ("POST", "/api/v1/cases/{case_id}/withdraw", api(CREATORS, ok=422)),
+    "api.case_verifier": ("POST", "/api/v1/cases/{case_id}/verifier", api(CREATORS, ok=422)),
     "api.case_payments": (
         "GET",
         "/api/v1/cases/{recovery_case_id}/payments",
@@ -399,6 +402,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "/cases/{case_id}/escalate",
         expect(ADMIN_OR_LEADERSHIP, ok=422),
     ),
+    "cases.assign_verifier": ("POST", "/cases/{case_id}/verifier", expect(CREATORS, ok=422)),
     "dashboard.index": ("GET", "/dashboard", expect((*CREATORS, "chairman"))),
     "deputies.create": ("POST", "/deputies", expect(UNIT_LEADER, ok=422)),
     "deputies.index": ("GET", "/deputies", expect(ADMIN_OR_UNIT_LEADER)),
@@ -549,6 +553,33 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reports.pdf": ("GET", "/reports/{document_id}/pdf", expect(EVERYONE, unit_leader=404)),
     "reports.refresh": ("POST", "/reports/{document_id}/refresh", expect(CREATORS, ok=422)),
     "reports.xlsx": ("GET", "/reports/{document_id}/xlsx", expect(EVERYONE, unit_leader=404)),
+    # Periodic reports: staff and the Chairman read the figures and drill down; the clerk opens
+    # the reports (to dispatch them) but not the live figures; the Chief Inspector, deputies and
+    # administrators generate them; unit leaders never see the province's figures.
+    "statistics.index": ("GET", "/statistics", expect(READERS)),
+    "dashboard.periodic": (
+        "GET",
+        "/dashboard/periodic",
+        expect(("admin", "lead_inspector", "leadership", "chairman")),
+    ),
+    "statistics.generate": ("POST", "/statistics/generate", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    "statistics.report": ("GET", "/statistics/reports/{periodic_id}", expect(STAT_READERS)),
+    "statistics.regenerate": (
+        "POST",
+        "/statistics/reports/{periodic_id}/regenerate",
+        expect(ADMIN_OR_LEADERSHIP, ok=422),
+    ),
+    "statistics.report_cell": (
+        "GET",
+        "/statistics/reports/{periodic_id}/cells/01-TTr/total/total",
+        expect(READERS),
+    ),
+    "statistics.cell": ("GET", "/statistics/cells/2025-Y/03-TTr/total/cases_due", expect(READERS)),
+    "statistics.annex": (
+        "GET",
+        "/statistics/reports/{periodic_id}/annex.xlsx",
+        expect(STAT_READERS),
+    ),
     "units.edit": ("GET", "/admin/units/{unit_id}", expect(ADMIN)),
     "units.index": ("GET", "/admin/units", expect(ADMIN)),
     "units.new": ("GET", "/admin/units/new", expect(ADMIN)),
@@ -617,6 +648,9 @@ def _records(db, app, tmp_path) -> dict:
     sessions.start(owner, "matrix", "127.0.0.1")
     recovery_case, payment = _recovery(db, inspection, lead, owner)
     session_id = sessions.active_for(owner)[0].id
+    from inspect_app.statistics.operations import generate
+
+    periodic = generate(None, "2025-Y")
     db.session.commit()
     return {
         "session_id": session_id,
@@ -644,6 +678,7 @@ def _records(db, app, tmp_path) -> dict:
         "check_id": check.id,
         "recovery_case_id": recovery_case.id,
         "payment_id": payment.id,
+        "periodic_id": periodic.id,
     }
 
 

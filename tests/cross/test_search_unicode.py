@@ -55,6 +55,9 @@ def world(db):
     dong_van = f.make_unit("UBND xã Đồng Văn", code="XDV")
     other_unit = f.make_unit("Sở Tài chính", code="STC")
     recovery_ref = f.make_legal_reference(instrument="Luật Thanh tra số 84/2025/QH15", article="52")
+    # The other cases' basis: an article of its own, not the factory's running number (which
+    # reads "Điều 52" or "Điều 520" once a worker has made that many references).
+    plain = f.make_legal_reference(article="7")
     inspection = f.make_inspection(
         state="monitoring",
         target_unit=other_unit,
@@ -66,18 +69,31 @@ def world(db):
         state="monitoring", target_unit=other_unit, title="Thanh tra đất đai"
     )
     cases = {
-        "recovery": f.make_case(inspection, number=1, title="Đôn đốc THU HỒI tiền ấn chỉ"),
+        "recovery": f.make_case(
+            inspection, number=1, title="Đôn đốc THU HỒI tiền ấn chỉ", legal_reference=plain
+        ),
         "action": f.make_case(
-            inspection, number=2, title="Chấn chỉnh", required_action="Thu hồi số tiền sai"
+            inspection,
+            number=2,
+            title="Chấn chỉnh",
+            required_action="Thu hồi số tiền sai",
+            legal_reference=plain,
         ),
         "nfd": f.make_case(
-            second, number=1, title=unicodedata.normalize("NFD", "Thu hồi đất sai mục đích")
+            second,
+            number=1,
+            title=unicodedata.normalize("NFD", "Thu hồi đất sai mục đích"),
+            legal_reference=plain,
         ),
         "unit": f.make_case(
-            second, number=2, title="Chấn chỉnh kế toán", responsible_unit=dong_van
+            second,
+            number=2,
+            title="Chấn chỉnh kế toán",
+            responsible_unit=dong_van,
+            legal_reference=plain,
         ),
         "legal": f.make_case(second, number=3, title="Báo cáo", legal_reference=recovery_ref),
-        "ten": f.make_case(second, number=10, title="Chấn chỉnh lưu trữ"),
+        "ten": f.make_case(second, number=10, title="Chấn chỉnh lưu trữ", legal_reference=plain),
     }
     db.session.flush()
     return {"cases": cases, "first": inspection, "second": second}

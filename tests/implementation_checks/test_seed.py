@@ -35,6 +35,8 @@ def test_demo_seed_has_lifecycle_steps_and_a_check(db):
                 select(ImplementationCheck).order_by(ImplementationCheck.id)
             ).scalars()
         )
+        # (the periodic reports' history adds a check of 2025, issued without minutes yet)
+        checks = [c for c in checks if c.period_start.year > 2025]
         assert len(checks) == 3
         for check in checks:
             assert check.document.is_issued and check.minutes_date == date(2026, 11, 25)

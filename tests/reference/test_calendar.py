@@ -127,3 +127,41 @@ def test_onsite_duration(seeded):
     amount, kind, ext, source = onsite_duration("kiem_tra")
     assert (amount, kind, ext) == (30, DayKind.CALENDAR, None)
     assert source == "Quy chế làm việc của Thanh tra tỉnh"
+
+
+def test_arithmetic_counting_equals_counting_day_by_day(seeded):
+    """The calendar counts with a formula and bisection; a day-by-day walk over the same table
+    (the definition) must give the same figures for every start, span and direction tried."""
+    import random
+    from datetime import timedelta
+
+    from inspect_app.reference.calendar import Calendar
+
+    cal = Calendar()
+    rnd = random.Random(84)
+
+    def walk_between(a: date, b: date) -> int:
+        sign, (lo, hi) = (1, (a, b)) if b >= a else (-1, (b, a))
+        return sign * sum(
+            cal.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1)
+        )
+
+    def walk_add(start: date, n: int) -> date:
+        d = start
+        if n == 0:
+            while not cal.is_working_day(d):
+                d += timedelta(days=1)
+            return d
+        step, left = (1, n) if n > 0 else (-1, -n)
+        while left:
+            d += timedelta(days=step)
+            left -= cal.is_working_day(d)
+        return d
+
+    assert cal.off and cal.extra  # the seed has both kinds of row
+    for _ in range(600):
+        start = date(2024, 6, 1) + timedelta(days=rnd.randrange(0, 1000))
+        n = rnd.randrange(-70, 71)
+        assert cal.add(start, n) == walk_add(start, n), (start, n)
+        end = start + timedelta(days=rnd.randrange(-400, 401))
+        assert cal.between(start, end) == walk_between(start, end), (start, end)

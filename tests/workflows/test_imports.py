@@ -419,3 +419,55 @@ def test_a_conclusion_entered_in_the_app_is_never_changed_by_a_tracker(db, world
     ].message
     imports.apply(admin, run)
     assert db.session.get(Inspection, inspection.id).title != "Tên khác"
+
+
+def test_recoveries_of_assets_and_land_keep_their_value_and_area(db, world):
+    """Assets are recovered at a value in đồng like money; land by its area in m² (its own
+    column, required there, the Vietnamese decimal comma read); each refused without it."""
+    admin, unit, ref = world
+    rows = [
+        row(unit, ref, number=1, type="Thu hồi tài sản", amount="2.400.000"),
+        row(unit, ref, number=2, type="Thu hồi tài sản", amount=""),
+        row(unit, ref, number=3, type="Thu hồi đất", area="1.234,5"),
+        row(unit, ref, number=4, type="Thu hồi đất", area=""),
+        row(unit, ref, number=5, type="Thu hồi đất", area="12,345"),
+        row(unit, ref, number=6, area="50"),
+    ]
+    run = dry(admin, xlsx(rows))
+    assert statuses(run) == [
+        (2, "ok"),
+        (3, "error"),
+        (4, "ok"),
+        (5, "error"),
+        (6, "error"),
+        (7, "warning"),
+    ]
+    assert "đồng" in str(messages(run, 3)) and "m²" in str(messages(run, 5))
+    assert "12,345" in str(messages(run, 6))
+    run = dry(admin, xlsx([rows[0], rows[2], rows[5]]))
+    imports.apply(admin, run)
+    db.session.commit()
+    cases = db.session.execute(select(Case).order_by(Case.number)).scalars().all()
+    assert cases[0].type == CaseType.RECOVERY_ASSETS and cases[0].amount_vnd == Decimal(2400000)
+    assert cases[1].type == CaseType.RECOVERY_LAND and cases[1].area_m2 == Decimal("1234.50")
+    assert cases[2].area_m2 is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1.234,5", "1234.50"),
+        ("1234.5", "1234.50"),
+        ("1.200", "1200.00"),
+        ("800 m²", "800.00"),
+        (75, "75.00"),
+    ],
+)
+def test_parsing_areas(cell, expected):
+    assert imports.parse_area(cell) == Decimal(expected)
+
+
+@pytest.mark.parametrize("cell", ["0", "-5", "1,234", "abc", "1,2,3"])
+def test_areas_that_are_refused(cell):
+    with pytest.raises(ValueError):
+        imports.parse_area(cell)
