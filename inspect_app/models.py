@@ -12,6 +12,7 @@ from inspect_app.cases.models import (
 from inspect_app.core.audit import AuditEvent  # noqa: F401
 from inspect_app.core.files import EvidenceFile  # noqa: F401
 from inspect_app.core.jobs import JobRun, JobStatus  # noqa: F401
+from inspect_app.decisions.models import DecidingDocument  # noqa: F401
 from inspect_app.deputies.models import Delegation  # noqa: F401
 from inspect_app.extension_requests.models import ExtensionRequest  # noqa: F401
 from inspect_app.findings.models import Finding  # noqa: F401

@@ -273,3 +273,18 @@ def issue_document(signer, doc, clerk=None, **registration):
     operations.sign(signer, doc, doc.version)
     clerk = clerk or make_user("clerk")
     return operations.register(clerk, doc, doc.version, **registration)
+
+
+def deciding_doc(
+    day=None, number: str = "25/QĐ-TTr", signer: str = "Nguyễn Văn Hùng, Chánh Thanh tra tỉnh"
+):
+    """The fields of a deciding document (number, date: today by default, signer), as a
+    change's `doc` argument or form fields."""
+    from inspect_app.core import clock
+
+    return {"doc_number": number, "doc_date": day or clock.today(), "doc_signer": signer}
+
+
+def deciding_form(day=None) -> dict:
+    """The deciding document's form fields (strings; dated today by default)."""
+    return {k: str(v) if k != "doc_date" else v.isoformat() for k, v in deciding_doc(day).items()}

@@ -33,6 +33,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.core import clock
 from inspect_app.core.loading import get_visible_or_404
+from inspect_app.decisions.views import doc_of, with_doc
 from inspect_app.workflows import case_file
 
 CaseOut = record_schema(
@@ -106,8 +107,9 @@ def case_accept(case, data):
 
 
 def _verdict(verdict: str, case, data):
-    """A verdict that leaves the case open, naming what is missing; may set a new deadline."""
-    return case_operations.reopen(current_user, case, verdict, **data)
+    """A verdict that leaves the case open, naming what is missing; may set a new deadline
+    (with its deciding document once the conclusion is signed)."""
+    return case_operations.reopen(current_user, case, verdict, **with_doc(data))
 
 
 @CASE.action("reject", case_file.reject, VerdictSchema)
@@ -124,15 +126,25 @@ def case_partly_done(case, data):
 
 @CASE.action("withdraw", case_file.withdraw, ReasonSchema)
 def case_withdraw(case, data):
-    """Withdraw the case with a reason (team leader, leadership)."""
-    return case_operations.withdraw(current_user, case, data["reason"], data["version"])
+    """Withdraw the case with a reason (team leader, leadership).
+
+    Once the conclusion is signed, `doc_number`, `doc_date` and `doc_signer` name the deciding
+    document; 403, 404, 409 stale, 422 no reason, no or bad deciding document."""
+    return case_operations.withdraw(
+        current_user, case, data["reason"], data["version"], doc_of(data)
+    )
 
 
 @CASE.action("deadline", case_file.change_deadline, DeadlineChangeSchema)
 def case_deadline(case, data):
-    """Change the deadline with a reason (team leader)."""
+    """Change the deadline with a reason (team leader).
+
+    Once the conclusion is signed, `doc_number`, `doc_date` and `doc_signer` name the deciding
+    document; 403, 404, 409 stale, 422 bad date or reason, no or bad deciding document."""
     due, reason = data["due_date"], data["reason"]
-    return case_operations.change_deadline(current_user, case, due, reason, data["version"])
+    return case_operations.change_deadline(
+        current_user, case, due, reason, data["version"], doc_of(data)
+    )
 
 
 @CASE.action("verifier", case_file.assign_verifier, VerifierSchema)

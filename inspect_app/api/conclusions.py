@@ -51,6 +51,9 @@ class _Steps(fields.List):
 class ConclusionOut(Schema):
     inspection_id = fields.Integer(required=True, attribute="id")
     title = fields.String(required=True)
+    # An inspection (thanh_tra, Thanh tra tỉnh) or a check (kiem_tra, Sở Nội vụ).
+    kind = fields.String(required=True, attribute="kind.value")
+    issuing_body = fields.String(allow_none=True, attribute="issuing_body.display_name")
     state = fields.String(required=True, attribute="state.value")
     conclusion_number = fields.String(allow_none=True)
     conclusion_date = fields.Date(allow_none=True)

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from inspect_app.api.cases import CASE, load_case
 from inspect_app.api.common import Kind, api_route
 from inspect_app.api.schemas import record_schema
+from inspect_app.decisions.views import doc_of
 from inspect_app.deputies.queries import authority_over
 from inspect_app.extension_requests import operations as extension_operations
 from inspect_app.extension_requests import queries as extension_queries
@@ -113,8 +114,12 @@ def extension_ask(case, data):
 def extension_approve(extension, data):
     """Approve a pending request with a reason: the deadline moves (approvers).
 
-    Approve; 403 not an approver of the case, 404, 409 stale, 422 decided, cap, case state."""
-    return _eo.approve(current_user, extension, data["decision_reason"], data["version"])
+    Approve (once the conclusion is signed, `doc_number`, `doc_date` and `doc_signer` name the
+    deciding document); 403 not an approver of the case, 404, 409 stale, 422 decided, cap,
+    case state, no or bad deciding document."""
+    return _eo.approve(
+        current_user, extension, data["decision_reason"], data["version"], doc_of(data)
+    )
 
 
 @EXTENSION.action("refuse", extension_views.refuse, DecisionSchema, rule="can_decide")

@@ -44,6 +44,11 @@ CheckOut = record_schema(
     "created_at version",
     decision=fields.Nested(DecisionOut, required=True, attribute="document"),
     member_ids=fields.Function(lambda check: [m.id for m in check.members], required=True),
+    # The signed minutes' files (download: /api/v1/evidence/{id}/download).
+    minutes_file_ids=fields.Function(
+        lambda check: [f.id for f in check.minutes_files], required=True
+    ),
+    issuing_body=fields.String(required=True, attribute="document.issuing_body"),
     cases=fields.List(fields.Nested(CheckedCaseOut), required=True, attribute="items"),
 )
 

@@ -18,6 +18,7 @@ from inspect_app.api.schemas import (
     year_field,
 )
 from inspect_app.core.loading import get_visible_or_404
+from inspect_app.decisions.views import doc_of
 from inspect_app.inspections import operations as inspection_operations
 from inspect_app.inspections import views as inspection_views
 from inspect_app.inspections.models import Inspection, InspectionState
@@ -37,7 +38,7 @@ from inspect_app.workflows import inspection_file
 InspectionOut = record_schema(
     "InspectionOut",
     Inspection,
-    "kind state plan_item_id ad_hoc_reason scope period_under_review onsite_started_on "
+    "kind issuing_body_id state plan_item_id ad_hoc_reason scope period_under_review onsite_started_on "
     "onsite_ended_on reported_on extension_reference extension_days conclusion_summary "
     "closed_on version",
     InspectionDumpSchema,
@@ -120,16 +121,24 @@ INSPECTION.transitions(
 
 @INSPECTION.action("extension", inspection_views.extension, ExtensionSchema)
 def inspection_extension(inspection, data):
-    """Record the extension decision of on-site work (team leader)."""
+    """Record the extension decision of on-site work (team leader).
+
+    `extension_reference` is the decision's number, `doc_date` and `doc_signer` its date and
+    signer; 403, 404, 409, 422 missing or bad values, dated before the announcement."""
     reference, days = data["extension_reference"], data["extension_days"]
-    return _io.record_extension(current_user, inspection, reference, days, data["version"])
+    return _io.record_extension(
+        current_user, inspection, reference, days, data["version"], doc_of(data)
+    )
 
 
 @INSPECTION.action("end-onsite", inspection_views.end_onsite, EndOnsiteSchema)
 def inspection_end_onsite(inspection, data):
-    """End on-site work (team leader)."""
+    """End on-site work (team leader).
+
+    Past the legal duration, the extension decision: `extension_reference` (its number),
+    `doc_date`, `doc_signer`, `extension_days`; 403, 404, 409, 422."""
     reference, days = data.get("extension_reference"), data.get("extension_days")
-    return _io.end_onsite(current_user, inspection, data["version"], reference, days)
+    return _io.end_onsite(current_user, inspection, data["version"], reference, days, doc_of(data))
 
 
 @INSPECTION.action("conclude", inspection_views.conclude, ConcludeSchema)

@@ -17,6 +17,7 @@ from inspect_app.api import (  # noqa: F401 - each module registers its routes o
     calendar,
     cases,
     conclusions,
+    decisions,
     deputies,
     docs,
     documents,

@@ -257,6 +257,13 @@ class Case(Searchable, EditableMixin, db.Model):
         allowed = user.is_admin or user.is_leadership or self.inspection.is_on_team(user)
         return allowed and not (check_state and self.state != CaseState.OPEN)
 
+    def can_take_step(self, user, check_state: bool = True) -> bool:
+        """Take an escalation step the sweep leaves to people (the administrator's escalation
+        settings): leadership or an administrator, while the case is open."""
+        if not signed_in(user) or not (user.is_admin or user.is_leadership):
+            return False
+        return not (check_state and self.state != CaseState.OPEN)
+
     def can_decide(self, user, check_state: bool = True) -> bool:
         """Accept or reject an answer: the team lead or a team member, the case's named
         verifier (or an administrator), on an answered case; the unit leader who answered never."""

@@ -28,6 +28,8 @@ from inspect_app.core import audit, clock
 from inspect_app.core.batch import BatchResult
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.models import check_version
+from inspect_app.decisions import operations as decisions
+from inspect_app.decisions.models import DecisionPurpose
 from inspect_app.deputies.queries import recipients_by_unit, unit_recipients
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -246,17 +248,40 @@ def _unit_message(kind: str, case: Case) -> str:
     )
 
 
-def change_deadline(actor, case: Case, due: date, reason: str, version: int | None) -> Case:
-    """Move the deadline (lead or admin) with a reason; 403, 409 stale, 422."""
+def change_deadline(
+    actor, case: Case, due: date, reason: str, version: int | None, doc: dict | None = None
+) -> Case:
+    """Move the deadline (lead or admin) with a reason, and once the conclusion is signed its
+    deciding document (`doc`); 403, 409 stale, 422."""
     if not case.can_change_deadline(actor, check_state=False):
         raise Forbidden()
     check_version(case, version)
-    return apply_deadline(actor, case, due, reason)
+    return apply_deadline(actor, case, due, reason, doc=doc)
 
 
-def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None) -> Case:
+def _deciding_document(case: Case, doc: dict | None):
+    """The deciding document of a change to a case, checked (None when the conclusion is not
+    signed yet and none was given): required once the conclusion is signed, never dated
+    before it nor in the future."""
+    signed_on = case.inspection.conclusion_date
+    if signed_on is None and not decisions.given(doc):
+        return None
+    message = None
+    if signed_on is not None:
+        message = _(
+            "The deciding document cannot be dated before the conclusion it changes (%(d)s).",
+            d=f"{signed_on:%d/%m/%Y}",
+        )
+    return decisions.read(doc, not_before=signed_on, not_before_message=message)
+
+
+def apply_deadline(
+    actor, case: Case, due: date, reason: str, on_behalf_of=None, doc: dict | None = None
+) -> Case:
     """Set the case's deadline and audit it, for a caller that has checked the actor's right
-    (the lead's change above, an approved extension request); 422 final case, bad date/reason."""
+    (the lead's change above, an approved extension request); a deadline set by a signed
+    conclusion changes only with its deciding document (`doc`: number, date, signer, file).
+    422 final case, bad date/reason, no or bad deciding document: nothing is written."""
     if case.is_final:
         raise OperationError(_("The deadline of an accepted or withdrawn case cannot change."))
     reason = (reason or "").strip()
@@ -268,6 +293,7 @@ def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None)
         raise OperationError(
             _("The new deadline is the same as the current one."), field="due_date"
         )
+    decision = _deciding_document(case, doc)
     before = {
         "due_date": case.due_date,
         "due_change_reason": case.due_change_reason,
@@ -280,32 +306,33 @@ def apply_deadline(actor, case: Case, due: date, reason: str, on_behalf_of=None)
     case.escalation_level = 0
     case.escalated_on = None
     db.session.flush()
+    after = {"due_date": due, "due_change_reason": reason, "escalation_level": 0}
+    if decision is not None:
+        _row, after["decision"] = decisions.attach(
+            actor, decision, DecisionPurpose.DEADLINE, case=case
+        )
     audit.record(
         actor,
         case,
         "case_deadline_changed",
         before=before,
-        after={"due_date": due, "due_change_reason": reason, "escalation_level": 0},
+        after=after,
         note=reason,
         on_behalf_of=on_behalf_of,
     )
     return case
 
 
-def _transition(actor, case: Case, new_state: CaseState, action: str, note=None, **changes):
+def _transition(
+    actor, case: Case, new_state: CaseState, action: str, note=None, extra=None, **changes
+):
     before = audit.snapshot(case, ("state", *changes))
     case.state = new_state
     for key, value in changes.items():
         setattr(case, key, value)
     db.session.flush()
-    audit.record(
-        actor,
-        case,
-        action,
-        before=before,
-        after=audit.snapshot(case, ("state", *changes)),
-        note=note,
-    )
+    after = audit.snapshot(case, ("state", *changes))
+    audit.record(actor, case, action, before=before, after={**after, **(extra or {})}, note=note)
     return case
 
 
@@ -316,20 +343,28 @@ def _require_reason(reason: str | None, message: str) -> str:
     return reason
 
 
-def withdraw(actor, case: Case, reason: str, version: int | None) -> Case:
-    """Withdraw an open or answered case (lead, leadership, admin) with a reason; 403/409/422."""
+def withdraw(actor, case: Case, reason: str, version: int | None, doc: dict | None = None) -> Case:
+    """Withdraw an open or answered case (lead, leadership, admin) with a reason, and once the
+    conclusion is signed the deciding document (`doc`); 403/409/422, nothing written."""
     if not case.can_withdraw(actor, check_state=False):
         raise Forbidden()
     check_version(case, version)
     if case.state not in WITHDRAWABLE_STATES:
         raise OperationError(_("Only an open or answered case can be withdrawn."))
     reason = _require_reason(reason, _("Give the reason for withdrawing the case."))
+    decision = _deciding_document(case, doc)
+    extra = {}
+    if decision is not None:
+        _row, extra["decision"] = decisions.attach(
+            actor, decision, DecisionPurpose.WITHDRAWAL, case=case
+        )
     return _transition(
         actor,
         case,
         CaseState.WITHDRAWN,
         "case_withdrawn",
         reason,
+        extra,
         withdrawn_reason=reason,
         closed_at=clock.now(),
     )
@@ -359,8 +394,11 @@ def _answerers(final) -> list:
     return [final.author] if final is not None else []
 
 
-def _new_deadline(actor, case: Case, due: date | None, due_reason: str | None) -> None:
-    """An optional new deadline given with a rejection or partial acceptance (lead, admin)."""
+def _new_deadline(
+    actor, case: Case, due: date | None, due_reason: str | None, doc: dict | None
+) -> None:
+    """An optional new deadline given with a rejection or partial acceptance (lead, admin),
+    with its deciding document once the conclusion is signed."""
     if due is None or due == case.due_date:
         return
     if not case.can_change_deadline(actor, check_state=False):
@@ -368,7 +406,7 @@ def _new_deadline(actor, case: Case, due: date | None, due_reason: str | None) -
     reason = (due_reason or "").strip()
     if not reason:
         raise OperationError(_("Give the reason for the new deadline."), field="due_reason")
-    apply_deadline(actor, case, due, reason)
+    apply_deadline(actor, case, due, reason, doc=doc)
 
 
 def accept(actor, case: Case, version: int | None, note: str | None = None) -> Case:
@@ -409,6 +447,7 @@ def reopen(
     version: int | None,
     due_date: date | None = None,
     due_reason: str | None = None,
+    doc: dict | None = None,
 ) -> Case:
     """Decide the unit's answer with a verdict that leaves the case open: "rejected" (`reason`
     says why) or "partly_done" (`reason` says what was done and what remains); the deadline
@@ -418,7 +457,7 @@ def reopen(
     reason = _require_reason(reason, str(REOPENING_VERDICTS[verdict]))
     _record_verdict(actor, final, verdict, reason)
     _transition(actor, case, CaseState.OPEN, f"case_{verdict}", reason)
-    _new_deadline(actor, case, due_date, due_reason)
+    _new_deadline(actor, case, due_date, due_reason, doc)
     _notify_unit(case, f"case_{verdict}", actor, _answerers(final), reason)
     return case
 

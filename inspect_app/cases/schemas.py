@@ -18,6 +18,7 @@ from inspect_app.core.schemas import (
     one_of,
     record_id,
 )
+from inspect_app.decisions.schemas import DecisionFields
 from inspect_app.reference.models import Severity
 
 # Numeric(18, 0): at most 18 digits.
@@ -82,12 +83,14 @@ class CaseCreateFormSchema(CaseCreateSchema):
     also_unit_ids = MultiValue(record_id(), load_default=list)
 
 
-class DeadlineChangeSchema(ReasonedSchema):
+class DeadlineChangeSchema(ReasonedSchema, DecisionFields):
+    """A new deadline, why, and (once the conclusion is signed) the deciding document."""
+
     due_date = fields.Date(required=True)
 
 
-class ReasonSchema(ReasonedSchema):
-    """Withdrawing a case: why."""
+class ReasonSchema(ReasonedSchema, DecisionFields):
+    """Withdrawing a case: why, and (once the conclusion is signed) the deciding document."""
 
 
 class VerdictSchema(ReasonSchema):
@@ -106,3 +109,9 @@ class VerifierSchema(VersionedSchema):
     """Naming the verifier of one case: the user (an inspector or lead inspector)."""
 
     verifier_id = record_id(required=True)
+
+
+class StepChoiceSchema(BaseSchema):
+    """Taking an escalation step by hand: which one (checked by the operation)."""
+
+    step = fields.String(required=True, validate=length(20))

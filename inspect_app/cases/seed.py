@@ -41,8 +41,8 @@ HISTORY_CASES = [
     ("08/QĐ-TTr", "SYT", CaseType.RECOVERY, Severity.HIGH, "Thu hồi chênh lệch giá gói thầu thiết bị xét nghiệm", "Thu hồi nộp ngân sách nhà nước khoản chênh lệch giá gói thầu.", Decimal("186000000"), date(2025, 8, 29), CaseState.ACCEPTED, date(2025, 10, 17), ("Luật Thanh tra số 84/2025", "53")),
     ("17/QĐ-TTr", "STC", CaseType.OTHER, Severity.MEDIUM, "Cập nhật tài sản công vào cơ sở dữ liệu quốc gia", "Rà soát, cập nhật đầy đủ tài sản công của các cơ quan sau sắp xếp.", None, date(2025, 10, 31), CaseState.ACCEPTED, date(2025, 10, 28), ("Nghị định số 30/2020", None)),
     ("17/QĐ-TTr", "STC", CaseType.OTHER, Severity.HIGH, "Phương án xử lý trụ sở dôi dư sau sắp xếp", "Trình UBND tỉnh phương án sắp xếp, xử lý các trụ sở làm việc dôi dư.", None, date(2025, 12, 31), CaseState.OPEN, None, ("Luật Thanh tra số 84/2025", "55")),
-    ("26/QĐ-TTr", "PMX", CaseType.OTHER, Severity.LOW, "Xin lỗi người dân khi trả kết quả trễ hạn", "Gửi văn bản xin lỗi đối với các hồ sơ trả kết quả trễ hạn theo quy định.", None, date(2026, 2, 27), CaseState.ACCEPTED, date(2026, 4, 10), ("Nghị định số 30/2020", None)),
-    ("26/QĐ-TTr", "PMX", CaseType.ADMIN_HANDLING, Severity.MEDIUM, "Kiểm điểm công chức để hồ sơ quá hạn", "Tổ chức kiểm điểm trách nhiệm công chức tiếp nhận hồ sơ để quá hạn.", None, date(2026, 3, 31), CaseState.ACCEPTED, date(2026, 3, 20), ("Luật Cán bộ, công chức", "80")),
+    ("26/QĐ-SNV", "PMX", CaseType.OTHER, Severity.LOW, "Xin lỗi người dân khi trả kết quả trễ hạn", "Gửi văn bản xin lỗi đối với các hồ sơ trả kết quả trễ hạn theo quy định.", None, date(2026, 2, 27), CaseState.ACCEPTED, date(2026, 4, 10), ("Nghị định số 30/2020", None)),
+    ("26/QĐ-SNV", "PMX", CaseType.ADMIN_HANDLING, Severity.MEDIUM, "Kiểm điểm công chức để hồ sơ quá hạn", "Tổ chức kiểm điểm trách nhiệm công chức tiếp nhận hồ sơ để quá hạn.", None, date(2026, 3, 31), CaseState.ACCEPTED, date(2026, 3, 20), ("Luật Cán bộ, công chức", "80")),
 ]  # fmt: skip
 
 

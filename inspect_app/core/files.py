@@ -40,6 +40,7 @@ THUMB_SIZE = (480, 480)
 MAX_IMAGE_PIXELS = 60_000_000  # larger "images" are decompression bombs, not photos
 MAX_NAME = 120
 
+PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +56,7 @@ class Kind:
 KINDS = {
     k.mime: k
     for k in (
-        Kind("application/pdf", ("pdf",), "PDF"),
+        Kind(PDF, ("pdf",), "PDF"),
         Kind("image/jpeg", ("jpg", "jpeg", "jpe", "jfif"), "JPEG"),
         Kind("image/png", ("png",), "PNG"),
         Kind("image/webp", ("webp",), "WebP"),
@@ -176,7 +177,7 @@ def _make_thumbnail(path: str, thumb_path: str) -> bool:
         ) from e
 
 
-def _read_capped(file_storage, tmp_path: str) -> tuple[int, str, bytes]:
+def _read_capped(file_storage, tmp_path: str, field: str = "files") -> tuple[int, str, bytes]:
     """Copy the upload to `tmp_path`: (size, sha256, first bytes); 413 when over the cap."""
     limit = max_upload_bytes()
     digest = hashlib.sha256()
@@ -196,7 +197,7 @@ def _read_capped(file_storage, tmp_path: str) -> tuple[int, str, bytes]:
                         mb=current_app.config.get("MAX_UPLOAD_MB", 20),
                     ),
                     status=413,
-                    field="files",
+                    field=field,
                 )
             if len(head) < 8192:
                 head += chunk[: 8192 - len(head)]
@@ -205,15 +206,24 @@ def _read_capped(file_storage, tmp_path: str) -> tuple[int, str, bytes]:
     return size, digest.hexdigest(), head
 
 
-OWNER_COLUMNS = ("finding_id", "inspection_id", "answer_id", "payment_id")
+OWNER_COLUMNS = (
+    "finding_id",
+    "inspection_id",
+    "answer_id",
+    "payment_id",
+    "decision_id",
+    "check_id",
+)
 
 
 class EvidenceFile(db.Model):
     """A stored file: random name outside the web root, sha256 and sniffed type recorded.
 
     Exactly one owner: a finding, an inspection (its signed conclusion), a unit's answer on
-    a case (`answer_id`, see answers.models.CaseAnswer), or a recovery payment's receipt
-    (`payment_id`, see recovery.models.RecoveryPayment)."""
+    a case (`answer_id`, see answers.models.CaseAnswer), a recovery payment's receipt
+    (`payment_id`, see recovery.models.RecoveryPayment), a deciding document's file
+    (`decision_id`, decisions.models.DecidingDocument) or the minutes of a check of
+    implementation (`check_id`, implementation_checks.models.ImplementationCheck)."""
 
     __tablename__ = "evidence_file"
     __table_args__ = (
@@ -229,6 +239,8 @@ class EvidenceFile(db.Model):
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answer.id"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_payment.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("deciding_document.id"), index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("implementation_check.id"), index=True)
     original_name: Mapped[str] = mapped_column(String(255), nullable=False)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -243,6 +255,8 @@ class EvidenceFile(db.Model):
     owner_inspection = relationship("Inspection", foreign_keys=[inspection_id])
     answer = relationship("CaseAnswer", foreign_keys=[answer_id], viewonly=True)
     payment = relationship("RecoveryPayment", foreign_keys=[payment_id], viewonly=True)
+    decision = relationship("DecidingDocument", foreign_keys=[decision_id], viewonly=True)
+    minutes_of = relationship("ImplementationCheck", foreign_keys=[check_id], viewonly=True)
     uploaded_by = relationship("User")
 
     @property
@@ -259,6 +273,10 @@ class EvidenceFile(db.Model):
             return self.answer.case.can_view(user)
         if self.payment is not None:  # a recovery payment's receipt: the case's viewers
             return self.payment.case.can_view(user)
+        if self.decision is not None:  # a deciding document: who sees what it changed
+            return self.decision.can_view(user)
+        if self.minutes_of is not None:  # a check's minutes: who sees the check
+            return self.minutes_of.can_view(user)
         inspection = self.inspection
         return inspection is not None and inspection.can_view(user)
 
@@ -267,31 +285,33 @@ class EvidenceFile(db.Model):
         return self.content_type.startswith("image/")
 
 
-def store_upload(file_storage, actor, **owner):
+def store_upload(file_storage, actor, kinds=None, field: str = "files", **owner):
     """Check and store one upload; returns the new EvidenceFile (added, flushed).
 
-    `owner` is the owning column, e.g. finding=... / finding_id=... / inspection_id=....
-    Raises OperationError: 413 too large, 422 empty, unknown type, a name claiming another
-    type, or a damaged image.
+    `owner` is the owning column, e.g. finding=... / finding_id=... / inspection_id=...;
+    `kinds` the MIME types accepted there (every kind of KINDS by default); `field` the form
+    field errors name. Raises OperationError: 413 too large, 422 empty, a type not accepted,
+    a name claiming another type, or a damaged image.
     """
+    accepted = [KINDS[m] for m in kinds] if kinds else list(KINDS.values())
     original = sanitize_filename(getattr(file_storage, "filename", None))
     stored_name = secrets.token_hex(20)
     final_path = _path(stored_name)
     tmp_path = final_path + ".part"
     written: list[str] = []
     try:
-        size, sha256, head = _read_capped(file_storage, tmp_path)
+        size, sha256, head = _read_capped(file_storage, tmp_path, field)
         if size == 0:
-            raise OperationError(_("The file %(name)s is empty.", name=original), field="files")
+            raise OperationError(_("The file %(name)s is empty.", name=original), field=field)
         kind = _sniff(tmp_path, head)
-        if kind is None:
+        if kind is None or kind not in accepted:
             raise OperationError(
                 _(
                     "The file %(name)s is not an accepted type. Accepted: %(kinds)s.",
                     name=original,
-                    kinds=", ".join(k.label for k in KINDS.values()),
+                    kinds=", ".join(k.label for k in accepted),
                 ),
-                field="files",
+                field=field,
             )
         ext = _extension(original)
         if not ext:
@@ -303,7 +323,7 @@ def store_upload(file_storage, actor, **owner):
                     name=original,
                     kind=kind.label,
                 ),
-                field="files",
+                field=field,
             )
         os.replace(tmp_path, final_path)
         written.append(final_path)

@@ -16,10 +16,13 @@ from inspect_app.core.roles import Role
 from inspect_app.core.search import highlight
 
 
-def fmt_date(value: date | datetime | None) -> str:
-    """dd/mm/yyyy, the Vietnamese way (dates of instants in the province's zone)."""
-    if value is None:
+def fmt_date(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy, the Vietnamese way (dates of instants in the province's zone; an ISO date
+    as an audit event stores it)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = clock.local(value)
     return value.strftime("%d/%m/%Y")

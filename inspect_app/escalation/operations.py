@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, exists, func, select
 from sqlalchemy import case as sa_case
@@ -37,6 +38,7 @@ from inspect_app.cases.models import (
     EscalationStep,
 )
 from inspect_app.core import audit, clock
+from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db
 from inspect_app.implementation_checks.models import UNFULFILLED, CheckedCase
@@ -47,7 +49,12 @@ from inspect_app.reference.calendar import (
     add_working_days,
     working_days_overdue_bound,
 )
-from inspect_app.reference.rules import check_threshold, level_thresholds, report_waits_for_check
+from inspect_app.reference.rules import (
+    automatic_steps,
+    check_threshold,
+    level_thresholds,
+    report_waits_for_check,
+)
 from inspect_app.reports.operations import (
     add_to_report_drafts,
     create_urging_letters,
@@ -435,8 +442,11 @@ def sweep(as_of: date, dry_run: bool = False) -> SweepReport:
     bounds = boundaries(as_of)
     report = SweepReport(as_of, dry_run)
     recipients = None if dry_run else Recipients()
+    automatic = automatic_steps()
     for step in LADDER_STEPS:
         report.steps[step], report.counts[step] = [], 0
+        if step not in automatic:  # taken by leadership on the case page (`take_step_by_hand`)
+            continue
         after_id = 0
         while True:
             ids = _batch(step, bounds, after_id)
@@ -455,6 +465,38 @@ def sweep(as_of: date, dry_run: bool = False) -> SweepReport:
             summarise(step, as_of, recipients)  # told once per step, after every batch
             db.session.commit()
     return report
+
+
+def manual_steps_due(case: Case, as_of: date) -> list[str]:
+    """The steps the sweep does not take by itself that `case` is due for on `as_of` (one
+    query per such step; none when every step is automatic)."""
+    manual = [s for s in LADDER_STEPS if s not in automatic_steps()]
+    if not manual or case.state != CaseState.OPEN:
+        return []
+    bounds = boundaries(as_of)
+    return [
+        step
+        for step in manual
+        if db.session.execute(
+            select(Case.id).where(Case.id == case.id, *_candidate_conditions(step, bounds))
+        ).first()
+    ]
+
+
+def take_step_by_hand(actor: User, case: Case, step: str, as_of: date) -> list[str]:
+    """Leadership takes a step the sweep leaves to them (the escalation form's manual steps)
+    on one case, through the same `take_step`; 403 not leadership nor an administrator, 422
+    an unknown step or one the case is not due for today."""
+    if not case.can_take_step(actor, check_state=False):
+        raise Forbidden()
+    if step not in LADDER_STEPS:
+        raise OperationError(_("Not a valid choice."), field="step")
+    if step not in manual_steps_due(case, as_of):
+        raise OperationError(
+            _("This case is not due for that step today, or the sweep takes it by itself."),
+            field="step",
+        )
+    return take_step(step, [case.id], as_of, actor=actor)
 
 
 def _references(ids: list[int]) -> list[str]:

@@ -212,10 +212,13 @@ def _decide(actor, ext: ExtensionRequest, state: ExtensionState, reason: str, ac
     return ext
 
 
-def approve(actor, ext: ExtensionRequest, reason: str, version: int | None) -> ExtensionRequest:
+def approve(
+    actor, ext: ExtensionRequest, reason: str, version: int | None, doc: dict | None = None
+) -> ExtensionRequest:
     """Approve a pending request with a reason: the case's deadline becomes the requested date
-    (audited as a deadline change); 403 not an approver, 409 stale, 422 decided already, cap
-    reached, case closed or its deadline already at or past the requested date."""
+    (audited as a deadline change, with its deciding document `doc` once the conclusion is
+    signed); 403 not an approver, 409 stale, 422 decided already, cap reached, case closed, its
+    deadline already at or past the requested date, or no deciding document."""
     reason = _check_decision(actor, ext, version, reason)
     case = ext.case
     if case.state != CaseState.OPEN:
@@ -234,6 +237,7 @@ def approve(actor, ext: ExtensionRequest, reason: str, version: int | None) -> E
         case,
         ext.requested_date,
         _("Extension approved: %(reason)s", reason=reason),
+        doc=doc,
     )
     return _decide(actor, ext, ExtensionState.APPROVED, reason, "extension_approved")
 

@@ -46,13 +46,22 @@ def seed(units: dict, users: dict) -> None:
     """Create the demo requests if missing."""
     title, username, days, reason, decision = APPROVED
     case = _open_case(title)
-    if case is not None and username in users:
+    signed = case is not None and case.inspection.conclusion_date
+    # Approved with its deciding document, which cannot predate the conclusion (a demo seeded
+    # "before" the conclusion's date leaves the request out).
+    if case is not None and username in users and not (signed and signed > clock.today()):
         # Past today, so that the demo shows a case the extension took out of overdue; a
         # working day, as a unit would ask (a day off would be moved on approval, Civil Code
         # Art. 148(5), and the demo's asked and approved dates would differ for no reason).
         new_date = time_limit_end(max(case.due_date, clock.today()) + timedelta(days=days)).day
         ext = operations.request_extension(users[username], case, new_date, reason, case.version)
-        operations.approve(case.inspection.lead, ext, decision, ext.version)
+        # The conclusion is signed: the approval carries the written agreement of whoever
+        # issued it (its deciding document): Home Affairs for a check, else the Inspectorate.
+        number, signer = ("112/TTr-NV", "Lương Văn Đức, Phó Chánh Thanh tra tỉnh")
+        if case.inspection.is_check:
+            number, signer = ("112/SNV-TTr", "Bùi Thanh Sơn, Giám đốc Sở Nội vụ")
+        doc = {"doc_number": number, "doc_date": clock.today(), "doc_signer": signer}
+        operations.approve(case.inspection.lead, ext, decision, ext.version, doc)
     title, username, days, reason = PENDING
     case = _open_case(title)
     if case is not None and username in users:

@@ -20,6 +20,7 @@ from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.decisions.views import doc_of
 from inspect_app.extension_requests import operations, queries
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
 from inspect_app.extension_requests.schemas import CancelSchema, DecisionSchema, ExtensionAskSchema
@@ -190,7 +191,7 @@ def _decide(ext_id: int, decide, done_message):
         "decide",
         lambda ext: ext.can_decide(current_user, check_state=False),
         DecisionSchema(),
-        lambda ext, d: decide(current_user, ext, d["decision_reason"], d["version"]),
+        lambda ext, d: decide(current_user, ext, d),
         done_message,
     )
 
@@ -198,9 +199,14 @@ def _decide(ext_id: int, decide, done_message):
 @bp.route("/<int:ext_id>/approve", methods=["POST"])
 @access(*APPROVER_ROLES)
 def approve(ext_id: int):
-    """Approve a pending request with a reason: the deadline moves; 403, 404, 409, 422."""
+    """Approve a pending request with a reason (and the deciding document once the conclusion
+    is signed): the deadline moves; 403, 404, 409, 422."""
     return _decide(
-        ext_id, operations.approve, _l("The extension has been approved; the deadline has moved.")
+        ext_id,
+        lambda user, ext, d: operations.approve(
+            user, ext, d["decision_reason"], d["version"], doc_of(d)
+        ),
+        _l("The extension has been approved; the deadline has moved."),
     )
 
 
@@ -208,7 +214,11 @@ def approve(ext_id: int):
 @access(*APPROVER_ROLES)
 def refuse(ext_id: int):
     """Refuse a pending request with a reason; 403, 404, 409, 422."""
-    return _decide(ext_id, operations.refuse, _l("The extension has been refused."))
+    return _decide(
+        ext_id,
+        lambda user, ext, d: operations.refuse(user, ext, d["decision_reason"], d["version"]),
+        _l("The extension has been refused."),
+    )
 
 
 @bp.route("/<int:ext_id>/cancel", methods=["POST"])

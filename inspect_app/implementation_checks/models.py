@@ -13,6 +13,7 @@ from sqlalchemy.types import Date, Text
 
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case
+from inspect_app.core.files import EvidenceFile
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column, secondary
 from inspect_app.core.roles import Role, signed_in
 from inspect_app.extensions import db
@@ -73,6 +74,10 @@ class ImplementationCheck(EditableMixin, db.Model):
     members: Mapped[list[User]] = relationship(secondary=check_member, order_by="User.full_name")
     items: Mapped[list[CheckedCase]] = relationship(
         back_populates="check", order_by="CheckedCase.id", cascade="all, delete-orphan"
+    )
+    # The signed minutes (biên bản kiểm tra) as uploaded PDFs, oldest first.
+    minutes_files: Mapped[list[EvidenceFile]] = relationship(
+        foreign_keys="EvidenceFile.check_id", order_by="EvidenceFile.id", viewonly=True
     )
 
     @property

@@ -20,6 +20,7 @@ from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
 from inspect_app.core.errors import Forbidden, OperationError
+from inspect_app.core.files import PDF, store_upload
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.extensions import db
@@ -46,37 +47,68 @@ from inspect_app.reports.operations import (
 DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Lưu: VT, {unit}."
 
 
+# The bases an inspection's check decision cites when its body names none (Law 84/2025 and
+# Decree 216/2025, the Provincial Inspectorate's).
+INSPECTORATE_BASIS = (documents.LAW_ON_INSPECTION, documents.DECREE_216)
+
+
 def _conclusion_text(inspection: Inspection) -> str:
-    """ "Kết luận thanh tra số 18/KL-TTr ngày 10/7/2025" (dates by the Decree 30 rule)."""
-    text = f"Kết luận thanh tra số {inspection.conclusion_number}"
+    """ "Kết luận thanh tra số 18/KL-TTr ngày 10/7/2025" or, for a check, "Kết luận kiểm tra
+    số ...", with its date (by the Decree 30 rule)."""
+    text = f"{inspection.kind.official_terms['Conclusion']} số {inspection.conclusion_number}"
     if inspection.conclusion_date:
         text += f" ngày {documents.short_date(inspection.conclusion_date)}"
     return text
 
 
+def issuer_of(inspection: Inspection) -> dict:
+    """Who issues the activity's check decision: its body's letterhead, code, signer's title
+    and legal bases (the configured inspectorate when the activity names no body)."""
+    body = inspection.issuing_body
+    if body is None:
+        head = documents.letterhead()
+        return {
+            "head": head,
+            "code": documents.body_code(head["issuing_body"]),
+            "signer_title": str(documents.setting("DOCUMENT_SIGNER_TITLE")),
+            "basis": INSPECTORATE_BASIS,
+            "display_name": "Thanh tra tỉnh",
+        }
+    return {
+        "head": documents.letterhead(body.name),
+        "code": body.code,
+        "signer_title": body.signer_title,
+        "basis": body.citations or INSPECTORATE_BASIS,
+        "display_name": body.display_name,
+    }
+
+
 def decision_body(inspection, facts, lead: User, members: list[User], start: date, end: date):
-    """The editable text of the decision (Vietnamese, the official wording): its bases, each
-    instrument at its first citation with number, date, issuer and summary, then Article 1
-    (what is checked: the recommendations by their content and unit, never an internal code),
-    2 (the team and its period), 3 (who carries it out)."""
+    """The editable text of the decision (Vietnamese, the official wording): its bases (the
+    issuing body's, each instrument at its first citation with number, date, issuer and
+    summary: Law 84/2025 for an inspection, Decree 217/2025 for a check of Home Affairs; then
+    the conclusion), then Article 1 (what is checked: the recommendations by their content and
+    unit, never an internal code), 2 (the team, Đoàn kiểm tra, and its period), 3 (who carries
+    it out)."""
     basis = _conclusion_text(inspection)
+    issuer = issuer_of(inspection)
     cases = "; ".join(f"{f.title} ({f.unit_name})" for f in facts)
-    team = [f"Ông/Bà {lead.full_name} - Trưởng đoàn"]
+    team = [f"Ông/Bà {lead.full_name} - Trưởng đoàn kiểm tra"]
     team += [f"Ông/Bà {m.full_name} - Thành viên" for m in members]
     return "\n\n".join(
         [
-            f"Căn cứ {documents.LAW_ON_INSPECTION};",
-            f"Căn cứ {documents.DECREE_216};",
+            *(f"Căn cứ {instrument};" for instrument in issuer["basis"]),
             f"Căn cứ {conclusion_citation(facts[0])};",
-            "Theo đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện kết luận "
-            "thanh tra.",
+            "Theo đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện "
+            f"{inspection.kind.official_terms['conclusion']}.",
             "QUYẾT ĐỊNH:",
             f"Điều 1. Kiểm tra việc thực hiện {basis} đối với các kiến nghị đã quá thời hạn "
             f"thực hiện sau khi đã có văn bản đôn đốc: {cases}.",
             f"Điều 2. Thành lập Đoàn kiểm tra gồm: {'; '.join(team)}. Thời gian kiểm tra từ "
             f"ngày {documents.short_date(start)} đến ngày {documents.short_date(end)}. Đoàn "
             "kiểm tra lập biên bản kiểm tra và báo cáo kết quả kiểm tra.",
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn, các thành viên "
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn kiểm tra, các "
+            "thành viên "
             "Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm thi "
             "hành Quyết định này.",
         ]
@@ -191,22 +223,20 @@ def create_check(
     lead, members = _team(lead_id, member_ids)
 
     facts = facts_of(ids)
-    head, unit = documents.letterhead(), documents.drafting_unit()
+    issuer, unit = issuer_of(inspection), documents.drafting_unit()
     doc = Document(
         kind=DocumentKind.CHECK_DECISION,
         year=today.year,
         state=DocumentState.DRAFT,
-        **head,
-        symbol=DocumentKind.CHECK_DECISION.symbol_for(
-            documents.body_code(head["issuing_body"]), unit
-        ),
+        **issuer["head"],
+        symbol=DocumentKind.CHECK_DECISION.symbol_for(issuer["code"], unit),
         drafting_unit=unit,
         title=f"Về việc kiểm tra việc thực hiện {_conclusion_text(inspection)}",
         recipient=None,
         body=decision_body(inspection, facts, lead, members, period_start, period_end),
         distribution=DISTRIBUTION.format(unit=unit),
         signer_authority=None,
-        signer_title=str(documents.setting("DOCUMENT_SIGNER_TITLE")),
+        signer_title=issuer["signer_title"],
         as_of=today,
         created_by_id=actor.id,
     )
@@ -307,10 +337,16 @@ def _decision_issued(doc: Document, actor: User) -> None:
 
 
 def record_minutes(
-    actor: User, check: ImplementationCheck, minutes_date: date, summary: str, version: int
+    actor: User,
+    check: ImplementationCheck,
+    minutes_date: date,
+    summary: str,
+    version: int,
+    upload=None,
 ) -> ImplementationCheck:
-    """Record the minutes of the check (biên bản kiểm tra): their date and what they say;
-    403, 409 stale, 422 before the decision is issued or dated before it."""
+    """Record the minutes of the check (biên bản kiểm tra): their date, what they say and
+    the signed minutes' file (`upload`, a PDF, stored through core.files); 403, 409 stale, 413
+    file too large, 422 before the decision is issued, dated before it, a file not a PDF."""
     if not check.can_edit(actor):
         raise Forbidden()
     check_version(check, version)
@@ -325,7 +361,12 @@ def record_minutes(
     check.minutes_date, check.minutes_summary = minutes_date, summary.strip()
     check.updated_at = clock.now()
     db.session.flush()
-    audit.record(actor, check, "check_minutes", before, audit.snapshot(check, ("minutes_date",)))
+    after = audit.snapshot(check, ("minutes_date",))
+    if upload is not None and getattr(upload, "filename", None):
+        stored = store_upload(upload, actor, kinds=(PDF,), field="minutes_file", check_id=check.id)
+        after["file"] = stored.original_name
+        db.session.expire(check, ["minutes_files"])
+    audit.record(actor, check, "check_minutes", before, after)
     return check
 
 

@@ -43,13 +43,13 @@ LIFECYCLE = {
         "recommended_on": D(2026, 7, 24),
     },
     # Concluded: signed, not yet published nor recommended to the Chairman (overdue).
-    "14/QĐ-TTr": {
+    "14/QĐ-SNV": {
         "drafting_assigned_on": D(2026, 10, 5),
         "draft_submitted_on": D(2026, 10, 9),
         "appraised_on": D(2026, 10, 15),
     },
     # Reported: drafting assigned, the draft awaits its appraisal and signature.
-    "18/QĐ-TTr": {
+    "18/QĐ-SNV": {
         "drafting_assigned_on": D(2026, 11, 13),
         "draft_submitted_on": D(2026, 11, 24),
     },

@@ -154,13 +154,19 @@ _act = RecordPage(get_visible_check, _detail, "implementation_checks.detail", "c
 @bp.route("/<int:check_id>/minutes", methods=["POST"])
 @access(*CHECK_EDITORS)
 def minutes(check_id: int):
-    """Record the minutes of the check (date and text); 403, 404, 409, 422."""
+    """Record the minutes of the check (date, text and the signed minutes' PDF); 403, 404,
+    409, 413, 422."""
     return _act(
         check_id,
         "minutes",
         MinutesSchema(),
         lambda check, d: operations.record_minutes(
-            current_user, check, d["minutes_date"], d["minutes_summary"], d["version"]
+            current_user,
+            check,
+            d["minutes_date"],
+            d["minutes_summary"],
+            d["version"],
+            request.files.get("minutes_file"),
         ),
         _l("The minutes have been recorded."),
     )

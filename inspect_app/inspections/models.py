@@ -15,7 +15,7 @@ from inspect_app.core.roles import signed_in
 from inspect_app.core.search import Searchable
 from inspect_app.extensions import db
 from inspect_app.plans.models import PlanItem
-from inspect_app.reference.models import ActivityKind, FieldOfWork
+from inspect_app.reference.models import ActivityKind, FieldOfWork, IssuingBody
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
 
@@ -81,6 +81,9 @@ class Inspection(Searchable, EditableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind), nullable=False)
+    # Who issues it and its documents (letterhead, symbols, citations); None only for records
+    # made before the bodies existed outside a migrated database: the Provincial Inspectorate.
+    issuing_body_id: Mapped[int | None] = mapped_column(ForeignKey("issuing_body.id"), index=True)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id"), index=True)
     ad_hoc_reason: Mapped[str | None] = mapped_column(Text)
@@ -123,6 +126,7 @@ class Inspection(Searchable, EditableMixin, db.Model):
     import_source: Mapped[str | None] = mapped_column(String(300))
 
     plan_item: Mapped[PlanItem | None] = relationship()
+    issuing_body: Mapped[IssuingBody | None] = relationship()
     target_unit: Mapped[Unit] = relationship()
     lead: Mapped[User] = relationship(foreign_keys=[lead_id])
     members: Mapped[list[User]] = relationship(
@@ -148,6 +152,11 @@ class Inspection(Searchable, EditableMixin, db.Model):
     def search_source(self) -> list[str | None]:
         """Its title, decision number and conclusion number."""
         return [self.title, self.decision_number, self.conclusion_number]
+
+    @property
+    def is_check(self) -> bool:
+        """A check (kiểm tra) rather than an inspection (thanh tra): called so throughout."""
+        return self.kind.is_check
 
     @property
     def is_concluded(self) -> bool:

@@ -14,17 +14,21 @@ from inspect_app.core import audit, clock
 from inspect_app.core.errors import Conflict, Forbidden, OperationError
 from inspect_app.core.models import check_version
 from inspect_app.core.roles import Role
+from inspect_app.decisions import operations as decisions
+from inspect_app.decisions.models import DecisionPurpose
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.plans.models import PlanItem, PlanState
 from inspect_app.reference.calendar import Calendar, current_calendar
-from inspect_app.reference.models import ActivityKind, DayKind, FieldOfWork
+from inspect_app.reference.models import ActivityKind, DayKind, FieldOfWork, IssuingBody
+from inspect_app.reference.queries import issuing_body_for
 from inspect_app.reference.rules import onsite_duration
 from inspect_app.units.models import Unit
 
 S = InspectionState
 FIELDS = (
     "kind",
+    "issuing_body_id",
     "title",
     "plan_item_id",
     "ad_hoc_reason",
@@ -167,6 +171,16 @@ def _unit(unit_id: int | None) -> Unit:
     return unit
 
 
+def _issuing_body(data: dict, kind: ActivityKind) -> IssuingBody | None:
+    """The chosen issuing body, else the one issuing activities of `kind`; 422 unknown."""
+    if data.get("issuing_body_id"):
+        body = db.session.get(IssuingBody, data["issuing_body_id"])
+        if body is None:
+            raise OperationError(_("Not a valid choice."), field="issuing_body_id")
+        return body
+    return issuing_body_for(kind)
+
+
 def _dates(data: dict) -> None:
     if data["planned_end_date"] < data["start_date"]:
         raise OperationError(
@@ -212,8 +226,10 @@ def create_inspection(actor: User, data: dict) -> Inspection:
     unit = _unit(data.get("target_unit_id"))
     _dates(data)
     lead, members = _team(data)
+    kind = ActivityKind(data.get("kind") or ActivityKind.THANH_TRA.value)
     inspection = Inspection(
-        kind=ActivityKind(data.get("kind") or ActivityKind.THANH_TRA.value),
+        kind=kind,
+        issuing_body=_issuing_body(data, kind),
         title=data["title"],
         plan_item=item,
         ad_hoc_reason=data.get("ad_hoc_reason"),
@@ -256,7 +272,10 @@ def update_inspection(actor: User, inspection: Inspection, data: dict) -> Inspec
     lead, members = _team(data)
     if lead.id != inspection.lead_id and not inspection.can_manage(actor):
         raise Forbidden(_("Only the team leader or an administrator may change the leader."))
-    inspection.kind = ActivityKind(data.get("kind") or inspection.kind.value)
+    kind = ActivityKind(data.get("kind") or inspection.kind.value)
+    if kind != inspection.kind or data.get("issuing_body_id"):
+        inspection.issuing_body = _issuing_body(data, kind)
+    inspection.kind = kind
     inspection.title = data["title"]
     if not inspection.plan_item_id:
         inspection.ad_hoc_reason = data["ad_hoc_reason"]
@@ -278,19 +297,16 @@ def update_inspection(actor: User, inspection: Inspection, data: dict) -> Inspec
 # --- transitions ---------------------------------------------------------------------------
 
 
-def _transition(actor, inspection, action, version, mutate, note=None) -> Inspection:
+def _transition(actor, inspection, action, version, mutate, note=None, extra=None) -> Inspection:
+    """Check the version, mutate, audit (`extra`: more facts for the event, read after the
+    mutation: a deciding document's)."""
     check_version(inspection, version)
     before = audit.snapshot(inspection, FIELDS)
     mutate()
     db.session.flush()
-    audit.record(
-        actor,
-        inspection,
-        action,
-        before=before,
-        after=audit.snapshot(inspection, FIELDS),
-        note=note,
-    )
+    after = audit.snapshot(inspection, FIELDS)
+    after.update({k: v for k, v in (extra or {}).items() if v})
+    audit.record(actor, inspection, action, before=before, after=after, note=note)
     return inspection
 
 
@@ -318,7 +334,11 @@ def start_onsite(actor: User, inspection: Inspection, version: int | None = None
     return _lead_step(actor, inspection, version, *step)
 
 
-def _check_extension(inspection: Inspection, reference: str | None, days: int | None) -> None:
+def _check_extension(
+    inspection: Inspection, reference: str | None, days: int | None, doc: dict | None
+) -> decisions.DecisionInput:
+    """The extension's days and its deciding document (number = the reference, date, signer,
+    file), checked: dated neither in the future nor before on-site work was announced."""
     info = duration(inspection)
     if not (reference or "").strip():
         raise OperationError(
@@ -335,23 +355,54 @@ def _check_extension(inspection: Inspection, reference: str | None, days: int | 
             ),
             field="extension_days",
         )
+    start = inspection.onsite_started_on or inspection.decision_date
+    try:
+        return decisions.read(
+            {**(doc or {}), "doc_number": reference},
+            not_before=start,
+            not_before_message=_(
+                "The extension decision cannot be dated before on-site work was announced (%(d)s).",
+                d=f"{start:%d/%m/%Y}",
+            ),
+        )
+    except OperationError as e:  # the number is the form's reference field
+        if e.field == "doc_number":
+            e.field = "extension_reference"
+        raise
+
+
+def _attach_extension(actor, inspection: Inspection, decision) -> dict:
+    _row, facts = decisions.attach(
+        actor, decision, DecisionPurpose.ONSITE_EXTENSION, inspection=inspection
+    )
+    return facts
 
 
 def record_extension(
-    actor: User, inspection: Inspection, reference: str, days: int, version: int | None = None
+    actor: User,
+    inspection: Inspection,
+    reference: str,
+    days: int,
+    version: int | None = None,
+    doc: dict | None = None,
 ) -> Inspection:
-    """Record the extension decision (gia hạn) of on-site work, once; 403/409/422."""
+    """Record the extension decision (gia hạn) of on-site work, once, with its date, signer
+    and file (`doc`); 403/409/422, nothing written on a refusal."""
     _require_lead(actor, inspection)
     _require_state(inspection, S.IN_PROGRESS)
     if inspection.extension_reference:
         raise Conflict(_("An extension has already been recorded for this inspection."))
-    _check_extension(inspection, reference, days)
+    decision = _check_extension(inspection, reference, days, doc)
+    facts: dict = {}
 
     def mutate():
         inspection.extension_reference = reference.strip()
         inspection.extension_days = days
+        facts.update(_attach_extension(actor, inspection, decision))
 
-    return _transition(actor, inspection, "inspection_extended", version, mutate)
+    return _transition(
+        actor, inspection, "inspection_extended", version, mutate, extra={"decision": facts}
+    )
 
 
 def end_onsite(
@@ -360,9 +411,10 @@ def end_onsite(
     version: int | None = None,
     extension_reference: str | None = None,
     extension_days: int | None = None,
+    doc: dict | None = None,
 ) -> Inspection:
     """End on-site work (in progress -> on-site ended); past the legal duration an extension
-    decision must be given; 403/409/422."""
+    decision must be given with its date, signer and file (`doc`); 403/409/422."""
     _require_lead(actor, inspection)
     _require_state(inspection, S.IN_PROGRESS)
     info = duration(inspection)
@@ -381,18 +433,24 @@ def end_onsite(
                 ),
                 field="extension_reference",
             )
-        _check_extension(inspection, extension_reference, extension_days)
+        decision = _check_extension(inspection, extension_reference, extension_days, doc)
+    else:
+        decision = None
+    facts: dict = {}
 
     def mutate():
-        if needs_extension:
+        if decision is not None:
             inspection.extension_reference = extension_reference.strip()
             inspection.extension_days = extension_days
+            facts.update(_attach_extension(actor, inspection, decision))
         inspection.state = S.ONSITE_ENDED
         inspection.onsite_ended_on = clock.today()
 
     unit = info.day_kind.label
     note = _("Over the legal duration by %(n)d %(unit)s.", n=over, unit=unit) if over else None
-    return _transition(actor, inspection, "inspection_onsite_ended", version, mutate, note)
+    return _transition(
+        actor, inspection, "inspection_onsite_ended", version, mutate, note, {"decision": facts}
+    )
 
 
 def submit_report(actor: User, inspection: Inspection, version: int | None = None) -> Inspection:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from inspect_app.core.schemas import BaseSchema, MultiValue, length, one_of, record_id
+from inspect_app.decisions.schemas import DecisionFields
 from inspect_app.inspections.models import InspectionState
 from inspect_app.reference.models import ActivityKind
 
@@ -16,6 +17,7 @@ class InspectionSchema(BaseSchema):
     plan_item_id = record_id(load_default=None)
     ad_hoc_reason = fields.String(load_default=None, validate=length(4000))
     kind = fields.String(load_default=None, validate=one_of(ActivityKind))
+    issuing_body_id = record_id(load_default=None)
     title = fields.String(load_default=None, validate=length(300, 3))
     decision_number = fields.String(required=True, validate=length(60))
     decision_date = fields.Date(required=True)
@@ -48,15 +50,17 @@ def _extension_days(**kwargs) -> fields.Integer:
     )
 
 
-class EndOnsiteSchema(TransitionSchema):
-    """Ending the on-site work, with an extension (its reference and days) or without."""
+class EndOnsiteSchema(TransitionSchema, DecisionFields):
+    """Ending the on-site work, with an extension (its decision's number as the reference, its
+    date and signer, and the days) or without."""
 
     extension_reference = fields.String(load_default=None, validate=length(120))
     extension_days = _extension_days(load_default=None)
 
 
-class ExtensionSchema(TransitionSchema):
-    """Extending the on-site work: the reference and the days are required."""
+class ExtensionSchema(TransitionSchema, DecisionFields):
+    """Extending the on-site work: the decision's number (the reference), date and signer,
+    and the days, are required (its file where there is one)."""
 
     extension_reference = fields.String(required=True, validate=length(120))
     extension_days = _extension_days(required=True)

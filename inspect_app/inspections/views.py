@@ -18,6 +18,7 @@ from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF, Role
 from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
+from inspect_app.decisions.views import doc_of
 from inspect_app.extensions import db
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
@@ -35,6 +36,7 @@ from inspect_app.inspections.schemas import (
     InspectionSchema,
 )
 from inspect_app.reference.models import ActivityKind
+from inspect_app.reference.queries import issuing_bodies
 from inspect_app.reference.rules import onsite_duration
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -140,6 +142,7 @@ def _form(inspection: Inspection | None, errors: dict, status: int = 200, form=N
         form=request.form if form is None else form,
         # The legal on-site duration of each kind, with its citation, next to the dates.
         durations=[(k, onsite_duration(k.value)) for k in ActivityKind],
+        bodies=issuing_bodies(),
         **form_choices(),
     )
 
@@ -231,6 +234,7 @@ def end_onsite(inspection_id: int):
             data.get("version"),
             data.get("extension_reference"),
             data.get("extension_days"),
+            doc_of(data),
         )
 
     return _form_transition(
@@ -247,7 +251,8 @@ def end_onsite(inspection_id: int):
 @bp.route("/<int:inspection_id>/extension", methods=["GET", "POST"])
 @access(*STAFF)
 def extension(inspection_id: int):
-    """Record the extension decision of on-site work (team lead); 403/409/422."""
+    """Record the extension decision of on-site work with its date, signer and file (team
+    lead); 403/409/422."""
 
     def run(inspection, data):
         operations.record_extension(
@@ -256,6 +261,7 @@ def extension(inspection_id: int):
             data["extension_reference"],
             data["extension_days"],
             data.get("version"),
+            doc_of(data),
         )
 
     return _form_transition(

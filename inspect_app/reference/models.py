@@ -20,6 +20,66 @@ class ActivityKind(LabelledEnum):
     THANH_TRA = "thanh_tra", _l("Inspection (thanh tra)")
     KIEM_TRA = "kiem_tra", _l("Check (kiểm tra)")
 
+    @property
+    def is_check(self) -> bool:
+        return self == ActivityKind.KIEM_TRA
+
+    def term(self, name: str) -> str:
+        """What pages call the activity ("activity"), its team ("team"), its lead ("lead")
+        and its conclusion ("conclusion"): a check is a check throughout ("Cuộc kiểm tra",
+        "Đoàn kiểm tra", "Trưởng đoàn kiểm tra", "Kết luận kiểm tra")."""
+        check, inspection = _TERMS[name]
+        return str(check if self.is_check else inspection)
+
+    @property
+    def official_terms(self) -> dict[str, str]:
+        """The activity's words in official documents (Vietnamese whatever the reader's
+        language): "thanh tra" or "kiểm tra"."""
+        word = "kiểm tra" if self.is_check else "thanh tra"
+        return {
+            "word": word,
+            "activity": f"Cuộc {word}",
+            "team": f"Đoàn {word}",
+            "lead": f"Trưởng đoàn {word}",
+            "conclusion": f"kết luận {word}",
+            "Conclusion": f"Kết luận {word}",
+        }
+
+
+class IssuingBody(EditableMixin, db.Model):
+    """A body issuing activities and their documents under its own letterhead and symbols:
+    the Provincial Inspectorate (inspections, Law 84/2025/QH15) or the Department of Home
+    Affairs (checks, Decree 217/2025/NĐ-CP). Each inspection or check names its own."""
+
+    __tablename__ = "issuing_body"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)  # "TTr", "SNV"
+    name: Mapped[str] = mapped_column(String(200), nullable=False)  # "THANH TRA TỈNH"
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)  # "Thanh tra tỉnh"
+    signer_title: Mapped[str] = mapped_column(String(200), nullable=False)  # "CHÁNH THANH TRA"
+    # The instruments its documents cite first (number, date, issuer, summary), one a line.
+    legal_basis: Mapped[str] = mapped_column(Text, nullable=False)
+    activity_kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind), nullable=False)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.legal_basis.splitlines() if line.strip())
+
+
+# The pages' words for a check and for an inspection (ActivityKind.term).
+_TERMS = {
+    "activity": (_l("Check"), _l("Inspection")),
+    "team": (_l("Check team"), _l("Inspection team")),
+    "lead": (_l("Check team leader"), _l("Inspection team leader")),
+    "conclusion": (_l("Check conclusion"), _l("Inspection conclusion")),
+    "target": (_l("Checked unit"), _l("Target unit")),
+    "period": (_l("Period checked"), _l("Period under review")),
+}
+
 
 class Severity(LabelledEnum):
     LOW = "low", _l("Minor")

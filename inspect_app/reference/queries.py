@@ -9,7 +9,14 @@ from sqlalchemy import Select, select
 
 from inspect_app.core import filters
 from inspect_app.extensions import db
-from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
+from inspect_app.reference.models import (
+    ActivityKind,
+    DeadlineRule,
+    FieldOfWork,
+    Holiday,
+    IssuingBody,
+    LegalReference,
+)
 
 
 def active_fields() -> list[FieldOfWork]:
@@ -90,3 +97,20 @@ def holiday_years() -> list[int]:
     """Years that have at least one listed day (for the year filter)."""
     days = db.session.execute(select(Holiday.day)).scalars()
     return sorted({d.year for d in days})
+
+
+def issuing_bodies() -> list[IssuingBody]:
+    """Every issuing body (the inspection form's choices), in id order."""
+    return list(db.session.execute(select(IssuingBody).order_by(IssuingBody.id)).scalars())
+
+
+def issuing_body_for(kind: ActivityKind) -> IssuingBody | None:
+    """The body that issues activities of `kind` by default (the Provincial Inspectorate its
+    inspections, Home Affairs its checks); None when the table is empty."""
+    return (
+        db.session.execute(
+            select(IssuingBody).where(IssuingBody.activity_kind == kind).order_by(IssuingBody.id)
+        )
+        .scalars()
+        .first()
+    )

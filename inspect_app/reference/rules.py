@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -126,7 +127,88 @@ def check_threshold(levels: dict[str, int] | None = None) -> int:
 def report_waits_for_check() -> bool:
     """Whether the responsibility proposal (level 3) waits for a check result of "partly
     done" or "not done" on the case (the order of Law 84/2025 Art. 55; "0" turns it off)."""
-    return _setting("escalation.report_after_check") != "0"
+    return _setting(REPORT_AFTER_CHECK) != "0"
+
+
+def automatic_steps() -> set[str]:
+    """The ladder steps the daily sweep takes by itself (one query); the others wait for
+    leadership to take them on the case page."""
+    stored = dict(
+        db.session.execute(
+            select(Setting.key, Setting.value).where(Setting.key.like(f"{AUTO_PREFIX}%"))
+        ).all()
+    )
+    return {step for step in LADDER if stored.get(f"{AUTO_PREFIX}{step}", "1") != "0"}
+
+
+# The thresholds the escalation form edits: form field -> the rule holding it (its amount).
+THRESHOLD_RULES = {
+    "level_1": LEVEL_DEFAULTS["level_1"][0],
+    "level_2": LEVEL_DEFAULTS["level_2"][0],
+    "check": CHECK_DEFAULT[0],
+    "level_3": LEVEL_DEFAULTS["level_3"][0],
+}
+
+
+def check_ladder_order(values: dict[str, int]) -> None:
+    """Refuse thresholds out of the ladder's order: positive, level 1 < 2 < check <= 3."""
+    one, two, check, three = (values[k] for k in ("level_1", "level_2", "check", "level_3"))
+    if one < 1 or not one < two < three:
+        raise OperationError(
+            _("The escalation thresholds must be positive and increasing (level 1 < 2 < 3)."),
+            field="level_1" if one < 1 else "level_2",
+        )
+    if not two < check <= three:
+        raise OperationError(
+            _(
+                "The check of implementation must come after the urging letter and no later "
+                "than the report (level 2 < check <= level 3)."
+            ),
+            field="check",
+        )
+
+
+def update_escalation(
+    actor, thresholds: dict[str, int], flags: dict[str, bool], versions: dict[str, int]
+) -> list[str]:
+    """The escalation configuration at once (the administrator's form): the thresholds
+    (working days overdue, stored as their rules' amounts), whether level 3 waits for the
+    check and which steps are automatic (settings). Everything is checked before anything is
+    written; each change is audited. 409 when a rule or setting changed since the form was
+    built (`versions`: the rules' by key, the settings' by key, 0 not stored yet); 422 out of
+    order. Returns the keys changed."""
+    check_ladder_order(thresholds)
+    rules = {
+        r.key: r
+        for r in db.session.execute(
+            select(DeadlineRule).where(DeadlineRule.key.in_(THRESHOLD_RULES.values()))
+        ).scalars()
+    }
+    for step, key in THRESHOLD_RULES.items():
+        rule = rules.get(key)
+        if rule is None:
+            raise OperationError(
+                _(
+                    "The deadline rule of the step “%(step)s” is missing: add it first.",
+                    step=LADDER_NAMES[step],
+                ),
+                field=step,
+            )
+        if versions.get(key) != rule.version:
+            raise Conflict()
+    changed = []
+    for step, key in THRESHOLD_RULES.items():
+        rule, amount = rules[key], thresholds[step]
+        if rule.amount == amount:
+            continue
+        before = {"amount": rule.amount}
+        rule.amount = amount
+        db.session.flush()
+        audit.record(actor, rule, "deadline_rule_updated", before, {"key": key, "amount": amount})
+        changed.append(key)
+    values = {key: "1" if flags.get(key) else "0" for key in FLAG_SETTINGS}
+    changed += update_settings(actor, values, {k: versions.get(k, 0) for k in FLAG_SETTINGS})
+    return changed
 
 
 # --- application settings ------------------------------------------------------------------
@@ -135,11 +217,31 @@ APPROVER_CHOICES = ("lead", "leadership", "lead_or_leadership")
 MAX_APPROVED_RANGE = (0, 10)
 
 # key -> default value (as stored: text)
+# The steps of the escalation ladder (cases.models.LADDER_STEPS, named here: reference is below
+# cases) and the setting saying whether the daily sweep takes each one by itself ("1") or
+# leaves it to leadership on the case page ("0").
+LADDER = ("reminder_7", "reminder_3", "reminder_1", "level_1", "level_2", "check", "level_3")
+# What pages call each step.
+LADDER_NAMES = {
+    "reminder_7": _l("Reminder 7 working days before the deadline"),
+    "reminder_3": _l("Reminder 3 working days before the deadline"),
+    "reminder_1": _l("Reminder 1 working day before the deadline"),
+    "level_1": _l("Overdue notice (level 1)"),
+    "level_2": _l("Urging letter (level 2)"),
+    "check": _l("Check of implementation"),
+    "level_3": _l("Responsibility proposal in the report to the Chairman (level 3)"),
+}
+AUTO_PREFIX = "escalation.auto."
+REPORT_AFTER_CHECK = "escalation.report_after_check"
+REPORT_AFTER_CHECK_SOURCE = "Luật Thanh tra số 84/2025/QH15, Điều 55; Nghị định số 216/2025/NĐ-CP"
+
 SETTING_DEFAULTS: dict[str, str] = {
     "extension.approver": "lead_or_leadership",
     "extension.max_approved": "2",
-    "escalation.report_after_check": "1",
+    REPORT_AFTER_CHECK: "1",
+    **{f"{AUTO_PREFIX}{step}": "1" for step in LADDER},
 }
+FLAG_SETTINGS = (REPORT_AFTER_CHECK, *(f"{AUTO_PREFIX}{step}" for step in LADDER))
 
 
 def setting_rows() -> dict[str, Setting]:
@@ -177,6 +279,9 @@ def update_settings(actor, values: dict[str, str], versions: dict[str, int]) -> 
         row = rows.get(key)
         if versions.get(key) != (row.version if row else 0):
             raise Conflict()
+    for key in values:
+        if key in FLAG_SETTINGS and values[key] not in ("0", "1"):
+            raise OperationError(_("Not a valid choice."), field=key)
     approver = values.get("extension.approver")
     if approver is not None and approver not in APPROVER_CHOICES:
         raise OperationError(_("Not a valid choice."), field="extension_approver")

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
 from inspect_app.reference.models import DayKind
-from inspect_app.reference.rules import APPROVER_CHOICES
+from inspect_app.reference.rules import APPROVER_CHOICES, LADDER, THRESHOLD_RULES
 
 # Deadlines longer than ten years are typing mistakes (and would overflow date arithmetic).
 MAX_DAYS = 3650
@@ -73,3 +73,30 @@ class SettingsSchema(BaseSchema):
     extension_max_approved = fields.String(required=True, validate=length(3))
     approver_version = fields.Integer(required=True, strict=False)
     max_approved_version = fields.Integer(required=True, strict=False)
+
+
+def _version() -> fields.Integer:
+    return fields.Integer(required=True, strict=False, validate=validate.Range(min=0))
+
+
+def _threshold() -> fields.Integer:
+    return fields.Integer(
+        required=True,
+        strict=False,
+        validate=validate.Range(min=1, max=365, error=_l("Must be between {min} and {max}.")),
+    )
+
+
+# The escalation form: a threshold (working days overdue) per level and the check, whether
+# level 3 waits for the check, which steps are automatic, and the versions the form was built on.
+EscalationSchema = BaseSchema.from_dict(
+    {
+        **{f"threshold_{step}": _threshold() for step in THRESHOLD_RULES},
+        **{f"v_{step}": _version() for step in THRESHOLD_RULES},
+        "report_after_check": fields.Boolean(load_default=False, **_BOOL),
+        "v_report_after_check": _version(),
+        **{f"auto_{step}": fields.Boolean(load_default=False, **_BOOL) for step in LADDER},
+        **{f"v_auto_{step}": _version() for step in LADDER},
+    },
+    name="EscalationSchema",
+)

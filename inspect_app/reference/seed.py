@@ -7,9 +7,17 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from inspect_app.core import records
 from inspect_app.extensions import db
 from inspect_app.reference import operations
-from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, LegalReference
+from inspect_app.reference.models import (
+    ActivityKind,
+    DeadlineRule,
+    FieldOfWork,
+    Holiday,
+    IssuingBody,
+    LegalReference,
+)
 
 # (code, name, name_en): the Home Affairs sector after the 2025 merger, then another
 # department's field (beliefs and religions moved to the Department of Ethnic and Religious
@@ -514,8 +522,46 @@ def seed_holidays() -> None:
     )
 
 
+# The bodies issuing activities (code, letterhead name, display name, signer's title, the
+# instruments cited first, the kind of activity): the Inspectorate's inspections under Law
+# 84/2025 and Decree 216/2025, Home Affairs' checks under Decree 217/2025 (its own letterhead
+# and symbols, QĐ-SNV).
+ISSUING_BODIES = [
+    (
+        "TTr",
+        "THANH TRA TỈNH",
+        "Thanh tra tỉnh",
+        "CHÁNH THANH TRA",
+        "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội\n"
+        "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết "
+        "một số điều và biện pháp thi hành Luật Thanh tra",
+        ActivityKind.THANH_TRA,
+    ),
+    (
+        "SNV",
+        "SỞ NỘI VỤ",
+        "Sở Nội vụ",
+        "GIÁM ĐỐC",
+        "Nghị định số 217/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ về hoạt động "
+        "kiểm tra chuyên ngành",
+        ActivityKind.KIEM_TRA,
+    ),
+]
+BODY_FIELDS = ("code", "name", "display_name", "signer_title", "legal_basis", "activity_kind")
+
+
+def seed_issuing_bodies() -> None:
+    """The two issuing bodies, where missing (by code)."""
+    existing = set(db.session.execute(select(IssuingBody.code)).scalars())
+    for row in ISSUING_BODIES:
+        data = dict(zip(BODY_FIELDS, row, strict=True))
+        if data["code"] not in existing:
+            records.add(None, IssuingBody(**data), "issuing_body_created", BODY_FIELDS)
+
+
 def seed(units: dict, users: dict) -> None:
     """Create the demo records of this feature if they are missing."""
+    seed_issuing_bodies()
     seed_fields()
     seed_legal_references()
     seed_deadline_rules()

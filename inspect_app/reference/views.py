@@ -28,6 +28,7 @@ from inspect_app.reference.queries import LegalFilters
 from inspect_app.reference.schemas import (
     ActiveSchema,
     DeadlineRuleSchema,
+    EscalationSchema,
     FieldSchema,
     HolidayConfirmSchema,
     HolidaySchema,
@@ -359,5 +360,67 @@ def settings():
         ),
         form=_settings_page,
         done=lambda _changed: redirect_to("reference.settings"),
+        message=lambda changed: _("Settings saved.") if changed else _("Nothing was changed."),
+    )
+
+
+# --- the escalation ladder's configuration ---------------------------------------------------
+
+
+def _escalation_page(status: int, errors: dict):
+    """The form with each threshold's rule (amount, citation), the flags, their versions."""
+    keys = list(deadline_rules.THRESHOLD_RULES.values())
+    rules = {r.key: r for r in queries.all_deadline_rules() if r.key in keys}
+    settings = deadline_rules.setting_rows()
+    events = [
+        e
+        for key in deadline_rules.FLAG_SETTINGS
+        if key in settings
+        for e in audit.events_for("Setting", settings[key].id)
+    ]
+    events += [e for r in rules.values() for e in audit.events_for("DeadlineRule", r.id)]
+    return render(
+        "reference/escalation.html",
+        status=status,
+        steps=deadline_rules.LADDER,
+        step_names=deadline_rules.LADDER_NAMES,
+        thresholds={
+            step: rules.get(key) for step, key in deadline_rules.THRESHOLD_RULES.items()
+        },
+        automatic=deadline_rules.automatic_steps(),
+        report_after_check=deadline_rules.report_waits_for_check(),
+        report_source=deadline_rules.REPORT_AFTER_CHECK_SOURCE,
+        setting_versions={k: settings[k].version if k in settings else 0
+                          for k in deadline_rules.FLAG_SETTINGS},
+        errors=errors,
+        form=typed_input(status),
+        events=sorted(events, key=lambda e: e.id),
+    )  # fmt: skip
+
+
+def _save_escalation(data: dict) -> list[str]:
+    steps = deadline_rules.THRESHOLD_RULES
+    flags = {deadline_rules.REPORT_AFTER_CHECK: data["report_after_check"]}
+    flags |= {f"{deadline_rules.AUTO_PREFIX}{s}": data[f"auto_{s}"] for s in deadline_rules.LADDER}
+    versions = {key: data[f"v_{step}"] for step, key in steps.items()}
+    versions[deadline_rules.REPORT_AFTER_CHECK] = data["v_report_after_check"]
+    versions |= {
+        f"{deadline_rules.AUTO_PREFIX}{s}": data[f"v_auto_{s}"] for s in deadline_rules.LADDER
+    }
+    return deadline_rules.update_escalation(
+        current_user, {step: data[f"threshold_{step}"] for step in steps}, flags, versions
+    )
+
+
+@bp.route("/escalation", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def escalation():
+    """The escalation ladder's configuration: thresholds with their citations, whether the
+    report waits for the check, which steps are automatic; 409 stale, 422 out of order."""
+    return edit_page(
+        EscalationSchema(),
+        _save_escalation,
+        form=_escalation_page,
+        done=lambda _changed: redirect_to("reference.escalation"),
         message=lambda changed: _("Settings saved.") if changed else _("Nothing was changed."),
     )

@@ -38,6 +38,7 @@ from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.recovery.queries import province_rates
 from inspect_app.reference.calendar import current_calendar
+from inspect_app.reference.models import ActivityKind, IssuingBody
 from inspect_app.reports import documents, layout, signing
 from inspect_app.reports.layout import number_text
 from inspect_app.reports.models import (
@@ -97,14 +98,31 @@ class CaseFacts:
     inspection_title: str
     conclusion_number: str | None
     conclusion_date: date | None
+    # The activity's kind and issuing body (a check of Sở Nội vụ is followed up under its own
+    # letterhead, symbols and words); no body: the configured inspectorate.
+    is_check: bool = False
+    body_name: str | None = None
+    body_code: str | None = None
+    body_signer: str | None = None
+    body_display: str | None = None
+
+    @property
+    def word(self) -> str:
+        """ "thanh tra" or "kiểm tra": what the documents call the activity."""
+        return "kiểm tra" if self.is_check else "thanh tra"
+
+    @property
+    def issuer(self) -> str:
+        """Who issued the conclusion and follows it up: "Thanh tra tỉnh", "Sở Nội vụ"."""
+        return self.body_display or "Thanh tra tỉnh"
 
     @property
     def conclusion(self) -> str | None:
-        """ "Kết luận thanh tra số 12/KL-TTr ngày 05/02/2026", or None for an inspection not
-        concluded."""
+        """ "Kết luận thanh tra số 12/KL-TTr ngày 05/02/2026" ("Kết luận kiểm tra số ..." for a
+        check), or None for an inspection not concluded."""
         if not self.conclusion_number:
             return None
-        text = f"Kết luận thanh tra số {self.conclusion_number}"
+        text = f"Kết luận {self.word} số {self.conclusion_number}"
         if self.conclusion_date:
             text += f" ngày {documents.short_date(self.conclusion_date)}"
         return text
@@ -125,9 +143,15 @@ def _facts_stmt():
             Inspection.title,
             Inspection.conclusion_number,
             Inspection.conclusion_date,
+            Inspection.kind,
+            IssuingBody.name,
+            IssuingBody.code,
+            IssuingBody.signer_title,
+            IssuingBody.display_name,
         )
         .join(Unit, Unit.id == Case.responsible_unit_id)
         .join(Inspection, Inspection.id == Case.inspection_id)
+        .outerjoin(IssuingBody, IssuingBody.id == Inspection.issuing_body_id)
     )
 
 
@@ -146,6 +170,11 @@ def case_facts(stmt) -> list[CaseFacts]:
             inspection_title=inspection_title,
             conclusion_number=conclusion_number,
             conclusion_date=conclusion_date,
+            is_check=kind == ActivityKind.KIEM_TRA,
+            body_name=body_name,
+            body_code=body_code,
+            body_signer=body_signer,
+            body_display=body_display,
         )
         for (
             case_id,
@@ -160,6 +189,11 @@ def case_facts(stmt) -> list[CaseFacts]:
             inspection_title,
             conclusion_number,
             conclusion_date,
+            kind,
+            body_name,
+            body_code,
+            body_signer,
+            body_display,
         ) in db.session.execute(stmt)
     ]
 
@@ -433,17 +467,20 @@ def conclusion_citation(case: CaseFacts) -> str:
     summary = f"{title[:1].lower()}{title[1:]}"
     if not case.conclusion_number:
         return f"kết quả {summary}"
-    text = f"Kết luận thanh tra số {case.conclusion_number}"
+    text = f"Kết luận {case.word} số {case.conclusion_number}"
     if case.conclusion_date:
         text += f" ngày {documents.short_date(case.conclusion_date)}"
-    return f"{text} của Chánh Thanh tra tỉnh về {summary}"
+    signer = "Chánh Thanh tra tỉnh"
+    if case.is_check and case.body_signer and case.body_display:
+        signer = f"{case.body_signer.capitalize()} {case.body_display}"
+    return f"{text} của {signer} về {summary}"
 
 
 def urging_summary(case: CaseFacts) -> str:
     """The letter's "V/v" line: names the conclusion by number and date, never an internal code."""
     if not case.conclusion_number:
-        return "V/v đôn đốc thực hiện kiến nghị thanh tra"
-    text = f"V/v đôn đốc thực hiện Kết luận thanh tra số {case.conclusion_number}"
+        return f"V/v đôn đốc thực hiện kiến nghị {case.word}"
+    text = f"V/v đôn đốc thực hiện Kết luận {case.word} số {case.conclusion_number}"
     if case.conclusion_date:
         text += f" ngày {documents.short_date(case.conclusion_date)}"
     return text
@@ -455,16 +492,17 @@ def urging_body(case: CaseFacts, as_of: date, days: int) -> str:
     basis = conclusion_citation(case)
     reply = int(documents.setting("URGING_REPLY_WORKING_DAYS"))
     action = (case.required_action or case.title).rstrip(".")
+    issuer = case.issuer
     return (
-        f"Thực hiện {basis}, Thanh tra tỉnh đã kiến nghị {unit} thực hiện nội dung: "
+        f"Thực hiện {basis}, {issuer} đã kiến nghị {unit} thực hiện nội dung: "
         f"{case.title}, cụ thể: {action}; thời hạn hoàn thành trước ngày "
         f"{documents.short_date(case.due_date)}.\n\n"
         f"Đến ngày {documents.short_date(as_of)}, đã quá thời hạn {days} ngày làm việc nhưng {unit} chưa báo "
-        "cáo kết quả thực hiện về Thanh tra tỉnh.\n\n"
-        f"Thanh tra tỉnh đề nghị {unit} khẩn trương thực hiện kiến nghị nêu trên và báo cáo kết "
-        "quả bằng văn bản, kèm theo hồ sơ, tài liệu chứng minh, về Thanh tra tỉnh trong thời hạn "
-        f"{reply} ngày làm việc kể từ ngày nhận được văn bản này. Quá thời hạn trên, Thanh tra "
-        f"tỉnh sẽ báo cáo {documents.people_committee()} xem xét, xử lý trách nhiệm người đứng "
+        f"cáo kết quả thực hiện về {issuer}.\n\n"
+        f"{issuer} đề nghị {unit} khẩn trương thực hiện kiến nghị nêu trên và báo cáo kết "
+        f"quả bằng văn bản, kèm theo hồ sơ, tài liệu chứng minh, về {issuer} trong thời hạn "
+        f"{reply} ngày làm việc kể từ ngày nhận được văn bản này. Quá thời hạn trên, {issuer} "
+        f"sẽ báo cáo {documents.people_committee()} xem xét, xử lý trách nhiệm người đứng "
         "đầu đơn vị theo quy định."
     )
 
@@ -506,14 +544,25 @@ def create_urging_letters(
     unit = documents.drafting_unit()
     symbol = DocumentKind.URGING.symbol_for(documents.body_code(letterhead["issuing_body"]), unit)
     signer_title = str(documents.setting("DOCUMENT_SIGNER_TITLE"))
+
+    def issuer(f: CaseFacts) -> dict:
+        """The letter's letterhead, symbol and signer: the activity's body (a check of Sở Nội
+        vụ: "SNV-NV", GIÁM ĐỐC), else the configured inspectorate's."""
+        if f.body_name is None:
+            return {**letterhead, "symbol": symbol, "signer_title": signer_title}
+        return {
+            **documents.letterhead(f.body_name),
+            "symbol": DocumentKind.URGING.symbol_for(f.body_code, unit),
+            "signer_title": f.body_signer,
+        }
+
     now = clock.now()
     rows = {
         f.id: dict(
             kind=DocumentKind.URGING,
             year=as_of.year,
             state=DocumentState.DRAFT,
-            **letterhead,
-            symbol=symbol,
+            **issuer(f),
             drafting_unit=unit,
             number_typed=False,
             title=urging_summary(f),
@@ -521,7 +570,6 @@ def create_urging_letters(
             body=urging_body(f, as_of, days.overdue(f.due_date)),
             distribution=urging_distribution(unit),
             signer_authority=None,
-            signer_title=signer_title,
             signer_name=None,
             as_of=as_of,
             case_id=f.id,

@@ -22,6 +22,7 @@ from inspect_app.plans import operations as plan_ops
 from inspect_app.plans.models import Plan
 from inspect_app.recovery.models import RecoveryPayment
 from inspect_app.reference.models import ActivityKind, FieldOfWork, Severity
+from inspect_app.reference.queries import issuing_body_for
 from inspect_app.reports import operations as doc_ops
 from inspect_app.statistics import operations
 
@@ -30,7 +31,7 @@ PLAN_2025 = "Kế hoạch thanh tra, kiểm tra năm 2025 của Thanh tra tỉnh
 # decision, unit, kind, title, decided, on-site ended, concluded, conclusion number, fields
 HISTORY = [
     ("41/QĐ-TTr", "TTLT", "thanh_tra", "Thanh tra việc quản lý, sử dụng đất và kinh phí chỉnh lý tài liệu tại Trung tâm Lưu trữ lịch sử tỉnh", D(2024, 11, 25), D(2025, 1, 24), D(2025, 3, 20), "07/KL-TTr", ["VTLT"]),
-    ("29/QĐ-TTr", "XBQ", "kiem_tra", "Kiểm tra công vụ và việc quản lý cán bộ, công chức tại UBND xã Bắc Quang", D(2025, 10, 6), D(2025, 10, 31), D(2025, 11, 20), "31/KL-TTr", ["CBCCVC"]),
+    ("29/QĐ-SNV", "XBQ", "kiem_tra", "Kiểm tra công vụ và việc quản lý cán bộ, công chức tại UBND xã Bắc Quang", D(2025, 10, 6), D(2025, 10, 31), D(2025, 11, 20), "31/KL-SNV", ["CBCCVC"]),
 ]  # fmt: skip
 # decision, unit, type, title, amount, area, persons, due, state, closed on
 CASES = [
@@ -38,8 +39,8 @@ CASES = [
     ("41/QĐ-TTr", "TTLT", CaseType.RECOVERY, "Thu hồi số tiền mua sắm thiết bị số hóa vượt dự toán", Decimal("35000000"), None, None, D(2026, 3, 31), CaseState.OPEN, None),
     ("41/QĐ-TTr", "TTLT", CaseType.DISCIPLINE, "Xử lý kỷ luật cá nhân để sử dụng đất sai mục đích", None, None, 2, D(2025, 7, 31), CaseState.ACCEPTED, D(2025, 7, 1)),
     ("41/QĐ-TTr", "TTLT", CaseType.REFERRAL, "Chuyển hồ sơ vụ việc nghiệm thu khống sang cơ quan điều tra", None, None, 1, D(2025, 6, 30), CaseState.ACCEPTED, D(2025, 6, 20)),
-    ("29/QĐ-TTr", "XBQ", CaseType.DISCIPLINE, "Kiểm điểm, xử lý công chức vi phạm quy định về công vụ", None, None, 1, D(2025, 12, 5), CaseState.OPEN, None),
-    ("29/QĐ-TTr", "XBQ", CaseType.ADMIN_HANDLING, "Kiểm điểm trách nhiệm tập thể lãnh đạo UBND xã", None, None, None, D(2026, 1, 30), CaseState.OPEN, None),
+    ("29/QĐ-SNV", "XBQ", CaseType.DISCIPLINE, "Kiểm điểm, xử lý công chức vi phạm quy định về công vụ", None, None, 1, D(2025, 12, 5), CaseState.OPEN, None),
+    ("29/QĐ-SNV", "XBQ", CaseType.ADMIN_HANDLING, "Kiểm điểm trách nhiệm tập thể lãnh đạo UBND xã", None, None, None, D(2026, 1, 30), CaseState.OPEN, None),
 ]  # fmt: skip
 
 
@@ -89,6 +90,7 @@ def seed(units: dict, users: dict) -> None:
         planned = item if kind == "thanh_tra" and item is not None else None
         inspection = Inspection(
             kind=ActivityKind(kind),
+            issuing_body=issuing_body_for(ActivityKind(kind)),  # a check: Sở Nội vụ's
             title=title,
             plan_item=planned,
             ad_hoc_reason=None if planned else "Theo chỉ đạo của Chủ tịch UBND tỉnh",
@@ -174,7 +176,17 @@ def seed(units: dict, users: dict) -> None:
     with clock.frozen(D(2026, 1, 15)):
         for case in cases.values():
             if case.state == CaseState.OPEN:
-                apply_deadline(lead, case, D(2027, 6, 30), "Gia hạn theo đề nghị của đơn vị")
+                apply_deadline(
+                    lead,
+                    case,
+                    D(2027, 6, 30),
+                    "Gia hạn theo đề nghị của đơn vị",
+                    doc={
+                        "doc_number": "05/QĐ-TTr",
+                        "doc_date": D(2026, 1, 15),
+                        "doc_signer": "Chánh Thanh tra tỉnh",
+                    },
+                )
     db.session.flush()
     if operations.report_for("2025-Y") is None:
         operations.generate(chief, "2025-Y")

@@ -15,6 +15,7 @@ from inspect_app.cases.queries import verifier_choices
 from inspect_app.cases.schemas import (
     DeadlineChangeSchema,
     ReasonSchema,
+    StepChoiceSchema,
     VerdictSchema,
     VerifierSchema,
     VersionSchema,
@@ -28,11 +29,15 @@ from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
+from inspect_app.decisions.views import doc_of, with_doc
+from inspect_app.escalation import operations as escalation
+from inspect_app.escalation.operations import manual_steps_due
 from inspect_app.extension_requests.views import case_extensions
 from inspect_app.recovery import operations as recovery_operations
 from inspect_app.recovery import queries as recovery_queries
 from inspect_app.recovery.models import RecoveryPayment, can_record_payment
 from inspect_app.recovery.schemas import PaymentSchema, PaymentVerifySchema
+from inspect_app.reference.rules import LADDER_NAMES
 from inspect_app.reports.queries import documents_of_case
 
 DECIDERS = (Role.ADMIN, Role.INSPECTOR, Role.LEAD_INSPECTOR)
@@ -56,6 +61,11 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         can_record_payment=can_record_payment(case, current_user),
         accept=ACCEPT,
         verifiers=verifier_choices() if case.can_assign_verifier(current_user) else [],
+        # Escalation steps the sweep leaves to leadership, due on this case today.
+        manual_steps=manual_steps_due(case, clock.today())
+        if case.can_take_step(current_user)
+        else [],
+        step_names=LADDER_NAMES,
     )
 
 
@@ -74,13 +84,14 @@ _act = RecordPage(get_visible_case, case_page, "cases.detail", "case_id").act
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR)
 def change_deadline(case_id: int):
-    """Change the deadline with a reason (team lead or admin); 403, 409, 422."""
+    """Change the deadline with a reason, and its deciding document once the conclusion is
+    signed (team lead or admin); 403, 409, 422."""
     return _act(
         case_id,
         "deadline",
         DeadlineChangeSchema(),
         lambda case, d: operations.change_deadline(
-            current_user, case, d["due_date"], d["reason"], d["version"]
+            current_user, case, d["due_date"], d["reason"], d["version"], doc_of(d)
         ),
         _l("The deadline has been changed."),
     )
@@ -89,12 +100,15 @@ def change_deadline(case_id: int):
 @bp.route("/<int:case_id>/withdraw", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
 def withdraw(case_id: int):
-    """Withdraw the case with a reason (team lead, leadership, admin); 403, 409, 422."""
+    """Withdraw the case with a reason, and its deciding document once the conclusion is signed
+    (team lead, leadership, admin); 403, 409, 422."""
     return _act(
         case_id,
         "withdraw",
         ReasonSchema(),
-        lambda case, d: operations.withdraw(current_user, case, d["reason"], d["version"]),
+        lambda case, d: operations.withdraw(
+            current_user, case, d["reason"], d["version"], doc_of(d)
+        ),
         _l("The case has been withdrawn."),
     )
 
@@ -119,7 +133,7 @@ def _verdict(case_id: int, action: str, verdict: str, done_message):
         case_id,
         action,
         VerdictSchema(),
-        lambda case, d: operations.reopen(current_user, case, verdict, **d),
+        lambda case, d: operations.reopen(current_user, case, verdict, **with_doc(d)),
         done_message,
     )
 
@@ -154,6 +168,20 @@ def assign_verifier(case_id: int):
             current_user, case, d["verifier_id"], d["version"]
         ),
         _l("The verifier has been named."),
+    )
+
+
+@bp.route("/<int:case_id>/escalate", methods=["POST"])
+@access(Role.ADMIN, Role.LEADERSHIP)
+def escalate(case_id: int):
+    """Take an escalation step the sweep leaves to leadership (the escalation settings), on a
+    case due for it today; 403, 404, 422 not due or unknown step."""
+    return _act(
+        case_id,
+        "escalate",
+        StepChoiceSchema(),
+        lambda case, d: escalation.take_step_by_hand(current_user, case, d["step"], clock.today()),
+        _l("The escalation step has been taken."),
     )
 
 

@@ -15,6 +15,7 @@ from inspect_app.core.audit import AuditEvent
 from inspect_app.core.files import EvidenceFile
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db as _db
+from tests import factories as f
 from tests.answers.support import (
     PDF,
     answer_form,
@@ -172,6 +173,7 @@ def test_partly_done_keeps_the_case_open_with_what_was_done(world, login_as):
             "version": str(reload(case).version),
             "due_date": "2026-11-30",
             "due_reason": "Khối lượng còn lại lớn",
+            **f.deciding_form(),
         },
     )
     assert r.status_code == 303, r.get_data(as_text=True)[:800]

@@ -116,7 +116,10 @@ def test_extension_request_approve_and_history(db, client, api, open_case):
     assert client.post(url, headers=other_inspector, json=body).status_code == 403
     assert client.post(url, headers=headers, json=body).status_code == 403
     assert client.post(url, headers=lead_headers, json={"version": 1}).status_code == 422
+    # The conclusion is signed: the approval needs its deciding document, refused without.
     r = client.post(url, headers=lead_headers, json=body)
+    assert r.status_code == 422 and "doc_number" in r.get_json()["errors"]
+    r = client.post(url, headers=lead_headers, json={**body, **f.deciding_form()})
     assert r.status_code == 200 and r.get_json()["state"] == "approved"
     db.session.expire_all()
     assert db.session.get(Case, open_case.id).due_date == new_date

@@ -32,7 +32,7 @@ def _first_id(app, query) -> int:
     return value
 
 
-def _inspection(app, decision: str = "18/QĐ-TTr") -> int:
+def _inspection(app, decision: str = "18/QĐ-SNV") -> int:
     return _first_id(app, select(Inspection.id).where(Inspection.decision_number == decision))
 
 

@@ -18,7 +18,7 @@ from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from tests.browser.conftest import PHONE, no_horizontal_scroll
 
-REPORTED = "18/QĐ-TTr"  # reported: team (truongdoan2 leads, thanhtra3) may still log findings
+REPORTED = "18/QĐ-SNV"  # reported: team (truongdoan2 leads, thanhtra3) may still log findings
 
 
 def photo(name: str = "hien-truong.jpg") -> dict:

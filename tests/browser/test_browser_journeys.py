@@ -133,19 +133,19 @@ def test_inspector_logs_a_finding(open_page, live_server, viewport):
 
 # --- the lead creates recommendations, the Chief Inspector records the conclusion ------------
 
-# 1280: 21/QĐ-TTr, on-site work ended (the lead submits the team report first);
-# 375: 18/QĐ-TTr, the team report already in. truongdoan2 leads both.
-LEAD_RUNS = {1280: ("21/QĐ-TTr", "61/KL-TTr"), 375: ("18/QĐ-TTr", "62/KL-TTr")}
+# 1280: 21/QĐ-SNV, on-site work ended (the lead submits the team report first);
+# 375: 18/QĐ-SNV, the team report already in. truongdoan2 leads both.
+LEAD_RUNS = {1280: ("21/QĐ-SNV", "61/KL-TTr"), 375: ("18/QĐ-SNV", "62/KL-TTr")}
 
 
 @WIDTHS
 def test_lead_creates_recommendations_and_the_conclusion_is_recorded(
     open_page, live_server, viewport
 ):
-    """truongdoan2. 1280: Trang chủ > 21/QĐ-TTr in "Cuộc thanh tra của tôi" > Nộp báo cáo của
+    """truongdoan2. 1280: Trang chủ > 21/QĐ-SNV in "Cuộc thanh tra của tôi" > Nộp báo cáo của
     Đoàn (in place) > Tạo kiến nghị từ phát hiện > tick a finding, title, legal basis, required
     action > Tạo kiến nghị (4 clicks, 4 fields). 375: Trang chủ > Tạo kiến nghị từ phát hiện
-    on the row of 18/QĐ-TTr > the same form (2 taps). Then chanhthanhtra: Thêm > Cuộc thanh
+    on the row of 18/QĐ-SNV > the same form (2 taps). Then chanhthanhtra: Thêm > Cuộc thanh
     tra (Trình đơn > Cuộc thanh tra on a phone) > the inspection > Ghi nhận kết luận > number,
     date, summary > Ghi nhận kết luận (4 clicks, 3 fields)."""
     app = live_server.app
@@ -204,7 +204,7 @@ def test_lead_creates_recommendations_and_the_conclusion_is_recorded(
 
 # (unit, inspection, its unit leader, a team member who verifies)
 ANSWER_RUNS = {
-    1280: ("TTLT", "14/QĐ-TTr", "giamdoc.ttlt", "thanhtra2"),
+    1280: ("TTLT", "14/QĐ-SNV", "giamdoc.ttlt", "thanhtra2"),
     375: ("XDV", "05/QĐ-TTr", "chutich.xdv", "thanhtra1"),
 }
 
@@ -435,8 +435,8 @@ def test_typed_text_survives_the_repeat_signal_refresh(open_page, live_server):
     while that answer is on its way stays (the answer replaces the signal, not the form).
     The request is held until the typing is done, so the race is the same on every run."""
     app = live_server.app
-    inspection = inspection_of(app, "18/QĐ-TTr")
-    # UBND phường Hà Giang 1 (18/QĐ-TTr's unit) already has a case on this legal basis.
+    inspection = inspection_of(app, "18/QĐ-SNV")
+    # UBND phường Hà Giang 1 (18/QĐ-SNV's unit) already has a case on this legal basis.
     earlier = query(
         app,
         select(Case)

@@ -93,9 +93,9 @@ def ids(live_server):
         found = {k: db.session.execute(q.limit(1)).scalar_one() for k, q in first.items()}
         db.session.remove()
     return {
-        "reported": _decision(app, "18/QĐ-TTr"),
+        "reported": _decision(app, "18/QĐ-SNV"),
         "onsite": _decision(app, "27/QĐ-TTr"),
-        "ended": _decision(app, "21/QĐ-TTr"),
+        "ended": _decision(app, "21/QĐ-SNV"),
         **found,
     }
 
@@ -149,9 +149,9 @@ def test_desktop_menu_is_short_with_the_rest_under_more(open_page):
 def test_team_report_brings_the_recommendation_button_without_reload(
     open_page, live_server, viewport
 ):
-    # 21/QĐ-TTr: on-site work ended, truongdoan2 leads. The desktop run submits the report in
+    # 21/QĐ-SNV: on-site work ended, truongdoan2 leads. The desktop run submits the report in
     # place; the phone run opens the page after it and finds the button laid out for a phone.
-    inspection_id = _decision(live_server.app, "21/QĐ-TTr")
+    inspection_id = _decision(live_server.app, "21/QĐ-SNV")
     page = open_page("truongdoan2", viewport=viewport)
     page.goto(f"/inspections/{inspection_id}")
     cases = page.locator("#inspection-cases")

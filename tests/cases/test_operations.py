@@ -122,14 +122,16 @@ RESULT = {
 
 def run(name, actor, case):
     if name == "withdraw":
-        return ops.withdraw(actor, case, "Không còn căn cứ", case.version)
+        return ops.withdraw(actor, case, "Không còn căn cứ", case.version, f.deciding_doc())
     if name == "accept":
         return ops.accept(actor, case, case.version)
     if name == "reject":
         return ops.reject(actor, case, "Chưa đủ hồ sơ chứng minh", case.version)
     if name == "answer":
         return submit_final_answer(actor, case, answer_data("Đã chỉnh lý xong hồ sơ", case.version))
-    return ops.change_deadline(actor, case, date(2026, 11, 30), "Đơn vị xin gia hạn", case.version)
+    return ops.change_deadline(
+        actor, case, date(2026, 11, 30), "Đơn vị xin gia hạn", case.version, f.deciding_doc()
+    )
 
 
 @pytest.mark.parametrize(
@@ -392,7 +394,9 @@ def test_change_deadline_requires_reason_and_records_dates(world):
     with pytest.raises(OperationError) as err:
         ops.change_deadline(lead, case, date(2026, 5, 1), "Lý do", case.version)
     assert err.value.field == "due_date"
-    ops.change_deadline(lead, case, date(2026, 12, 18), "Đơn vị xin gia hạn", case.version)
+    ops.change_deadline(
+        lead, case, date(2026, 12, 18), "Đơn vị xin gia hạn", case.version, f.deciding_doc()
+    )
     event = events_for("Case", case.id)[-1]
     assert event.action == "case_deadline_changed"
     assert event.before["due_date"] == "2026-09-30" and event.after["due_date"] == "2026-12-18"

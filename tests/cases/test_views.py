@@ -109,12 +109,17 @@ def test_stale_form_gets_409_and_nothing_overwritten(setup, login_as):
     lead = login_as(setup["lead"])
     r = lead.post(
         f"/cases/{case_id}/deadline",
-        data={"due_date": "2026-12-18", "reason": "Gia hạn", "version": "1"},
+        data={"due_date": "2026-12-18", "reason": "Gia hạn", "version": "1", **f.deciding_form()},
     )
     assert r.status_code == 303
     r = lead.post(
         f"/cases/{case_id}/deadline",
-        data={"due_date": "2027-01-31", "reason": "Gia hạn lần 2", "version": "1"},
+        data={
+            "due_date": "2027-01-31",
+            "reason": "Gia hạn lần 2",
+            "version": "1",
+            **f.deciding_form(),
+        },
     )
     assert r.status_code == 409
     case = db.session.get(Case, case_id)

@@ -32,7 +32,9 @@ def test_approved_extension_restarts_the_level(db):
         ext = ext_ops.request_extension(
             leader, case, date(2026, 12, 31), "Chờ kết quả kiểm toán", case.version
         )
-        ext_ops.approve(case.inspection.lead, ext, "Có căn cứ", ext.version)
+        ext_ops.approve(
+            case.inspection.lead, ext, "Có căn cứ", ext.version, factories.deciding_doc()
+        )
     db.session.commit()
     assert case.due_date == date(2026, 12, 31) and case.escalation_level == 0
     assert case.escalated_on is None

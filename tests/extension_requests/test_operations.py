@@ -69,7 +69,7 @@ def test_ask_records_notifies_approvers_and_keeps_deadline(s, db):
 def test_approve_moves_deadline_audits_both_and_notifies(s, db):
     other_leader = f.make_user(Role.UNIT_LEADER, unit=s["unit"])
     ext = _ask(s)
-    ops.approve(s["lead"], ext, "Có căn cứ", ext.version)
+    ops.approve(s["lead"], ext, "Có căn cứ", ext.version, f.deciding_doc())
     db.session.commit()
     case = s["case"]
     # Asked for Sat 31/10: the new time limit ends on Mon 2/11 (Civil Code 2015 Art. 148(5)).
@@ -117,7 +117,7 @@ def test_cancel_by_requester_only(s, db):
 
 def _approve_one(s, db, day):
     ext = _ask(s, day)
-    ops.approve(s["admin"], ext, "Đồng ý", ext.version)
+    ops.approve(s["admin"], ext, "Đồng ý", ext.version, f.deciding_doc())
     db.session.commit()
 
 
@@ -154,7 +154,7 @@ def test_cap_checked_again_at_approval(s, db):
     update_settings(s["admin"], {"extension.max_approved": "0"}, {"extension.max_approved": 1})
     db.session.commit()
     with pytest.raises(OperationError, match="tối đa"):
-        ops.approve(s["lead"], ext, "Đồng ý", ext.version)
+        ops.approve(s["lead"], ext, "Đồng ý", ext.version, f.deciding_doc())
     db.session.rollback()
     assert ext.state == ExtensionState.PENDING and s["case"].due_date == date(2026, 9, 30)
 
@@ -178,9 +178,9 @@ def test_approver_rule_per_setting(s, db, setting, lead, boss):
     for user, allowed in ((s["lead"], lead), (s["boss"], boss)):
         if not allowed:
             with pytest.raises(Forbidden):
-                ops.approve(user, ext, "Đồng ý", ext.version)
+                ops.approve(user, ext, "Đồng ý", ext.version, f.deciding_doc())
     decider = s["lead"] if lead else s["boss"]
-    ops.approve(decider, ext, "Đồng ý", ext.version)
+    ops.approve(decider, ext, "Đồng ý", ext.version, f.deciding_doc())
     assert ext.state == ExtensionState.APPROVED
     notified = set(
         db.session.execute(
@@ -199,7 +199,7 @@ def test_approval_restarts_the_escalation_ladder(s, db):
     steps = {(e.step, e.due_date) for e in db.session.execute(select(EscalationStep)).scalars()}
     assert ("level_1", date(2026, 9, 30)) in steps
     assert case.escalation_level == 1
-    ops.approve(s["lead"], ext, "Đồng ý", ext.version)
+    ops.approve(s["lead"], ext, "Đồng ý", ext.version, f.deciding_doc())
     db.session.commit()
     assert case.is_overdue(date(2026, 10, 2)) is False
     with clock.frozen(date(2026, 10, 5)):
@@ -283,9 +283,9 @@ def test_decide_twice_and_stale_refused(s, db):
     ops.refuse(s["lead"], ext, "Không", version)
     db.session.commit()
     with pytest.raises(Conflict):
-        ops.approve(s["lead"], ext, "Đồng ý", version)
+        ops.approve(s["lead"], ext, "Đồng ý", version, f.deciding_doc())
     with pytest.raises(OperationError, match="đã được quyết định") as e:
-        ops.approve(s["lead"], ext, "Đồng ý", ext.version)
+        ops.approve(s["lead"], ext, "Đồng ý", ext.version, f.deciding_doc())
     assert e.value.status == 422
     db.session.rollback()
     assert ext.state == ExtensionState.REFUSED and s["case"].due_date == date(2026, 9, 30)
@@ -305,9 +305,11 @@ def test_deadline_moved_past_request_refuses_approval(s, db):
     from inspect_app.cases.operations import change_deadline
 
     ext = _ask(s, date(2026, 10, 31))
-    change_deadline(s["lead"], s["case"], date(2026, 11, 30), "Điều chỉnh", s["case"].version)
+    change_deadline(
+        s["lead"], s["case"], date(2026, 11, 30), "Điều chỉnh", s["case"].version, f.deciding_doc()
+    )
     with pytest.raises(OperationError, match="đã thay đổi kể từ"):
-        ops.approve(s["lead"], ext, "Đồng ý", ext.version)
+        ops.approve(s["lead"], ext, "Đồng ý", ext.version, f.deciding_doc())
 
 
 # --- settings ----------------------------------------------------------------------------

@@ -130,7 +130,8 @@ def test_lead_approves_and_deadline_shows_history(s, db, login_as):
     page = client.get(f"/cases/{s['case'].id}").get_data(as_text=True)
     assert f"/extensions/{ext.id}/approve" in page and f"/extensions/{ext.id}/refuse" in page
     r = client.post(
-        f"/extensions/{ext.id}/approve", data={"decision_reason": "Đồng ý", "version": "1"}
+        f"/extensions/{ext.id}/approve",
+        data={"decision_reason": "Đồng ý", "version": "1", **f.deciding_form()},
     )
     assert r.status_code == 303
     db.session.expire_all()

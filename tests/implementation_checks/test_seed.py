@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from inspect_app.conclusions.lifecycle import steps_of
 from inspect_app.core import clock
+from inspect_app.decisions.models import DecidingDocument
 from inspect_app.implementation_checks.models import CheckOutcome, ImplementationCheck
 from inspect_app.inspections.models import Inspection
 
@@ -42,3 +43,19 @@ def test_demo_seed_has_lifecycle_steps_and_a_check(db):
             (item,) = check.items
             assert item.outcome == CheckOutcome.NOT_DONE
             assert item.case.escalation_level == 3  # the responsibility proposal followed
+            if check.inspection.is_check:  # a check's follow-up is its body's (Sở Nội vụ)
+                assert check.document.symbol == "QĐ-SNV"
+        # Checks are Sở Nội vụ's (Decree 217/2025), under its numbers; inspections the
+        # Inspectorate's.
+        activities = list(db.session.execute(select(Inspection)).scalars())
+        snv = [i for i in activities if i.issuing_body and i.issuing_body.code == "SNV"]
+        assert snv and all(i.is_check and "-SNV" in i.decision_number for i in snv)
+        assert any(i.conclusion_number == "30/KL-SNV" for i in snv)
+        assert all(i.issuing_body.code == "TTr" for i in activities if not i.is_check)
+        # The approved extension of a signed conclusion's deadline carries its document.
+        decision = db.session.execute(
+            select(DecidingDocument).where(DecidingDocument.number.like("112/%"))
+        ).scalar_one()
+        assert decision.case_id is not None
+        expected = "112/SNV-TTr" if decision.case.inspection.is_check else "112/TTr-NV"
+        assert decision.number == expected

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from inspect_app.core import clock
 from inspect_app.core.audit import events_for
 from inspect_app.core.roles import Role
+from inspect_app.decisions.models import DecidingDocument
 from inspect_app.extensions import db as _db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import DayKind, DeadlineRule
@@ -24,7 +26,12 @@ ACTIONS = {
         "extension",
         "in_progress",
         "in_progress",
-        {"extension_reference": "20/QĐ-TTr ngày 10/11/2026", "extension_days": "10"},
+        {
+            "extension_reference": "20/QĐ-TTr",
+            "doc_date": "2026-11-10",
+            "doc_signer": "Nguyễn Văn Hùng, Chánh Thanh tra tỉnh",
+            "extension_days": "10",
+        },
     ),
     "report": ("report", "onsite_ended", "reported", {}),
     "conclude": (
@@ -218,14 +225,21 @@ def test_end_past_duration_with_extension_is_accepted(db, login_as):
         response = _ending(
             client,
             inspection,
-            extension_reference="25/QĐ-TTr ngày 12/11/2026",
+            extension_reference="25/QĐ-TTr",
+            doc_date="2026-11-12",
+            doc_signer="Nguyễn Văn Hùng, Chánh Thanh tra tỉnh",
             extension_days="15",
         )
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
     fresh = _db.session.get(Inspection, inspection.id)
     assert fresh.state.value == "onsite_ended"
-    assert fresh.extension_reference == "25/QĐ-TTr ngày 12/11/2026"
+    assert fresh.extension_reference == "25/QĐ-TTr"
     assert fresh.extension_days == 15
+    decision = _db.session.execute(select(DecidingDocument)).scalar_one()
+    assert (decision.inspection_id, decision.number) == (inspection.id, "25/QĐ-TTr")
+    assert decision.issued_on == date(2026, 11, 12)
+    event = events_for("Inspection", inspection.id)[-1]
+    assert event.after["decision"]["signer"] == "Nguyễn Văn Hùng, Chánh Thanh tra tỉnh"
 
 
 def test_extension_cannot_exceed_rule_maximum(db, login_as):
@@ -254,7 +268,12 @@ def test_recorded_extension_covers_the_overrun(db, login_as):
         client = login_as(people["lead"])
         response = client.post(
             f"/inspections/{inspection.id}/extension",
-            data={"extension_reference": "25/QĐ-TTr", "extension_days": "10"},
+            data={
+                "extension_reference": "25/QĐ-TTr",
+                "doc_date": "2026-11-10",
+                "doc_signer": "Nguyễn Văn Hùng, Chánh Thanh tra tỉnh",
+                "extension_days": "10",
+            },
         )
         assert response.status_code == 303
     with clock.frozen(date(2026, 12, 10)):  # working day 51 of 55 allowed
