@@ -41,15 +41,6 @@ from inspect_app.reports.operations import OverdueDays, document_issued, facts_o
 DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Lưu: VT, {unit}."
 
 
-# The bases an inspection's check decision cites when its body names none (Law 84/2025 and
-# Decree 216/2025, the Provincial Inspectorate's).
-INSPECTORATE_BASIS = (
-    "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội",
-    "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết một "
-    "số điều và biện pháp thi hành Luật Thanh tra",
-)
-
-
 def _conclusion_text(inspection: Inspection) -> str:
     """ "Kết luận thanh tra số ..." or, for a check, "Kết luận kiểm tra số ...", with its date."""
     text = f"{inspection.kind.official_terms['Conclusion']} số {inspection.conclusion_number}"
@@ -68,15 +59,13 @@ def issuer_of(inspection: Inspection) -> dict:
             "head": head,
             "code": documents.body_code(head["issuing_body"]),
             "signer_title": str(documents.setting("DOCUMENT_SIGNER_TITLE")),
-            "basis": INSPECTORATE_BASIS,
-            "display_name": "Thanh tra tỉnh",
+            "basis": documents.LEGAL_BASIS,  # the inspectorate's: Law 84/2025, Decree 216
         }
     return {
         "head": documents.letterhead(body.name),
         "code": body.code,
         "signer_title": body.signer_title,
-        "basis": body.citations or INSPECTORATE_BASIS,
-        "display_name": body.display_name,
+        "basis": body.citations or documents.LEGAL_BASIS,
     }
 
 
