@@ -51,6 +51,13 @@ class Config:
     # timestamp authority, and the CA certificates (PEM) whose signatures downloads trust.
     DOCUMENT_SIGNING_P12 = os.environ.get("DOCUMENT_SIGNING_P12")
     DOCUMENT_SIGNING_P12_PASSWORD = os.environ.get("DOCUMENT_SIGNING_P12_PASSWORD")
+    # A key on a PKCS#11 token (USB token, HSM): it takes precedence over the PKCS#12 file.
+    DOCUMENT_SIGNING_PKCS11_MODULE = os.environ.get("DOCUMENT_SIGNING_PKCS11_MODULE")
+    DOCUMENT_SIGNING_PKCS11_TOKEN = os.environ.get("DOCUMENT_SIGNING_PKCS11_TOKEN")
+    DOCUMENT_SIGNING_PKCS11_PIN = os.environ.get("DOCUMENT_SIGNING_PKCS11_PIN")
+    DOCUMENT_SIGNING_PKCS11_KEY = os.environ.get("DOCUMENT_SIGNING_PKCS11_KEY")
+    DOCUMENT_SIGNING_PKCS11_CERT = os.environ.get("DOCUMENT_SIGNING_PKCS11_CERT")
+    DOCUMENT_SIGNING_REQUIRED = os.environ.get("DOCUMENT_SIGNING_REQUIRED")
     DOCUMENT_TSA_URL = os.environ.get("DOCUMENT_TSA_URL")
     DOCUMENT_TRUST_ROOTS = os.environ.get("DOCUMENT_TRUST_ROOTS")
 

@@ -34,7 +34,13 @@ from inspect_app.inspections.models import Inspection
 from inspect_app.notifications.operations import notify
 from inspect_app.reports import documents
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
-from inspect_app.reports.operations import OverdueDays, document_issued, facts_of, item_values
+from inspect_app.reports.operations import (
+    OverdueDays,
+    conclusion_citation,
+    document_issued,
+    facts_of,
+    item_values,
+)
 
 # "Nơi nhận" of a decision (the signer is never among them; the file copy names the drafting
 # unit, Decree 30).
@@ -42,10 +48,11 @@ DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);
 
 
 def _conclusion_text(inspection: Inspection) -> str:
-    """ "Kết luận thanh tra số ..." or, for a check, "Kết luận kiểm tra số ...", with its date."""
+    """ "Kết luận thanh tra số 18/KL-TTr ngày 10/7/2025" or, for a check, "Kết luận kiểm tra
+    số ..." (dates by the Decree 30 rule)."""
     text = f"{inspection.kind.official_terms['Conclusion']} số {inspection.conclusion_number}"
     if inspection.conclusion_date:
-        text += f" ngày {inspection.conclusion_date:%d/%m/%Y}"
+        text += f" ngày {documents.short_date(inspection.conclusion_date)}"
     return text
 
 
@@ -71,29 +78,30 @@ def issuer_of(inspection: Inspection) -> dict:
 
 def decision_body(inspection, facts, lead: User, members: list[User], start: date, end: date):
     """The editable text of the decision (Vietnamese, the official wording): its bases (the
-    issuing body's: Law 84/2025 for an inspection, Decree 217/2025 for a check of Home
-    Affairs), then Article 1 (what is checked, the cases), 2 (the team, Đoàn kiểm tra, and its
-    period), 3 (who carries it out)."""
+    issuing body's, each instrument at its first citation: Law 84/2025 and Decree 216/2025 for
+    an inspection, Decree 217/2025 for a check of Home Affairs), then Article 1 (what is
+    checked: the recommendations by their content and unit, never an internal code), 2 (the
+    team, Đoàn kiểm tra, and its period), 3 (who carries it out)."""
     basis = _conclusion_text(inspection)
     issuer = issuer_of(inspection)
-    cases = "; ".join(f"{f.reference} - {f.title} ({f.unit_name})" for f in facts)
+    cases = "; ".join(f"{f.title} ({f.unit_name})" for f in facts)
     team = [f"Ông/Bà {lead.full_name} - Trưởng đoàn kiểm tra"]
     team += [f"Ông/Bà {m.full_name} - Thành viên" for m in members]
     return "\n\n".join(
         [
             *(f"Căn cứ {instrument};" for instrument in issuer["basis"]),
-            f"Căn cứ {basis};",
-            "Xét đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện "
-            f"{inspection.kind.official_terms['conclusion']},",
+            f"Căn cứ {conclusion_citation(facts[0])};",
+            "Theo đề nghị của bộ phận theo dõi, đôn đốc, kiểm tra việc thực hiện "
+            f"{inspection.kind.official_terms['conclusion']}.",
             "QUYẾT ĐỊNH:",
-            f"Điều 1. Kiểm tra việc thực hiện {basis}, đối với các kiến nghị đã quá thời hạn "
+            f"Điều 1. Kiểm tra việc thực hiện {basis} đối với các kiến nghị đã quá thời hạn "
             f"thực hiện sau khi đã có văn bản đôn đốc: {cases}.",
             f"Điều 2. Thành lập Đoàn kiểm tra gồm: {'; '.join(team)}. Thời gian kiểm tra từ "
-            f"ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}. Đoàn kiểm tra lập biên bản kiểm "
-            "tra và báo cáo kết quả kiểm tra.",
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn kiểm tra, các thành viên "
-            "Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm thi "
-            "hành Quyết định này.",
+            f"ngày {documents.short_date(start)} đến ngày {documents.short_date(end)}. Đoàn "
+            "kiểm tra lập biên bản kiểm tra và báo cáo kết quả kiểm tra.",
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn kiểm tra, các thành "
+            "viên Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm "
+            "thi hành Quyết định này.",
         ]
     )
 

@@ -15,12 +15,13 @@ from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
-from inspect_app.core.permissions import AUTHENTICATED, access
+from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import READERS, STAFF
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.implementation_checks import operations
 from inspect_app.implementation_checks.models import CHECK_EDITORS, CheckOutcome
+from inspect_app.implementation_checks.papers import minutes_of
 from inspect_app.implementation_checks.queries import CheckFilters, check_list, get_visible_check
 from inspect_app.implementation_checks.schemas import (
     CheckCreateSchema,
@@ -28,6 +29,7 @@ from inspect_app.implementation_checks.schemas import (
     ResultsSchema,
 )
 from inspect_app.inspections.models import CONCLUDED_STATES, Inspection
+from inspect_app.reports import papers
 
 bp = Blueprint("implementation_checks", __name__, url_prefix="/implementation-checks")
 
@@ -187,3 +189,14 @@ def results(check_id: int):
         ),
         _l("The results have been recorded."),
     )
+
+
+@bp.route("/<int:check_id>/minutes.<any(pdf, docx):fmt>")
+@access(*CHECK_EDITORS)
+def minutes_paper(check_id: int, fmt: str):
+    """The minutes of the check in the Decree 30 layout, as PDF or Word, for the team and the
+    checked unit to sign; 403 (not on the checking side), 404."""
+    check = get_visible_check(check_id)
+    require(check.can_edit(current_user))
+    sheet = papers.minutes_layout(minutes_of(check))
+    return papers.download(sheet, f"Biên bản kiểm tra {check.id}", fmt, f"bien-ban-{check.id}")

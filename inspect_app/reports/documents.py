@@ -86,9 +86,8 @@ def people_committee() -> str:
     return f"Chủ tịch Ủy ban nhân dân tỉnh {province_name()}"
 
 
-def month_text(month: int) -> str:
-    """Decree 30: a leading zero for January and February only ("02", "3", "12")."""
-    return f"{month:02d}" if month <= 2 else str(month)
+month_text = blocks.month_text
+short_date = blocks.short_date
 
 
 def date_line(place: str, day: date) -> str:
@@ -97,18 +96,47 @@ def date_line(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month_text(day.month)} năm {day.year}"
 
 
-def short_date(day: date) -> str:
-    """ "05/3/2026", "05/02/2026": a date cited in the text, by the same padding rule."""
-    return f"{day.day:02d}/{month_text(day.month)}/{day.year}"
-
-
-# Instruments cited at the head of a report, each at its first citation with number, date,
-# issuer and summary (Decree 30, Appendix I).
-LEGAL_BASIS = (
-    "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội",
+# Law 84/2025/QH15 was passed on 25 June 2025 (9th session of the 15th National Assembly);
+# Decree 216/2025/NĐ-CP of 5 August 2025 is titled "quy định chi tiết một số điều và hướng dẫn
+# thi hành Luật Thanh tra", Decree 217/2025/NĐ-CP of the same day "về hoạt động kiểm tra chuyên
+# ngành" (their published texts).
+LAW_ON_INSPECTION = "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội"
+DECREE_216 = (
     "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết một "
-    "số điều và biện pháp thi hành Luật Thanh tra",
+    "số điều và hướng dẫn thi hành Luật Thanh tra"
 )
+DECREE_217 = (
+    "Nghị định số 217/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ về hoạt động kiểm tra "
+    "chuyên ngành"
+)
+LEGAL_BASIS = (LAW_ON_INSPECTION, DECREE_216)
+
+# The deciding authority a decision names under its title, per issuing body (Decree 30,
+# Appendix III, form 1.1): overridden by DOCUMENT_AUTHORITIES.
+AUTHORITIES = {"THANH TRA TỈNH": "CHÁNH THANH TRA TỈNH", "SỞ NỘI VỤ": "GIÁM ĐỐC SỞ NỘI VỤ"}
+
+
+# How a body or position written in capitals in the letterhead reads inside a sentence.
+IN_TEXT = {
+    "THANH TRA TỈNH": "Thanh tra tỉnh",
+    "SỞ NỘI VỤ": "Sở Nội vụ",
+    "CHÁNH THANH TRA TỈNH": "Chánh Thanh tra tỉnh",
+    "GIÁM ĐỐC SỞ NỘI VỤ": "Giám đốc Sở Nội vụ",
+}
+
+
+def in_text(caps: str) -> str:
+    """ "Thanh tra tỉnh" for "THANH TRA TỈNH": a letterhead's name as a sentence writes it
+    (DOCUMENT_NAMES_IN_TEXT overrides; else only the first letter stays a capital)."""
+    known = current_app.config.get("DOCUMENT_NAMES_IN_TEXT") or IN_TEXT
+    return known.get(caps) or caps[:1] + caps[1:].lower()
+
+
+def deciding_authority(body: str) -> str:
+    """ "CHÁNH THANH TRA TỈNH" for "THANH TRA TỈNH": who decides in a body's decisions."""
+    known = current_app.config.get("DOCUMENT_AUTHORITIES") or AUTHORITIES
+    return known.get(body) or f"THỦ TRƯỞNG {body}"
+
 
 # Who signs how (Decree 30, Art. 13 and Appendix I): the signer's position (User.title, first
 # match by prefix) gives the authority prefix and the lines above the signature. Overridden by
@@ -182,6 +210,7 @@ def layout_of(doc) -> blocks.Layout:
         "number": blocks.number_text(doc.number, doc.symbol),
         "date_line": date_line(doc.place, day),
         "citations": LEGAL_BASIS,
+        "authority": deciding_authority(doc.issuing_body),
         "paragraphs": [p.strip() for p in (doc.body or "").split("\n\n") if p.strip()],
         "signer_lines": [line.upper() for line in signer_lines],
         "distribution": distribution_lines(
@@ -206,8 +235,14 @@ def render_pdf(doc) -> bytes:
 def render_signable(doc) -> tuple[bytes, tuple | None]:
     """The PDF and where its signing space is: (page, x, y from the top, width, height) in mm,
     for a visible digital signature."""
-    sheet = layout_of(doc)
-    paper = _Paper(doc, sheet.page)
+    number = blocks.number_text(doc.number, doc.symbol).strip() if doc.symbol else ""
+    return render_layout(layout_of(doc), f"{number} {doc.title}".strip())
+
+
+def render_layout(sheet: blocks.Layout, title: str) -> tuple[bytes, tuple | None]:
+    """Any layout (`blocks.compose`) as an A4 PDF titled `title`, and its signing space
+    (page, x, y from the top, width, height in mm) for a visible digital signature."""
+    paper = _Paper(title, sheet.page)
     data = paper.render(sheet)
     return data, getattr(paper, "signature_box", None)
 
@@ -292,7 +327,7 @@ class _Paper:
 
     PAD = 3 * PT
 
-    def __init__(self, doc, page: blocks.Page = blocks.PAGE):
+    def __init__(self, title: str, page: blocks.Page = blocks.PAGE):
         pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))
         _family, paths = document_font()
         for style, path in zip(STYLES, paths, strict=True):
@@ -301,8 +336,7 @@ class _Paper:
         self.LEFT, self.RIGHT, self.TOP, self.BOTTOM = page.left, page.right, page.top, page.bottom
         pdf.set_margins(self.LEFT, self.TOP, self.RIGHT)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
-        number = blocks.number_text(doc.number, doc.symbol).strip() if doc.symbol else ""
-        pdf.set_title(f"{number} {doc.title}".strip())
+        pdf.set_title(title)
         pdf.set_lang("vi")
         pdf.set_creator("inspect_app")
         pdf.header = self._page_number
@@ -374,6 +408,7 @@ class _Paper:
     def title(self, block: blocks.Title) -> None:
         self.pdf.ln(3.5)
         self.column(self.LEFT, self.width, block.lines)
+        self.pdf.ln(2)
 
     def recipient(self, block: blocks.Recipient) -> None:
         self.pdf.ln(4)
@@ -381,24 +416,52 @@ class _Paper:
         self.pdf.ln(4)
 
     def paragraphs(self, block: blocks.Paragraphs) -> None:
-        """Justified paragraphs with a first-line indent, 6 pt apart."""
+        """Justified paragraphs with a first-line indent, 6 pt apart (a bold lead first)."""
         if not block.texts:
             return
-        self.font(block.size)
+        self.font(block.size, block.style)
+        bold = "".join(sorted(set(block.style + "B")))
         with self.pdf.text_columns(text_align="J", line_height=1.3) as cols:
             for text in block.texts:
+                lead, rest = block.split(text)
                 with cols.paragraph(first_line_indent=block.indent, bottom_margin=6 * PT) as par:
-                    par.write(text)
+                    if lead:
+                        self.font(block.size, bold)
+                        par.write(lead)
+                        self.font(block.size, block.style)
+                    par.write(rest)
+
+    def _heading_height(self, block: blocks.Heading) -> float:
+        inset = 0 if block.align == "C" else 10
+        line_h = block.size * 1.3 * PT
+        return self._lines_height(block.text, self.width - inset, block.size, block.style, line_h)
 
     def heading(self, block: blocks.Heading) -> None:
         pdf = self.pdf
         pdf.ln(4 * PT)
         self.font(block.size, block.style)
-        pdf.set_x(self.LEFT + 10)
+        inset = 0 if block.align == "C" else 10
+        pdf.set_x(self.LEFT + inset)
         pdf.multi_cell(
-            self.width - 10, block.size * 1.3 * PT, block.text, new_x="LMARGIN", new_y="NEXT"
+            self.width - inset,
+            block.size * 1.3 * PT,
+            block.text,
+            align=block.align,
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         pdf.ln(4 * PT)
+
+    def _lead_height(self, block) -> float:
+        """What must follow a heading on its page: a table's header and first rows, or a
+        paragraph's first three lines."""
+        if isinstance(block, blocks.CaseTable | blocks.Table):
+            return 30.0
+        if isinstance(block, blocks.Paragraphs) and block.texts:
+            line_h = block.size * 1.3 * PT
+            first = self._lines_height(block.texts[0], self.width, block.size, "", line_h)
+            return min(first + line_h, 3 * line_h)
+        return 10.0
 
     # --- the case table --------------------------------------------------------------------
 
@@ -463,13 +526,18 @@ class _Paper:
     def _height(self, cells, size: float) -> float:
         return max(len(lines) for lines, _ in cells) * size * 1.2 * PT + 2 * self.PAD
 
-    def casetable(self, block: blocks.CaseTable) -> None:
-        pdf, size = self.pdf, block.size
+    def _grid_head(self, block) -> tuple[list[float], list]:
+        """A table's column widths (None: the rest of the line) and its wrapped header cells."""
         fixed = sum(w for w in block.widths if w)
         widths = [w if w else self.width - fixed for w in block.widths]
-        pdf.set_line_width(0.6 * PT)
-        self.font(size, "B")
+        self.pdf.set_line_width(0.6 * PT)
+        self.font(block.size, "B")
         head = [(self.wrap(h, w), "C") for h, w in zip(block.headers, widths, strict=True)]
+        return widths, head
+
+    def casetable(self, block: blocks.CaseTable) -> None:
+        pdf, size = self.pdf, block.size
+        widths, head = self._grid_head(block)
         head_h = self._height(head, size)
 
         def header() -> None:
@@ -504,6 +572,28 @@ class _Paper:
                     pdf.add_page()
                     header()
                 self.row(cells, widths, size)
+        pdf.set_auto_page_break(True, margin=self.BOTTOM)
+        pdf.ln(3)
+
+    def table(self, block: blocks.Table) -> None:
+        """A ruled grid, its header row repeated on every page, a row never split."""
+        pdf, size = self.pdf, block.size
+        widths, head = self._grid_head(block)
+        pdf.set_auto_page_break(False)
+        pdf.ln(2)
+        if not self._fits(self._height(head, size) * 2):
+            pdf.add_page()
+        self.row(head, widths, size, "B")
+        for values in block.rows:
+            self.font(size)
+            cells = [
+                (self.wrap(v, w), "C" if i in block.centred else "L")
+                for i, (v, w) in enumerate(zip(values, widths, strict=True))
+            ]
+            if not self._fits(self._height(cells, size)):
+                pdf.add_page()
+                self.row(head, widths, size, "B")
+            self.row(cells, widths, size)
         pdf.set_auto_page_break(True, margin=self.BOTTOM)
         pdf.ln(3)
 
@@ -662,12 +752,54 @@ class _Paper:
                 pdf.add_page(orientation="L")
             self.row(cells, widths, size, style)
 
+    def _signer_height(self, signer: blocks.Signer, width: float) -> float:
+        return self.SIGN_SPACE + sum(
+            self._lines_height(t.text, width, t.size, t.style, t.size * 1.25 * PT)
+            for t in (*signer.lines, signer.name)
+        )
+
+    def signatories(self, block: blocks.Signatories) -> None:
+        """Two signatures side by side (minutes), never split across pages; the right one's
+        signing space kept in `signature_box`."""
+        pdf = self.pdf
+        half = self.width / 2
+        height = 5 + max(self._signer_height(s, half) for s in (block.left, block.right))
+        if not self._fits(height):
+            pdf.add_page()
+        pdf.ln(5)
+        top, ends, tops = pdf.get_y(), [], []
+        for x, signer in ((self.LEFT, block.left), (self.LEFT + half, block.right)):
+            pdf.set_y(top)
+            self.column(x, half, signer.lines)
+            tops.append(pdf.get_y())
+        space_top = max(tops)  # both names on one line, however the positions wrap
+        for x, signer in ((self.LEFT, block.left), (self.LEFT + half, block.right)):
+            if x > self.LEFT:
+                self.signature_box = (pdf.page_no(), x, space_top, half, self.SIGN_SPACE)
+            if block.unsigned is not None:
+                pdf.set_text_color(119)
+                self.font(block.unsigned.size, block.unsigned.style)
+                pdf.set_xy(x, space_top + 10)
+                pdf.cell(half, 5, block.unsigned.text, align="C")
+                pdf.set_text_color(0)
+            pdf.set_y(space_top + self.SIGN_SPACE)
+            self.text(x, half, signer.name)
+            ends.append(pdf.get_y())
+        pdf.set_y(max(ends))
+
+    def _foot_height(self, block) -> float:
+        if isinstance(block, blocks.Signature):
+            return self._signature_height(block)
+        if isinstance(block, blocks.Signatories):
+            half = self.width / 2
+            return 5 + max(self._signer_height(s, half) for s in (block.left, block.right))
+        return 0.0
+
     def render(self, layout: blocks.Layout) -> bytes:
         self.pdf.add_page()
-        foot_height = sum(
-            self._signature_height(b) for b in layout.foot if isinstance(b, blocks.Signature)
-        )
-        for block in (*layout.head, *layout.body, *layout.foot, *layout.annex):
+        foot_height = sum(self._foot_height(b) for b in layout.foot)
+        sequence = (*layout.head, *layout.body, *layout.foot, *layout.annex)
+        for index, block in enumerate(sequence):
             # The closing paragraph goes to the next page with the signature rather than leave
             # the signature alone on a page.
             if (
@@ -676,6 +808,11 @@ class _Paper:
                 and not self._fits(self._paragraphs_height(block) + foot_height)
             ):
                 self.pdf.add_page()
+            # A heading is never left alone at the foot of a page: it goes with what follows.
+            if isinstance(block, blocks.Heading) and index + 1 < len(sequence):
+                need = 8 * PT + self._heading_height(block) + self._lead_height(sequence[index + 1])
+                if not self._fits(need):
+                    self.pdf.add_page()
             getattr(self, type(block).__name__.lower())(block)
         return bytes(self.pdf.output())
 
@@ -787,21 +924,13 @@ def stored_pdf_path(doc) -> str:
 # --- one case for the file (hồ sơ kiến nghị): its properties and its timeline ----------------
 
 
-class _CaseSheet:
-    """Stands for a document in `_Paper` (its PDF title) when a case's file is drawn."""
-
-    def __init__(self, title: str):
-        self.number, self.symbol, self.number_label = None, None, ""
-        self.title = title
-
-
 def case_file_pdf(
     title: str, facts: list[tuple[str, str]], timeline: list[tuple[str, ...]]
 ) -> bytes:
     """One case as an A4 PDF for the paper file, with `_Paper`'s fonts, margins, page numbers
     and table rows: the title, the case's properties (label, value), then its timeline
     (date and time, who, what, note), the table's header repeated on every page."""
-    paper = _Paper(_CaseSheet(title))
+    paper = _Paper(title)
     pdf = paper.pdf
     pdf.add_page()
     paper.text(paper.LEFT, paper.width, blocks.Text(title, 14, "B"))

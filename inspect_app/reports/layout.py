@@ -1,8 +1,22 @@
 """The Decree 30/2020 layout (Appendix I) of a document, described once as data: its blocks in
-order (draft mark, letterhead with the issuing body, number, motto, place and date; a report's
-title; recipient; body headings, paragraphs and case table; "Nơi nhận" and the signature) with
-each text's size, style and alignment. The page preview (`reports/_paper.html`) and the PDF
-(`documents._Paper`) are both drawn from it; so can any other format.
+order (draft mark, letterhead with the issuing body, number, motto, place and date; the type
+line, summary and deciding authority; recipient; body headings, paragraphs and case table;
+"Nơi nhận" and the signature, or two signatures side by side on minutes) with each text's size,
+style and alignment. The page preview (`reports/_paper.html`), the PDF
+(`documents.render_layout`) and Word (`word.render_layout_docx`) are all drawn from it.
+
+The API other features build on (kept stable):
+- `compose(Spec(...))` -> `Layout`: any document from plain values (letterhead, number, date
+  line, type line, summary, authority, recipient, body blocks, "Nơi nhận", signer or two
+  signatories). Nothing here reads the database or the config.
+- `layout(doc, c)`: a registered `reports.Document` (what `documents.layout_of(doc)` calls);
+  its body comes from the builder `register_body(kind, builder)` names for its kind (a report's
+  case table, a decision's articles, a letter's paragraphs by default).
+- `text_blocks(paragraphs, decision=False)`: an editable text (paragraphs apart by a blank
+  line) as body blocks: "I. ..." headings, "QUYẾT ĐỊNH:" centred, "Căn cứ ..." in italics and
+  "Điều 1." in bold in a decision, the last paragraph kept with the signature.
+- Blocks: `Text`, `Paragraphs`, `Heading`, `CaseTable` (+ `CaseRow`), `Table` (any grid),
+  `Signature`, `Signatories`; `number_text(number, symbol)` for "Số:".
 
 Document content is Vietnamese whatever the reader's interface language: it is an official text,
 not an interface string, so it is written here, not through gettext.
@@ -10,7 +24,7 @@ not an interface string, so it is written here, not through gettext.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -110,19 +124,34 @@ class Recipient(Block):
 
 @dataclass(frozen=True, slots=True)
 class Heading(Block):
+    """A heading kept with what follows it (never alone at the foot of a page): "I. ..." on
+    the left after the paragraphs' indent, or a decision's "QUYẾT ĐỊNH:" centred (align "C")."""
+
     text: str
     size: float = BODY_SIZE
     style: str = "B"
+    align: str = "L"
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraphs(Block):
-    """Justified paragraphs with a 1 cm first-line indent, 6 pt apart."""
+    """Justified paragraphs with a 1 cm first-line indent, 6 pt apart; `style` "I" for a
+    decision's bases ("Căn cứ ..."); `bold_lead`: each text's words up to its first ". " in
+    bold (a decision's "Điều 1.")."""
 
     texts: tuple[str, ...]
     size: float = BODY_SIZE
     indent: float = 10.0  # mm
     keep_with_next: bool = False  # the closing paragraph: on the signature's page
+    style: str = ""
+    bold_lead: bool = False
+
+    def split(self, text: str) -> tuple[str, str]:
+        """(bold lead, rest) of one text: ("Điều 1. ", "Kiểm tra ...") or ("", text)."""
+        if self.bold_lead and ". " in text:
+            lead, rest = text.split(". ", 1)
+            return f"{lead}. ", rest
+        return "", text
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +182,39 @@ class Signature(Block):
     signer: tuple[Text, ...]
     unsigned: Text | None
     name: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Table(Block):
+    """A ruled grid (minutes' results, a conclusion's recommendations): header cells bold and
+    centred, repeated on every page; `widths` in mm, None takes the rest of the line;
+    `centred` the columns whose cells are centred."""
+
+    headers: tuple[str, ...]
+    widths: tuple[float | None, ...]
+    rows: tuple[tuple[str, ...], ...]
+    centred: tuple[int, ...] = ()
+    size: float = 12.0
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One signature column: its position lines (bold capitals) and the name under the
+    signing space."""
+
+    lines: tuple[Text, ...]
+    name: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Signatories(Block):
+    """Two signatures side by side and no "Nơi nhận" (minutes: the inspected party's
+    representative on the left, the team's on the right, whose space takes a digital
+    signature)."""
+
+    left: Signer
+    right: Signer
+    unsigned: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,57 +333,137 @@ def number_text(number: int | None, symbol: str) -> str:
     return f"{number:02d}/{symbol}"
 
 
-TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH", "periodic": "BÁO CÁO"}
+def month_text(month: int) -> str:
+    """Decree 30: a leading zero for January and February only ("02", "3", "12")."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def short_date(day: date) -> str:
+    """ "05/3/2026", "05/02/2026": a date cited in the text, by the date line's padding rule
+    (the day below 10 padded, the month only for 1 and 2)."""
+    return f"{day.day:02d}/{month_text(day.month)}/{day.year}"
 
 
 def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return short_date(day) if day else ""
 
 
-def layout(doc, c: dict) -> Layout:
-    """The blocks of `doc`; `c` holds what `documents._layout` prepared from it and the config
-    (rows grouped by unit, figures, body paragraphs, number, date line, signer and "Nơi nhận"
-    lines, the first citations)."""
-    is_report = doc.kind.value == "report"
-    # A report and a decision carry their type line under the letterhead; a letter does not.
-    type_line = TYPE_LINES.get(doc.kind.value)
+TYPE_LINES = {"report": "BÁO CÁO", "check_decision": "QUYẾT ĐỊNH", "periodic": "BÁO CÁO"}
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What a document says, in plain values, for `compose`.
+
+    `number`: "Số:" text from `number_text` (None: no number line, e.g. minutes kept in the
+    file); `type_line`: "BÁO CÁO", "QUYẾT ĐỊNH", "KẾT LUẬN THANH TRA", "BIÊN BẢN" (None: a
+    công văn, whose "V/v ..." summary goes under its number); `authority`: a decision's
+    deciding authority under its title ("CHÁNH THANH TRA TỈNH"); `distribution`: the "Nơi nhận"
+    lines (`documents.distribution_lines`); `signer_lines` with the authority prefix already on
+    the first ("KT. CHÁNH THANH TRA"); `countersigner`: minutes' other party (lines, name),
+    drawn on the left instead of "Nơi nhận"; `draft`: "DỰ THẢO" and "(chưa ký)"."""
+
+    parent_body: str
+    issuing_body: str
+    number: str | None
+    date_line: str
+    title: str
+    type_line: str | None = None
+    authority: str | None = None
+    recipient: str | None = None
+    body: tuple[Block, ...] = ()
+    distribution: tuple[str, ...] = ()
+    signer_lines: tuple[str, ...] = ()
+    signer_name: str = ""
+    countersigner: tuple[tuple[str, ...], str] | None = None
+    draft: bool = False
+
+
+def compose(spec: Spec) -> Layout:
+    """The blocks of a document from its `Spec` (Decree 30, Appendix I)."""
     left: list[Text] = [
-        Text(doc.parent_body.upper(), 12.5),
-        Text(doc.issuing_body.upper(), 12.5, "B", rule=BODY_RULE),
-        Text(f"Số: {c['number']}", 13, gap=1.0),
+        Text(spec.parent_body.upper(), 12.5),
+        Text(spec.issuing_body.upper(), 12.5, "B", rule=BODY_RULE),
     ]
-    if type_line is None:  # a công văn: "V/v ..." under its number, no type line
-        left.append(Text(doc.title, 12.5, inset=1.5, gap=1.5))
+    if spec.number is not None:
+        left.append(Text(f"Số: {spec.number}", 13, gap=1.0))
+    if spec.type_line is None:  # a công văn: "V/v ..." under its number, no type line
+        left.append(Text(spec.title, 12.5, inset=1.5, gap=1.5))
     right = (
         Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, "B"),
         Text("Độc lập - Tự do - Hạnh phúc", 13.5, "B", rule=MOTTO_RULE),
-        Text(c["date_line"], 13.5, "I", gap=1.0),
+        Text(spec.date_line, 13.5, "I", gap=1.0),
     )
-    head: list = [DraftMark()] if c["draft_mark"] else []
+    head: list[Block] = [DraftMark()] if spec.draft else []
     head.append(Letterhead(tuple(left), right))
-    if type_line is not None:
-        title = (Text(type_line, 14, "B"), Text(doc.title, 14, "B", inset=10, rule=TITLE_RULE))
-        head.append(Title(title))
-    if doc.recipient:
-        head.append(Recipient(Text(f"Kính gửi: {doc.recipient}", 14)))
-    if is_report:
-        body = _report_body(doc, c)
-    elif doc.kind.value == "periodic":
-        body = _periodic_body(c)
+    if spec.type_line is not None:
+        title = [
+            Text(spec.type_line, 14, "B"),
+            Text(spec.title, 14, "B", inset=10, rule=TITLE_RULE),
+        ]
+        if spec.authority:
+            title.append(Text(spec.authority.upper(), 14, "B", gap=2.0))
+        head.append(Title(tuple(title)))
+    if spec.recipient:
+        head.append(Recipient(Text(f"Kính gửi: {spec.recipient}", 14)))
+    unsigned = Text("(chưa ký)", 11, "I") if spec.draft else None
+
+    def signer(lines, name) -> Signer:
+        return Signer(tuple(Text(line, 13.5, "B") for line in lines), Text(name or "", 13.5, "B"))
+
+    if spec.countersigner is not None:
+        foot: Block = Signatories(
+            signer(*spec.countersigner), signer(spec.signer_lines, spec.signer_name), unsigned
+        )
     else:
-        body = _letter_body(c)
-    signature = Signature(
-        label=Text("Nơi nhận:", 12, "BI", "L"),
-        recipients=tuple(Text(line, 11, align="L") for line in c["distribution"]),
-        signer=tuple(Text(line, 13.5, "B") for line in c["signer_lines"]),
-        unsigned=Text("(chưa ký)", 11, "I") if c["draft_mark"] else None,
-        name=Text(doc.signer_name or "", 13.5, "B"),
+        foot = Signature(
+            label=Text("Nơi nhận:", 12, "BI", "L"),
+            recipients=tuple(Text(line, 11, align="L") for line in spec.distribution),
+            signer=tuple(Text(line, 13.5, "B") for line in spec.signer_lines),
+            unsigned=unsigned,
+            name=Text(spec.signer_name or "", 13.5, "B"),
+        )
+    return Layout(tuple(head), tuple(spec.body), (foot,))
+
+
+# The body builder of each kind of registered document: (doc, c) -> body blocks. Features
+# above the documents register theirs for a kind of their own (`register_body`).
+BODIES: dict[str, object] = {}
+
+
+def register_body(kind: str, builder) -> None:
+    """Name the body builder `builder(doc, c) -> list[Block]` of documents of `kind`."""
+    BODIES[kind] = builder
+
+
+def layout(doc, c: dict) -> Layout:
+    """The blocks of a registered document `doc`; `c` holds what `documents.layout_of`
+    prepared from it and the config (rows grouped by unit, figures, body paragraphs, number,
+    date line, signer and "Nơi nhận" lines, the first citations, the deciding authority)."""
+    kind = doc.kind.value
+    builder = BODIES.get(kind, _letter_body)
+    sheet = compose(
+        Spec(
+            parent_body=doc.parent_body,
+            issuing_body=doc.issuing_body,
+            number=c["number"],
+            date_line=c["date_line"],
+            title=doc.title,
+            type_line=TYPE_LINES.get(kind),
+            authority=c.get("authority") if kind == "check_decision" else None,
+            recipient=doc.recipient,
+            body=tuple(builder(doc, c)),
+            distribution=tuple(c["distribution"]),
+            signer_lines=tuple(c["signer_lines"]),
+            signer_name=doc.signer_name or "",
+            draft=c["draft_mark"],
+        )
     )
-    annex = annex_tables(c["figures"].get("annex", [])) if doc.kind.value == "periodic" else ()
-    return Layout(tuple(head), tuple(body), (signature,), annex=annex)
+    annex = annex_tables((c.get("figures") or {}).get("annex", [])) if kind == "periodic" else ()
+    return replace(sheet, annex=annex) if annex else sheet
 
 
-def _is_heading(paragraph: str) -> bool:
+def _is_numbered_heading(paragraph: str) -> bool:
     """A narrative line such as "I. KẾT QUẢ ..." or "1. Thanh tra hành chính" (short, numbered)."""
     first = paragraph.split(" ", 1)[0]
     numbered = first.rstrip(".").isdigit() or first.rstrip(".") in (
@@ -335,7 +477,7 @@ def _is_heading(paragraph: str) -> bool:
     return numbered and first.endswith(".") and len(paragraph) < 120 and "\n" not in paragraph
 
 
-def _periodic_body(c: dict) -> list:
+def _periodic_body(doc, c: dict) -> list:
     """A periodic report's narrative: its numbered lines as headings, the rest as paragraphs
     (the annex tables follow the signature)."""
     body: list = []
@@ -345,7 +487,7 @@ def _periodic_body(c: dict) -> list:
         last = paragraphs[-1]
         paragraphs[-1] = last + ("/." if last.endswith(".") else "./.")
     for index, paragraph in enumerate(paragraphs):
-        if _is_heading(paragraph):
+        if _is_numbered_heading(paragraph):
             if texts:
                 body.append(Paragraphs(tuple(texts)))
                 texts = []
@@ -371,12 +513,81 @@ def _closing(paragraphs: list[str]) -> list:
     return [Paragraphs(tuple(paragraphs[:-1])), Paragraphs((paragraphs[-1],), keep_with_next=True)]
 
 
-def _letter_body(c: dict) -> list:
-    paragraphs = list(c["paragraphs"])
+def _ended(paragraphs: list[str]) -> list[str]:
+    """The text's last paragraph ends "./." (Decree 30: the end of the body)."""
+    paragraphs = list(paragraphs)
     if paragraphs and not paragraphs[-1].endswith("./."):
         last = paragraphs[-1]
         paragraphs[-1] = last + ("/." if last.endswith(".") else "./.")
-    return _closing(paragraphs)
+    return paragraphs
+
+
+HEADING_NUMERALS = ("I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X.")
+
+
+def _is_heading(text: str) -> bool:
+    """ "I. KẾT QUẢ ..." or "II. Nhận xét": a numbered part, one short line."""
+    first = text.split(" ", 1)[0]
+    return first in HEADING_NUMERALS and len(text) <= 120 and "\n" not in text
+
+
+def _is_centred(text: str) -> bool:
+    """ "QUYẾT ĐỊNH:", "KẾT LUẬN:": a short line in capitals ending with a colon."""
+    return text.endswith(":") and len(text) <= 40 and text == text.upper()
+
+
+def text_blocks(paragraphs, decision: bool = False, end: bool = True) -> list[Block]:
+    """An editable text as body blocks: "I. ..." headings, centred "QUYẾT ĐỊNH:", paragraphs;
+    in a decision its bases ("Căn cứ ...", "Theo đề nghị ...") in italics and its articles'
+    "Điều N." in bold. `end`: the last paragraph ends "./." and is kept with the signature."""
+    texts = _ended([p for p in paragraphs if p.strip()]) if end else list(paragraphs)
+    out: list[Block] = []
+    run: list[str] = []
+    run_kind = None
+
+    def flush(keep: bool = False) -> None:
+        if run:
+            style = "I" if run_kind == "basis" else ""
+            out.append(
+                Paragraphs(
+                    tuple(run), style=style, bold_lead=run_kind == "article", keep_with_next=keep
+                )
+            )
+            run.clear()
+
+    for index, text in enumerate(texts):
+        last = end and index == len(texts) - 1
+        if _is_centred(text):
+            flush()
+            out.append(Heading(text, 14, "B", align="C"))
+            run_kind = None
+            continue
+        if _is_heading(text):
+            flush()
+            out.append(Heading(text))
+            run_kind = None
+            continue
+        kind = "plain"
+        if decision and text.startswith(("Căn cứ ", "Theo đề nghị", "Xét ")):
+            kind = "basis"
+        elif decision and text.startswith("Điều "):
+            kind = "article"
+        if kind != run_kind or last:
+            flush()
+            run_kind = kind
+        run.append(text)
+        if last:
+            flush(keep=True)
+    flush()
+    return out
+
+
+def _letter_body(doc, c: dict) -> list:
+    return text_blocks(c["paragraphs"])
+
+
+def _decision_body(doc, c: dict) -> list:
+    return text_blocks(c["paragraphs"], decision=True)
 
 
 def _vn_number(text: str, decimals: int) -> str:
@@ -400,6 +611,8 @@ def _recovery_line(g) -> tuple[str, ...]:
 
 
 def _report_body(doc, c: dict) -> list:
+    """A report to the Chairman: its bases, the figures, the assessment, the overdue cases by
+    unit and the proposals."""
     g = c["figures"].get
     groups, paragraphs = c["groups"], c["paragraphs"]
     body: list = [
@@ -464,3 +677,8 @@ def _case_table(groups) -> CaseTable:
         widths=(13.0, None, 25.0, 30.0),  # STT, case (the rest), deadline, days overdue
         groups=tuple((unit, tuple(row(item) for item in rows)) for unit, rows in groups),
     )
+
+
+register_body("report", _report_body)
+register_body("check_decision", _decision_body)
+register_body("periodic", _periodic_body)

@@ -200,6 +200,11 @@ class Document(EditableMixin, db.Model):
         return signed_in(user) and user.role in REGISTRARS and self.is_signed
 
     @staticmethod
+    def may_draft(user) -> bool:
+        """Whether `user` drafts documents at all (an inspection's conclusion paper too)."""
+        return signed_in(user) and user.role in EDITORS
+
+    @staticmethod
     def may_register(user) -> bool:
         """Whether `user` keeps the registers at all (the register page)."""
         return signed_in(user) and user.role in REGISTRARS

@@ -913,7 +913,17 @@ def _issued_pdf(doc: Document) -> bytes:
     """The issued PDF, digitally signed (PAdES, visible in the signing space) when the agency's
     certificate is configured; 422 when it is configured but cannot sign (expired, unreadable)."""
     data, box = documents.render_signable(doc)
-    if not signing.configured() or box is None:
+    if not signing.configured():
+        if signing.required():
+            raise OperationError(
+                _(
+                    "The document cannot be registered: it must carry the agency's digital "
+                    "signature and no signing certificate (PKCS#12 file or PKCS#11 token) is "
+                    "configured. Ask the administrator to configure it."
+                )
+            )
+        return data
+    if box is None:
         return data
     try:
         return signing.sign_pdf(data, box, layout.PAGE.height)
@@ -942,10 +952,18 @@ def upload_final(actor: User, doc: Document, data: bytes, version: int | None) -
         )
     if not data.startswith(b"%PDF-"):
         raise OperationError(_("The signed final must be a PDF file."), field="file")
+    if not signing.readable_pdf(data):
+        raise OperationError(
+            _("The file cannot be read as a PDF (damaged or incomplete): scan or save it again."),
+            field="file",
+        )
     status = signing.verify_pdf(data)
     if status.state == "invalid":
         raise OperationError(
-            _("The file's digital signature does not verify: %(detail)s.", detail=status.detail),
+            _(
+                "The file's digital signature does not verify: the file was changed after it "
+                "was signed, or the signature is damaged."
+            ),
             field="file",
         )
     stored_name, sha256, size = files.store_bytes(data)
@@ -957,7 +975,7 @@ def upload_final(actor: User, doc: Document, data: bytes, version: int | None) -
         actor,
         doc,
         "document_final_filed",
-        after={"sha256": sha256, "size": size, "signature": status.state},
+        after={"sha256": sha256, "size": size, "signature": status.state, "signer": status.signer},
         object_type="Document",
     )
     return doc

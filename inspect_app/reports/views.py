@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from flask import Blueprint, abort, make_response, request, send_file
+from flask import Blueprint, abort, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,13 +15,15 @@ from inspect_app.core import audit, clock, files
 from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
+from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import READERS, Role
 from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
-from inspect_app.reports import documents, operations, signing, word
+from inspect_app.inspections.models import Inspection
+from inspect_app.reports import documents, operations, papers, signing, word
 from inspect_app.reports.models import (
     EDITORS,
     REGISTRARS,
@@ -156,7 +158,8 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         open_action=action,
         authorities=operations.AUTHORITIES,
         next_label=operations.next_label(doc) if doc.is_signed else None,
-        signature=_signature_status(doc),
+        signature=signing.issued_signature(doc),
+        will_sign=signing.configured(),
     )
 
 
@@ -236,7 +239,7 @@ def final(document_id: int):
     replaced; 403, 404, 409 (not issued, already filed), 413, 422 (not a PDF, bad signature)."""
 
     def upload(doc, d):
-        data = _read_upload(request.files.get("file"))
+        data = read_upload(request.files.get("file"))
         return operations.upload_final(current_user, doc, data, d["version"])
 
     return _act(
@@ -244,7 +247,8 @@ def final(document_id: int):
     )
 
 
-def _read_upload(storage) -> bytes:
+def read_upload(storage) -> bytes:
+    """The bytes of an uploaded signed final; 413 above MAX_UPLOAD_MB, 422 when none."""
     if storage is None or not storage.filename:
         raise OperationError(_("Choose the signed PDF to file."), field="file")
     limit = files.max_upload_bytes()
@@ -254,30 +258,28 @@ def _read_upload(storage) -> bytes:
     return data
 
 
-def _signature_status(doc):
-    """The issued file's signature status, for the page (None for a draft)."""
-    if not doc.is_issued:
-        return None
-    path = documents.issued_file_path(doc)
-    if not os.path.isfile(path):
-        return None
-    with open(path, "rb") as f:
-        return signing.verify_pdf(f.read())
-
-
 def _download_name(doc, ext: str) -> str:
     if doc.is_issued:
         return f"{doc.number:02d}-{doc.symbol}-{doc.year}.{ext}"
     return f"du-thao-{doc.symbol}-{doc.id}.{ext}"
 
 
-def _attachment(data: bytes, mimetype: str, name: str):
-    response = make_response(data)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+@bp.route("/conclusion/<int:inspection_id>.<any(pdf, docx):fmt>")
+@access(*EDITORS)
+def conclusion_paper(inspection_id: int, fmt: str):
+    """The inspection's conclusion in the Decree 30 layout, as PDF or Word: a draft to finish
+    until it is signed, then the signed one's number and date; 403 (not a drafter), 404."""
+    inspection = get_visible_or_404(Inspection, inspection_id)
+    sheet = papers.conclusion_layout(inspection)
+    name = (
+        f"ket-luan-{inspection.id}"
+        if not inspection.conclusion_number
+        else ("ket-luan-" + inspection.conclusion_number.replace("/", "-"))
+    )
+    return papers.download(sheet, inspection.title, fmt, name)
+
+
+_attachment = papers.attachment
 
 
 @bp.route("/<int:document_id>/pdf")

@@ -225,18 +225,26 @@ class _Word:
         _run(p, block.text.text, block.text.size, block.text.style)
 
     def heading(self, block: blocks.Heading) -> None:
-        p = _paragraph(self.doc, "J", before=4, after=4, first=10)
+        if block.align == "C":
+            p = _paragraph(self.doc, "C", before=6, after=6)
+        else:
+            p = _paragraph(self.doc, "J", before=4, after=4, first=10)
         _run(p, block.text, block.size, block.style)
         _flag(p._p.get_or_add_pPr(), "keepNext")
 
     def paragraphs(self, block: blocks.Paragraphs) -> None:
+        bold = "".join(sorted(set(block.style + "B")))
         for text in block.texts:
             p = _paragraph(self.doc, "J", after=6, first=block.indent)
-            _run(p, text, block.size)
+            lead, rest = block.split(text)
+            if lead:
+                _run(p, lead, block.size, bold)
+            _run(p, rest, block.size, block.style)
             if block.keep_with_next:
                 _flag(p._p.get_or_add_pPr(), "keepNext")
 
-    def casetable(self, block: blocks.CaseTable) -> None:
+    def _grid(self, block):
+        """(column widths, a ruled table with the block's header row repeated on every page)."""
         fixed = sum(w for w in block.widths if w)
         widths = [w if w else self.width - fixed for w in block.widths]
         table = _table(self.doc, widths, borders=True)
@@ -245,6 +253,22 @@ class _Word:
         for cell, text in zip(header.cells, block.headers, strict=True):
             _run(cell.paragraphs[0], text, block.size, "B")
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return widths, table
+
+    def table(self, block: blocks.Table) -> None:
+        widths, table = self._grid(block)
+        for values in block.rows:
+            row = table.add_row()
+            _flag(row._tr.get_or_add_trPr(), "cantSplit")
+            for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                _run(cell.paragraphs[0], text, block.size)
+                if index in block.centred:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _fix_widths(table, widths)
+        _paragraph(self.doc, after=3)
+
+    def casetable(self, block: blocks.CaseTable) -> None:
+        widths, table = self._grid(block)
         for number, (unit_name, rows) in enumerate(block.groups, start=1):
             group = table.add_row()
             _flag(group._tr.get_or_add_trPr(), "cantSplit")
@@ -272,17 +296,29 @@ class _Word:
         _run(p, block.label.text, block.label.size, block.label.style)
         for line in block.recipients:
             _run(_paragraph(left, "L"), line.text, line.size, line.style)
-        right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
-        _paragraph(right, "C", before=0)
-        for t in block.signer:
-            self.text(right, t, half)
-        space = _paragraph(right, "C", before=0)
+        self._signer(right, blocks.Signer(block.signer, block.name), block.unsigned, half)
+        _fix_widths(table, (half, half))
+
+    def _signer(self, cell, signer: blocks.Signer, unsigned: blocks.Text | None, width: float):
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+        _paragraph(cell, "C", before=0)
+        for t in signer.lines:
+            self.text(cell, t, width)
+        space = _paragraph(cell, "C", before=0)
         space.paragraph_format.line_spacing = Pt(blocks.BODY_SIZE)
-        if block.unsigned is not None:
-            _run(space, block.unsigned.text, block.unsigned.size, block.unsigned.style, (119,) * 3)
+        if unsigned is not None:
+            _run(space, unsigned.text, unsigned.size, unsigned.style, (119,) * 3)
         for _ in range(3):
-            _paragraph(right, "C")
-        self.text(right, block.name, half)
+            _paragraph(cell, "C")
+        self.text(cell, signer.name, width)
+
+    def signatories(self, block: blocks.Signatories) -> None:
+        half = self.width / 2
+        table = _table(self.doc, (half, half))
+        _flag(table.rows[0]._tr.get_or_add_trPr(), "cantSplit")  # never split across pages
+        left, right = table.rows[0].cells
+        self._signer(left, block.left, block.unsigned, half)
+        self._signer(right, block.right, block.unsigned, half)
         _fix_widths(table, (half, half))
 
     def annextable(self, block: blocks.AnnexTable) -> None:
@@ -347,4 +383,9 @@ class _Word:
 
 def render_docx(doc) -> bytes:
     """The document as .docx from its Decree 30 layout ("DỰ THẢO" on a draft)."""
-    return _Word(documents.layout_of(doc)).render()
+    return render_layout_docx(documents.layout_of(doc))
+
+
+def render_layout_docx(sheet: blocks.Layout) -> bytes:
+    """Any layout (`blocks.compose`) as .docx."""
+    return _Word(sheet).render()

@@ -28,6 +28,7 @@ from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection
 from inspect_app.inspections.schemas import TransitionSchema
 from inspect_app.inspections.views import bp, detail_context
+from inspect_app.reports.models import Document
 
 register_actions(
     {
@@ -65,6 +66,7 @@ def _sections(inspection: Inspection, errors=None, step: str | None = None) -> d
         "lifecycle_step": step,
         "can_record": lambda key: conclusion_operations.can_record(current_user, inspection, key),
         "today": clock.today(),
+        "can_draft_conclusion": Document.may_draft(current_user),
     }
 
 

@@ -125,6 +125,16 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "/api/v1/documents/{document_id}/pdf",
         api(EVERYONE, unit_leader=404),
     ),
+    "api.document_signature": (
+        "GET",
+        "/api/v1/documents/{document_id}/signature",
+        api(EVERYONE, ok=404, unit_leader=404),
+    ),
+    "api.document_final": (
+        "POST",
+        "/api/v1/documents/{document_id}/final",
+        api(REGISTRARS, ok=422),
+    ),
     "api.document_xlsx": (
         "GET",
         "/api/v1/documents/{document_id}/xlsx",
@@ -222,6 +232,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
         "POST",
         "/implementation-checks/{check_id}/minutes",
         expect(CREATORS, ok=422),
+    ),
+    "implementation_checks.minutes_paper": (
+        "GET",
+        "/implementation-checks/{check_id}/minutes.pdf",
+        expect(CREATORS),
     ),
     "implementation_checks.results": (
         "POST",
@@ -539,6 +554,11 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reference.rules": ("GET", "/reference/rules", expect(READERS)),
     "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
     "reference.escalation": ("GET", "/reference/escalation", expect(ADMIN)),
+    "reports.conclusion_paper": (
+        "GET",
+        "/reports/conclusion/{inspection_id}.docx",
+        expect(CREATORS),
+    ),
     "reports.csv": ("GET", "/reports/{document_id}/csv", expect(EVERYONE, unit_leader=404)),
     "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
     "reports.docx": ("GET", "/reports/{document_id}/docx", expect(EVERYONE, unit_leader=404)),

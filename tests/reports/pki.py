@@ -1,5 +1,5 @@
 """A throwaway PKI for the signature tests, made at test time with `cryptography`: a root CA and
-a signing certificate in a PKCS#12 file (never committed: written to the test's tmp folder)."""
+a signing certificate in a PKCS#12 file or for a key on a token (never committed: written to the test's tmp folder)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def _name(common: str) -> x509.Name:
     )
 
 
-def make_pki(folder: Path, valid_days: int = 365, expired: bool = False) -> tuple[Path, Path]:
-    """(root CA PEM, signer PKCS#12) in `folder`; `expired`: the signer's validity has ended."""
+def make_ca():
+    """(CA certificate, its key): a root valid for ten years."""
     now = datetime.now(UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca = (
@@ -43,20 +43,22 @@ def make_pki(folder: Path, valid_days: int = 365, expired: bool = False) -> tupl
         )
         .sign(ca_key, hashes.SHA256())
     )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    start, end = (
-        (now - timedelta(days=60), now - timedelta(days=1))
-        if expired
-        else (
-            now - timedelta(days=1),
-            now + timedelta(days=valid_days),
-        )
-    )
-    cert = (
+    return ca, ca_key
+
+
+def issue(ca, ca_key, public_key, valid_days: int = 365, expired: bool = False):
+    """The agency's signing certificate for `public_key`, issued by the CA; `expired`: its
+    validity has ended."""
+    now = datetime.now(UTC)
+    if expired:
+        start, end = now - timedelta(days=60), now - timedelta(days=1)
+    else:
+        start, end = now - timedelta(days=1), now + timedelta(days=valid_days)
+    return (
         x509.CertificateBuilder()
         .subject_name(_name("Thanh tra tỉnh Tuyên Quang"))
         .issuer_name(ca.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
@@ -66,6 +68,13 @@ def make_pki(folder: Path, valid_days: int = 365, expired: bool = False) -> tupl
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), False)
         .sign(ca_key, hashes.SHA256())
     )
+
+
+def make_pki(folder: Path, valid_days: int = 365, expired: bool = False) -> tuple[Path, Path]:
+    """(root CA PEM, signer PKCS#12) in `folder`; `expired`: the signer's validity has ended."""
+    ca, ca_key = make_ca()
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = issue(ca, ca_key, key.public_key(), valid_days, expired)
     root = folder / "root.pem"
     root.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     p12 = folder / "signer.p12"

@@ -6,8 +6,10 @@ The CA and certificates are made at test time (tests/reports/pki.py)."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
+import re
 from datetime import date
 
 import pytest
@@ -71,6 +73,17 @@ def test_registration_signs_the_pdf_in_the_signature_block(db, pki):
     assert x1 == pytest.approx((30 + 82.5) * mm, abs=1)
     page = field["/P"]
     assert page == reader.root["/Pages"]["/Kids"][-1]  # on the signature's page
+    # The visible text: who signed and when (province time), in the documents' font with
+    # widths in thousandths of an em (Tinos' own 2048 units spread the letters apart).
+    appearance = field["/AP"]["/N"]
+    spans = re.findall(rb"/ActualText \((.*?)\)\n>>", appearance.data, re.S)
+    shown = [codecs.escape_decode(span)[0].decode("utf-16") for span in spans]
+    assert shown[0] == "Ký số bởi: Thanh tra tỉnh Tuyên Quang"
+    assert shown[1].startswith("Thời gian ký: ") and shown[1].endswith("(GMT+07)")
+    font = appearance["/Resources"]["/Font"]["/F1"].get_object()
+    widths = font["/DescendantFonts"][0].get_object()["/W"]
+    assert "Tinos" in font["/BaseFont"]
+    assert max(w for item in widths if isinstance(item, list) for w in item) <= 1000
 
 
 def test_every_download_states_the_signature_and_a_tampered_file_says_so(db, pki, login_as):
