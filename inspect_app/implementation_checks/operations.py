@@ -47,14 +47,9 @@ from inspect_app.reports.operations import (
 DISTRIBUTION = "- Như Điều 3;\n- Chủ tịch UBND tỉnh (để báo cáo);\n- Lưu: VT, {unit}."
 
 
-# The bases an inspection's check decision cites when its body names none (Law 84/2025 and
-# Decree 216/2025, the Provincial Inspectorate's).
-INSPECTORATE_BASIS = (documents.LAW_ON_INSPECTION, documents.DECREE_216)
-
-
 def _conclusion_text(inspection: Inspection) -> str:
     """ "Kết luận thanh tra số 18/KL-TTr ngày 10/7/2025" or, for a check, "Kết luận kiểm tra
-    số ...", with its date (by the Decree 30 rule)."""
+    số ..." (dates by the Decree 30 rule)."""
     text = f"{inspection.kind.official_terms['Conclusion']} số {inspection.conclusion_number}"
     if inspection.conclusion_date:
         text += f" ngày {documents.short_date(inspection.conclusion_date)}"
@@ -71,25 +66,22 @@ def issuer_of(inspection: Inspection) -> dict:
             "head": head,
             "code": documents.body_code(head["issuing_body"]),
             "signer_title": str(documents.setting("DOCUMENT_SIGNER_TITLE")),
-            "basis": INSPECTORATE_BASIS,
-            "display_name": "Thanh tra tỉnh",
+            "basis": documents.LEGAL_BASIS,  # the inspectorate's: Law 84/2025, Decree 216
         }
     return {
         "head": documents.letterhead(body.name),
         "code": body.code,
         "signer_title": body.signer_title,
-        "basis": body.citations or INSPECTORATE_BASIS,
-        "display_name": body.display_name,
+        "basis": body.citations or documents.LEGAL_BASIS,
     }
 
 
 def decision_body(inspection, facts, lead: User, members: list[User], start: date, end: date):
     """The editable text of the decision (Vietnamese, the official wording): its bases (the
-    issuing body's, each instrument at its first citation with number, date, issuer and
-    summary: Law 84/2025 for an inspection, Decree 217/2025 for a check of Home Affairs; then
-    the conclusion), then Article 1 (what is checked: the recommendations by their content and
-    unit, never an internal code), 2 (the team, Đoàn kiểm tra, and its period), 3 (who carries
-    it out)."""
+    issuing body's, each instrument at its first citation: Law 84/2025 and Decree 216/2025 for
+    an inspection, Decree 217/2025 for a check of Home Affairs), then Article 1 (what is
+    checked: the recommendations by their content and unit, never an internal code), 2 (the
+    team, Đoàn kiểm tra, and its period), 3 (who carries it out)."""
     basis = _conclusion_text(inspection)
     issuer = issuer_of(inspection)
     cases = "; ".join(f"{f.title} ({f.unit_name})" for f in facts)
@@ -107,10 +99,9 @@ def decision_body(inspection, facts, lead: User, members: list[User], start: dat
             f"Điều 2. Thành lập Đoàn kiểm tra gồm: {'; '.join(team)}. Thời gian kiểm tra từ "
             f"ngày {documents.short_date(start)} đến ngày {documents.short_date(end)}. Đoàn "
             "kiểm tra lập biên bản kiểm tra và báo cáo kết quả kiểm tra.",
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn kiểm tra, các "
-            "thành viên "
-            "Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm thi "
-            "hành Quyết định này.",
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Trưởng đoàn kiểm tra, các thành "
+            "viên Đoàn kiểm tra và thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm "
+            "thi hành Quyết định này.",
         ]
     )
 

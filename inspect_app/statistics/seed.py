@@ -172,20 +172,20 @@ def seed(units: dict, users: dict) -> None:
             doc_ops.sign(chief, check.document, check.document.version)
             doc_ops.register(clerk, check.document, check.document.version)
     # In 2026 the open cases were given new deadlines (their deadline at the 2025 cut-off is
-    # read back from these changes): they stay off today's escalation ladder.
+    # read back from these changes): they stay off today's escalation ladder. Each change of
+    # a signed conclusion's deadline carries its deciding document.
     with clock.frozen(D(2026, 1, 15)):
         for case in cases.values():
             if case.state == CaseState.OPEN:
+                doc = {
+                    "doc_number": "06/QĐ-SNV" if case.inspection.is_check else "06/QĐ-TTr",
+                    "doc_date": D(2026, 1, 15),
+                    "doc_signer": "Bùi Thanh Sơn, Giám đốc Sở Nội vụ"
+                    if case.inspection.is_check
+                    else "Nguyễn Văn Hùng, Chánh Thanh tra tỉnh",
+                }
                 apply_deadline(
-                    lead,
-                    case,
-                    D(2027, 6, 30),
-                    "Gia hạn theo đề nghị của đơn vị",
-                    doc={
-                        "doc_number": "05/QĐ-TTr",
-                        "doc_date": D(2026, 1, 15),
-                        "doc_signer": "Chánh Thanh tra tỉnh",
-                    },
+                    lead, case, D(2027, 6, 30), "Gia hạn theo đề nghị của đơn vị", doc=doc
                 )
     db.session.flush()
     if operations.report_for("2025-Y") is None:

@@ -553,12 +553,12 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reference.rule_edit": ("GET", "/reference/rules/{rule_id}", expect(ADMIN)),
     "reference.rules": ("GET", "/reference/rules", expect(READERS)),
     "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
+    "reference.escalation": ("GET", "/reference/escalation", expect(ADMIN)),
     "reports.conclusion_paper": (
         "GET",
         "/reports/conclusion/{inspection_id}.docx",
         expect(CREATORS),
     ),
-    "reference.escalation": ("GET", "/reference/escalation", expect(ADMIN)),
     "reports.csv": ("GET", "/reports/{document_id}/csv", expect(EVERYONE, unit_leader=404)),
     "reports.detail": ("GET", "/reports/{document_id}", expect(EVERYONE, unit_leader=404)),
     "reports.docx": ("GET", "/reports/{document_id}/docx", expect(EVERYONE, unit_leader=404)),
