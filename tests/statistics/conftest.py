@@ -103,7 +103,10 @@ def world(db):
         letter = f.make_urging_letter(c["c8"], D(2026, 2, 20))
         f.issue_document(chief, letter)
     with clock.frozen(D(2026, 4, 1)):  # the deadline moved after the cut-off
-        apply_deadline(lead, c["c8"], D(2026, 6, 30), "Gia hạn theo đề nghị của đơn vị")
+        apply_deadline(
+            lead, c["c8"], D(2026, 6, 30), "Gia hạn theo đề nghị của đơn vị",
+            doc=f.deciding_doc(),  # the conclusion is signed: its deciding document
+        )  # fmt: skip
     db.session.commit()
     return {
         "units": {"dept": dept, "svc": svc, "com": com},
