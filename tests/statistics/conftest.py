@@ -104,16 +104,9 @@ def world(db):
         f.issue_document(chief, letter)
     with clock.frozen(D(2026, 4, 1)):  # the deadline moved after the cut-off
         apply_deadline(
-            lead,
-            c["c8"],
-            D(2026, 6, 30),
-            "Gia hạn theo đề nghị của đơn vị",
-            doc={
-                "doc_number": "41/QĐ-TTr",
-                "doc_date": D(2026, 3, 31),
-                "doc_signer": "Chánh Thanh tra",
-            },
-        )
+            lead, c["c8"], D(2026, 6, 30), "Gia hạn theo đề nghị của đơn vị",
+            doc=f.deciding_doc(),  # the conclusion is signed: its deciding document
+        )  # fmt: skip
     db.session.commit()
     return {
         "units": {"dept": dept, "svc": svc, "com": com},

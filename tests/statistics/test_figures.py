@@ -157,28 +157,8 @@ def test_regenerating_after_later_changes_gives_the_same_figures(world):
         f.make_case(inspection=world["inspections"]["i6"], type="recovery", amount_vnd=Decimal(5))
         c["c1"].state, c["c1"].closed_at = c["c1"].state.ANSWERED, None
         f.db.session.flush()
-        case_ops.withdraw(
-            chief,
-            c["c6"],
-            "Không còn đối tượng",
-            None,
-            doc={
-                "doc_number": "51/QĐ-TTr",
-                "doc_date": clock.today(),
-                "doc_signer": "Chánh Thanh tra",
-            },
-        )
-        case_ops.apply_deadline(
-            lead,
-            c["c4"],
-            D(2026, 3, 12),
-            "Rút ngắn",
-            doc={
-                "doc_number": "52/QĐ-TTr",
-                "doc_date": clock.today(),
-                "doc_signer": "Chánh Thanh tra",
-            },
-        )
+        case_ops.withdraw(chief, c["c6"], "Không còn đối tượng", None, f.deciding_doc())
+        case_ops.apply_deadline(lead, c["c4"], D(2026, 3, 12), "Rút ngắn", doc=f.deciding_doc())
         f.db.session.add(
             RecoveryPayment(case_id=c["c1"].id, paid_on=D(2026, 4, 5), amount_vnd=Decimal(9),
                             document_number="PT-9", recorded_by_id=lead.id, recorded_at=clock.now())
