@@ -49,10 +49,11 @@ class LiveServer:
     app: Flask  # the same configuration and database, for checking rows from the tests
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory) -> LiveServer:
     """The app on 127.0.0.1:<free port> in a child process (`.url`), its SQLite database
-    seeded by `flask seed-demo`; `.app` reads the same database from the tests."""
+    seeded by `flask seed-demo`; `.app` reads the same database from the tests. One per test
+    file: each file's journeys start from the demo as seeded, whatever the other files did."""
     folder = tmp_path_factory.mktemp("browser")
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.serve", str(folder)],
@@ -79,9 +80,9 @@ def browser() -> Browser:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def signed_in_state(browser, live_server, tmp_path_factory):
-    """Storage state (cookies) of a signed-in demo user, one sign-in per user per session."""
+    """Storage state (cookies) of a signed-in demo user, one sign-in per user per server."""
     states: dict[str, Path] = {}
     folder = tmp_path_factory.mktemp("states")
 
