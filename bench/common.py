@@ -59,6 +59,34 @@ def _ensure_pg_database(base: str, dbname: str) -> None:
     engine.dispose()
 
 
+# --- in-process --------------------------------------------------------------------------
+
+
+def in_process_app(url: str, **overrides):
+    """The product on `url` for the Flask test client: CSRF, rate limits and secure cookies off
+    (loopback measurements), `overrides` on top (e.g. DASHBOARD_CACHE_SECONDS)."""
+    from inspect_app import create_app
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": SECRET,
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def signed_in_client(app, username: str, password: str):
+    """A test client of `app` signed in through the login form; RuntimeError if refused."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": password})
+    if response.status_code != 303:
+        raise RuntimeError(f"sign-in of {username} failed: {response.status_code}")
+    return client
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -59,27 +59,12 @@ def _pages(app) -> list[tuple[str, str, dict]]:
     ]
 
 
-def _app(url: str, overrides: dict):
-    from inspect_app import create_app
-
-    config = {
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": common.SECRET,
-        "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "CACHE_TYPE": "SimpleCache",
-    }
-    config.update(overrides)
-    return create_app(config)
-
-
 def measure(url: str, runs: int, only: str | None = None) -> list[dict]:
     from sqlalchemy import event
 
     from inspect_app.extensions import db
 
-    probe = _app(url, {})
+    probe = common.in_process_app(url)
     pages = _pages(probe)
     with probe.app_context():
         db.engine.dispose()
@@ -87,11 +72,8 @@ def measure(url: str, runs: int, only: str | None = None) -> list[dict]:
     for label, user, path, overrides in pages:
         if only and only not in label:
             continue
-        app = _app(url, overrides)
-        client = app.test_client()
-        signed = client.post("/login", data={"username": user, "password": BENCH_PASSWORD})
-        if signed.status_code != 303:
-            raise RuntimeError(f"sign-in of {user} failed: {signed.status_code}")
+        app = common.in_process_app(url, CACHE_TYPE="SimpleCache", **overrides)
+        client = common.signed_in_client(app, user, BENCH_PASSWORD)
         with app.app_context():
             engine = db.engine
         spent: list[float] = []

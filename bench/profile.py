@@ -28,23 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     from pyinstrument import Profiler
     from sqlalchemy import event
 
-    from inspect_app import create_app
     from inspect_app.extensions import db
 
     url = common.database_url(args.data, args.backend)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": common.SECRET,
-            "SESSION_COOKIE_SECURE": False,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    client = app.test_client()
-    r = client.post("/login", data={"username": args.user, "password": BENCH_PASSWORD})
-    if r.status_code != 303:
-        print(f"sign-in failed: {r.status_code}", file=sys.stderr)
+    app = common.in_process_app(url)
+    try:
+        client = common.signed_in_client(app, args.user, BENCH_PASSWORD)
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
         return 1
     first = client.get(args.path)
     print(f"{args.path}: {first.status_code}, {len(first.data):,} bytes")

@@ -26,25 +26,13 @@ TARGET_MS = 100.0
 
 def measure(url: str, runs: int, user: str = "bench.leadership") -> dict:
     """{path: [ms per run]} and {path: hits}, for the list without and with each search."""
-    from inspect_app import create_app
     from inspect_app.auth.models import User
     from inspect_app.cases.queries import CaseFilters, state_counters
     from inspect_app.core import clock
     from inspect_app.extensions import db
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": common.SECRET,
-            "SESSION_COOKIE_SECURE": False,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    client = app.test_client()
-    r = client.post("/login", data={"username": user, "password": BENCH_PASSWORD})
-    if r.status_code != 303:
-        raise RuntimeError(f"sign-in failed: {r.status_code}")
+    app = common.in_process_app(url)
+    client = common.signed_in_client(app, user, BENCH_PASSWORD)
     paths = ["/cases?per_page=50"]
     paths += [f"/cases?per_page=50&q={quote_plus(q)}" for q in SEARCHES]
     paths += [f"/search?q={quote_plus(q)}" for q in SEARCHES[:3]]

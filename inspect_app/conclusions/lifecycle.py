@@ -195,12 +195,12 @@ def _due_by(limit: date, known: dict) -> dict[str, object]:
     return conditions
 
 
-def live_inspections_stmt(due_by: date | None = None):
+def live_inspections_stmt(due_by: date | None = None, known: dict | None = None):
     """Inspections with a step left to record (SQL; the reminders and the dashboard); with
-    `due_by`, only those with a step due on or before that day."""
+    `due_by`, only those with a step due on or before that day (under the rules `known`)."""
     pending = or_(*(getattr(Inspection, s.done).is_(None) for s in STEPS))
     if due_by is not None:
-        pending = or_(*_due_by(due_by, rules()).values())
+        pending = or_(*_due_by(due_by, known or rules()).values())
     return (
         select(Inspection)
         .where(Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None), pending)
@@ -211,7 +211,7 @@ def live_inspections_stmt(due_by: date | None = None):
 def overdue_steps(today: date) -> list[tuple[Inspection, Step]]:
     """Every overdue lifecycle step of the live inspections, in inspection order."""
     known = rules()
-    stmt = live_inspections_stmt(due_by=today - timedelta(days=1))
+    stmt = live_inspections_stmt(due_by=today - timedelta(days=1), known=known)
     return [
         (inspection, step)
         for inspection in db.session.execute(stmt).scalars()

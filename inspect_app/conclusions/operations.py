@@ -130,7 +130,9 @@ def send_reminders(as_of: date) -> int:
     known, count = rules(), 0
     # Only inspections with a step due within the reminder window (SQL): the rest wait.
     window_end = add_working_days(as_of, REMIND_WITHIN + 1) - timedelta(days=1)
-    for inspection in db.session.execute(live_inspections_stmt(due_by=window_end)).scalars():
+    for inspection in db.session.execute(
+        live_inspections_stmt(due_by=window_end, known=known)
+    ).scalars():
         for step in steps_of(inspection, known):
             left = step.working_days_left(as_of)
             if left is None or left > REMIND_WITHIN:

@@ -25,11 +25,9 @@ class Calendar:
     holds a few dozen rows a year), counted arithmetically: a count of working days between two
     dates is the weekdays between them (a formula) minus the days off that fall on a weekday plus
     the make-up days that fall on a weekend, each found by bisection. No loop over days.
+    `current_calendar()` gives the one of the current request."""
 
-    `start` / `end` are accepted for the callers that name the range they need; every row is
-    loaded whatever they say. `current_calendar()` gives the one of the current request."""
-
-    def __init__(self, start: date | None = None, end: date | None = None):
+    def __init__(self):
         rows = db.session.execute(select(Holiday.day, Holiday.is_working_day)).all()
         self.extra = {d for d, working in rows if working}
         self.off = {d for d, working in rows if not working} - self.extra
