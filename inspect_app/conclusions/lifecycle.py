@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.reference.calendar import add_days, working_days_between
@@ -129,10 +129,11 @@ class Step:
 
 
 def rules() -> dict[str, tuple[int, DayKind, str]]:
-    """(amount, day kind, citation) of every lifecycle rule: one query, kept for the request."""
-    cached = g.get("conclusion_rules") if has_request_context() else None
-    if cached is not None:
-        return cached
+    """(amount, day kind, citation) of every lifecycle rule: one query, kept for the request
+    (with the other rules read in it: a rule's change drops them all)."""
+    memo = per_request("rules")
+    if "conclusion" in memo:
+        return memo["conclusion"]
     keys = [s.rule for s in STEPS if s.rule]
     found = {
         r.key: (r.amount, r.day_kind, r.source)
@@ -140,10 +141,8 @@ def rules() -> dict[str, tuple[int, DayKind, str]]:
             select(DeadlineRule).where(DeadlineRule.key.in_(keys))
         ).scalars()
     }
-    result = {k: found.get(k) or FALLBACKS[k] for k in keys}
-    if has_request_context():
-        g.conclusion_rules = result
-    return result
+    memo["conclusion"] = {k: found.get(k) or FALLBACKS[k] for k in keys}
+    return memo["conclusion"]
 
 
 def steps_of(inspection: Inspection, known: dict | None = None) -> list[Step]:
