@@ -42,10 +42,30 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_unicode_lower(dbapi_connection, _record) -> None:
-    """SQLite's built-in lower() folds ASCII only; searches must fold "Đ" and "Ấ" too, as
-    PostgreSQL does. Replace it on every SQLite connection (other drivers are untouched)."""
+def _sqlite_connection(dbapi_connection, _record) -> None:
+    """Two things every SQLite connection needs (other drivers are untouched):
+
+    - SQLite's built-in lower() folds ASCII only; searches must fold "Đ" and "Ấ" too, as
+      PostgreSQL does, so it is replaced.
+    - A write transaction starts with BEGIN IMMEDIATE, taking the write lock (waiting up to
+      the driver's busy timeout) before it reads. With the default deferred BEGIN, a request
+      that read under a shared lock and then wants to write while another worker commits is
+      refused at once with "database is locked": SQLite will not wait where waiting could
+      deadlock. Reads outside a transaction are unaffected.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function(
             "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
         )
+        dbapi_connection.isolation_level = "IMMEDIATE"
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint(conn, _name) -> None:
+    """A SAVEPOINT outside a transaction opens a deferred one in SQLite, and the driver then
+    sends no BEGIN IMMEDIATE before the first write: a savepoint that reads before it writes
+    (an insert guarded by a unique key) would be refused as locked, as above. Open the write
+    transaction first, waiting for the lock like any other write."""
+    dbapi_connection = conn.connection.driver_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
