@@ -22,7 +22,7 @@ from inspect_app.home.queries import site_search
 from inspect_app.inspections.queries import team_inspections
 from inspect_app.notifications.models import OutgoingMail
 from inspect_app.reports.models import DocumentState
-from inspect_app.reports.queries import DocumentFilters, document_list
+from inspect_app.reports.queries import DocumentFilters, document_list, to_sign_count
 
 bp = Blueprint("home", __name__)
 
@@ -54,7 +54,12 @@ def _home_context(user) -> dict:
     """What each role's home shows (a constant number of queries whatever the rows)."""
     if user.is_unit_leader:
         today = clock.today()
-        return {"home": unit_leader_home(user, today), "today": today}
+        # The head of an issuing body (the Director of Home Affairs) signs its drafts.
+        return {
+            "home": unit_leader_home(user, today),
+            "today": today,
+            "to_sign": to_sign_count(user),
+        }
     if user.role == Role.CLERK:
         signed = document_list(user, DocumentFilters(state=DocumentState.SIGNED.value))
         return {"to_register": list(db.session.execute(signed.limit(20)).unique().scalars())}

@@ -6,12 +6,24 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.core.models import EditableMixin, LabelledEnum, TimestampMixin, enum_column
 from inspect_app.core.search import Searchable
 from inspect_app.extensions import db
+from inspect_app.units.models import Unit
 
 
 class ActivityKind(LabelledEnum):
@@ -61,9 +73,37 @@ class IssuingBody(EditableMixin, db.Model):
     # The instruments its documents cite first (number, date, issuer, summary), one a line.
     legal_basis: Mapped[str] = mapped_column(Text, nullable=False)
     activity_kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind), nullable=False)
+    # The body's own unit in the unit tree when its head is a unit leader there (the Director
+    # of the Department of Home Affairs signs its check decisions, Decree 217/2025): its
+    # documents are then signed by that unit's leaders. None: the inspectorate's leadership
+    # (the Chief Inspector or a deputy) signs.
+    signer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    signer_unit: Mapped[Unit | None] = relationship()
 
     def __str__(self) -> str:
         return self.display_name
+
+    def signs(self, user) -> bool:
+        """Whether `user` signs this body's documents as its head or a deputy head: a leader
+        of the body's own unit where it has one, else the inspectorate's leadership. An
+        administrator may sign for any body (as everywhere in the registers)."""
+        if user.is_admin:
+            return True
+        if self.signer_unit_id is None:
+            return user.is_leadership
+        return user.is_unit_leader and user.unit_id == self.signer_unit_id
+
+    @classmethod
+    def signed_by(cls, user):
+        """`signs(user)` as a SQL condition on the bodies (the same rule, for lists)."""
+        if user.is_admin:
+            return true()
+        if user.is_leadership:
+            return cls.signer_unit_id.is_(None)
+        if user.is_unit_leader and user.unit_id:
+            return cls.signer_unit_id == user.unit_id
+        return false()
 
     @property
     def citations(self) -> tuple[str, ...]:

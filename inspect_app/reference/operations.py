@@ -13,13 +13,16 @@ from inspect_app.core.permissions import require
 from inspect_app.extensions import db
 from inspect_app.reference.calendar import forget_calendar
 from inspect_app.reference.models import (
+    ActivityKind,
     DayKind,
     DeadlineRule,
     FieldOfWork,
     Holiday,
+    IssuingBody,
     LegalReference,
 )
 from inspect_app.reference.rules import check_threshold, level_thresholds
+from inspect_app.units.models import Unit
 
 FIELD_FIELDS = ("code", "name", "name_en", "active")
 LEGAL_FIELDS = ("instrument", "article", "clause", "summary", "active")
@@ -59,6 +62,57 @@ def update_field(actor, field: FieldOfWork, data: dict) -> FieldOfWork:
 def set_field_active(actor, field: FieldOfWork, active: bool) -> FieldOfWork:
     """Deactivate (hide from new records, keep for old ones) or reactivate a field."""
     return records.set_active(actor, field, active, "field")
+
+
+# --- issuing bodies -------------------------------------------------------------------------
+
+BODY_FIELDS = (
+    "code",
+    "name",
+    "display_name",
+    "signer_title",
+    "legal_basis",
+    "activity_kind",
+    "signer_unit_id",
+)
+
+
+def _body_values(body: IssuingBody, data: dict) -> None:
+    """The form's values on `body`; 422 if the code is taken or the signing unit unknown. The
+    letterhead name is written in capitals, as Decree 30 sets it."""
+    code = data["code"].strip()
+    records.check_code_free(IssuingBody, code, body)
+    unit_id = data.get("signer_unit_id")
+    if unit_id is not None and db.session.get(Unit, unit_id) is None:
+        raise OperationError(_("Not a valid choice."), field="signer_unit_id")
+    body.code = code
+    body.name = data["name"].strip().upper()
+    body.display_name = data["display_name"].strip()
+    body.signer_title = data["signer_title"].strip().upper()
+    body.legal_basis = "\n".join(
+        line.strip() for line in data["legal_basis"].splitlines() if line.strip()
+    )
+    body.activity_kind = ActivityKind(data["activity_kind"])
+    body.signer_unit_id = unit_id
+
+
+def create_issuing_body(actor, data: dict) -> IssuingBody:
+    """Add a body issuing activities and documents under its own letterhead; 422 if its code
+    is taken."""
+    body = IssuingBody()
+    _body_values(body, data)
+    return records.add(actor, body, "issuing_body_created", BODY_FIELDS)
+
+
+def update_issuing_body(actor, body: IssuingBody, data: dict) -> IssuingBody:
+    """Change a body's letterhead, signer or legal bases; documents already drafted keep the
+    letterhead they were drafted with; 409 stale, 422 bad input."""
+    check_version(body, data.get("version"))
+    before = audit.snapshot(body, BODY_FIELDS)
+    _body_values(body, data)
+    db.session.flush()
+    audit.record(actor, body, "issuing_body_updated", before, audit.snapshot(body, BODY_FIELDS))
+    return body
 
 
 # --- legal references ----------------------------------------------------------------------

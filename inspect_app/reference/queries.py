@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from inspect_app.core import filters
+from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
 from inspect_app.reference.models import (
     ActivityKind,
@@ -102,6 +103,17 @@ def holiday_years() -> list[int]:
 def issuing_bodies() -> list[IssuingBody]:
     """Every issuing body (the inspection form's choices), in id order."""
     return list(db.session.execute(select(IssuingBody).order_by(IssuingBody.id)).scalars())
+
+
+def issuing_body_id(name: str) -> int | None:
+    """The id of the body whose letterhead name is `name` ("SỞ NỘI VỤ"), None if no body has
+    it (read once a request)."""
+    memo = per_request("issuing_body_ids")
+    if name not in memo:
+        memo[name] = db.session.execute(
+            select(IssuingBody.id).where(IssuingBody.name == name)
+        ).scalar()
+    return memo[name]
 
 
 def issuing_body_for(kind: ActivityKind) -> IssuingBody | None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from inspect_app.core.schemas import BaseSchema, length, one_of, record_id
-from inspect_app.reference.models import DayKind
+from inspect_app.reference.models import ActivityKind, DayKind
 from inspect_app.reference.rules import APPROVER_CHOICES, LADDER, THRESHOLD_RULES
 
 # Deadlines longer than ten years are typing mistakes (and would overflow date arithmetic).
@@ -30,6 +30,17 @@ class FieldSchema(BaseSchema):
     code = fields.String(required=True, validate=length(30, 2))
     name = fields.String(required=True, validate=length(200, 2))
     name_en = fields.String(load_default=None, validate=length(200))
+
+
+class IssuingBodySchema(BaseSchema):
+    code = fields.String(required=True, validate=length(20, 2))
+    name = fields.String(required=True, validate=length(200, 2))
+    display_name = fields.String(required=True, validate=length(200, 2))
+    signer_title = fields.String(required=True, validate=length(200, 2))
+    legal_basis = fields.String(required=True, validate=length(4000, 10))
+    activity_kind = fields.String(required=True, validate=one_of(ActivityKind))
+    signer_unit_id = record_id(load_default=None)
+    version = record_id(load_default=None)
 
 
 class LegalReferenceSchema(BaseSchema):

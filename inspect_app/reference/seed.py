@@ -559,9 +559,19 @@ def seed_issuing_bodies() -> None:
             records.add(None, IssuingBody(**data), "issuing_body_created", BODY_FIELDS)
 
 
+def seed_body_signers(units: dict) -> None:
+    """A body other than the inspectorate signs through its own unit where the tree has one
+    of its code (the Director of Home Affairs signs Sở Nội vụ's check decisions)."""
+    for body in db.session.execute(select(IssuingBody)).scalars():
+        unit = units.get(body.code)
+        if body.activity_kind.is_check and body.signer_unit_id is None and unit is not None:
+            body.signer_unit = unit
+
+
 def seed(units: dict, users: dict) -> None:
     """Create the demo records of this feature if they are missing."""
     seed_issuing_bodies()
+    seed_body_signers(units)
     seed_fields()
     seed_legal_references()
     seed_deadline_rules()

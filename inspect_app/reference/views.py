@@ -23,7 +23,15 @@ from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.reference import operations, queries
 from inspect_app.reference import rules as deadline_rules
 from inspect_app.reference.calendar import working_days_in_year
-from inspect_app.reference.models import DayKind, DeadlineRule, FieldOfWork, Holiday, LegalReference
+from inspect_app.reference.models import (
+    ActivityKind,
+    DayKind,
+    DeadlineRule,
+    FieldOfWork,
+    Holiday,
+    IssuingBody,
+    LegalReference,
+)
 from inspect_app.reference.queries import LegalFilters
 from inspect_app.reference.schemas import (
     ActiveSchema,
@@ -32,9 +40,11 @@ from inspect_app.reference.schemas import (
     FieldSchema,
     HolidayConfirmSchema,
     HolidaySchema,
+    IssuingBodySchema,
     LegalReferenceSchema,
     SettingsSchema,
 )
+from inspect_app.units.queries import all_units
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
@@ -59,6 +69,8 @@ register_actions(
         "holiday_created": _l("Holiday added"),
         "holiday_deleted": _l("Holiday deleted"),
         "holiday_confirmed": _l("Holiday confirmed"),
+        "issuing_body_created": _l("Issuing body added"),
+        "issuing_body_updated": _l("Issuing body updated"),
     }
 )
 
@@ -139,6 +151,50 @@ def field_active(field_id: int):
             else _("Field %(name)s deactivated.", name=saved.name)
         ),
     )
+
+
+# --- issuing bodies -------------------------------------------------------------------------
+
+
+@bp.route("/bodies")
+@access(Role.ADMIN)
+def bodies():
+    """The bodies issuing activities and documents: letterhead, signer, legal bases."""
+    return render("reference/bodies.html", bodies=queries.issuing_bodies())
+
+
+def _body_page(body: IssuingBody | None):
+    """The form of a new (`body` None) or existing issuing body."""
+    events = audit.events_for("IssuingBody", body.id) if body else []
+    return create_or_edit(
+        body,
+        IssuingBodySchema(),
+        operations.create_issuing_body,
+        operations.update_issuing_body,
+        form=record_form(
+            "reference/body_form.html",
+            body=body,
+            events=events,
+            units=all_units(active_only=True),
+            kinds=list(ActivityKind),
+        ),
+        done=lambda _body: redirect_to("reference.bodies"),
+        message=lambda saved: _("%(name)s saved.", name=saved.display_name),
+    )
+
+
+@bp.route("/bodies/new", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def body_new():
+    """Add an issuing body (422 with messages on bad input)."""
+    return _body_page(None)
+
+
+@bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def body_edit(body_id: int):
+    """Edit an issuing body (404 unknown, 409 stale, 422 bad input)."""
+    return _body_page(get_or_404(IssuingBody, body_id))
 
 
 # --- legal references ----------------------------------------------------------------------

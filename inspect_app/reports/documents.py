@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from inspect_app.core import clock, files
 from inspect_app.core.tabular import cell as safe_cell
+from inspect_app.reference.queries import issuing_body_id
 from inspect_app.reports import layout as blocks
 
 # Config keys of this module and their defaults (PROVINCE_NAME comes from the app's Config).
@@ -56,14 +57,17 @@ def province_name() -> str:
     return name
 
 
-def letterhead(body: str | None = None) -> dict[str, str]:
-    """Parent body, issuing body and place name of the documents (Decree 30/2020, Art. 8);
-    `body` one of the registers' issuing bodies, the configured one by default."""
+def letterhead(body: str | None = None) -> dict:
+    """Parent body, issuing body and place name of the documents (Decree 30/2020, Art. 8),
+    and the issuing body's record (its head signs); `body` one of the registers' issuing
+    bodies, the configured one by default."""
     name = province_name()
+    issuing = body or str(setting("DOCUMENT_ISSUING_BODY"))
     return {
         "parent_body": f"UBND TỈNH {name.upper()}",
-        "issuing_body": body or str(setting("DOCUMENT_ISSUING_BODY")),
+        "issuing_body": issuing,
         "place": name,
+        "issuing_body_id": issuing_body_id(issuing),
     }
 
 

@@ -23,6 +23,7 @@ from inspect_app.cases.models import Case
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.core.roles import Role, signed_in
 from inspect_app.extensions import db
+from inspect_app.reference.models import IssuingBody
 from inspect_app.reports.layout import number_text
 from inspect_app.units.models import Unit
 from inspect_app.units.queries import visible_unit_ids
@@ -110,6 +111,9 @@ class Document(EditableMixin, db.Model):
     # Letterhead as it stood when the document was drafted / issued (config can change later).
     parent_body: Mapped[str] = mapped_column(String(200), nullable=False)
     issuing_body: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The issuing body whose head signs it (None on documents of the configured inspectorate
+    # drafted before bodies were recorded: its leadership signs).
+    issuing_body_id: Mapped[int | None] = mapped_column(ForeignKey("issuing_body.id"), index=True)
     place: Mapped[str] = mapped_column(String(100), nullable=False)
     title: Mapped[str] = mapped_column(String(500), nullable=False)
     recipient: Mapped[str | None] = mapped_column(String(500))
@@ -147,6 +151,7 @@ class Document(EditableMixin, db.Model):
 
     case: Mapped[Case | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
+    issuer: Mapped[IssuingBody | None] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -176,23 +181,35 @@ class Document(EditableMixin, db.Model):
     # --- permissions (object level) --------------------------------------------------------
 
     def can_view(self, user) -> bool:
-        """Staff read every document; a unit leader only issued urging letters addressed to a
-        unit they see (their unit, units below it, units they deputise for)."""
+        """Staff read every document; a unit leader issued urging letters addressed to a unit
+        they see (their unit, units below it, units they deputise for), and every document of
+        a body they sign for (the Director of Home Affairs, its check decisions)."""
         if not signed_in(user):
             return False
-        if not user.is_unit_leader:
+        if not user.is_unit_leader or self.is_signer(user):
             return True
         if self.kind != DocumentKind.URGING or not self.is_issued:
             return False
         return self.unit_id in (visible_unit_ids(user) or set())
+
+    def is_signer(self, user) -> bool:
+        """Whether `user` signs for the document's issuing body, whatever its state: the head
+        of that body (see IssuingBody.signs), else the inspectorate's leadership."""
+        if not signed_in(user):
+            return False
+        if self.issuer is not None:
+            return self.issuer.signs(user)
+        return user.role in SIGNERS
 
     def can_edit(self, user) -> bool:
         """Drafts are edited by leadership, lead inspectors and administrators."""
         return user.role in EDITORS and self.state == DocumentState.DRAFT
 
     def can_sign(self, user) -> bool:
-        """Leadership (the Chief Inspector or a deputy) or an administrator signs a draft, once."""
-        return user.role in SIGNERS and self.state == DocumentState.DRAFT
+        """The head of the issuing body (or a deputy head) signs a draft, once: the Chief
+        Inspector's office for the inspectorate's documents, the Director of Home Affairs for
+        its check decisions and letters (Decree 217/2025)."""
+        return self.state == DocumentState.DRAFT and self.is_signer(user)
 
     def can_register(self, user) -> bool:
         """The clerk (văn thư) or an administrator registers, numbers and dispatches a signed

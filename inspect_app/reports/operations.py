@@ -44,7 +44,6 @@ from inspect_app.reports.layout import number_text
 from inspect_app.reports.models import (
     EDITORS,
     REGISTRARS,
-    SIGNERS,
     Document,
     DocumentItem,
     DocumentKind,
@@ -694,7 +693,7 @@ def sign(actor: User, doc: Document, version: int | None) -> Document:
     report's cases and figures as of today, recipients checked; no number yet (the clerk gives
     it). 403 (not a signer), 409 (stale, already signed or issued), 422 (empty, not needed)."""
     if not doc.can_sign(actor):
-        if doc.state != DocumentState.DRAFT and actor.role in SIGNERS:
+        if doc.state != DocumentState.DRAFT and doc.is_signer(actor):
             _refuse_signed(doc)
         raise Forbidden()
     check_version(doc, version)

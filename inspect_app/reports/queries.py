@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from inspect_app.core.loading import get_visible_or_404
 from inspect_app.extensions import db
+from inspect_app.reference.models import IssuingBody
 from inspect_app.reports.models import Document, DocumentItem, DocumentKind, DocumentState
 from inspect_app.units.queries import visible_unit_ids
 
@@ -40,15 +41,31 @@ class DocumentFilters:
 
 
 def _visibility(user) -> list:
-    """Staff see every document; a unit leader issued urging letters to the units they see."""
+    """Staff see every document; a unit leader issued urging letters to the units they see,
+    and every document of a body they head (Document.can_view)."""
     visible = visible_unit_ids(user)
     if visible is None:
         return []
-    return [
+    addressed = and_(
         Document.kind == DocumentKind.URGING,
         Document.state == DocumentState.ISSUED,
         Document.unit_id.in_(visible or {-1}),
-    ]
+    )
+    if not user.unit_id:
+        return [addressed]
+    headed = select(IssuingBody.id).where(IssuingBody.signer_unit_id == user.unit_id)
+    return [or_(addressed, Document.issuing_body_id.in_(headed))]
+
+
+def to_sign_count(user) -> int:
+    """How many drafts `user` signs (Document.can_sign as SQL): a body's head its body's;
+    the inspectorate's leadership also the drafts recorded without a body."""
+    signs = Document.issuing_body_id.in_(select(IssuingBody.id).where(IssuingBody.signed_by(user)))
+    if user.is_admin or user.is_leadership:
+        signs = or_(signs, Document.issuing_body_id.is_(None))
+    return db.session.execute(
+        select(func.count()).where(Document.state == DocumentState.DRAFT, signs)
+    ).scalar_one()
 
 
 def document_list(user, filters: DocumentFilters) -> Select:

@@ -206,9 +206,10 @@ def refresh(document_id: int):
 
 
 @bp.route("/<int:document_id>/sign", methods=["POST"])
-@access(*SIGNERS)
+@access(*SIGNERS, Role.UNIT_LEADER)
 def sign(document_id: int):
-    """Sign the draft (no number yet: the clerk registers it); 403, 404, 409, 422."""
+    """Sign the draft (no number yet: the clerk registers it); 403, 404, 409, 422. A unit
+    leader signs only for a body they head (Document.can_sign: the Director of Home Affairs)."""
     return _act(
         document_id,
         "sign",

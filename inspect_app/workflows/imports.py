@@ -843,6 +843,18 @@ def _match_case(catalogue: _Catalogue, result: RowResult) -> None:
     if _closing(case, v) is not _KEEP:
         result.changes.append("closed_at")
     result.action = UPDATE if result.changes else UNCHANGED
+    if "due_date" in result.changes and case.inspection.conclusion_date is not None:
+        # A signed conclusion's deadline changes only by a deciding document (cases.operations
+        # .apply_deadline): the file can correct what the tracker held, not decide a change.
+        result.warn(
+            "due_date",
+            _(
+                "The deadline differs from the one recorded (%(old)s): it is saved as a "
+                "correction of the tracker's data. If the deadline was changed by a decision, "
+                "change it on the case's page with that document instead.",
+                old=case.due_date.strftime("%d/%m/%Y"),
+            ),
+        )
 
 
 def _check_early_due(catalogue: _Catalogue, result: RowResult) -> None:

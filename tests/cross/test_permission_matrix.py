@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from inspect_app.core import clock
@@ -108,7 +109,7 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "api.document_sign": (
         "POST",
         "/api/v1/documents/{document_id}/sign",
-        api(ADMIN_OR_LEADERSHIP, ok=422),
+        api(ADMIN_OR_LEADERSHIP, ok=422, unit_leader=404),
     ),
     "api.document_register": (
         "POST",
@@ -554,6 +555,9 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reference.rules": ("GET", "/reference/rules", expect(READERS)),
     "reference.settings": ("GET", "/reference/settings", expect(ADMIN)),
     "reference.escalation": ("GET", "/reference/escalation", expect(ADMIN)),
+    "reference.bodies": ("GET", "/reference/bodies", expect(ADMIN)),
+    "reference.body_new": ("GET", "/reference/bodies/new", expect(ADMIN)),
+    "reference.body_edit": ("GET", "/reference/bodies/{body_id}", expect(ADMIN)),
     "reports.conclusion_paper": (
         "GET",
         "/reports/conclusion/{inspection_id}.docx",
@@ -565,7 +569,12 @@ TABLE: dict[str, tuple[str, str, dict]] = {
     "reports.edit": ("POST", "/reports/{document_id}/edit", expect(CREATORS, ok=422)),
     "reports.export": ("GET", "/reports/export.{fmt}", expect(EVERYONE)),
     "reports.index": ("GET", "/reports", expect(EVERYONE)),
-    "reports.sign": ("POST", "/reports/{document_id}/sign", expect(ADMIN_OR_LEADERSHIP, ok=422)),
+    # A unit leader signs only for a body they head; another's draft is not theirs to see.
+    "reports.sign": (
+        "POST",
+        "/reports/{document_id}/sign",
+        expect(ADMIN_OR_LEADERSHIP, ok=422, unit_leader=404),
+    ),
     "reports.register": ("POST", "/reports/{document_id}/register", expect(REGISTRARS, ok=422)),
     "reports.registers": ("GET", "/reports/registers", expect(REGISTRARS)),
     "reports.final": ("POST", "/reports/{document_id}/final", expect(REGISTRARS, ok=422)),
@@ -671,8 +680,15 @@ def _records(db, app, tmp_path) -> dict:
     from inspect_app.statistics.operations import generate
 
     periodic = generate(None, "2025-Y")
+    from inspect_app.reference.seed import seed_issuing_bodies
+
+    seed_issuing_bodies()
     db.session.commit()
+    from inspect_app.reference.models import IssuingBody
+
+    body_id = db.session.execute(select(IssuingBody.id).limit(1)).scalar_one()
     return {
+        "body_id": body_id,
         "session_id": session_id,
         "unit_id": unit_a.id,
         "user_id": owner.id,

@@ -554,6 +554,7 @@ def test_place_and_date_line_and_recipients_follow_decree_30(app):
             "parent_body": "UBND TỈNH TUYÊN QUANG",
             "issuing_body": "THANH TRA TỈNH",
             "place": "Tuyên Quang",
+            "issuing_body_id": None,  # no body of that name recorded in this test
         }
     assert documents.distribution_lines("Như trên;\n\n- Sở Nội vụ;") == [
         "- Như trên;",

@@ -213,6 +213,10 @@ def test_a_corrected_file_updates_what_changed(db, world):
     run = dry(admin, xlsx(rows))
     assert [r.action for r in run.results] == ["unchanged", "update"]
     assert set(run.results[1].changes) == {"due_date", "state", "answers_text"}
+    # A signed conclusion's deadline: saved as a correction, with the way to record a decision.
+    assert run.results[1].status == "warning"
+    warning = run.results[1].message
+    assert "30/06/2025" in warning and "trang kiến nghị" in warning, warning
     summary = imports.apply(admin, run)
     db.session.commit()
     assert (summary.updated, summary.unchanged, summary.created) == (1, 1, 0)
