@@ -48,7 +48,10 @@ def _check_answerable(actor, case: Case, version: int | None) -> Authority:
         raise OperationError(_("This case has been withdrawn: it cannot be answered."))
     if case.state == CaseState.ANSWERED:
         raise OperationError(
-            _("The final answer has been sent and awaits verification by the inspection team.")
+            _(
+                "The final answer has been sent and awaits verification by %(team)s.",
+                team=case.inspection.kind.term("team_in_text"),
+            )
         )
     return authority
 

@@ -161,7 +161,10 @@ def returned_answers(conditions: list) -> list[CaseAnswer]:
         db.session.execute(
             select(_Final)
             .join(Case, Case.id == _Final.case_id)
-            .options(joinedload(_Final.case), joinedload(_Final.verified_by))
+            .options(
+                joinedload(_Final.case).joinedload(Case.inspection),
+                joinedload(_Final.verified_by),
+            )
             .where(
                 *conditions,
                 Case.state == CaseState.OPEN,

@@ -89,7 +89,8 @@ def _submit(case_id: int, operation, done_message):
         run,
         page=page,
         done=lambda _answer: redirect_to("cases.detail", case_id=case_id),
-        message=done_message,
+        # "... sent to the check team" for a check's case (Đoàn kiểm tra).
+        message=lambda _answer: done_message(case.inspection.kind.term("team_in_text")),
     )
 
 
@@ -104,7 +105,7 @@ def answer(case_id: int):
     return _submit(
         case_id,
         operations.submit_final_answer,
-        _l("Your final answer has been sent to the inspection team for verification."),
+        lambda team: _("Your final answer has been sent to %(team)s for verification.", team=team),
     )
 
 
@@ -115,5 +116,5 @@ def progress(case_id: int):
     return _submit(
         case_id,
         operations.add_progress_report,
-        _l("Your progress report has been sent to the inspection team."),
+        lambda team: _("Your progress report has been sent to %(team)s.", team=team),
     )

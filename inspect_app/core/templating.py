@@ -101,14 +101,20 @@ def nav_groups() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 # Human labels of audit actions shown on timelines; features add theirs with register_actions.
 ACTION_LABELS: dict[str, object] = {}
+# The same actions on a check (kiểm tra), where the words differ ("Mở cuộc kiểm tra").
+CHECK_ACTION_LABELS: dict[str, object] = {}
 
 
-def register_actions(labels: dict[str, object]) -> None:
+def register_actions(labels: dict[str, object], check: dict[str, object] | None = None) -> None:
     ACTION_LABELS.update(labels)
+    CHECK_ACTION_LABELS.update(check or {})
 
 
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
+def action_label(action: str, kind=None) -> str:
+    """A timeline's words for `action`; `kind` the activity (ActivityKind) whose history it
+    is, when a check calls the action otherwise."""
+    label = CHECK_ACTION_LABELS.get(action) if getattr(kind, "is_check", False) else None
+    label = label if label is not None else ACTION_LABELS.get(action)
     return str(label) if label is not None else action.replace("_", " ").capitalize()
 
 

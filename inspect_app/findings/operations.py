@@ -77,6 +77,15 @@ def replayed(actor, inspection: Inspection, key: str | None) -> Finding | None:
     return found
 
 
+def _not_on_team(inspection: Inspection) -> Forbidden:
+    return Forbidden(
+        _(
+            "Only members of %(team)s can log findings.",
+            team=inspection.kind.term("team_in_text"),
+        )
+    )
+
+
 def create_finding(actor, inspection: Inspection, data: dict, files=()) -> Finding:
     """A team member logs a finding (with its evidence files) while the inspection is open.
 
@@ -87,7 +96,7 @@ def create_finding(actor, inspection: Inspection, data: dict, files=()) -> Findi
     if replay is not None:
         return replay
     if not inspection.can_log_findings(actor, check_state=False):
-        raise Forbidden(_("Only members of the inspection team can log findings."))
+        raise _not_on_team(inspection)
     check_open(inspection)
     finding = Finding(
         inspection_id=inspection.id,
@@ -112,7 +121,7 @@ def duplicate_findings(actor, findings) -> list[Finding]:
     copies = []
     for source in findings:
         if not source.can_duplicate(actor, check_state=False):
-            raise Forbidden(_("Only members of the inspection team can log findings."))
+            raise _not_on_team(source.inspection)
         check_open(source.inspection)
         copy = Finding(
             inspection_id=source.inspection_id,

@@ -59,7 +59,12 @@ register_actions(
         "inspection_concluded": _l("Conclusion signed"),
         "inspection_monitoring": _l("Monitoring started"),
         "inspection_closed": _l("Inspection closed"),
-    }
+    },
+    check={
+        "inspection_created": _l("Check opened"),
+        "inspection_updated": _l("Check edited"),
+        "inspection_closed": _l("Check closed"),
+    },
 )
 
 
@@ -159,7 +164,11 @@ def new():
         lambda data: operations.create_inspection(current_user, data),
         page=lambda status, errors: _form(None, errors, status),
         done=lambda inspection: redirect_to("inspections.detail", inspection_id=inspection.id),
-        message=lambda inspection: _("Inspection %(n)s opened.", n=inspection.decision_number),
+        message=lambda inspection: (
+            _("Check %(n)s opened.", n=inspection.decision_number)
+            if inspection.kind.is_check
+            else _("Inspection %(n)s opened.", n=inspection.decision_number)
+        ),
     )
 
 
@@ -175,7 +184,7 @@ def edit(inspection_id: int):
         lambda data: operations.update_inspection(current_user, inspection, data),
         form=lambda status, errors: _form(inspection, errors, status, typed_input(status)),
         done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
-        message=_l("Inspection saved."),
+        message=lambda saved: _("Check saved.") if saved.kind.is_check else _("Inspection saved."),
     )
 
 

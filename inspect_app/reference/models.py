@@ -114,6 +114,7 @@ class IssuingBody(EditableMixin, db.Model):
 _TERMS = {
     "activity": (_l("Check"), _l("Inspection")),
     "team": (_l("Check team"), _l("Inspection team")),
+    "team_in_text": (_l("the check team"), _l("the inspection team")),
     "lead": (_l("Check team leader"), _l("Inspection team leader")),
     "conclusion": (_l("Check conclusion"), _l("Inspection conclusion")),
     "target": (_l("Checked unit"), _l("Target unit")),

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from inspect_app.core import clock
+from inspect_app.core.errors import Forbidden
 from inspect_app.core.files import stored_path
 from inspect_app.core.roles import Role
+from inspect_app.findings import operations as finding_ops
 from inspect_app.implementation_checks import operations
 from inspect_app.inspections import operations as inspection_ops
 from inspect_app.reference.models import ActivityKind, IssuingBody
@@ -159,3 +161,43 @@ def test_urging_letter_of_a_check_is_its_body_s(db, bodies):
     other = db.session.get(Document, drafted[case.id])
     assert (other.issuing_body, other.symbol) == ("THANH TRA TỈNH", "TTr-NV")
     assert "Kết luận thanh tra số" in other.title and "Thanh tra tỉnh đề nghị" in other.body
+
+
+def test_timelines_and_messages_call_a_check_a_check(db, bodies, login_as):
+    clock.freeze(TODAY)
+    unit = f.make_unit("UBND xã Bắc Quang")
+    leader = f.make_user(Role.UNIT_LEADER, unit=unit)
+    lead = f.make_user(Role.LEAD_INSPECTOR)
+    data = {
+        "title": "Kiểm tra công vụ tại UBND xã Bắc Quang",
+        "ad_hoc_reason": "Theo chỉ đạo của Chủ tịch UBND tỉnh",
+        "decision_number": "41/QĐ-SNV",
+        "decision_date": date(2026, 11, 2),
+        "target_unit_id": unit.id,
+        "lead_id": lead.id,
+        "kind": "kiem_tra",
+        "start_date": date(2026, 11, 9),
+        "planned_end_date": date(2026, 11, 27),
+    }
+    check = inspection_ops.create_inspection(lead, data)
+    db.session.commit()
+    page = login_as(lead).get(f"/inspections/{check.id}").get_data(as_text=True)
+    assert "Mở cuộc kiểm tra" in page and "Mở cuộc thanh tra" not in page
+    # The unit leader of a check's case reports to the check team.
+    monitored, case = _activity("kiem_tra", bodies["SNV"], "Sở Tư pháp")
+    case.responsible_unit = unit
+    db.session.commit()
+    c = login_as(leader)
+    r = c.post(
+        f"/cases/{case.id}/progress",
+        data={"text": "Đã triển khai khắc phục.", "version": case.version},
+        follow_redirects=True,
+    )
+    assert "Báo cáo tiến độ đã được gửi đến Đoàn kiểm tra." in r.get_data(as_text=True)
+    # A finding by someone not on the check team is refused in the check's words.
+    onsite = f.make_inspection(state="in_progress", kind="kiem_tra", issuing_body=bodies["SNV"])
+    outsider = f.make_user(Role.INSPECTOR)
+    db.session.commit()
+    with pytest.raises(Forbidden) as refused:
+        finding_ops.create_finding(outsider, onsite, {"description": "Thiếu hồ sơ"})
+    assert "Đoàn kiểm tra" in str(refused.value.message)
