@@ -137,7 +137,7 @@ def send_reminders(as_of: date) -> int:
             left = step.working_days_left(as_of)
             if left is None or left > REMIND_WITHIN:
                 continue
-            kind, link = f"conclusion_{step.key}", f"/inspections/{inspection.id}"
+            kind, link = f"conclusion_{step.key}", inspection.path
             for user in _recipients(inspection, step.rule.actor, staff):
                 if (user.id, kind, link) in sent_today:
                     continue

@@ -85,6 +85,11 @@ class ImplementationCheck(EditableMixin, db.Model):
         """The decision has been issued (numbered and signed): the check may take place."""
         return self.document.is_issued
 
+    @property
+    def path(self) -> str:
+        """ "/implementation-checks/3": the check's page (notifications link it)."""
+        return f"/implementation-checks/{self.id}"
+
     def __str__(self) -> str:
         return f"{self.document.number_label} {self.document.title}"
 

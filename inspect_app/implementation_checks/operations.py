@@ -324,7 +324,7 @@ def _decision_issued(doc: Document, actor: User) -> None:
                 start=f"{check.period_start:%d/%m/%Y}",
                 end=f"{check.period_end:%d/%m/%Y}",
             )
-        notify(user, "check_decided", title, link=f"/implementation-checks/{check.id}")
+        notify(user, "check_decided", title, link=check.path)
 
 
 def record_minutes(

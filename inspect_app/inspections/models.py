@@ -144,6 +144,15 @@ class Inspection(Searchable, EditableMixin, db.Model):
     )
     cases = relationship("Case", order_by="Case.number", viewonly=True, uselist=True)
 
+    @staticmethod
+    def path_of(inspection_id: int) -> str:
+        """ "/inspections/12": the activity's page from its id (notifications, drill-downs)."""
+        return f"/inspections/{inspection_id}"
+
+    @property
+    def path(self) -> str:
+        return Inspection.path_of(self.id)
+
     def __str__(self) -> str:
         return self.title
 

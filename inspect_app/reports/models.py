@@ -175,6 +175,11 @@ class Document(EditableMixin, db.Model):
         "   /BC-TTr" (the blank the clerk fills) before."""
         return number_text(self.number, self.symbol)
 
+    @property
+    def path(self) -> str:
+        """ "/reports/5": the document's page (notifications link it)."""
+        return f"/reports/{self.id}"
+
     def __str__(self) -> str:
         return f"{self.number_label} {self.title}"
 

@@ -70,10 +70,6 @@ AUTHORITIES = ("TM.", "Q.", "KT.", "TL.", "TUQ.")
 document_issued = Namespace().signal("document-issued")
 
 
-def _link(doc: Document) -> str:
-    return f"/reports/{doc.id}"
-
-
 def _snapshot(doc: Document) -> dict:
     return audit.snapshot(doc, ("kind", "state", "year", "number", *DRAFT_FIELDS))
 
@@ -993,7 +989,7 @@ def _notify_registrars(actor: User, doc: Document) -> None:
                 user,
                 "document_signed",
                 title % {"kind": doc.kind.label, "title": doc.title[:120]},
-                link=_link(doc),
+                link=doc.path,
             )
 
 
@@ -1028,4 +1024,4 @@ def _notify_issued(actor: User, doc: Document) -> None:
                     "Report %(num)s to the People's Committee has been issued.",
                     num=doc.number_label,
                 )
-            notify(user, f"document_{doc.kind.value}", title, link=_link(doc))
+            notify(user, f"document_{doc.kind.value}", title, link=doc.path)

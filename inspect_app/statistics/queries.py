@@ -365,7 +365,7 @@ def drill_rows(kind: str, ids: list[int], value: str) -> list[DrillRow]:
             .order_by(Inspection.id)
         ).all()
         return [
-            DrillRow(i, f"/inspections/{i}", num, title, unit, day, Decimal(1), concl or "")
+            DrillRow(i, Inspection.path_of(i), num, title, unit, day, Decimal(1), concl or "")
             for i, num, title, unit, day, concl in rows
         ]
     if kind == "unit":
