@@ -75,7 +75,11 @@ def in_process_app(url: str, **overrides):
         "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    from inspect_app.core.runtime import tune_garbage_collector
+
+    tune_garbage_collector()  # as wsgi.py serves it
+    return app
 
 
 def signed_in_client(app, username: str, password: str):

@@ -10,6 +10,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
@@ -118,6 +119,20 @@ def action_label(action: str, kind=None) -> str:
     return str(label) if label is not None else action.replace("_", " ").capitalize()
 
 
+def select_options(rows, selected=None) -> Markup:
+    """The <option>s of a long select (173 units, the inspectors) from (value, text) rows, in
+    one pass: a Jinja loop over them was a tenth of the case list's time. `selected` the value
+    chosen (compared as text, as the form sends it back)."""
+    chosen = "" if selected is None else str(selected)
+    plain, picked = (
+        Markup('<option value="%s">%s</option>'),
+        Markup('<option value="%s" selected>%s</option>'),
+    )
+    return Markup("").join(
+        (picked if str(value) == chosen else plain) % (value, text) for value, text in rows
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["dt"] = fmt_datetime
@@ -130,6 +145,7 @@ def register_template_helpers(app: Flask) -> None:
             "nav_items": nav_items,
             "nav_groups": nav_groups,
             "action_label": action_label,
+            "select_options": select_options,
             "current_locale": str(get_locale()),
             "today": clock.today(),
             "request_path": request.full_path.rstrip("?"),
