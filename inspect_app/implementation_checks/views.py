@@ -14,7 +14,7 @@ from inspect_app.core import audit, clock
 from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import READERS, STAFF
 from inspect_app.core.templating import register_actions, register_nav
@@ -46,18 +46,20 @@ register_actions(
 )
 
 
+#: The list of checks: its page and the API's listing.
+CHECKS = FilteredList(
+    CheckFilters.from_args,
+    lambda filters: check_list(current_user, filters),
+    "implementation_checks/index.html",
+    "implementation_checks/_list.html",
+)
+
+
 @bp.route("")
 @access(AUTHENTICATED)
 def index():
     """The checks the user may see, newest first (constant queries), by conclusion."""
-    filters = CheckFilters.from_args(request.args)
-    return list_page(
-        "implementation_checks/index.html",
-        "implementation_checks/_list.html",
-        filters,
-        check_list(current_user, filters),
-        can_create=current_user.role in CHECK_EDITORS,
-    )
+    return CHECKS.page(can_create=current_user.role in CHECK_EDITORS)
 
 
 def _conclusions_to_check():

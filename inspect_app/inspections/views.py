@@ -13,13 +13,11 @@ from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.decisions.views import doc_of
-from inspect_app.extensions import db
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.queries import (
@@ -63,19 +61,21 @@ register_actions(
 )
 
 
+#: The list of inspections: its page, its export and the API's listing.
+INSPECTIONS = FilteredList(
+    InspectionFilters.from_args,
+    lambda filters: list_statement(current_user, filters),
+    "inspections/index.html",
+    "inspections/_table.html",
+)
+
+
 @bp.route("/")
 @access(AUTHENTICATED)
 def index():
     """The inspections the user may see, filtered, sorted and paginated (htmx fragment)."""
-    filters = InspectionFilters.from_args(request.args)
-    return list_page(
-        "inspections/index.html",
-        "inspections/_table.html",
-        filters,
-        list_statement(current_user, filters),
-        args=filters.as_args(),
-        can_create=current_user.role in CREATORS,
-        **filter_choices(current_user),
+    return INSPECTIONS.page(
+        can_create=current_user.role in CREATORS, **filter_choices(current_user)
     )
 
 
@@ -83,8 +83,6 @@ def index():
 @access(AUTHENTICATED)
 def export(fmt: str):
     """The inspections of the list under its current filters, as XLSX or CSV."""
-    filters = InspectionFilters.from_args(request.args)
-    items = db.session.execute(list_statement(current_user, filters)).unique().scalars()
     columns = [
         (_("Decision"), lambda i: i.decision_number),
         (_("Decision date"), lambda i: i.decision_date),
@@ -99,7 +97,7 @@ def export(fmt: str):
         (_("Conclusion"), lambda i: i.conclusion_number),
         (_("Conclusion date"), lambda i: i.conclusion_date),
     ]
-    return export_table(fmt, _("Inspections"), "cuoc-thanh-tra", columns, items)
+    return INSPECTIONS.export(fmt, _("Inspections"), "cuoc-thanh-tra", columns)
 
 
 def detail_context(inspection: Inspection) -> dict:

@@ -16,12 +16,10 @@ from inspect_app.core.actions import RecordPage, form_action
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList, list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import READERS, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reports import documents, operations, papers, signing, word
 from inspect_app.reports.models import (
@@ -64,16 +62,20 @@ register_actions(
 )
 
 
+#: The list of documents: its page, its export and the API's listing.
+DOCUMENTS = FilteredList(
+    DocumentFilters.from_args,
+    lambda filters: document_list(current_user, filters),
+    "reports/index.html",
+    "reports/_list.html",
+)
+
+
 @bp.route("")
 @access(AUTHENTICATED)
 def index():
     """Documents the user may see, filtered by type, year and state (constant queries)."""
-    filters = DocumentFilters.from_args(request.args)
-    return list_page(
-        "reports/index.html",
-        "reports/_list.html",
-        filters,
-        document_list(current_user, filters),
+    return DOCUMENTS.page(
         kinds=list(DocumentKind),
         states=list(DocumentState),
         can_create=current_user.role in EDITORS,
@@ -84,8 +86,6 @@ def index():
 @access(AUTHENTICATED)
 def export(fmt: str):
     """The documents of the list under its current filters, as XLSX or CSV."""
-    filters = DocumentFilters.from_args(request.args)
-    items = db.session.execute(document_list(current_user, filters)).unique().scalars()
     columns = [
         (_("Number"), lambda d: d.number_label if d.number else ""),
         (_("Type"), lambda d: d.kind.label),
@@ -95,7 +95,7 @@ def export(fmt: str):
         (_("Date"), lambda d: clock.local(d.issued_at or d.created_at).date()),
         (_("State"), lambda d: d.state.label),
     ]
-    return export_table(fmt, _("Documents"), "van-ban", columns, items)
+    return DOCUMENTS.export(fmt, _("Documents"), "van-ban", columns)
 
 
 @bp.route("/registers")
