@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -191,102 +193,94 @@ def _check_offered(inspection: Inspection, action: str, states: tuple) -> None:
         raise OperationError(_("You do not have permission to do this."), 403)
 
 
-def _form_transition(
-    inspection_id: int, action: str, states: tuple, template: str, schema, run, message: str
-):
-    """A transition with its own form: GET shows it, POST runs it (303 to the inspection; 422
-    errors in place, 409 the current state with the typed input kept)."""
-    inspection = get_visible_or_404(Inspection, inspection_id)
+def _form_transition(action: str, states: tuple, template: str, schema, message):
+    """Decorate `run(inspection, data)` as a transition with its own form: GET shows it, POST
+    runs it (303 to the inspection; 422 errors in place, 409 the current state with the typed
+    input kept)."""
 
-    def page(status: int, errors: dict):
-        return render(
-            template,
-            status=status,
-            inspection=get_visible_or_404(Inspection, inspection_id),
-            duration=operations.duration(inspection),
-            errors=errors,
-            form=request.form,
-        )
+    def decorate(run):
+        @functools.wraps(run)
+        def view(inspection_id: int):
+            inspection = get_visible_or_404(Inspection, inspection_id)
 
-    if request.method == "GET":
-        _check_offered(inspection, action, states)
-        return page(200, {})
-    return form_action(
-        schema,
-        lambda data: run(inspection, data),
-        page=page,
-        done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
-        message=message,
-    )
+            def page(status: int, errors: dict):
+                return render(
+                    template,
+                    status=status,
+                    inspection=get_visible_or_404(Inspection, inspection_id),
+                    duration=operations.duration(inspection),
+                    errors=errors,
+                    form=request.form,
+                )
+
+            if request.method == "GET":
+                _check_offered(inspection, action, states)
+                return page(200, {})
+            return form_action(
+                schema(),
+                lambda data: run(inspection, data),
+                page=page,
+                done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
+                message=message,
+            )
+
+        return view
+
+    return decorate
 
 
 @bp.route("/<int:inspection_id>/end-onsite", methods=["GET", "POST"])
 @access(*STAFF)
-def end_onsite(inspection_id: int):
+@_form_transition(
+    "end_onsite",
+    (InspectionState.IN_PROGRESS,),
+    "inspections/end_onsite.html",
+    EndOnsiteSchema,
+    _l("On-site work ended."),
+)
+def end_onsite(inspection, data):
     """End on-site work (team lead); past the legal duration asks for the extension; 403/409/422."""
-
-    def run(inspection, data):
-        operations.end_onsite(
-            current_user,
-            inspection,
-            data.get("version"),
-            data.get("extension_reference"),
-            data.get("extension_days"),
-            doc_of(data),
-        )
-
-    return _form_transition(
-        inspection_id,
-        "end_onsite",
-        (InspectionState.IN_PROGRESS,),
-        "inspections/end_onsite.html",
-        EndOnsiteSchema(),
-        run,
-        _("On-site work ended."),
+    operations.end_onsite(
+        current_user,
+        inspection,
+        data.get("version"),
+        data.get("extension_reference"),
+        data.get("extension_days"),
+        doc_of(data),
     )
 
 
 @bp.route("/<int:inspection_id>/extension", methods=["GET", "POST"])
 @access(*STAFF)
-def extension(inspection_id: int):
+@_form_transition(
+    "extension",
+    (InspectionState.IN_PROGRESS,),
+    "inspections/extension.html",
+    ExtensionSchema,
+    _l("Extension recorded."),
+)
+def extension(inspection, data):
     """Record the extension decision of on-site work with its date, signer and file (team
     lead); 403/409/422."""
-
-    def run(inspection, data):
-        operations.record_extension(
-            current_user,
-            inspection,
-            data["extension_reference"],
-            data["extension_days"],
-            data.get("version"),
-            doc_of(data),
-        )
-
-    return _form_transition(
-        inspection_id,
-        "extension",
-        (InspectionState.IN_PROGRESS,),
-        "inspections/extension.html",
-        ExtensionSchema(),
-        run,
-        _("Extension recorded."),
+    operations.record_extension(
+        current_user,
+        inspection,
+        data["extension_reference"],
+        data["extension_days"],
+        data.get("version"),
+        doc_of(data),
     )
 
 
 @bp.route("/<int:inspection_id>/conclude", methods=["GET", "POST"])
 @access(*STAFF)
-def conclude(inspection_id: int):
+@_form_transition(
+    "conclude",
+    (InspectionState.REPORTED,),
+    "inspections/conclude.html",
+    ConcludeSchema,
+    _l("Conclusion recorded."),
+)
+def conclude(inspection, data):
     """Record the signed conclusion (leadership or admin); 403/409/422."""
-
-    def run(inspection, data):
-        operations.conclude(current_user, inspection, data)
-
-    return _form_transition(
-        inspection_id,
-        "conclude",
-        (InspectionState.REPORTED,),
-        "inspections/conclude.html",
-        ConcludeSchema(),
-        run,
-        _("Conclusion recorded."),
-    )
+    operations.conclude(current_user, inspection, data)
