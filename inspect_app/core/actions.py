@@ -3,11 +3,11 @@
 A request that succeeds keeps its changes, any other is rolled back (indico's `RH.process`):
 `finish_request` runs after every request, so views and operations never call `commit()`.
 
-`form_action` is the loop every HTML action form shares (`RecordPage.act` for the actions of
-a record's own page): load the form through its schema, call
-the operation, then either leave with a flash, or show the page again, 422 with the errors in
-place or 409 (someone else changed the record: the current state is shown, a flash says so,
-what the user typed is kept).
+`form_action` is the loop every HTML action form shares (`RecordPage.action` declares the
+actions of a record's own page): load the form through its schema, call the operation, then
+either leave with a flash, or show the page again, 422 with the errors in place or 409
+(someone else changed the record: the current state is shown, a flash says so, what the user
+typed is kept).
 """
 
 from __future__ import annotations
