@@ -535,11 +535,14 @@ BODY_FIELDS = ("code", "name", "display_name", "signer_title", "legal_basis", "a
 
 def seed_issuing_bodies() -> None:
     """The two issuing bodies, where missing (by code)."""
-    existing = set(db.session.execute(select(IssuingBody.code)).scalars())
-    for row in ISSUING_BODIES:
-        data = dict(zip(BODY_FIELDS, row, strict=True))
-        if data["code"] not in existing:
-            records.add(None, IssuingBody(**data), "issuing_body_created", BODY_FIELDS)
+    _create_missing(
+        ISSUING_BODIES,
+        BODY_FIELDS,
+        (IssuingBody.code,),
+        lambda actor, data: records.add(
+            actor, IssuingBody(**data), "issuing_body_created", BODY_FIELDS
+        ),
+    )
 
 
 def seed_body_signers(units: dict) -> None:
