@@ -347,12 +347,16 @@ def _figures(row) -> dict:
     }
 
 
+def unit_record(row) -> dict:
+    """The unit of a table row, a risk list entry or a suggestion, as exported."""
+    return {"unit_id": row.unit_id, "unit": row.unit_name}
+
+
 def table_records(result: AnalyticsResult) -> list[dict]:
     """The table as plain dicts (exports and the API)."""
     return [
         {
-            "unit_id": r.unit_id,
-            "unit": r.unit_name,
+            **unit_record(r),
             "field_id": r.field_id,
             "field": r.field_name,
             "year": r.year,
@@ -366,8 +370,7 @@ def unit_records(result: AnalyticsResult) -> list[dict]:
     """The unit risk list as plain dicts (the API)."""
     return [
         {
-            "unit_id": u.unit_id,
-            "unit": u.unit_name,
+            **unit_record(u),
             "active": u.active,
             **_figures(u),
             "risk_score": u.score,

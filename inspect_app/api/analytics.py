@@ -12,6 +12,7 @@ from inspect_app.analytics.queries import (
     risk_formula,
     suggested_targets,
     table_records,
+    unit_record,
     unit_records,
 )
 from inspect_app.api.common import api_route
@@ -125,12 +126,7 @@ def analytics_figures():
     result = analytics(params)
     recovery = recovery_figures()
     suggested = [
-        {
-            "unit_id": u.unit_id,
-            "unit": u.unit_name,
-            "risk_score": u.score,
-            "field_ids": u.top_field_ids(),
-        }
+        {**unit_record(u), "risk_score": u.score, "field_ids": u.top_field_ids()}
         for u in suggested_targets(result, set())
     ]
     return jsonify(

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from inspect_app.api.common import Kind
+from inspect_app.api.schemas import record_schema
 from inspect_app.conclusions import operations as conclusion_operations
 from inspect_app.conclusions.lifecycle import RECORDABLE, steps_of
 from inspect_app.conclusions.schemas import StepSchema
@@ -48,21 +49,18 @@ class _Steps(fields.List):
         ]
 
 
-class ConclusionOut(Schema):
-    inspection_id = fields.Integer(required=True, attribute="id")
-    title = fields.String(required=True)
+ConclusionOut = record_schema(
+    "ConclusionOut",
+    Inspection,
+    "title conclusion_number conclusion_date reported_on publication_channels posting_until "
+    "instruction_number version",
+    inspection_id=fields.Integer(required=True, attribute="id"),
     # An inspection (thanh_tra, Thanh tra tỉnh) or a check (kiem_tra, Sở Nội vụ).
-    kind = fields.String(required=True, attribute="kind.value")
-    issuing_body = fields.String(allow_none=True, attribute="issuing_body.display_name")
-    state = fields.String(required=True, attribute="state.value")
-    conclusion_number = fields.String(allow_none=True)
-    conclusion_date = fields.Date(allow_none=True)
-    reported_on = fields.Date(allow_none=True)
-    publication_channels = fields.String(allow_none=True)
-    posting_until = fields.Date(allow_none=True)
-    instruction_number = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
-    steps = _Steps(fields.Nested(StepOut), required=True)
+    kind=fields.String(required=True, attribute="kind.value"),
+    issuing_body=fields.String(allow_none=True, attribute="issuing_body.display_name"),
+    state=fields.String(required=True, attribute="state.value"),
+    steps=_Steps(fields.Nested(StepOut), required=True),
+)
 
 
 def load_conclusion(inspection_id: int) -> Inspection:

@@ -9,27 +9,18 @@ from marshmallow import Schema, fields
 from inspect_app.api.cases import load_case
 from inspect_app.api.common import api_route, dump_items
 from inspect_app.api.inspections import load_inspection
-from inspect_app.decisions.models import DecisionPurpose
+from inspect_app.api.schemas import record_schema
+from inspect_app.decisions.models import DecidingDocument
 from inspect_app.decisions.queries import decisions_of
 from inspect_app.workflows import case_file, inspection_file
 
-
-class DecisionOut(Schema):
-    id = fields.Integer(required=True)
-    purpose = fields.String(
-        required=True,
-        attribute="purpose.value",
-        metadata={"enum": [p.value for p in DecisionPurpose]},
-    )
-    case_id = fields.Integer(allow_none=True)
-    inspection_id = fields.Integer(allow_none=True)
-    number = fields.String(required=True)
-    issued_on = fields.Date(required=True)
-    signer = fields.String(required=True)
-    recorded_by_id = fields.Integer(required=True)
-    recorded_at = fields.DateTime(required=True)
+DecisionOut = record_schema(
+    "DecisionOut",
+    DecidingDocument,
+    "id purpose case_id inspection_id number issued_on signer recorded_by_id recorded_at",
     # The document's file (download: /api/v1/evidence/{id}/download).
-    file_ids = fields.Function(lambda d: [f.id for f in d.files], required=True)
+    file_ids=fields.Function(lambda d: [f.id for f in d.files], required=True),
+)
 
 
 class DecisionList(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 from flask_login import current_user
 from marshmallow import fields
 
@@ -14,7 +14,6 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.findings import operations as finding_operations
 from inspect_app.findings import views as finding_views
 from inspect_app.findings.models import Finding
-from inspect_app.findings.queries import FindingFilters, findings_query
 from inspect_app.findings.schemas import FindingDumpSchema, FindingSchema
 from inspect_app.reference.models import Severity
 
@@ -65,7 +64,7 @@ def findings():
     """Findings the user may see.
 
     Findings filtered like the page, newest observation first, with their files."""
-    return findings_query(current_user, FindingFilters.from_args(request.args))
+    return finding_views.FINDINGS.query()
 
 
 FINDING.detail(finding_views.detail, "One finding with its evidence files")

@@ -3,7 +3,6 @@ results (the same operations as the pages)."""
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
@@ -15,7 +14,7 @@ from inspect_app.extensions import db
 from inspect_app.implementation_checks import operations as check_operations
 from inspect_app.implementation_checks import views as check_views
 from inspect_app.implementation_checks.models import CheckedCase, ImplementationCheck
-from inspect_app.implementation_checks.queries import CheckFilters, check_list, get_visible_check
+from inspect_app.implementation_checks.queries import get_visible_check
 from inspect_app.implementation_checks.schemas import (
     CheckCreateSchema,
     MinutesSchema,
@@ -68,7 +67,7 @@ def implementation_checks():
 
     Staff see every check; a unit leader the issued decisions covering their units' cases.
     `inspection` filters on one conclusion."""
-    return check_list(current_user, CheckFilters.from_args(request.args))
+    return check_views.CHECKS.query()
 
 
 CHECK.detail(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +21,7 @@ from inspect_app.decisions.views import doc_of
 from inspect_app.inspections import operations as inspection_operations
 from inspect_app.inspections import views as inspection_views
 from inspect_app.inspections.models import Inspection, InspectionState
-from inspect_app.inspections.queries import SORTS, InspectionFilters, list_statement
+from inspect_app.inspections.queries import SORTS
 from inspect_app.inspections.schemas import (
     ConcludeSchema,
     EditSchema,
@@ -74,8 +73,7 @@ def inspections():
     """Inspections the user may see.
 
     Inspections filtered and sorted like the page (a unit leader sees their units' only)."""
-    filters = InspectionFilters.from_args(request.args)
-    return list_statement(current_user, filters).options(selectinload(Inspection.members))
+    return inspection_views.INSPECTIONS.query().options(selectinload(Inspection.members))
 
 
 INSPECTION.detail(inspection_file.detail, "One inspection")

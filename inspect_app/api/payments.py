@@ -10,9 +10,10 @@ from marshmallow import Schema, fields
 
 from inspect_app.api.cases import CASE, load_case
 from inspect_app.api.common import api_route
+from inspect_app.api.schemas import record_schema
 from inspect_app.core.errors import OperationError
 from inspect_app.recovery import operations as recovery_operations
-from inspect_app.recovery.models import can_record_payment
+from inspect_app.recovery.models import RecoveryPayment, can_record_payment
 from inspect_app.recovery.queries import ledger
 from inspect_app.recovery.schemas import PaymentSchema
 from inspect_app.workflows import case_file
@@ -20,21 +21,16 @@ from inspect_app.workflows import case_file
 # Amounts are strings: exact đồng (no decimals) or m² (two decimals), never a JSON float.
 
 
-class PaymentOut(Schema):
-    id = fields.Integer(required=True)
-    case_id = fields.Integer(required=True)
-    paid_on = fields.Date(required=True)
-    amount = fields.Decimal(
+PaymentOut = record_schema(
+    "PaymentOut",
+    RecoveryPayment,
+    "id case_id paid_on document_number note recorded_by_id recorded_at verified_by_id "
+    "verified_at version",
+    amount=fields.Decimal(
         attribute="quantity", required=True, as_string=True, metadata={"type": "string"}
-    )
-    document_number = fields.String(required=True)
-    note = fields.String(allow_none=True)
-    recorded_by_id = fields.Integer(required=True)
-    recorded_at = fields.DateTime(required=True)
-    verified_by_id = fields.Integer(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
-    file_ids = fields.Function(lambda p: [f.id for f in p.files], required=True)
-    version = fields.Integer(required=True)
+    ),
+    file_ids=fields.Function(lambda p: [f.id for f in p.files], required=True),
+)
 
 
 class LedgerOut(Schema):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 
 from inspect_app.api.common import Kind, api_route, dump
@@ -10,7 +9,7 @@ from inspect_app.api.schemas import PageQuery, choice_field, enum_field, record_
 from inspect_app.auth import operations as auth_operations
 from inspect_app.auth import views as auth_views
 from inspect_app.auth.models import User
-from inspect_app.auth.queries import STATES, UserFilters, user_list
+from inspect_app.auth.queries import STATES
 from inspect_app.auth.schemas import UserCreateSchema
 from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import AUTHENTICATED
@@ -47,7 +46,7 @@ def users():
     """Accounts (administrators).
 
     Accounts filtered by text, role and state, like the administrators' page."""
-    return user_list(UserFilters.from_args(request.args))
+    return auth_views.USERS.query()
 
 
 USER.detail(auth_views.user_edit, "One account (administrators)", "One account; 404 when unknown.")

@@ -28,7 +28,7 @@ from inspect_app.core.errors import OperationError
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404, get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
 from inspect_app.extensions import db, limiter
@@ -263,14 +263,17 @@ def _units() -> list[Unit]:
     return list(db.session.execute(select(Unit).order_by(Unit.name)).scalars())
 
 
+#: The list of accounts: its page and the API's listing.
+USERS = FilteredList(
+    UserFilters.from_args, user_list, "admin/users.html", "admin/_users_table.html"
+)
+
+
 @bp.route("/admin/users")
 @access(Role.ADMIN)
 def users():
     """List of accounts, filtered by text, role and state."""
-    chosen = UserFilters.from_args(request.args)
-    return list_page(
-        "admin/users.html", "admin/_users_table.html", chosen, user_list(chosen), roles=list(Role)
-    )
+    return USERS.page(roles=list(Role))
 
 
 def _user_form(user: User | None, **extra):

@@ -3,15 +3,16 @@
 A request that succeeds keeps its changes, any other is rolled back (indico's `RH.process`):
 `finish_request` runs after every request, so views and operations never call `commit()`.
 
-`form_action` is the loop every HTML action form shares (`RecordPage.act` for the actions of
-a record's own page): load the form through its schema, call
-the operation, then either leave with a flash, or show the page again, 422 with the errors in
-place or 409 (someone else changed the record: the current state is shown, a flash says so,
-what the user typed is kept).
+`form_action` is the loop every HTML action form shares (`RecordPage.action` declares the
+actions of a record's own page): load the form through its schema, call the operation, then
+either leave with a flash, or show the page again, 422 with the errors in place or 409
+(someone else changed the record: the current state is shown, a flash says so, what the user
+typed is kept).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,12 @@ def form_action(
     return page(422, errors)
 
 
+def open_form(errors: dict | None = None, form=None, action: str | None = None) -> dict:
+    """A record page's action forms as its template reads them: the field `errors`, what the
+    user typed (`form`) and which form is open (`open_action`)."""
+    return {"errors": errors or {}, "form": form if form is not None else {}, "open_action": action}
+
+
 @dataclass(frozen=True)
 class RecordPage:
     """A record's own page (a case, a document, a check) and the action forms posted to it.
@@ -99,6 +106,20 @@ class RecordPage:
             done=lambda _result: redirect_to(self.endpoint, **{self.id_arg: ident}),
             message=message,
         )
+
+    def action(self, action: str, schema: type[Schema] | None, message=None):
+        """Decorate `call(record, data)` as the view of the record page's `action` form: the
+        view takes the record's id (`id_arg`) and runs `act` with a fresh `schema`."""
+
+        def decorate(call: Callable[[Any, dict], Any]) -> Callable[..., Any]:
+            @functools.wraps(call)
+            def view(**args):
+                form = schema() if schema is not None else None
+                return self.act(args[self.id_arg], action, form, call, message)
+
+            return view
+
+        return decorate
 
 
 def _again(page: PageAgain, status: int, errors: dict, message) -> Any:

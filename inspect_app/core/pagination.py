@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 
 from inspect_app.core.htmx import render
+from inspect_app.core.tabular import export
 from inspect_app.extensions import db
 
 
@@ -62,3 +64,38 @@ def list_page(template: str, fragment: str, filters, stmt: Select, scalars: bool
     return render(
         template, fragment, page=paginate(stmt, scalars=scalars), filters=filters, **context
     )
+
+
+@dataclass(frozen=True)
+class FilteredList:
+    """A list page, its export and its API listing, reading the same rows under the request's
+    filters: `read(request.args)` parses them (the list's `XFilters.from_args`),
+    `statement(filters)` is the list's query; `template` / `fragment` show one page of it."""
+
+    read: Callable[[Any], Any]
+    statement: Callable[[Any], Select]
+    template: str
+    fragment: str
+    scalars: bool = True
+
+    def query(self) -> Select:
+        """The list's query under the request's filters (the API pages it itself)."""
+        return self.statement(self.read(request.args))
+
+    def page(self, **context):
+        """One page of the list under the request's filters, with `context` (`list_page`)."""
+        filters = self.read(request.args)
+        return list_page(
+            self.template,
+            self.fragment,
+            filters,
+            self.statement(filters),
+            scalars=self.scalars,
+            **context,
+        )
+
+    def export(self, fmt: str, title: str, filename: str, columns: Sequence):
+        """Every row of the list under the request's filters as a `fmt` file (CSV, XLSX)."""
+        result = db.session.execute(self.query()).unique()
+        rows = result.scalars() if self.scalars else result.all()
+        return export(fmt, title, filename, columns, rows)

@@ -3,6 +3,7 @@ forms, and the approvers' list of pending requests."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from flask import Blueprint, get_flashed_messages, request
@@ -175,64 +176,61 @@ def ask(case_id: int):
     )
 
 
-def _on_request(ext_id: int, action: str, allowed, schema, call, done_message):
-    """Run `call(ext, data)` on a visible request if `allowed(ext)` (403 otherwise; its state
-    is the operation's to check); the case page again on 404, 409 or 422."""
-    ext = get_visible_request(ext_id)
-    require(allowed(ext))
-    return _act(ext.case_id, action, ext.id, schema, lambda d: call(ext, d), done_message)
+def _on_request(action: str, allowed, schema, message):
+    """Decorate `call(ext, data)` as the view of a form on a visible request, run if
+    `allowed(ext)` (403 otherwise; its state is the operation's to check); the case page again
+    on 404, 409 or 422."""
+
+    def decorate(call):
+        @functools.wraps(call)
+        def view(ext_id: int):
+            ext = get_visible_request(ext_id)
+            require(allowed(ext))
+            return _act(ext.case_id, action, ext.id, schema(), lambda d: call(ext, d), message)
+
+        return view
+
+    return decorate
 
 
-def _decide(ext_id: int, decide, done_message):
-    """Approve or refuse a pending request with a reason (an approver of its case); 403, 404,
-    409, 422."""
-    return _on_request(
-        ext_id,
-        "decide",
-        lambda ext: ext.can_decide(current_user, check_state=False),
-        DecisionSchema(),
-        lambda ext, d: decide(current_user, ext, d),
-        done_message,
-    )
+def _may_decide(ext: ExtensionRequest) -> bool:
+    """An approver of the request's case (its state is the operation's to check)."""
+    return ext.can_decide(current_user, check_state=False)
 
 
 @bp.route("/<int:ext_id>/approve", methods=["POST"])
 @access(*APPROVER_ROLES)
-def approve(ext_id: int):
+@_on_request(
+    "decide",
+    _may_decide,
+    DecisionSchema,
+    _l("The extension has been approved; the deadline has moved."),
+)
+def approve(ext, d):
     """Approve a pending request with a reason (and the deciding document once the conclusion
     is signed): the deadline moves; 403, 404, 409, 422."""
-    return _decide(
-        ext_id,
-        lambda user, ext, d: operations.approve(
-            user, ext, d["decision_reason"], d["version"], doc_of(d)
-        ),
-        _l("The extension has been approved; the deadline has moved."),
-    )
+    return operations.approve(current_user, ext, d["decision_reason"], d["version"], doc_of(d))
 
 
 @bp.route("/<int:ext_id>/refuse", methods=["POST"])
 @access(*APPROVER_ROLES)
-def refuse(ext_id: int):
+@_on_request("decide", _may_decide, DecisionSchema, _l("The extension has been refused."))
+def refuse(ext, d):
     """Refuse a pending request with a reason; 403, 404, 409, 422."""
-    return _decide(
-        ext_id,
-        lambda user, ext, d: operations.refuse(user, ext, d["decision_reason"], d["version"]),
-        _l("The extension has been refused."),
-    )
+    return operations.refuse(current_user, ext, d["decision_reason"], d["version"])
 
 
 @bp.route("/<int:ext_id>/cancel", methods=["POST"])
 @access(Role.UNIT_LEADER)
-def cancel(ext_id: int):
+@_on_request(
+    "cancel",
+    lambda ext: ext.can_cancel(current_user, check_state=False),
+    CancelSchema,
+    _l("Your extension request has been cancelled."),
+)
+def cancel(ext, d):
     """The requester withdraws a pending request; 403, 404, 409, 422."""
-    return _on_request(
-        ext_id,
-        "cancel",
-        lambda ext: ext.can_cancel(current_user, check_state=False),
-        CancelSchema(),
-        lambda ext, d: operations.cancel(current_user, ext, d["version"]),
-        _l("Your extension request has been cancelled."),
-    )
+    return operations.cancel(current_user, ext, d["version"])
 
 
 @bp.route("")

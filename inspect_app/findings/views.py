@@ -16,12 +16,10 @@ from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.files import ACCEPT, EvidenceFile, send_evidence
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import STAFF, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.findings import operations
 from inspect_app.findings.models import Finding
 from inspect_app.findings.queries import (
@@ -68,22 +66,26 @@ def _get_evidence(evidence_id: int) -> EvidenceFile:
     return get_visible_or_404(EvidenceFile, evidence_id)
 
 
+#: The list of findings: its page, its export and the API's listing.
+FINDINGS = FilteredList(
+    FindingFilters.from_args,
+    lambda filters: findings_query(current_user, filters),
+    "findings/index.html",
+    "findings/_table.html",
+)
+
+
 @bp.route("/findings")
 @access(*STAFF_ROLES)
 def index():
     """All findings the user may see, filtered by inspection, field, severity, unit, text."""
-    filters = FindingFilters.from_args(request.args)
-    stmt = findings_query(current_user, filters)
-    choices = filter_choices(current_user)
-    return list_page("findings/index.html", "findings/_table.html", filters, stmt, choices=choices)
+    return FINDINGS.page(choices=filter_choices(current_user))
 
 
 @bp.route("/findings/export.<any(csv, xlsx):fmt>")
 @access(*STAFF_ROLES)
 def export(fmt: str):
     """The findings of the list under its current filters, as XLSX or CSV."""
-    filters = FindingFilters.from_args(request.args)
-    items = db.session.execute(findings_query(current_user, filters)).unique().scalars()
     columns = [
         (_("Observed"), lambda f: clock.local(f.observed_at).replace(tzinfo=None)),
         (_("Finding"), lambda f: f.description),
@@ -95,7 +97,7 @@ def export(fmt: str):
         (_("Author"), lambda f: f.author.full_name),
         (_("Files"), lambda f: len(f.files)),
     ]
-    return export_table(fmt, _("Findings"), "phat-hien", columns, items)
+    return FINDINGS.export(fmt, _("Findings"), "phat-hien", columns)
 
 
 def _form_page(inspection, finding, errors, status=200, form=None):

@@ -11,10 +11,10 @@ from sqlalchemy import exists, select
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import RecordPage, form_action
+from inspect_app.core.actions import RecordPage, form_action, open_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, access, require
 from inspect_app.core.roles import READERS, STAFF
 from inspect_app.core.templating import register_actions, register_nav
@@ -46,18 +46,20 @@ register_actions(
 )
 
 
+#: The list of checks: its page and the API's listing.
+CHECKS = FilteredList(
+    CheckFilters.from_args,
+    lambda filters: check_list(current_user, filters),
+    "implementation_checks/index.html",
+    "implementation_checks/_list.html",
+)
+
+
 @bp.route("")
 @access(AUTHENTICATED)
 def index():
     """The checks the user may see, newest first (constant queries), by conclusion."""
-    filters = CheckFilters.from_args(request.args)
-    return list_page(
-        "implementation_checks/index.html",
-        "implementation_checks/_list.html",
-        filters,
-        check_list(current_user, filters),
-        can_create=current_user.role in CHECK_EDITORS,
-    )
+    return CHECKS.page(can_create=current_user.role in CHECK_EDITORS)
 
 
 def _conclusions_to_check():
@@ -132,9 +134,7 @@ def _detail(check, status: int = 200, errors: dict | None = None, form=None, act
         check=check,
         outcomes=list(CheckOutcome),
         events=audit.events_for("ImplementationCheck", check.id),
-        errors=errors or {},
-        form=form if form is not None else {},
-        open_action=action,
+        **open_form(errors, form, action),
         can_edit=check.can_edit(current_user),
         today=clock.today(),
     )
@@ -148,47 +148,33 @@ def detail(check_id: int):
 
 
 # The actions of a check's page: back to it, or the page with the errors or its current state.
-_act = RecordPage(get_visible_check, _detail, "implementation_checks.detail", "check_id").act
+CHECK_PAGE = RecordPage(get_visible_check, _detail, "implementation_checks.detail", "check_id")
 
 
 @bp.route("/<int:check_id>/minutes", methods=["POST"])
 @access(*CHECK_EDITORS)
-def minutes(check_id: int):
+@CHECK_PAGE.action("minutes", MinutesSchema, _l("The minutes have been recorded."))
+def minutes(check, d):
     """Record the minutes of the check (date, text and the signed minutes' PDF); 403, 404,
     409, 413, 422."""
-    return _act(
-        check_id,
-        "minutes",
-        MinutesSchema(),
-        lambda check, d: operations.record_minutes(
-            current_user,
-            check,
-            d["minutes_date"],
-            d["minutes_summary"],
-            d["version"],
-            request.files.get("minutes_file"),
-        ),
-        _l("The minutes have been recorded."),
+    return operations.record_minutes(
+        current_user,
+        check,
+        d["minutes_date"],
+        d["minutes_summary"],
+        d["version"],
+        request.files.get("minutes_file"),
     )
 
 
 @bp.route("/<int:check_id>/results", methods=["POST"])
 @access(*CHECK_EDITORS)
-def results(check_id: int):
+@CHECK_PAGE.action("results", ResultsSchema, _l("The results have been recorded."))
+def results(check, d):
     """Record what the check found for each case (done / partly done / not done); 403, 404,
     409, 422."""
-    return _act(
-        check_id,
-        "results",
-        ResultsSchema(),
-        lambda check, d: operations.record_results(
-            current_user,
-            check,
-            {r["case_id"]: (r["outcome"], r["found"]) for r in d["results"]},
-            d["version"],
-        ),
-        _l("The results have been recorded."),
-    )
+    outcomes = {r["case_id"]: (r["outcome"], r["found"]) for r in d["results"]}
+    return operations.record_results(current_user, check, outcomes, d["version"])
 
 
 @bp.route("/<int:check_id>/minutes.<any(pdf, docx):fmt>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,13 +15,11 @@ from inspect_app.core.crud import edit_page, typed_input
 from inspect_app.core.errors import Forbidden, OperationError
 from inspect_app.core.htmx import is_fragment_request, redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import STAFF, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.decisions.views import doc_of
-from inspect_app.extensions import db
 from inspect_app.inspections import operations
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.queries import (
@@ -68,19 +68,21 @@ register_actions(
 )
 
 
+#: The list of inspections: its page, its export and the API's listing.
+INSPECTIONS = FilteredList(
+    InspectionFilters.from_args,
+    lambda filters: list_statement(current_user, filters),
+    "inspections/index.html",
+    "inspections/_table.html",
+)
+
+
 @bp.route("/")
 @access(AUTHENTICATED)
 def index():
     """The inspections the user may see, filtered, sorted and paginated (htmx fragment)."""
-    filters = InspectionFilters.from_args(request.args)
-    return list_page(
-        "inspections/index.html",
-        "inspections/_table.html",
-        filters,
-        list_statement(current_user, filters),
-        args=filters.as_args(),
-        can_create=current_user.role in CREATORS,
-        **filter_choices(current_user),
+    return INSPECTIONS.page(
+        can_create=current_user.role in CREATORS, **filter_choices(current_user)
     )
 
 
@@ -88,8 +90,6 @@ def index():
 @access(AUTHENTICATED)
 def export(fmt: str):
     """The inspections of the list under its current filters, as XLSX or CSV."""
-    filters = InspectionFilters.from_args(request.args)
-    items = db.session.execute(list_statement(current_user, filters)).unique().scalars()
     columns = [
         (_("Decision"), lambda i: i.decision_number),
         (_("Decision date"), lambda i: i.decision_date),
@@ -104,7 +104,7 @@ def export(fmt: str):
         (_("Conclusion"), lambda i: i.conclusion_number),
         (_("Conclusion date"), lambda i: i.conclusion_date),
     ]
-    return export_table(fmt, _("Inspections"), "cuoc-thanh-tra", columns, items)
+    return INSPECTIONS.export(fmt, _("Inspections"), "cuoc-thanh-tra", columns)
 
 
 def detail_context(inspection: Inspection) -> dict:
@@ -202,102 +202,94 @@ def _check_offered(inspection: Inspection, action: str, states: tuple) -> None:
         raise OperationError(_("You do not have permission to do this."), 403)
 
 
-def _form_transition(
-    inspection_id: int, action: str, states: tuple, template: str, schema, run, message: str
-):
-    """A transition with its own form: GET shows it, POST runs it (303 to the inspection; 422
-    errors in place, 409 the current state with the typed input kept)."""
-    inspection = get_visible_or_404(Inspection, inspection_id)
+def _form_transition(action: str, states: tuple, template: str, schema, message):
+    """Decorate `run(inspection, data)` as a transition with its own form: GET shows it, POST
+    runs it (303 to the inspection; 422 errors in place, 409 the current state with the typed
+    input kept)."""
 
-    def page(status: int, errors: dict):
-        return render(
-            template,
-            status=status,
-            inspection=get_visible_or_404(Inspection, inspection_id),
-            duration=operations.duration(inspection),
-            errors=errors,
-            form=request.form,
-        )
+    def decorate(run):
+        @functools.wraps(run)
+        def view(inspection_id: int):
+            inspection = get_visible_or_404(Inspection, inspection_id)
 
-    if request.method == "GET":
-        _check_offered(inspection, action, states)
-        return page(200, {})
-    return form_action(
-        schema,
-        lambda data: run(inspection, data),
-        page=page,
-        done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
-        message=message,
-    )
+            def page(status: int, errors: dict):
+                return render(
+                    template,
+                    status=status,
+                    inspection=get_visible_or_404(Inspection, inspection_id),
+                    duration=operations.duration(inspection),
+                    errors=errors,
+                    form=request.form,
+                )
+
+            if request.method == "GET":
+                _check_offered(inspection, action, states)
+                return page(200, {})
+            return form_action(
+                schema(),
+                lambda data: run(inspection, data),
+                page=page,
+                done=lambda _i: redirect_to("inspections.detail", inspection_id=inspection_id),
+                message=message,
+            )
+
+        return view
+
+    return decorate
 
 
 @bp.route("/<int:inspection_id>/end-onsite", methods=["GET", "POST"])
 @access(*STAFF)
-def end_onsite(inspection_id: int):
+@_form_transition(
+    "end_onsite",
+    (InspectionState.IN_PROGRESS,),
+    "inspections/end_onsite.html",
+    EndOnsiteSchema,
+    _l("On-site work ended."),
+)
+def end_onsite(inspection, data):
     """End on-site work (team lead); past the legal duration asks for the extension; 403/409/422."""
-
-    def run(inspection, data):
-        operations.end_onsite(
-            current_user,
-            inspection,
-            data.get("version"),
-            data.get("extension_reference"),
-            data.get("extension_days"),
-            doc_of(data),
-        )
-
-    return _form_transition(
-        inspection_id,
-        "end_onsite",
-        (InspectionState.IN_PROGRESS,),
-        "inspections/end_onsite.html",
-        EndOnsiteSchema(),
-        run,
-        _("On-site work ended."),
+    operations.end_onsite(
+        current_user,
+        inspection,
+        data.get("version"),
+        data.get("extension_reference"),
+        data.get("extension_days"),
+        doc_of(data),
     )
 
 
 @bp.route("/<int:inspection_id>/extension", methods=["GET", "POST"])
 @access(*STAFF)
-def extension(inspection_id: int):
+@_form_transition(
+    "extension",
+    (InspectionState.IN_PROGRESS,),
+    "inspections/extension.html",
+    ExtensionSchema,
+    _l("Extension recorded."),
+)
+def extension(inspection, data):
     """Record the extension decision of on-site work with its date, signer and file (team
     lead); 403/409/422."""
-
-    def run(inspection, data):
-        operations.record_extension(
-            current_user,
-            inspection,
-            data["extension_reference"],
-            data["extension_days"],
-            data.get("version"),
-            doc_of(data),
-        )
-
-    return _form_transition(
-        inspection_id,
-        "extension",
-        (InspectionState.IN_PROGRESS,),
-        "inspections/extension.html",
-        ExtensionSchema(),
-        run,
-        _("Extension recorded."),
+    operations.record_extension(
+        current_user,
+        inspection,
+        data["extension_reference"],
+        data["extension_days"],
+        data.get("version"),
+        doc_of(data),
     )
 
 
 @bp.route("/<int:inspection_id>/conclude", methods=["GET", "POST"])
 @access(*STAFF)
-def conclude(inspection_id: int):
+@_form_transition(
+    "conclude",
+    (InspectionState.REPORTED,),
+    "inspections/conclude.html",
+    ConcludeSchema,
+    _l("Conclusion recorded."),
+)
+def conclude(inspection, data):
     """Record the signed conclusion (leadership or admin); 403/409/422."""
-
-    def run(inspection, data):
-        operations.conclude(current_user, inspection, data)
-
-    return _form_transition(
-        inspection_id,
-        "conclude",
-        (InspectionState.REPORTED,),
-        "inspections/conclude.html",
-        ConcludeSchema(),
-        run,
-        _("Conclusion recorded."),
-    )
+    operations.conclude(current_user, inspection, data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,12 +12,10 @@ from inspect_app.core.actions import form_action
 from inspect_app.core.crud import edit_page, record_form
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList
 from inspect_app.core.permissions import access, require
 from inspect_app.core.roles import READERS, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.plans import operations, queries
 from inspect_app.plans.models import PeriodKind, Plan, PlanItem, PlanState
 from inspect_app.plans.queries import PlanFilters
@@ -51,17 +49,21 @@ register_actions(
 )
 
 
+#: The list of plans (rows: plan, number of items): its page and its export.
+PLANS = FilteredList(
+    PlanFilters.from_args,
+    lambda chosen: queries.plan_list_stmt(chosen.year, chosen.state, chosen.q),
+    "plans/index.html",
+    "plans/_plans_table.html",
+    scalars=False,
+)
+
+
 @bp.route("")
 @access(*READERS)
 def index():
     """The list of plans, filtered by year, state and text (htmx gets the table fragment)."""
-    chosen = PlanFilters.from_args(request.args)
-    return list_page(
-        "plans/index.html",
-        "plans/_plans_table.html",
-        chosen,
-        queries.plan_list_stmt(chosen.year, chosen.state, chosen.q),
-        scalars=False,
+    return PLANS.page(
         years=queries.plan_years(),
         states=list(PlanState),
         can_create=Plan.can_author(current_user),
@@ -72,8 +74,6 @@ def index():
 @access(*READERS)
 def export(fmt: str):
     """The plans of the list under its current filters, as XLSX or CSV."""
-    chosen = PlanFilters.from_args(request.args)
-    rows = db.session.execute(queries.plan_list_stmt(chosen.year, chosen.state, chosen.q))
     columns = [
         (_("Year"), lambda r: r[0].year),
         (_("Title"), lambda r: r[0].title),
@@ -82,7 +82,7 @@ def export(fmt: str):
         (_("State"), lambda r: r[0].state.label),
         (_("Approved"), lambda r: r[0].approved_by.full_name if r[0].approved_by else ""),
     ]
-    return export_table(fmt, _("Plans"), "ke-hoach", columns, rows.unique().all())
+    return PLANS.export(fmt, _("Plans"), "ke-hoach", columns)
 
 
 def _load_plan(plan_id: int) -> Plan:

@@ -428,44 +428,34 @@ HOLIDAYS: list[tuple[date, str, bool, str | None, bool]] = [
 ]
 
 
-def seed_fields() -> None:
-    existing = set(db.session.execute(select(FieldOfWork.code)).scalars())
-    for code, name, name_en in FIELDS:
-        if code not in existing:
-            operations.create_field(None, {"code": code, "name": name, "name_en": name_en})
-
-
-def _create_missing(rows, names: tuple[str, ...], key, existing: set, create) -> None:
-    """`create(None, data)` for each row (its values named by `names`) whose `key(data)` is
-    not among `existing`."""
+def _create_missing(rows, names: tuple[str, ...], columns: tuple, create) -> None:
+    """`create(None, data)` for each of `rows` (its values named by `names`) that no record
+    has yet, a record being known by its values of `columns`."""
+    existing = {tuple(row) for row in db.session.execute(select(*columns))}
     for row in rows:
         data = dict(zip(names, row, strict=True))
-        if key(data) not in existing:
+        if tuple(data[column.key] for column in columns) not in existing:
             create(None, data)
 
 
-def seed_legal_references() -> None:
-    existing = set(
-        db.session.execute(
-            select(LegalReference.instrument, LegalReference.article, LegalReference.clause)
-        ).all()
+def seed_fields() -> None:
+    _create_missing(
+        FIELDS, ("code", "name", "name_en"), (FieldOfWork.code,), operations.create_field
     )
+
+
+def seed_legal_references() -> None:
     _create_missing(
         LEGAL_REFERENCES,
         ("instrument", "article", "clause", "summary"),
-        lambda d: (d["instrument"], d["article"], d["clause"]),
-        existing,
+        (LegalReference.instrument, LegalReference.article, LegalReference.clause),
         operations.create_legal_reference,
     )
 
 
 def seed_deadline_rules() -> None:
     _create_missing(
-        DEADLINE_RULES,
-        ("key", "label", "amount", "day_kind", "extension_max", "source", "note"),
-        lambda d: d["key"],
-        set(db.session.execute(select(DeadlineRule.key)).scalars()),
-        operations.create_deadline_rule,
+        DEADLINE_RULES, operations.RULE_FIELDS, (DeadlineRule.key,), operations.create_deadline_rule
     )
 
 
@@ -505,21 +495,14 @@ CONCLUSION_RULES = [
 def seed_conclusion_rules() -> None:
     _create_missing(
         CONCLUSION_RULES,
-        ("key", "label", "amount", "day_kind", "extension_max", "source", "note"),
-        lambda d: d["key"],
-        set(db.session.execute(select(DeadlineRule.key)).scalars()),
+        operations.RULE_FIELDS,
+        (DeadlineRule.key,),
         operations.create_deadline_rule,
     )
 
 
 def seed_holidays() -> None:
-    _create_missing(
-        HOLIDAYS,
-        ("day", "name", "is_working_day", "document", "provisional"),
-        lambda d: d["day"],
-        set(db.session.execute(select(Holiday.day)).scalars()),
-        operations.create_holiday,
-    )
+    _create_missing(HOLIDAYS, operations.HOLIDAY_FIELDS, (Holiday.day,), operations.create_holiday)
 
 
 # The bodies issuing activities (code, letterhead name, display name, signer's title, the
@@ -552,11 +535,14 @@ BODY_FIELDS = ("code", "name", "display_name", "signer_title", "legal_basis", "a
 
 def seed_issuing_bodies() -> None:
     """The two issuing bodies, where missing (by code)."""
-    existing = set(db.session.execute(select(IssuingBody.code)).scalars())
-    for row in ISSUING_BODIES:
-        data = dict(zip(BODY_FIELDS, row, strict=True))
-        if data["code"] not in existing:
-            records.add(None, IssuingBody(**data), "issuing_body_created", BODY_FIELDS)
+    _create_missing(
+        ISSUING_BODIES,
+        BODY_FIELDS,
+        (IssuingBody.code,),
+        lambda actor, data: records.add(
+            actor, IssuingBody(**data), "issuing_body_created", BODY_FIELDS
+        ),
+    )
 
 
 def seed_body_signers(units: dict) -> None:

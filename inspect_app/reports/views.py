@@ -12,16 +12,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inspect_app.core import audit, clock, files
-from inspect_app.core.actions import RecordPage, form_action
+from inspect_app.core.actions import RecordPage, form_action, open_form
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_visible_or_404
-from inspect_app.core.pagination import list_page
+from inspect_app.core.pagination import FilteredList, list_page
 from inspect_app.core.permissions import AUTHENTICATED, access
 from inspect_app.core.roles import READERS, Role
-from inspect_app.core.tabular import export as export_table
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection
 from inspect_app.reports import documents, operations, papers, signing, word
 from inspect_app.reports.models import (
@@ -64,16 +62,20 @@ register_actions(
 )
 
 
+#: The list of documents: its page, its export and the API's listing.
+DOCUMENTS = FilteredList(
+    DocumentFilters.from_args,
+    lambda filters: document_list(current_user, filters),
+    "reports/index.html",
+    "reports/_list.html",
+)
+
+
 @bp.route("")
 @access(AUTHENTICATED)
 def index():
     """Documents the user may see, filtered by type, year and state (constant queries)."""
-    filters = DocumentFilters.from_args(request.args)
-    return list_page(
-        "reports/index.html",
-        "reports/_list.html",
-        filters,
-        document_list(current_user, filters),
+    return DOCUMENTS.page(
         kinds=list(DocumentKind),
         states=list(DocumentState),
         can_create=current_user.role in EDITORS,
@@ -84,8 +86,6 @@ def index():
 @access(AUTHENTICATED)
 def export(fmt: str):
     """The documents of the list under its current filters, as XLSX or CSV."""
-    filters = DocumentFilters.from_args(request.args)
-    items = db.session.execute(document_list(current_user, filters)).unique().scalars()
     columns = [
         (_("Number"), lambda d: d.number_label if d.number else ""),
         (_("Type"), lambda d: d.kind.label),
@@ -95,7 +95,7 @@ def export(fmt: str):
         (_("Date"), lambda d: clock.local(d.issued_at or d.created_at).date()),
         (_("State"), lambda d: d.state.label),
     ]
-    return export_table(fmt, _("Documents"), "van-ban", columns, items)
+    return DOCUMENTS.export(fmt, _("Documents"), "van-ban", columns)
 
 
 @bp.route("/registers")
@@ -153,9 +153,7 @@ def _detail(doc, status: int = 200, errors: dict | None = None, form=None, actio
         doc=doc,
         **documents.paper_context(doc),
         events=audit.events_for("Document", doc.id),
-        errors=errors or {},
-        form=form if form is not None else {},
-        open_action=action,
+        **open_form(errors, form, action),
         authorities=operations.AUTHORITIES,
         next_label=operations.next_label(doc) if doc.is_signed else None,
         signature=signing.issued_signature(doc),
@@ -171,81 +169,62 @@ def detail(document_id: int):
 
 
 # The actions of a document's page (403 from the operation, 404 if not visible).
-_act = RecordPage(
+DOCUMENT_PAGE = RecordPage(
     lambda document_id: get_visible_document(current_user, document_id),
     _detail,
     "reports.detail",
     "document_id",
-).act
+)
 
 
 @bp.route("/<int:document_id>/edit", methods=["POST"])
 @access(*EDITORS)
-def edit(document_id: int):
+@DOCUMENT_PAGE.action("edit", DraftSchema, _l("The draft has been saved."))
+def edit(doc, d):
     """Save a draft's text; 403, 404, 409 (stale or issued), 422."""
-    return _act(
-        document_id,
-        "edit",
-        DraftSchema(),
-        lambda doc, d: operations.update_draft(current_user, doc, d, d.pop("version")),
-        _l("The draft has been saved."),
-    )
+    return operations.update_draft(current_user, doc, d, d.pop("version"))
 
 
 @bp.route("/<int:document_id>/refresh", methods=["POST"])
 @access(*EDITORS)
-def refresh(document_id: int):
+@DOCUMENT_PAGE.action("refresh", VersionSchema, _l("The cases and figures have been refreshed."))
+def refresh(doc, d):
     """Rebuild a report draft's cases and figures as of today; 403, 404, 409, 422."""
-    return _act(
-        document_id,
-        "refresh",
-        VersionSchema(),
-        lambda doc, d: operations.refresh_report(current_user, doc, d["version"]),
-        _l("The cases and figures have been refreshed."),
-    )
+    return operations.refresh_report(current_user, doc, d["version"])
 
 
 @bp.route("/<int:document_id>/sign", methods=["POST"])
 @access(*SIGNERS, Role.UNIT_LEADER)
-def sign(document_id: int):
+@DOCUMENT_PAGE.action(
+    "sign",
+    VersionSchema,
+    _l("The document has been signed; the clerk registers and dispatches it."),
+)
+def sign(doc, d):
     """Sign the draft (no number yet: the clerk registers it); 403, 404, 409, 422. A unit
     leader signs only for a body they head (Document.can_sign: the Director of Home Affairs)."""
-    return _act(
-        document_id,
-        "sign",
-        VersionSchema(),
-        lambda doc, d: operations.sign(current_user, doc, d["version"]),
-        _l("The document has been signed; the clerk registers and dispatches it."),
-    )
+    return operations.sign(current_user, doc, d["version"])
 
 
 @bp.route("/<int:document_id>/register", methods=["POST"])
 @access(*REGISTRARS)
-def register(document_id: int):
+@DOCUMENT_PAGE.action(
+    "register", RegisterSchema, _l("The document has been registered and dispatched.")
+)
+def register(doc, d):
     """Register a signed document (next number of its register, or a typed one), store its
     PDF and dispatch it; 403, 404, 409 (stale, not signed, issued), 422 (number, year, date)."""
-    return _act(
-        document_id,
-        "register",
-        RegisterSchema(),
-        lambda doc, d: operations.register(current_user, doc, **d),
-        _l("The document has been registered and dispatched."),
-    )
+    return operations.register(current_user, doc, **d)
 
 
 @bp.route("/<int:document_id>/final", methods=["POST"])
 @access(*REGISTRARS)
-def final(document_id: int):
+@DOCUMENT_PAGE.action("final", VersionSchema, _l("The signed final has been filed."))
+def final(doc, d):
     """File the signed final (PDF) of an issued document: it becomes the issued file, never
     replaced; 403, 404, 409 (not issued, already filed), 413, 422 (not a PDF, bad signature)."""
-
-    def upload(doc, d):
-        data = read_upload(request.files.get("file"))
-        return operations.upload_final(current_user, doc, data, d["version"])
-
-    return _act(
-        document_id, "final", VersionSchema(), upload, _l("The signed final has been filed.")
-    )
+    data = read_upload(request.files.get("file"))
+    return operations.upload_final(current_user, doc, data, d["version"])
 
 
 def read_upload(storage) -> bytes:

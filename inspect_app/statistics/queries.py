@@ -346,51 +346,57 @@ def _measure(record_value: str, amount, area, persons) -> Decimal:
     return Decimal(persons or 1)
 
 
+def _in_id_order(model, ids: list[int], *columns, joins=()) -> list:
+    """`model`'s id and `columns` for the records of `ids`, in id order (one query); `joins`
+    are the (target, on clause) pairs the columns need."""
+    stmt = select(model.id, *columns)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    return db.session.execute(stmt.where(model.id.in_(ids)).order_by(model.id)).all()
+
+
+# The unit a case is addressed to, and the case of a payment: the joins of the drill rows.
+CASE_UNIT = (Unit, Unit.id == Case.responsible_unit_id)
+PAYMENT_CASE = (Case, Case.id == RecoveryPayment.case_id)
+
+
 def drill_rows(kind: str, ids: list[int], value: str) -> list[DrillRow]:
     """The records behind a cell, in id order (one query whatever their number)."""
     if not ids:
         return []
     if kind == "inspection":
-        rows = db.session.execute(
-            select(
-                Inspection.id,
-                Inspection.decision_number,
-                Inspection.title,
-                Unit.name,
-                Inspection.decision_date,
-                Inspection.conclusion_number,
-            )
-            .join(Unit, Unit.id == Inspection.target_unit_id)
-            .where(Inspection.id.in_(ids))
-            .order_by(Inspection.id)
-        ).all()
+        rows = _in_id_order(
+            Inspection,
+            ids,
+            Inspection.decision_number,
+            Inspection.title,
+            Unit.name,
+            Inspection.decision_date,
+            Inspection.conclusion_number,
+            joins=[(Unit, Unit.id == Inspection.target_unit_id)],
+        )
         return [
             DrillRow(i, Inspection.path_of(i), num, title, unit, day, Decimal(1), concl or "")
             for i, num, title, unit, day, concl in rows
         ]
     if kind == "unit":
-        rows = db.session.execute(
-            select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(ids)).order_by(Unit.id)
-        ).all()
+        rows = _in_id_order(Unit, ids, Unit.code, Unit.name)
         return [DrillRow(i, "", code or "", name, name, None, Decimal(1)) for i, code, name in rows]
     if kind == "case":
-        rows = db.session.execute(
-            select(
-                Case.id,
-                Case.inspection_id,
-                Case.number,
-                Case.title,
-                Unit.name,
-                Case.due_date,
-                Case.amount_vnd,
-                Case.area_m2,
-                Case.persons_count,
-                Case.type,
-            )
-            .join(Unit, Unit.id == Case.responsible_unit_id)
-            .where(Case.id.in_(ids))
-            .order_by(Case.id)
-        ).all()
+        rows = _in_id_order(
+            Case,
+            ids,
+            Case.inspection_id,
+            Case.number,
+            Case.title,
+            Unit.name,
+            Case.due_date,
+            Case.amount_vnd,
+            Case.area_m2,
+            Case.persons_count,
+            Case.type,
+            joins=[CASE_UNIT],
+        )
         return [
             DrillRow(
                 cid,
@@ -404,23 +410,19 @@ def drill_rows(kind: str, ids: list[int], value: str) -> list[DrillRow]:
             )
             for cid, iid, number, title, unit, due, amount, area, persons, ctype in rows
         ]
-    rows = db.session.execute(
-        select(
-            RecoveryPayment.id,
-            RecoveryPayment.case_id,
-            Case.inspection_id,
-            Case.number,
-            RecoveryPayment.document_number,
-            Unit.name,
-            RecoveryPayment.paid_on,
-            RecoveryPayment.amount_vnd,
-            RecoveryPayment.area_m2,
-        )
-        .join(Case, Case.id == RecoveryPayment.case_id)
-        .join(Unit, Unit.id == Case.responsible_unit_id)
-        .where(RecoveryPayment.id.in_(ids))
-        .order_by(RecoveryPayment.id)
-    ).all()
+    rows = _in_id_order(
+        RecoveryPayment,
+        ids,
+        RecoveryPayment.case_id,
+        Case.inspection_id,
+        Case.number,
+        RecoveryPayment.document_number,
+        Unit.name,
+        RecoveryPayment.paid_on,
+        RecoveryPayment.amount_vnd,
+        RecoveryPayment.area_m2,
+        joins=[PAYMENT_CASE, CASE_UNIT],
+    )
     return [
         DrillRow(
             pid,

@@ -22,7 +22,7 @@ from inspect_app.cases.schemas import (
 )
 from inspect_app.cases.views import bp, get_visible_case
 from inspect_app.core import audit, clock
-from inspect_app.core.actions import RecordPage
+from inspect_app.core.actions import RecordPage, open_form
 from inspect_app.core.files import ACCEPT
 from inspect_app.core.htmx import render
 from inspect_app.core.loading import get_or_404
@@ -50,9 +50,7 @@ def case_page(case: Case, status: int = 200, errors: dict | None = None, form=No
         status=status,
         case=case,
         events=audit.events_for("Case", case.id),
-        errors=errors or {},
-        form=form if form is not None else {},
-        open_action=action,
+        **open_form(errors, form, action),
         today=clock.today(),
         answers=answers_of_case(case.id),
         ext=case_extensions(case),
@@ -78,111 +76,76 @@ def detail(case_id: int):
 
 
 # The actions of the case page (403 from the operation when the user may not act).
-_act = RecordPage(get_visible_case, case_page, "cases.detail", "case_id").act
+CASE_PAGE = RecordPage(get_visible_case, case_page, "cases.detail", "case_id")
 
 
 @bp.route("/<int:case_id>/deadline", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR)
-def change_deadline(case_id: int):
+@CASE_PAGE.action("deadline", DeadlineChangeSchema, _l("The deadline has been changed."))
+def change_deadline(case, d):
     """Change the deadline with a reason, and its deciding document once the conclusion is
     signed (team lead or admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "deadline",
-        DeadlineChangeSchema(),
-        lambda case, d: operations.change_deadline(
-            current_user, case, d["due_date"], d["reason"], d["version"], doc_of(d)
-        ),
-        _l("The deadline has been changed."),
+    return operations.change_deadline(
+        current_user, case, d["due_date"], d["reason"], d["version"], doc_of(d)
     )
 
 
 @bp.route("/<int:case_id>/withdraw", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
-def withdraw(case_id: int):
+@CASE_PAGE.action("withdraw", ReasonSchema, _l("The case has been withdrawn."))
+def withdraw(case, d):
     """Withdraw the case with a reason, and its deciding document once the conclusion is signed
     (team lead, leadership, admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "withdraw",
-        ReasonSchema(),
-        lambda case, d: operations.withdraw(
-            current_user, case, d["reason"], d["version"], doc_of(d)
-        ),
-        _l("The case has been withdrawn."),
-    )
+    return operations.withdraw(current_user, case, d["reason"], d["version"], doc_of(d))
 
 
 @bp.route("/<int:case_id>/accept", methods=["POST"])
 @access(*DECIDERS)
-def accept(case_id: int):
+@CASE_PAGE.action("accept", VersionSchema, _l("The answer has been accepted; the case is done."))
+def accept(case, d):
     """Accept the unit's answer (team lead or member, admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "accept",
-        VersionSchema(),
-        lambda case, d: operations.accept(current_user, case, d["version"], d.get("note")),
-        _l("The answer has been accepted; the case is done."),
-    )
-
-
-def _verdict(case_id: int, action: str, verdict: str, done_message):
-    """Reject the answer or record it as partly done (`operations.reopen`): a reason,
-    optionally a new deadline."""
-    return _act(
-        case_id,
-        action,
-        VerdictSchema(),
-        lambda case, d: operations.reopen(current_user, case, verdict, **with_doc(d)),
-        done_message,
-    )
+    return operations.accept(current_user, case, d["version"], d.get("note"))
 
 
 @bp.route("/<int:case_id>/reject", methods=["POST"])
 @access(*DECIDERS)
-def reject(case_id: int):
+@CASE_PAGE.action(
+    "reject", VerdictSchema, _l("The answer has been rejected; the case is open again.")
+)
+def reject(case, d):
     """Reject the unit's answer with a reason (optionally a new deadline with its reason, the
     lead only): the case is open again; 403, 409, 422."""
-    message = _l("The answer has been rejected; the case is open again.")
-    return _verdict(case_id, "reject", "rejected", message)
+    return operations.reopen(current_user, case, "rejected", **with_doc(d))
 
 
 @bp.route("/<int:case_id>/partly-done", methods=["POST"])
 @access(*DECIDERS)
-def partly_done(case_id: int):
+@CASE_PAGE.action(
+    "partly_done",
+    VerdictSchema,
+    _l("Recorded as partly done; the case stays open for the remainder."),
+)
+def partly_done(case, d):
     """Verify the answer as partly done: what was done is recorded, the case stays open for
     the remainder (optionally a new deadline with its reason); 403, 409, 422."""
-    message = _l("Recorded as partly done; the case stays open for the remainder.")
-    return _verdict(case_id, "partly_done", "partly_done", message)
+    return operations.reopen(current_user, case, "partly_done", **with_doc(d))
 
 
 @bp.route("/<int:case_id>/verifier", methods=["POST"])
 @access(Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP)
-def assign_verifier(case_id: int):
+@CASE_PAGE.action("verifier", VerifierSchema, _l("The verifier has been named."))
+def assign_verifier(case, d):
     """Name who verifies the unit's answer (team lead, leadership, admin); 403, 409, 422."""
-    return _act(
-        case_id,
-        "verifier",
-        VerifierSchema(),
-        lambda case, d: operations.assign_case_verifier(
-            current_user, case, d["verifier_id"], d["version"]
-        ),
-        _l("The verifier has been named."),
-    )
+    return operations.assign_case_verifier(current_user, case, d["verifier_id"], d["version"])
 
 
 @bp.route("/<int:case_id>/escalate", methods=["POST"])
 @access(Role.ADMIN, Role.LEADERSHIP)
-def escalate(case_id: int):
+@CASE_PAGE.action("escalate", StepChoiceSchema, _l("The escalation step has been taken."))
+def escalate(case, d):
     """Take an escalation step the sweep leaves to leadership (the escalation settings), on a
     case due for it today; 403, 404, 422 not due or unknown step."""
-    return _act(
-        case_id,
-        "escalate",
-        StepChoiceSchema(),
-        lambda case, d: escalation.take_step_by_hand(current_user, case, d["step"], clock.today()),
-        _l("The escalation step has been taken."),
-    )
+    return escalation.take_step_by_hand(current_user, case, d["step"], clock.today())
 
 
 # --- the recovery ledger -------------------------------------------------------------------
@@ -201,16 +164,11 @@ def _uploads() -> list:
 
 @bp.route("/<int:case_id>/payments", methods=["POST"])
 @access(*DECIDERS, Role.UNIT_LEADER)
-def record_payment(case_id: int):
+@CASE_PAGE.action("payment", PaymentSchema, _l("Payment recorded."))
+def record_payment(case, data):
     """Record a payment or hand-over on a recovery (the team, an administrator or the unit);
     403, 404 not visible, 409 stale, 413 file too large, 422 bad amount, more than remains."""
-    return _act(
-        case_id,
-        "payment",
-        PaymentSchema(),
-        lambda case, data: recovery_operations.record_payment(current_user, case, data, _uploads()),
-        _l("Payment recorded."),
-    )
+    return recovery_operations.record_payment(current_user, case, data, _uploads())
 
 
 @bp.route("/<int:case_id>/payments/<int:payment_id>/verify", methods=["POST"])
@@ -222,7 +180,7 @@ def verify_payment(case_id: int, payment_id: int):
     payment = get_or_404(RecoveryPayment, payment_id)
     if payment.case_id != case_id:
         abort(404)
-    return _act(
+    return CASE_PAGE.act(
         case_id,
         "verify_payment",
         PaymentVerifySchema(),
