@@ -9,15 +9,7 @@ from sqlalchemy import select
 
 from inspect_app.core import records
 from inspect_app.extensions import db
-from inspect_app.reference import operations
-from inspect_app.reference.models import (
-    ActivityKind,
-    DeadlineRule,
-    FieldOfWork,
-    Holiday,
-    IssuingBody,
-    LegalReference,
-)
+from inspect_app.reference import models, operations
 
 # (code, name, name_en): the Home Affairs sector after the 2025 merger, then another
 # department's field (beliefs and religions moved to the Department of Ethnic and Religious
@@ -440,7 +432,7 @@ def _create_missing(rows, names: tuple[str, ...], columns: tuple, create) -> Non
 
 def seed_fields() -> None:
     _create_missing(
-        FIELDS, ("code", "name", "name_en"), (FieldOfWork.code,), operations.create_field
+        FIELDS, ("code", "name", "name_en"), (models.FieldOfWork.code,), operations.create_field
     )
 
 
@@ -448,14 +440,21 @@ def seed_legal_references() -> None:
     _create_missing(
         LEGAL_REFERENCES,
         ("instrument", "article", "clause", "summary"),
-        (LegalReference.instrument, LegalReference.article, LegalReference.clause),
+        (
+            models.LegalReference.instrument,
+            models.LegalReference.article,
+            models.LegalReference.clause,
+        ),
         operations.create_legal_reference,
     )
 
 
 def seed_deadline_rules() -> None:
     _create_missing(
-        DEADLINE_RULES, operations.RULE_FIELDS, (DeadlineRule.key,), operations.create_deadline_rule
+        DEADLINE_RULES,
+        operations.RULE_FIELDS,
+        (models.DeadlineRule.key,),
+        operations.create_deadline_rule,
     )
 
 
@@ -496,13 +495,15 @@ def seed_conclusion_rules() -> None:
     _create_missing(
         CONCLUSION_RULES,
         operations.RULE_FIELDS,
-        (DeadlineRule.key,),
+        (models.DeadlineRule.key,),
         operations.create_deadline_rule,
     )
 
 
 def seed_holidays() -> None:
-    _create_missing(HOLIDAYS, operations.HOLIDAY_FIELDS, (Holiday.day,), operations.create_holiday)
+    _create_missing(
+        HOLIDAYS, operations.HOLIDAY_FIELDS, (models.Holiday.day,), operations.create_holiday
+    )
 
 
 # The bodies issuing activities (code, letterhead name, display name, signer's title, the
@@ -518,7 +519,7 @@ ISSUING_BODIES = [
         "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội\n"
         "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết "
         "một số điều và biện pháp thi hành Luật Thanh tra",
-        ActivityKind.THANH_TRA,
+        models.ActivityKind.THANH_TRA,
     ),
     (
         "SNV",
@@ -527,7 +528,7 @@ ISSUING_BODIES = [
         "GIÁM ĐỐC",
         "Nghị định số 217/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ về hoạt động "
         "kiểm tra chuyên ngành",
-        ActivityKind.KIEM_TRA,
+        models.ActivityKind.KIEM_TRA,
     ),
 ]
 BODY_FIELDS = ("code", "name", "display_name", "signer_title", "legal_basis", "activity_kind")
@@ -538,9 +539,9 @@ def seed_issuing_bodies() -> None:
     _create_missing(
         ISSUING_BODIES,
         BODY_FIELDS,
-        (IssuingBody.code,),
+        (models.IssuingBody.code,),
         lambda actor, data: records.add(
-            actor, IssuingBody(**data), "issuing_body_created", BODY_FIELDS
+            actor, models.IssuingBody(**data), "issuing_body_created", BODY_FIELDS
         ),
     )
 
@@ -548,7 +549,7 @@ def seed_issuing_bodies() -> None:
 def seed_body_signers(units: dict) -> None:
     """A body other than the inspectorate signs through its own unit where the tree has one
     of its code (the Director of Home Affairs signs Sở Nội vụ's check decisions)."""
-    for body in db.session.execute(select(IssuingBody)).scalars():
+    for body in db.session.execute(select(models.IssuingBody)).scalars():
         unit = units.get(body.code)
         if body.activity_kind.is_check and body.signer_unit_id is None and unit is not None:
             body.signer_unit = unit

@@ -20,18 +20,9 @@ from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import READERS, Role
 from inspect_app.core.templating import register_actions, register_nav
-from inspect_app.reference import operations, queries
+from inspect_app.reference import models, operations, queries
 from inspect_app.reference import rules as deadline_rules
 from inspect_app.reference.calendar import working_days_in_year
-from inspect_app.reference.models import (
-    ActivityKind,
-    DayKind,
-    DeadlineRule,
-    FieldOfWork,
-    Holiday,
-    IssuingBody,
-    LegalReference,
-)
 from inspect_app.reference.queries import LegalFilters
 from inspect_app.reference.schemas import (
     ActiveSchema,
@@ -104,12 +95,12 @@ def fields():
     return render("reference/fields.html", fields=queries.all_fields())
 
 
-def _field_form(field: FieldOfWork | None):
+def _field_form(field: models.FieldOfWork | None):
     events = audit.events_for("FieldOfWork", field.id) if field else []
     return record_form("reference/field_form.html", field=field, events=events)
 
 
-def _field_page(field: FieldOfWork | None):
+def _field_page(field: models.FieldOfWork | None):
     """The form of a new (`field` None) or existing field of work."""
     return create_or_edit(
         field,
@@ -133,14 +124,14 @@ def field_new():
 @access(Role.ADMIN)
 def field_edit(field_id: int):
     """Edit a field of work (404 unknown, 422 bad input)."""
-    return _field_page(get_or_404(FieldOfWork, field_id))
+    return _field_page(get_or_404(models.FieldOfWork, field_id))
 
 
 @bp.route("/fields/<int:field_id>/active", methods=["POST"])
 @access(Role.ADMIN)
 def field_active(field_id: int):
     """Deactivate or reactivate a field (fields are never deleted); 404 unknown, 422 bad input."""
-    field = get_or_404(FieldOfWork, field_id)
+    field = get_or_404(models.FieldOfWork, field_id)
     return _set_active(
         lambda data: operations.set_field_active(current_user, field, data["active"]),
         _field_form(field),
@@ -163,7 +154,7 @@ def bodies():
     return render("reference/bodies.html", bodies=queries.issuing_bodies())
 
 
-def _body_page(body: IssuingBody | None):
+def _body_page(body: models.IssuingBody | None):
     """The form of a new (`body` None) or existing issuing body."""
     events = audit.events_for("IssuingBody", body.id) if body else []
     return create_or_edit(
@@ -176,7 +167,7 @@ def _body_page(body: IssuingBody | None):
             body=body,
             events=events,
             units=all_units(active_only=True),
-            kinds=list(ActivityKind),
+            kinds=list(models.ActivityKind),
         ),
         done=lambda _body: redirect_to("reference.bodies"),
         message=lambda saved: _("%(name)s saved.", name=saved.display_name),
@@ -194,7 +185,7 @@ def body_new():
 @access(Role.ADMIN)
 def body_edit(body_id: int):
     """Edit an issuing body (404 unknown, 409 stale, 422 bad input)."""
-    return _body_page(get_or_404(IssuingBody, body_id))
+    return _body_page(get_or_404(models.IssuingBody, body_id))
 
 
 # --- legal references ----------------------------------------------------------------------
@@ -209,16 +200,16 @@ def legal():
     return render("reference/legal.html", "reference/_legal_table.html", page=page, filters=chosen)
 
 
-def _citation_saved(ref: LegalReference) -> str:
+def _citation_saved(ref: models.LegalReference) -> str:
     return _("Legal reference %(citation)s saved.", citation=ref.citation)
 
 
-def _legal_form(ref: LegalReference | None):
+def _legal_form(ref: models.LegalReference | None):
     events = audit.events_for("LegalReference", ref.id) if ref else []
     return record_form("reference/legal_form.html", ref=ref, events=events)
 
 
-def _legal_page(ref: LegalReference | None):
+def _legal_page(ref: models.LegalReference | None):
     """The form of a new (`ref` None) or existing legal reference."""
     return create_or_edit(
         ref,
@@ -242,14 +233,14 @@ def legal_new():
 @access(Role.ADMIN)
 def legal_edit(ref_id: int):
     """Edit a legal reference; 404 unknown, 409 stale form, 422 bad input."""
-    return _legal_page(get_or_404(LegalReference, ref_id))
+    return _legal_page(get_or_404(models.LegalReference, ref_id))
 
 
 @bp.route("/legal/<int:ref_id>/active", methods=["POST"])
 @access(Role.ADMIN)
 def legal_active(ref_id: int):
     """Withdraw or reinstate a legal reference; 404 unknown, 409 stale, 422 bad input."""
-    ref = get_or_404(LegalReference, ref_id)
+    ref = get_or_404(models.LegalReference, ref_id)
     return _set_active(
         lambda data: operations.set_legal_reference_active(
             current_user, ref, data["active"], data.get("version")
@@ -274,14 +265,14 @@ def rules():
 @access(Role.ADMIN)
 def rule_edit(rule_id: int):
     """Edit a deadline rule; 404 unknown, 409 stale form, 422 negative or bad input."""
-    rule = get_or_404(DeadlineRule, rule_id)
+    rule = get_or_404(models.DeadlineRule, rule_id)
     return edit_page(
         DeadlineRuleSchema(),
         lambda data: operations.update_deadline_rule(current_user, rule, data),
         form=record_form(
             "reference/rule_form.html",
             rule=rule,
-            kinds=list(DayKind),
+            kinds=list(models.DayKind),
             events=audit.events_for("DeadlineRule", rule.id),
         ),
         done=lambda _rule: redirect_to("reference.rules"),
@@ -340,7 +331,7 @@ def holiday_new():
 @access(Role.ADMIN)
 def holiday_delete(holiday_id: int):
     """Remove a day from the holiday table; 404 unknown."""
-    holiday = get_or_404(Holiday, holiday_id)
+    holiday = get_or_404(models.Holiday, holiday_id)
     year, label = holiday.day.year, holiday.day.strftime("%d/%m/%Y")
     return form_action(
         None,
@@ -356,7 +347,7 @@ def holiday_delete(holiday_id: int):
 def holiday_confirm(holiday_id: int):
     """Confirm a provisional row once announced, with its document; 404 unknown, 422 confirmed
     already or no document."""
-    holiday = get_or_404(Holiday, holiday_id)
+    holiday = get_or_404(models.Holiday, holiday_id)
     year, label = holiday.day.year, holiday.day.strftime("%d/%m/%Y")
     return form_action(
         HolidayConfirmSchema(),
