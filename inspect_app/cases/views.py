@@ -43,10 +43,10 @@ from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
-from inspect_app.reference.models import FieldOfWork, Severity
-from inspect_app.reference.queries import active_legal_references
+from inspect_app.reference.models import Severity
+from inspect_app.reference.queries import active_legal_references, field_choices
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import unit_choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 # Who may apply the list's bulk actions (each case is then checked as one by one).
@@ -85,16 +85,10 @@ def get_visible_case(case_id: int) -> Case:
 
 
 def _filter_choices() -> dict:
-    """The filter form's choices: plain (id, name) rows, not ORM objects (173 units a page)."""
-    visible = visible_unit_ids(current_user)
-    units = select(Unit.id, Unit.name).order_by(Unit.name)
-    if visible is not None:
-        units = units.where(Unit.id.in_(visible or {-1}))
+    """The filter form's choices (units and fields as plain (id, name) rows)."""
     return {
-        "units": db.session.execute(units).all(),
-        "fields": db.session.execute(
-            select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
-        ).all(),
+        "units": unit_choices(current_user),
+        "fields": field_choices(),
         "states": list(CaseState),
         "types": list(CaseType),
     }

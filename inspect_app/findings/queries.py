@@ -12,8 +12,8 @@ from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
 from inspect_app.inspections.models import Inspection
 from inspect_app.reference.models import FieldOfWork, Severity
-from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.reference.queries import field_choices
+from inspect_app.units.queries import unit_choices, visible_unit_ids
 
 # One query for the page, one for all the files of its rows: constant whatever the row count.
 FINDING_LOADS = (
@@ -113,20 +113,14 @@ def filter_choices(user) -> dict[str, list]:
     inspections = select(Inspection.id, Inspection.decision_number, Inspection.title).order_by(
         Inspection.decision_date.desc(), Inspection.id.desc()
     )
-    units = select(Unit.id, Unit.name).order_by(Unit.name)
     if visible is not None:
         inspections = inspections.where(Inspection.target_unit_id.in_(visible or [-1]))
-        units = units.where(Unit.id.in_(visible or [-1]))
     return {
         "inspections": [
             (i, f"{num} — {title}") for i, num, title in db.session.execute(inspections)
         ],
-        "fields": list(
-            db.session.execute(
-                select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
-            ).all()
-        ),
-        "units": [tuple(row) for row in db.session.execute(units)],
+        "fields": field_choices(),
+        "units": unit_choices(user),
         "severities": [(s.value, s.label) for s in Severity],
     }
 

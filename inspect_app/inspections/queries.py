@@ -22,8 +22,9 @@ from inspect_app.inspections.models import (
 )
 from inspect_app.plans.models import Plan, PlanItem, PlanState
 from inspect_app.reference.models import ActivityKind, FieldOfWork
+from inspect_app.reference.queries import field_choices
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import unit_choices, visible_unit_ids
 
 # One place for what a list row shows: target unit and lead joined, fields in one more query.
 LIST_LOADS = (
@@ -129,15 +130,9 @@ def team_inspections(user, limit: int = 10) -> list[Inspection]:
 def filter_choices(user) -> dict:
     """Options of the list filters: visible units and fields as plain (id, name) rows (not ORM
     objects: 173 units a page), states, kinds."""
-    units = visible_unit_ids(user)
-    unit_stmt = select(Unit.id, Unit.name).order_by(Unit.name)
-    if units is not None:
-        unit_stmt = unit_stmt.where(Unit.id.in_(units or [-1]))
     return {
-        "units": db.session.execute(unit_stmt).all(),
-        "fields": db.session.execute(
-            select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
-        ).all(),
+        "units": unit_choices(user),
+        "fields": field_choices(),
         "states": list(InspectionState),
         "kinds": list(ActivityKind),
     }

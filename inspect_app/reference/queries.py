@@ -100,6 +100,12 @@ def holiday_years() -> list[int]:
     return sorted({d.year for d in days})
 
 
+def field_choices() -> list:
+    """(id, name) rows of the fields of work, by name: a list filter's options."""
+    stmt = select(FieldOfWork.id, FieldOfWork.name).order_by(FieldOfWork.name)
+    return list(db.session.execute(stmt).all())
+
+
 def issuing_bodies() -> list[IssuingBody]:
     """Every issuing body (the inspection form's choices), in id order."""
     return list(db.session.execute(select(IssuingBody).order_by(IssuingBody.id)).scalars())
