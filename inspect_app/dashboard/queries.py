@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from inspect_app.cases.models import Case, CaseState, CaseType, recovery_unit
 from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for the dashboard
@@ -392,33 +392,53 @@ def _totals(user, filters: DashboardFilters, today: date) -> _Totals:
             totals.on_time[unit_id] = totals.on_time.get(unit_id, 0) + n
         elif timeliness == rollup.LATE:
             totals.late[unit_id] = totals.late.get(unit_id, 0) + n
-    # Open cases due before the ageing window (whole months), then day by day up to yesterday.
+    # Open cases due before this month, per unit and before or in the ageing window (monthly
+    # totals); due this month up to yesterday, per unit; due from the window's start to
+    # yesterday, per day (every unit's row for the leadership).
+    current = today.replace(day=1)
+    # The year and the window as one range per column: SQLite reads one range of an index, and
+    # a year-wide range filtered afterwards would read every row of the year.
+    year = filters.year
+    month_from, month_to = (year * 100 + 1, (year + 1) * 100 + 1) if year else (0, 10**6)
+    day_from, day_to = (date(year, 1, 1), date(year + 1, 1, 1)) if year else (date.min, date.max)
+    units = [] if visible is None else [cm.unit_id.in_(visible or {-1})]
+    before_window = case((cm.due_month < _ym(window), 1), else_=0).label("before_window")
     old = db.session.execute(
-        select(cm.unit_id, func.sum(cm.n))
+        select(cm.unit_id, before_window, func.sum(cm.n))
         .where(
-            *_month_scope(user, filters),
+            *units,
             cm.state == CaseState.OPEN.value,
-            cm.due_month < _ym(window),
+            cm.due_month >= month_from,
+            cm.due_month < min(_ym(current), month_to),
         )
-        .group_by(cm.unit_id)
+        .group_by(cm.unit_id, before_window)
     ).all()
-    for unit_id, n in old:
+    for unit_id, before, n in old:
         totals.overdue[unit_id] = totals.overdue.get(unit_id, 0) + int(n or 0)
-        totals.overdue_before_window += int(n or 0)
-    recent = [
-        *_rollup_scope(
-            user, filters, od.unit_id, lambda y: od.due_date.between(date(y, 1, 1), date(y, 12, 31))
-        ),
-        od.due_date >= window,
-        od.due_date < today,
-    ]
-    for unit_id, n in db.session.execute(
-        select(od.unit_id, func.sum(od.n)).where(*recent).group_by(od.unit_id)
-    ):
+        if before:
+            totals.overdue_before_window += int(n or 0)
+
+    def days(start: date, every_unit: bool) -> list:
+        """Open cases due from `start` (within the year) to yesterday, per unit or of every
+        unit (the ALL_UNITS rows, for the leadership)."""
+        conditions = [od.due_date >= max(start, day_from), od.due_date < min(today, day_to)]
+        if visible is not None:
+            conditions.append(od.unit_id.in_(visible or {-1}))
+        elif every_unit:
+            conditions.append(od.unit_id == rollup.ALL_UNITS)
+        else:
+            conditions.append(od.unit_id != rollup.ALL_UNITS)
+        return conditions
+
+    this_month = db.session.execute(
+        select(od.unit_id, func.sum(od.n)).where(*days(current, False)).group_by(od.unit_id)
+    )
+    for unit_id, n in this_month:
         totals.overdue[unit_id] = totals.overdue.get(unit_id, 0) + int(n or 0)
-    for due, n in db.session.execute(
-        select(od.due_date, func.sum(od.n)).where(*recent).group_by(od.due_date)
-    ):
+    by_day = db.session.execute(
+        select(od.due_date, func.sum(od.n)).where(*days(window, True)).group_by(od.due_date)
+    )
+    for due, n in by_day:
         if n:
             totals.overdue_by_day[due] = int(n)
     memo[key] = totals

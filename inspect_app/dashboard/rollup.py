@@ -14,8 +14,8 @@ Five small tables, each row a count (or sum) over the cases sharing its key:
   hundred rows a year, against thousands per unit).
 - `dashboard_case_year`: cases per deadline year, responsible unit, state and timeliness: the
   counters and the compliance per unit (a few hundred rows a year).
-- `dashboard_open_day`: open cases per deadline day and responsible unit: today's overdue
-  count and the working-day ageing (only the last weeks are read).
+- `dashboard_open_day`: open cases per deadline day and responsible unit (0: every unit): the
+  overdue cases due this month, and the working-day ageing (only the last weeks are read).
 - `dashboard_recovery`: recovery recommendations (not withdrawn) per field of the inspection
   (0: every case, for the per-unit figures), responsible unit (0 with a field: every unit) and
   type: cases, recommended and recovered (sum of the payments), as
@@ -112,7 +112,8 @@ recovery = sa.Table(
 
 TABLES = (case_month, month, case_year, open_day, recovery)
 ON_TIME, LATE = 1, 2
-# `dashboard_recovery.unit_id` of a field's totals over every unit (the leadership's figure).
+# The unit_id of totals over every unit (a field's recovery, a day's open cases): the
+# leadership's figures read them instead of a row per unit.
 ALL_UNITS = 0
 CASES, PAYMENTS, FIELDS = "recommendation", "recovery_payment", "inspection_field"
 # The case columns the figures depend on (an update of another column fires nothing).
@@ -242,6 +243,8 @@ def _case_statements(sql: _Sql, x: str, sign: int) -> list[str]:
         _upsert(
             open_day,
             f"SELECT {x}.due_date, {x}.responsible_unit_id, {sign}"
+            f" WHERE {x}.state = '{CaseState.OPEN.value}'"
+            f" UNION ALL SELECT {x}.due_date, {ALL_UNITS}, {sign}"
             f" WHERE {x}.state = '{CaseState.OPEN.value}'",
         ),
         _upsert(
@@ -354,7 +357,9 @@ def fresh_rows(dialect: str) -> dict[str, str]:
         case_year.name: f"SELECT {', '.join(sql.year_key('c'))}, COUNT(*) FROM {CASES} c"
         f" GROUP BY {', '.join(sql.year_key('c'))}",
         open_day.name: f"SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM {CASES} c"
-        f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date, c.responsible_unit_id",
+        f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date, c.responsible_unit_id"
+        f" UNION ALL SELECT c.due_date, {ALL_UNITS}, COUNT(*) FROM {CASES} c"
+        f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date",
         recovery.name: f"SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*),"
         f" SUM({_recommended('c')}), SUM({_paid_of('c.id')})"
         f" FROM {CASES} c JOIN (SELECT 0 AS field_id, id AS inspection_id FROM inspection"

@@ -42,22 +42,22 @@ SQLITE_TRIGGERS = ['DROP TRIGGER IF EXISTS dash_case_ins',
  "THEN 1 WHEN NEW.state = 'accepted' AND date(NEW.closed_at, '+420 minutes') > NEW.due_date "
  'THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, timeliness) DO '
  'UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, '
- "unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, 1 WHERE NEW.state = 'open' ON "
- 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
- 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
- 'NEW.responsible_unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
- 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) WHERE NEW.type '
- "IN ('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' UNION ALL "
- 'SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
- 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) FROM '
- 'inspection_field i, (SELECT NEW.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
- "i.inspection_id = NEW.inspection_id AND NEW.type IN ('recovery', 'recovery_assets', "
- "'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
- 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
- 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
- 'excluded.paid; END',
+ "unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, 1 WHERE NEW.state = 'open' UNION "
+ "ALL SELECT NEW.due_date, 0, 1 WHERE NEW.state = 'open' ON CONFLICT (due_date, unit_id) DO "
+ 'UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, '
+ 'unit_id, type, cases, recommended, paid) SELECT 0, NEW.responsible_unit_id, NEW.type, 1, 1 * '
+ '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ "WHERE p.case_id = NEW.id) WHERE NEW.type IN ('recovery', 'recovery_assets', 'recovery_land') "
+ "AND NEW.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * "
+ '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ 'WHERE p.case_id = NEW.id) FROM inspection_field i, (SELECT NEW.responsible_unit_id AS '
+ 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = NEW.inspection_id AND NEW.type IN '
+ "('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT "
+ '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
+ 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
+ 'dashboard_recovery.paid + excluded.paid; END',
  'DROP TRIGGER IF EXISTS dash_case_del',
  'CREATE TRIGGER dash_case_del AFTER DELETE ON recommendation BEGIN INSERT INTO '
  'dashboard_case_month (unit_id, state, due_month, due_last_day, closed_month, timeliness, n) '
@@ -81,22 +81,22 @@ SQLITE_TRIGGERS = ['DROP TRIGGER IF EXISTS dash_case_ins',
  "THEN 1 WHEN OLD.state = 'accepted' AND date(OLD.closed_at, '+420 minutes') > OLD.due_date "
  'THEN 2 ELSE 0 END, -1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, timeliness) DO '
  'UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, '
- "unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 WHERE OLD.state = 'open' ON "
- 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
- 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
- 'OLD.responsible_unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
- 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) WHERE OLD.type '
- "IN ('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' UNION ALL "
- 'SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
- 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) FROM '
- 'inspection_field i, (SELECT OLD.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
- "i.inspection_id = OLD.inspection_id AND OLD.type IN ('recovery', 'recovery_assets', "
- "'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
- 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
- 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
- 'excluded.paid; END',
+ "unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 WHERE OLD.state = 'open' UNION "
+ "ALL SELECT OLD.due_date, 0, -1 WHERE OLD.state = 'open' ON CONFLICT (due_date, unit_id) DO "
+ 'UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, '
+ 'unit_id, type, cases, recommended, paid) SELECT 0, OLD.responsible_unit_id, OLD.type, -1, -1 '
+ '* (COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ "WHERE p.case_id = OLD.id) WHERE OLD.type IN ('recovery', 'recovery_assets', 'recovery_land') "
+ "AND OLD.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * "
+ '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ 'WHERE p.case_id = OLD.id) FROM inspection_field i, (SELECT OLD.responsible_unit_id AS '
+ 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = OLD.inspection_id AND OLD.type IN '
+ "('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT "
+ '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
+ 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
+ 'dashboard_recovery.paid + excluded.paid; END',
  'DROP TRIGGER IF EXISTS dash_case_upd',
  'CREATE TRIGGER dash_case_upd AFTER UPDATE OF responsible_unit_id, state, due_date, '
  'closed_at, type, amount_vnd, area_m2, inspection_id ON recommendation BEGIN INSERT INTO '
@@ -121,46 +121,47 @@ SQLITE_TRIGGERS = ['DROP TRIGGER IF EXISTS dash_case_ins',
  "THEN 1 WHEN OLD.state = 'accepted' AND date(OLD.closed_at, '+420 minutes') > OLD.due_date "
  'THEN 2 ELSE 0 END, -1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, timeliness) DO '
  'UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, '
- "unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 WHERE OLD.state = 'open' ON "
- 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
- 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
- 'OLD.responsible_unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
- 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) WHERE OLD.type '
- "IN ('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' UNION ALL "
- 'SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
- 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
- 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) FROM '
- 'inspection_field i, (SELECT OLD.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
- "i.inspection_id = OLD.inspection_id AND OLD.type IN ('recovery', 'recovery_assets', "
- "'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
- 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
- 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
- 'excluded.paid; INSERT INTO dashboard_case_month (unit_id, state, due_month, due_last_day, '
- 'closed_month, timeliness, n) SELECT NEW.responsible_unit_id, NEW.state, '
- "CAST(strftime('%Y%m', NEW.due_date) AS INTEGER), CASE WHEN strftime('%m', NEW.due_date, '+1 "
- "day') <> strftime('%m', NEW.due_date) THEN 1 ELSE 0 END, CASE WHEN NEW.state IN ('accepted', "
- "'withdrawn') AND NEW.closed_at IS NOT NULL THEN CAST(strftime('%Y%m', date(NEW.closed_at, "
- "'+420 minutes')) AS INTEGER) ELSE 0 END, CASE WHEN NEW.state = 'accepted' AND "
- "date(NEW.closed_at, '+420 minutes') <= NEW.due_date THEN 1 WHEN NEW.state = 'accepted' AND "
- "date(NEW.closed_at, '+420 minutes') > NEW.due_date THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON "
- 'CONFLICT (unit_id, state, due_month, due_last_day, closed_month, timeliness) DO UPDATE SET n '
- '= dashboard_case_month.n + excluded.n; INSERT INTO dashboard_month (due_month, state, '
- "closed_month, due_last_day, n) SELECT CAST(strftime('%Y%m', NEW.due_date) AS INTEGER), "
- "NEW.state, CASE WHEN NEW.state IN ('accepted', 'withdrawn') AND NEW.closed_at IS NOT NULL "
- "THEN CAST(strftime('%Y%m', date(NEW.closed_at, '+420 minutes')) AS INTEGER) ELSE 0 END, CASE "
- "WHEN strftime('%m', NEW.due_date, '+1 day') <> strftime('%m', NEW.due_date) THEN 1 ELSE 0 "
- 'END, 1 WHERE 1 = 1 ON CONFLICT (due_month, state, closed_month, due_last_day) DO UPDATE SET '
- 'n = dashboard_month.n + excluded.n; INSERT INTO dashboard_case_year (due_year, unit_id, '
- "state, timeliness, n) SELECT CAST(strftime('%Y', NEW.due_date) AS INTEGER), "
- "NEW.responsible_unit_id, NEW.state, CASE WHEN NEW.state = 'accepted' AND date(NEW.closed_at, "
- "'+420 minutes') <= NEW.due_date THEN 1 WHEN NEW.state = 'accepted' AND date(NEW.closed_at, "
- "'+420 minutes') > NEW.due_date THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON CONFLICT (due_year, "
- 'unit_id, state, timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT '
- 'INTO dashboard_open_day (due_date, unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, '
- "1 WHERE NEW.state = 'open' ON CONFLICT (due_date, unit_id) DO UPDATE SET n = "
- 'dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, unit_id, type, '
- 'cases, recommended, paid) SELECT 0, NEW.responsible_unit_id, NEW.type, 1, 1 * '
+ "unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 WHERE OLD.state = 'open' UNION "
+ "ALL SELECT OLD.due_date, 0, -1 WHERE OLD.state = 'open' ON CONFLICT (due_date, unit_id) DO "
+ 'UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, '
+ 'unit_id, type, cases, recommended, paid) SELECT 0, OLD.responsible_unit_id, OLD.type, -1, -1 '
+ '* (COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ "WHERE p.case_id = OLD.id) WHERE OLD.type IN ('recovery', 'recovery_assets', 'recovery_land') "
+ "AND OLD.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * "
+ '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
+ 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
+ 'WHERE p.case_id = OLD.id) FROM inspection_field i, (SELECT OLD.responsible_unit_id AS '
+ 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = OLD.inspection_id AND OLD.type IN '
+ "('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT "
+ '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
+ 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
+ 'dashboard_recovery.paid + excluded.paid; INSERT INTO dashboard_case_month (unit_id, state, '
+ 'due_month, due_last_day, closed_month, timeliness, n) SELECT NEW.responsible_unit_id, '
+ "NEW.state, CAST(strftime('%Y%m', NEW.due_date) AS INTEGER), CASE WHEN strftime('%m', "
+ "NEW.due_date, '+1 day') <> strftime('%m', NEW.due_date) THEN 1 ELSE 0 END, CASE WHEN "
+ "NEW.state IN ('accepted', 'withdrawn') AND NEW.closed_at IS NOT NULL THEN "
+ "CAST(strftime('%Y%m', date(NEW.closed_at, '+420 minutes')) AS INTEGER) ELSE 0 END, CASE WHEN "
+ "NEW.state = 'accepted' AND date(NEW.closed_at, '+420 minutes') <= NEW.due_date THEN 1 WHEN "
+ "NEW.state = 'accepted' AND date(NEW.closed_at, '+420 minutes') > NEW.due_date THEN 2 ELSE 0 "
+ 'END, 1 WHERE 1 = 1 ON CONFLICT (unit_id, state, due_month, due_last_day, closed_month, '
+ 'timeliness) DO UPDATE SET n = dashboard_case_month.n + excluded.n; INSERT INTO '
+ 'dashboard_month (due_month, state, closed_month, due_last_day, n) SELECT '
+ "CAST(strftime('%Y%m', NEW.due_date) AS INTEGER), NEW.state, CASE WHEN NEW.state IN "
+ "('accepted', 'withdrawn') AND NEW.closed_at IS NOT NULL THEN CAST(strftime('%Y%m', "
+ "date(NEW.closed_at, '+420 minutes')) AS INTEGER) ELSE 0 END, CASE WHEN strftime('%m', "
+ "NEW.due_date, '+1 day') <> strftime('%m', NEW.due_date) THEN 1 ELSE 0 END, 1 WHERE 1 = 1 ON "
+ 'CONFLICT (due_month, state, closed_month, due_last_day) DO UPDATE SET n = dashboard_month.n '
+ '+ excluded.n; INSERT INTO dashboard_case_year (due_year, unit_id, state, timeliness, n) '
+ "SELECT CAST(strftime('%Y', NEW.due_date) AS INTEGER), NEW.responsible_unit_id, NEW.state, "
+ "CASE WHEN NEW.state = 'accepted' AND date(NEW.closed_at, '+420 minutes') <= NEW.due_date "
+ "THEN 1 WHEN NEW.state = 'accepted' AND date(NEW.closed_at, '+420 minutes') > NEW.due_date "
+ 'THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, timeliness) DO '
+ 'UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, '
+ "unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, 1 WHERE NEW.state = 'open' UNION "
+ "ALL SELECT NEW.due_date, 0, 1 WHERE NEW.state = 'open' ON CONFLICT (due_date, unit_id) DO "
+ 'UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, '
+ 'unit_id, type, cases, recommended, paid) SELECT 0, NEW.responsible_unit_id, NEW.type, 1, 1 * '
  '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
  'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
  "WHERE p.case_id = NEW.id) WHERE NEW.type IN ('recovery', 'recovery_assets', 'recovery_land') "
@@ -332,7 +333,9 @@ SQLITE_FRESH = {'dashboard_case_month': "SELECT c.responsible_unit_id, c.state, 
                     "0 END, CASE WHEN strftime('%m', c.due_date, '+1 day') <> strftime('%m', "
                     'c.due_date) THEN 1 ELSE 0 END',
  'dashboard_open_day': 'SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM recommendation '
-                       "c WHERE c.state = 'open' GROUP BY c.due_date, c.responsible_unit_id",
+                       "c WHERE c.state = 'open' GROUP BY c.due_date, c.responsible_unit_id "
+                       'UNION ALL SELECT c.due_date, 0, COUNT(*) FROM recommendation c WHERE '
+                       "c.state = 'open' GROUP BY c.due_date",
  'dashboard_recovery': 'SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*), '
                        'SUM(COALESCE(c.amount_vnd, 0) + COALESCE(c.area_m2, 0)), SUM((SELECT '
                        'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) '
@@ -378,21 +381,22 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'NEW.due_date THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, '
  'timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO '
  'dashboard_open_day (due_date, unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, 1 '
- "WHERE NEW.state = 'open' ON CONFLICT (due_date, unit_id) DO UPDATE SET n = "
- 'dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, unit_id, type, '
- 'cases, recommended, paid) SELECT 0, NEW.responsible_unit_id, NEW.type, 1, 1 * '
- '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- "WHERE p.case_id = NEW.id) WHERE NEW.type IN ('recovery', 'recovery_assets', 'recovery_land') "
- "AND NEW.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * "
- '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- 'WHERE p.case_id = NEW.id) FROM inspection_field i, (SELECT NEW.responsible_unit_id AS '
- 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = NEW.inspection_id AND NEW.type IN '
- "('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT "
- '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
- 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ "WHERE NEW.state = 'open' UNION ALL SELECT NEW.due_date, 0, 1 WHERE NEW.state = 'open' ON "
+ 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
+ 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
+ 'NEW.responsible_unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
+ 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) WHERE NEW.type '
+ "IN ('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' UNION ALL "
+ 'SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
+ 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) FROM '
+ 'inspection_field i, (SELECT NEW.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
+ "i.inspection_id = NEW.inspection_id AND NEW.type IN ('recovery', 'recovery_assets', "
+ "'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
+ 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_case_ins ON recommendation',
  'CREATE TRIGGER dash_case_ins AFTER INSERT ON recommendation FOR EACH ROW EXECUTE FUNCTION '
  'dash_case_ins()',
@@ -424,21 +428,22 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'OLD.due_date THEN 2 ELSE 0 END, -1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, '
  'timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO '
  'dashboard_open_day (due_date, unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 '
- "WHERE OLD.state = 'open' ON CONFLICT (due_date, unit_id) DO UPDATE SET n = "
- 'dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, unit_id, type, '
- 'cases, recommended, paid) SELECT 0, OLD.responsible_unit_id, OLD.type, -1, -1 * '
- '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- "WHERE p.case_id = OLD.id) WHERE OLD.type IN ('recovery', 'recovery_assets', 'recovery_land') "
- "AND OLD.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * "
- '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- 'WHERE p.case_id = OLD.id) FROM inspection_field i, (SELECT OLD.responsible_unit_id AS '
- 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = OLD.inspection_id AND OLD.type IN '
- "('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT "
- '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
- 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ "WHERE OLD.state = 'open' UNION ALL SELECT OLD.due_date, 0, -1 WHERE OLD.state = 'open' ON "
+ 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
+ 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
+ 'OLD.responsible_unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
+ 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) WHERE OLD.type '
+ "IN ('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' UNION ALL "
+ 'SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
+ 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) FROM '
+ 'inspection_field i, (SELECT OLD.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
+ "i.inspection_id = OLD.inspection_id AND OLD.type IN ('recovery', 'recovery_assets', "
+ "'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
+ 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_case_del ON recommendation',
  'CREATE TRIGGER dash_case_del AFTER DELETE ON recommendation FOR EACH ROW EXECUTE FUNCTION '
  'dash_case_del()',
@@ -470,28 +475,29 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'OLD.due_date THEN 2 ELSE 0 END, -1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, '
  'timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO '
  'dashboard_open_day (due_date, unit_id, n) SELECT OLD.due_date, OLD.responsible_unit_id, -1 '
- "WHERE OLD.state = 'open' ON CONFLICT (due_date, unit_id) DO UPDATE SET n = "
- 'dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, unit_id, type, '
- 'cases, recommended, paid) SELECT 0, OLD.responsible_unit_id, OLD.type, -1, -1 * '
- '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- "WHERE p.case_id = OLD.id) WHERE OLD.type IN ('recovery', 'recovery_assets', 'recovery_land') "
- "AND OLD.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * "
- '(COALESCE(OLD.amount_vnd, 0) + COALESCE(OLD.area_m2, 0)), -1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- 'WHERE p.case_id = OLD.id) FROM inspection_field i, (SELECT OLD.responsible_unit_id AS '
- 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = OLD.inspection_id AND OLD.type IN '
- "('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT "
- '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
- 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; INSERT INTO dashboard_case_month (unit_id, state, '
- 'due_month, due_last_day, closed_month, timeliness, n) SELECT NEW.responsible_unit_id, '
- 'NEW.state, CAST(EXTRACT(YEAR FROM NEW.due_date) * 100 + EXTRACT(MONTH FROM NEW.due_date) AS '
- 'INTEGER), CASE WHEN EXTRACT(MONTH FROM NEW.due_date + 1) <> EXTRACT(MONTH FROM NEW.due_date) '
- "THEN 1 ELSE 0 END, CASE WHEN NEW.state IN ('accepted', 'withdrawn') AND NEW.closed_at IS NOT "
- "NULL THEN CAST(EXTRACT(YEAR FROM CAST(timezone('Asia/Ho_Chi_Minh', NEW.closed_at) AS DATE)) "
- "* 100 + EXTRACT(MONTH FROM CAST(timezone('Asia/Ho_Chi_Minh', NEW.closed_at) AS DATE)) AS "
- "INTEGER) ELSE 0 END, CASE WHEN NEW.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', "
+ "WHERE OLD.state = 'open' UNION ALL SELECT OLD.due_date, 0, -1 WHERE OLD.state = 'open' ON "
+ 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
+ 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
+ 'OLD.responsible_unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
+ 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) WHERE OLD.type '
+ "IN ('recovery', 'recovery_assets', 'recovery_land') AND OLD.state <> 'withdrawn' UNION ALL "
+ 'SELECT i.field_id, u.unit_id, OLD.type, -1, -1 * (COALESCE(OLD.amount_vnd, 0) + '
+ 'COALESCE(OLD.area_m2, 0)), -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = OLD.id) FROM '
+ 'inspection_field i, (SELECT OLD.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
+ "i.inspection_id = OLD.inspection_id AND OLD.type IN ('recovery', 'recovery_assets', "
+ "'recovery_land') AND OLD.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
+ 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; INSERT INTO dashboard_case_month (unit_id, state, due_month, due_last_day, '
+ 'closed_month, timeliness, n) SELECT NEW.responsible_unit_id, NEW.state, CAST(EXTRACT(YEAR '
+ 'FROM NEW.due_date) * 100 + EXTRACT(MONTH FROM NEW.due_date) AS INTEGER), CASE WHEN '
+ 'EXTRACT(MONTH FROM NEW.due_date + 1) <> EXTRACT(MONTH FROM NEW.due_date) THEN 1 ELSE 0 END, '
+ "CASE WHEN NEW.state IN ('accepted', 'withdrawn') AND NEW.closed_at IS NOT NULL THEN "
+ "CAST(EXTRACT(YEAR FROM CAST(timezone('Asia/Ho_Chi_Minh', NEW.closed_at) AS DATE)) * 100 + "
+ "EXTRACT(MONTH FROM CAST(timezone('Asia/Ho_Chi_Minh', NEW.closed_at) AS DATE)) AS INTEGER) "
+ "ELSE 0 END, CASE WHEN NEW.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', "
  "NEW.closed_at) AS DATE) <= NEW.due_date THEN 1 WHEN NEW.state = 'accepted' AND "
  "CAST(timezone('Asia/Ho_Chi_Minh', NEW.closed_at) AS DATE) > NEW.due_date THEN 2 ELSE 0 END, "
  '1 WHERE 1 = 1 ON CONFLICT (unit_id, state, due_month, due_last_day, closed_month, '
@@ -511,21 +517,22 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'DATE) > NEW.due_date THEN 2 ELSE 0 END, 1 WHERE 1 = 1 ON CONFLICT (due_year, unit_id, state, '
  'timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; INSERT INTO '
  'dashboard_open_day (due_date, unit_id, n) SELECT NEW.due_date, NEW.responsible_unit_id, 1 '
- "WHERE NEW.state = 'open' ON CONFLICT (due_date, unit_id) DO UPDATE SET n = "
- 'dashboard_open_day.n + excluded.n; INSERT INTO dashboard_recovery (field_id, unit_id, type, '
- 'cases, recommended, paid) SELECT 0, NEW.responsible_unit_id, NEW.type, 1, 1 * '
- '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- "WHERE p.case_id = NEW.id) WHERE NEW.type IN ('recovery', 'recovery_assets', 'recovery_land') "
- "AND NEW.state <> 'withdrawn' UNION ALL SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * "
- '(COALESCE(NEW.amount_vnd, 0) + COALESCE(NEW.area_m2, 0)), 1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- 'WHERE p.case_id = NEW.id) FROM inspection_field i, (SELECT NEW.responsible_unit_id AS '
- 'unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = NEW.inspection_id AND NEW.type IN '
- "('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT "
- '(field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, '
- 'recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ "WHERE NEW.state = 'open' UNION ALL SELECT NEW.due_date, 0, 1 WHERE NEW.state = 'open' ON "
+ 'CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT '
+ 'INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT 0, '
+ 'NEW.responsible_unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
+ 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) WHERE NEW.type '
+ "IN ('recovery', 'recovery_assets', 'recovery_land') AND NEW.state <> 'withdrawn' UNION ALL "
+ 'SELECT i.field_id, u.unit_id, NEW.type, 1, 1 * (COALESCE(NEW.amount_vnd, 0) + '
+ 'COALESCE(NEW.area_m2, 0)), 1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + '
+ 'COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = NEW.id) FROM '
+ 'inspection_field i, (SELECT NEW.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE '
+ "i.inspection_id = NEW.inspection_id AND NEW.type IN ('recovery', 'recovery_assets', "
+ "'recovery_land') AND NEW.state <> 'withdrawn' ON CONFLICT (field_id, unit_id, type) DO "
+ 'UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_case_upd ON recommendation',
  'CREATE TRIGGER dash_case_upd AFTER UPDATE OF responsible_unit_id, state, due_date, '
  'closed_at, type, amount_vnd, area_m2, inspection_id ON recommendation FOR EACH ROW EXECUTE '
@@ -724,7 +731,9 @@ PG_FRESH = {'dashboard_case_month': 'SELECT c.responsible_unit_id, c.state, CAST
                     'c.closed_at) AS DATE)) AS INTEGER) ELSE 0 END, CASE WHEN EXTRACT(MONTH '
                     'FROM c.due_date + 1) <> EXTRACT(MONTH FROM c.due_date) THEN 1 ELSE 0 END',
  'dashboard_open_day': 'SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM recommendation '
-                       "c WHERE c.state = 'open' GROUP BY c.due_date, c.responsible_unit_id",
+                       "c WHERE c.state = 'open' GROUP BY c.due_date, c.responsible_unit_id "
+                       'UNION ALL SELECT c.due_date, 0, COUNT(*) FROM recommendation c WHERE '
+                       "c.state = 'open' GROUP BY c.due_date",
  'dashboard_recovery': 'SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*), '
                        'SUM(COALESCE(c.amount_vnd, 0) + COALESCE(c.area_m2, 0)), SUM((SELECT '
                        'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) '

@@ -149,3 +149,22 @@ def test_recovery_figures_from_the_totals(changed, db):
     vnd = figures.province["VND"]
     # The money case (45,000,000 paid) and the assets case, no longer withdrawn.
     assert (vnd.cases, vnd.recommended, vnd.recovered) == (2, Decimal(100_000_007), 45_000_000)
+
+
+def test_the_migration_creates_the_triggers_of_the_module():
+    """The migration that added the totals carries a copy of the trigger and backfill SQL:
+    a change to `dashboard.rollup` needs a new migration replacing them (then point this test
+    at it)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = (
+        Path(__file__).parents[2] / "migrations/versions/4c1d2e3f5a60_dashboard_running_totals.py"
+    )
+    spec = importlib.util.spec_from_file_location("dashboard_totals_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for dialect, prefix in (("sqlite", "SQLITE"), ("postgresql", "PG")):
+        assert getattr(migration, f"{prefix}_TRIGGERS") == rollup.trigger_ddl(dialect)
+        assert getattr(migration, f"{prefix}_DROP") == rollup.drop_ddl(dialect)
+        assert getattr(migration, f"{prefix}_FRESH") == rollup.fresh_rows(dialect)
