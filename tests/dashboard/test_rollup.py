@@ -168,3 +168,42 @@ def test_the_migration_creates_the_triggers_of_the_module():
         assert getattr(migration, f"{prefix}_TRIGGERS") == rollup.trigger_ddl(dialect)
         assert getattr(migration, f"{prefix}_DROP") == rollup.drop_ddl(dialect)
         assert getattr(migration, f"{prefix}_FRESH") == rollup.fresh_rows(dialect)
+
+
+def test_totals_follow_the_case_operations(db):
+    """The same through the product's operations: a new deadline, a withdrawal, an acceptance,
+    a rejection (back to open with a new deadline) and a recorded payment."""
+    from inspect_app.cases import operations as case_ops
+    from inspect_app.core import clock
+    from inspect_app.recovery import operations as recovery_ops
+
+    unit = f.make_unit("Sở Tư pháp")
+    lead, member = f.make_user(Role.LEAD_INSPECTOR), f.make_user(Role.INSPECTOR)
+    leadership = f.make_user(Role.LEADERSHIP)
+    insp = f.make_inspection(state="monitoring", target_unit=unit, lead=lead, members=[member])
+    insp.fields = [f.make_field("Tư pháp")]
+    due = date(2026, 8, 31)
+    moved, withdrawn = f.make_case(insp, due=due), f.make_case(insp, due=due)
+    accepted, rejected = f.make_case(insp, due=due, state="answered"), f.make_case(insp, due=due)
+    rejected.state = CaseState.ANSWERED
+    money = f.make_case(insp, due=due, type="recovery", amount_vnd=Decimal(50_000_000))
+    db.session.flush()
+    with clock.frozen(TODAY):
+        case_ops.change_deadline(
+            lead, moved, date(2026, 12, 31), "Đơn vị xin gia hạn", moved.version, f.deciding_doc()
+        )
+        case_ops.withdraw(
+            leadership, withdrawn, "Không còn căn cứ", withdrawn.version, f.deciding_doc()
+        )
+        case_ops.accept(lead, accepted, accepted.version)
+        case_ops.reject(lead, rejected, "Chưa đủ hồ sơ chứng minh", rejected.version)
+        recovery_ops.record_payment(
+            member,
+            money,
+            {"paid_on": date(2026, 9, 1), "amount": "20.000.000", "document_number": "PT-9"},
+        )
+    db.session.flush()
+    assert stored(db) == fresh(db)
+    counts = q.state_counts(leadership, q.DashboardFilters(year=2026), TODAY)
+    assert (counts["withdrawn"], counts["accepted"], counts["answered"]) == (1, 1, 0)
+    assert q.recovery(None).province["VND"].recovered == Decimal(20_000_000)
