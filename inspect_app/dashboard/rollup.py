@@ -312,6 +312,11 @@ def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str]]]:
     return result
 
 
+def trigger_names() -> set[str]:
+    """The names of the triggers (the same on both databases)."""
+    return {name for name, *_rest in _triggers(_Sql("sqlite"))}
+
+
 def trigger_ddl(dialect: str) -> list[str]:
     """The statements creating (or replacing) the triggers on `dialect`."""
     sql = _Sql(dialect)

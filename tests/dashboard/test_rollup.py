@@ -207,3 +207,29 @@ def test_totals_follow_the_case_operations(db):
     counts = q.state_counts(leadership, q.DashboardFilters(year=2026), TODAY)
     assert (counts["withdrawn"], counts["accepted"], counts["answered"]) == (1, 1, 0)
     assert q.recovery(None).province["VND"].recovered == Decimal(20_000_000)
+
+
+def test_the_migrated_schema_has_every_trigger(empty_database_url):
+    """After every migration (head), each trigger is there: a later SQLite batch migration that
+    copies one of the source tables drops its triggers, and must create them again."""
+    from flask_migrate import upgrade
+
+    from inspect_app import create_app
+    from inspect_app.config import TestingConfig
+    from inspect_app.extensions import db as _db
+
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        with _db.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                names = conn.execute(text("SELECT tgname FROM pg_trigger")).scalars()
+            else:
+                names = conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                ).scalars()
+            found = set(names)
+        _db.engine.dispose()
+    expected = rollup.trigger_names()
+    assert len(expected) == 9 and expected <= found
