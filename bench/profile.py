@@ -23,6 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="bench.leadership")
     parser.add_argument("-n", type=int, default=20, help="requests profiled")
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an app config value (an integer if it reads as one), e.g. DASHBOARD_CACHE_SECONDS=0",
+    )
     args = parser.parse_args(argv)
 
     from pyinstrument import Profiler
@@ -31,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     from inspect_app.extensions import db
 
     url = common.database_url(args.data, args.backend)
-    app = common.in_process_app(url)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = int(value) if value.lstrip("-").isdigit() else value
+    app = common.in_process_app(url, **overrides)
     try:
         client = common.signed_in_client(app, args.user, BENCH_PASSWORD)
     except RuntimeError as e:

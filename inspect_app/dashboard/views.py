@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, request, url_for
@@ -27,6 +28,8 @@ from inspect_app.statistics import queries as stat_queries
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]*")
+
 # Unit leaders are left out on purpose: the dashboard compares units with one another.
 VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.CHAIRMAN)
 
@@ -40,7 +43,9 @@ def percent(rate: float | None) -> str:
     if rate is None:
         return "–"
     text = f"{rate * 100:.1f}".removesuffix(".0")
-    if str(get_locale()) == "vi":
+    if "dash_locale" not in g:  # a row per unit asks: the locale once per request
+        g.dash_locale = str(get_locale())
+    if g.dash_locale == "vi":
         text = text.replace(".", ",")
     return f"{text} %"
 
@@ -52,13 +57,29 @@ def cases_url(filters: queries.DashboardFilters, **extra) -> str:
     if "cases_index_url" not in g:
         g.cases_index_url = url_for("cases.index")
     args = filters.case_args(**extra)
-    return f"{g.cases_index_url}?{urlencode(args)}" if args else g.cases_index_url
+    if not args:
+        return g.cases_index_url
+    # Numbers, ISO dates and state names need no quoting: joined as they are (same string).
+    pairs = [(k, str(v)) for k, v in args.items()]
+    if all(_PLAIN.fullmatch(v) for _k, v in pairs):
+        return f"{g.cases_index_url}?" + "&".join(f"{k}={v}" for k, v in pairs)
+    return f"{g.cases_index_url}?{urlencode(args)}"
 
 
 @bp.app_template_global("dashboard_summary")
 def dashboard_summary():
     """The leadership home page's key figures (computed only when the template asks)."""
     return queries.cached_summary(current_user)
+
+
+def unit_url(filters: queries.DashboardFilters, unit_id: int | str, tail: str) -> str:
+    """`cases_url(filters, unit=unit_id, **extra)` for the links of a unit's row, `tail` the
+    extra arguments as written in the query string ("&ontime=1"; plain values only): the same
+    address, without building it argument by argument for each of hundreds of links."""
+    if "dash_unit_prefix" not in g:
+        base = cases_url(filters)
+        g.dash_unit_prefix = base + ("&unit=" if "?" in base else "?unit=")
+    return f"{g.dash_unit_prefix}{unit_id}{tail}"
 
 
 def _month_links(filters: queries.DashboardFilters):
@@ -74,7 +95,15 @@ def _month_links(filters: queries.DashboardFilters):
         )
         return due, accepted
 
-    return hrefs
+    memo: dict = {}
+
+    def remembered(month) -> tuple[str, str]:  # the chart and the table both ask
+        key = (month.year, month.month)
+        if key not in memo:
+            memo[key] = hrefs(month)
+        return memo[key]
+
+    return remembered
 
 
 def _overdue_href(filters: queries.DashboardFilters, month) -> str | None:
@@ -102,11 +131,12 @@ def index():
     data = queries.cached_dashboard(current_user, filters, today)
     by_unit_chart = charts.horizontal_bars(
         [
-            (row.unit_name, row.count, cases_url(filters, unit=row.unit_id, overdue="1"))
+            (row.unit_name, row.count, unit_url(filters, row.unit_id, "&overdue=1"))
             for row in data.by_unit
         ]
     )
-    trend_chart = charts.trend_chart(data.trend, lambda m: str(m.month), _month_links(filters))
+    month_links = _month_links(filters)
+    trend_chart = charts.trend_chart(data.trend, lambda m: str(m.month), month_links)
     context = {
         "dash": data,
         "filters": filters,
@@ -114,8 +144,10 @@ def index():
         "by_unit_chart": by_unit_chart,
         "trend_chart": trend_chart,
         "cases_url": lambda **extra: cases_url(filters, **extra),
+        # A unit's links: this, the unit's id, then the other arguments (`unit_url`).
+        "unit_prefix": unit_url(filters, "", ""),
         "overdue_href": lambda month: _overdue_href(filters, month),
-        "month_links": _month_links(filters),
+        "month_links": month_links,
         # Conclusion lifecycle steps past their due date (the province's, not a unit's).
         "conclusion_overdue": None if current_user.is_unit_leader else overdue_count(today),
         "recovery": data.recovery,

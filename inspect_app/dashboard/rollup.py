@@ -1,0 +1,402 @@
+# ruff: noqa: S608 - trigger and backfill SQL built from this module's own names and constants
+"""The dashboard's running totals, kept by the database itself (triggers), so that its figures
+cost the same whatever the number of cases.
+
+Five small tables, each row a count (or sum) over the cases sharing its key:
+
+- `dashboard_case_month`: cases per responsible unit, state, deadline month (yyyymm), whether
+  the deadline is the last day of its month, local closing month (yyyymm; 0 unless accepted or
+  withdrawn with a closing time) and timeliness (1 accepted on time, 2 accepted late, 0 other;
+  `cases.queries.on_time_clause` / `late_clause`). Gives the monthly trend (overdue at a past
+  month end: deadline before the last day of the month) of a part of the units, and the open
+  cases due before the ageing window.
+- `dashboard_month`: the same without the unit and timeliness: the trend of all units (a few
+  hundred rows a year, against thousands per unit).
+- `dashboard_case_year`: cases per deadline year, responsible unit, state and timeliness: the
+  counters and the compliance per unit (a few hundred rows a year).
+- `dashboard_open_day`: open cases per deadline day and responsible unit (0: every unit): the
+  overdue cases due this month, and the working-day ageing (only the last weeks are read).
+- `dashboard_recovery`: recovery recommendations (not withdrawn) per field of the inspection
+  (0: every case, for the per-unit figures), responsible unit (0 with a field: every unit) and
+  type: cases, recommended and recovered (sum of the payments), as
+  `recovery.queries.recovery_rates` computes them.
+
+Every write path (operations, imports, seeds, bulk SQL, tests' factories) changes them through
+triggers on `recommendation`, `recovery_payment` and `inspection_field`: an update subtracts the
+row's old contribution and adds the new one. The triggers are created with the tables
+(`create_all`) and by the migration that added them; `rebuild()` recomputes everything from
+the source tables (the migration's backfill, and the reference the tests compare with).
+Rows whose count went back to 0 stay (at most one per key); readers ignore them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from inspect_app.cases.models import RECOVERY_TYPES, CaseState
+from inspect_app.core import clock
+from inspect_app.extensions import db
+
+# No foreign keys on purpose: a table nothing depends on is emptied after the source tables
+# when every table is wiped children first (the tests), so the triggers' last updates land in
+# a table that is then emptied too.
+case_month = sa.Table(
+    "dashboard_case_month",
+    db.metadata,
+    sa.Column("unit_id", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(30), primary_key=True),
+    sa.Column("due_month", sa.Integer, primary_key=True),
+    sa.Column("due_last_day", sa.SmallInteger, primary_key=True),
+    sa.Column("closed_month", sa.Integer, primary_key=True),
+    sa.Column("timeliness", sa.SmallInteger, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    # The dashboard reads a year of deadlines: every column, so the index alone answers.
+    sa.Index(
+        "ix_dashboard_case_month_due",
+        "due_month",
+        "state",
+        "closed_month",
+        "due_last_day",
+        "timeliness",
+        "unit_id",
+        "n",
+    ),
+    # The open cases due before a month, per unit.
+    sa.Index("ix_dashboard_case_month_state", "state", "due_month", "unit_id", "n"),
+    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+)
+
+month = sa.Table(
+    "dashboard_month",
+    db.metadata,
+    sa.Column("due_month", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(30), primary_key=True),
+    sa.Column("closed_month", sa.Integer, primary_key=True),
+    sa.Column("due_last_day", sa.SmallInteger, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+)
+
+case_year = sa.Table(
+    "dashboard_case_year",
+    db.metadata,
+    sa.Column("due_year", sa.Integer, primary_key=True),
+    sa.Column("unit_id", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(30), primary_key=True),
+    sa.Column("timeliness", sa.SmallInteger, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+)
+
+open_day = sa.Table(
+    "dashboard_open_day",
+    db.metadata,
+    sa.Column("due_date", sa.Date, primary_key=True),
+    sa.Column("unit_id", sa.Integer, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+)
+
+recovery = sa.Table(
+    "dashboard_recovery",
+    db.metadata,
+    sa.Column("field_id", sa.Integer, primary_key=True),
+    sa.Column("unit_id", sa.Integer, primary_key=True),
+    sa.Column("type", sa.String(30), primary_key=True),
+    sa.Column("cases", sa.Integer, nullable=False),
+    sa.Column("recommended", sa.Numeric(24, 2), nullable=False),
+    sa.Column("paid", sa.Numeric(24, 2), nullable=False),
+    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+)
+
+TABLES = (case_month, month, case_year, open_day, recovery)
+ON_TIME, LATE = 1, 2
+# The unit_id of totals over every unit (a field's recovery, a day's open cases): the
+# leadership's figures read them instead of a row per unit.
+ALL_UNITS = 0
+CASES, PAYMENTS, FIELDS = "recommendation", "recovery_payment", "inspection_field"
+# The case columns the figures depend on (an update of another column fires nothing).
+CASE_COLUMNS = (
+    "responsible_unit_id",
+    "state",
+    "due_date",
+    "closed_at",
+    "type",
+    "amount_vnd",
+    "area_m2",
+    "inspection_id",
+)
+
+
+def _q(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+_SETTLED = _q((CaseState.ACCEPTED.value, CaseState.WITHDRAWN.value))
+_RECOVERY = _q(t.value for t in RECOVERY_TYPES)
+
+
+class _Sql:
+    """The key expressions of a case row `x` (an alias or NEW/OLD) in one dialect."""
+
+    def __init__(self, dialect: str):
+        self.pg = dialect == "postgresql"
+
+    def local_date(self, x: str) -> str:
+        if self.pg:
+            return f"CAST(timezone('{clock.ZONE.key}', {x}.closed_at) AS DATE)"
+        # As cases.queries.local_date: the zone has a fixed offset (no daylight saving).
+        offset = clock.ZONE.utcoffset(clock.now().replace(tzinfo=None))
+        return f"date({x}.closed_at, '{int(offset.total_seconds() // 60):+d} minutes')"
+
+    def month(self, day: str) -> str:
+        if self.pg:
+            return f"CAST(EXTRACT(YEAR FROM {day}) * 100 + EXTRACT(MONTH FROM {day}) AS INTEGER)"
+        return f"CAST(strftime('%Y%m', {day}) AS INTEGER)"
+
+    def last_day(self, x: str) -> str:
+        if self.pg:
+            nxt = f"EXTRACT(MONTH FROM {x}.due_date + 1) <> EXTRACT(MONTH FROM {x}.due_date)"
+        else:
+            nxt = f"strftime('%m', {x}.due_date, '+1 day') <> strftime('%m', {x}.due_date)"
+        return f"CASE WHEN {nxt} THEN 1 ELSE 0 END"
+
+    def year(self, day: str) -> str:
+        if self.pg:
+            return f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)"
+        return f"CAST(strftime('%Y', {day}) AS INTEGER)"
+
+    def timeliness(self, x: str) -> str:
+        local = self.local_date(x)
+        accepted = f"{x}.state = '{CaseState.ACCEPTED.value}'"
+        return (
+            f"CASE WHEN {accepted} AND {local} <= {x}.due_date THEN {ON_TIME}"
+            f" WHEN {accepted} AND {local} > {x}.due_date THEN {LATE} ELSE 0 END"
+        )
+
+    def year_key(self, x: str) -> list[str]:
+        """due_year, unit_id, state, timeliness of row `x`."""
+        return [
+            self.year(f"{x}.due_date"),
+            f"{x}.responsible_unit_id",
+            f"{x}.state",
+            self.timeliness(x),
+        ]
+
+    def closed_month(self, x: str) -> str:
+        return (
+            f"CASE WHEN {x}.state IN ({_SETTLED}) AND {x}.closed_at IS NOT NULL"
+            f" THEN {self.month(self.local_date(x))} ELSE 0 END"
+        )
+
+    def month_key(self, x: str) -> list[str]:
+        """due_month, state, closed_month, due_last_day of row `x`."""
+        return [self.month(f"{x}.due_date"), f"{x}.state", self.closed_month(x), self.last_day(x)]
+
+    def case_key(self, x: str) -> list[str]:
+        """unit_id, state, due_month, due_last_day, closed_month, timeliness of row `x`."""
+        return [
+            f"{x}.responsible_unit_id",
+            f"{x}.state",
+            self.month(f"{x}.due_date"),
+            self.last_day(x),
+            self.closed_month(x),
+            self.timeliness(x),
+        ]
+
+
+def _upsert(table: sa.Table, select_sql: str) -> str:
+    keys = [c.name for c in table.primary_key.columns]
+    values = [c.name for c in table.columns if c.name not in keys]
+    sets = ", ".join(f"{v} = {table.name}.{v} + excluded.{v}" for v in values)
+    return (
+        f"INSERT INTO {table.name} ({', '.join(keys + values)}) {select_sql}"
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
+
+
+def _recovery_qualifies(x: str) -> str:
+    return f"{x}.type IN ({_RECOVERY}) AND {x}.state <> '{CaseState.WITHDRAWN.value}'"
+
+
+def _recommended(x: str) -> str:
+    return f"COALESCE({x}.amount_vnd, 0) + COALESCE({x}.area_m2, 0)"
+
+
+def _paid_of(case_id: str) -> str:
+    return (
+        f"(SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0)"
+        f" FROM {PAYMENTS} p WHERE p.case_id = {case_id})"
+    )
+
+
+def _case_statements(sql: _Sql, x: str, sign: int) -> list[str]:
+    """Add (sign 1) or take away (-1) the contribution of case row `x`."""
+    key = ", ".join(sql.case_key(x))
+    qualifies = _recovery_qualifies(x)
+    money = f"{sign} * ({_recommended(x)}), {sign} * {_paid_of(x + '.id')}"
+    return [
+        _upsert(case_month, f"SELECT {key}, {sign} WHERE 1 = 1"),
+        _upsert(month, f"SELECT {', '.join(sql.month_key(x))}, {sign} WHERE 1 = 1"),
+        _upsert(case_year, f"SELECT {', '.join(sql.year_key(x))}, {sign} WHERE 1 = 1"),
+        _upsert(
+            open_day,
+            f"SELECT {x}.due_date, {x}.responsible_unit_id, {sign}"
+            f" WHERE {x}.state = '{CaseState.OPEN.value}'"
+            f" UNION ALL SELECT {x}.due_date, {ALL_UNITS}, {sign}"
+            f" WHERE {x}.state = '{CaseState.OPEN.value}'",
+        ),
+        _upsert(
+            recovery,
+            f"SELECT 0, {x}.responsible_unit_id, {x}.type, {sign}, {money} WHERE {qualifies}"
+            f" UNION ALL SELECT i.field_id, u.unit_id, {x}.type, {sign}, {money}"
+            f" FROM {FIELDS} i, (SELECT {x}.responsible_unit_id AS unit_id UNION ALL"
+            f" SELECT {ALL_UNITS}) u"
+            f" WHERE i.inspection_id = {x}.inspection_id AND {qualifies}",
+        ),
+    ]
+
+
+def _payment_statements(x: str, sign: int) -> list[str]:
+    """Add or take away payment row `x` in its case's recovered totals."""
+    amount = f"{sign} * ({_recommended(x)})"
+    qualifies = _recovery_qualifies("c")
+    return [
+        _upsert(
+            recovery,
+            f"SELECT 0, c.responsible_unit_id, c.type, 0, 0, {amount} FROM {CASES} c"
+            f" WHERE c.id = {x}.case_id AND {qualifies}"
+            f" UNION ALL SELECT i.field_id, u.unit_id, c.type, 0, 0, {amount}"
+            f" FROM {CASES} c JOIN {FIELDS} i ON i.inspection_id = c.inspection_id"
+            f" JOIN (SELECT {x}.case_id AS case_id, c2.responsible_unit_id AS unit_id"
+            f" FROM {CASES} c2 WHERE c2.id = {x}.case_id"
+            f" UNION ALL SELECT {x}.case_id, {ALL_UNITS}) u ON u.case_id = c.id"
+            f" WHERE c.id = {x}.case_id AND {qualifies}",
+        )
+    ]
+
+
+def _field_statements(x: str, sign: int) -> list[str]:
+    """Add or take away the recovery cases of an inspection under one of its fields."""
+    return [
+        _upsert(
+            recovery,
+            f"SELECT {x}.field_id, u.unit_id, c.type, {sign} * COUNT(*),"
+            f" {sign} * SUM({_recommended('c')}), {sign} * SUM({_paid_of('c.id')})"
+            f" FROM {CASES} c JOIN (SELECT DISTINCT responsible_unit_id AS id,"
+            f" responsible_unit_id AS unit_id FROM {CASES} WHERE inspection_id = {x}.inspection_id"
+            f" UNION ALL SELECT DISTINCT responsible_unit_id, {ALL_UNITS} FROM {CASES}"
+            f" WHERE inspection_id = {x}.inspection_id) u ON u.id = c.responsible_unit_id"
+            f" WHERE c.inspection_id = {x}.inspection_id"
+            f" AND {_recovery_qualifies('c')} GROUP BY u.unit_id, c.type",
+        )
+    ]
+
+
+def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str]]]:
+    """(name, table, event, statements) of every trigger."""
+    columns = ", ".join(CASE_COLUMNS)
+    payment_columns = "case_id, amount_vnd, area_m2"
+    result = []
+    for table, prefix, build, update_of in (
+        (CASES, "dash_case", lambda x, s: _case_statements(sql, x, s), columns),
+        (PAYMENTS, "dash_payment", _payment_statements, payment_columns),
+        (FIELDS, "dash_field", _field_statements, "inspection_id, field_id"),
+    ):
+        result += [
+            (f"{prefix}_ins", table, "INSERT", build("NEW", 1)),
+            (f"{prefix}_del", table, "DELETE", build("OLD", -1)),
+            (f"{prefix}_upd", table, f"UPDATE OF {update_of}", build("OLD", -1) + build("NEW", 1)),
+        ]
+    return result
+
+
+def trigger_names() -> set[str]:
+    """The names of the triggers (the same on both databases)."""
+    return {name for name, *_rest in _triggers(_Sql("sqlite"))}
+
+
+def trigger_ddl(dialect: str) -> list[str]:
+    """The statements creating (or replacing) the triggers on `dialect`."""
+    sql = _Sql(dialect)
+    out = []
+    for name, table, when, statements in _triggers(sql):
+        body = "; ".join(statements)
+        if sql.pg:
+            out.append(
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {body}; RETURN NULL; END $$"
+            )
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {when} ON {table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {name}()"
+            )
+        else:
+            out.append(f"DROP TRIGGER IF EXISTS {name}")
+            out.append(f"CREATE TRIGGER {name} AFTER {when} ON {table} BEGIN {body}; END")
+    return out
+
+
+def drop_ddl(dialect: str) -> list[str]:
+    out = []
+    for name, table, _when, _statements in _triggers(_Sql(dialect)):
+        if dialect == "postgresql":
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            out.append(f"DROP FUNCTION IF EXISTS {name}()")
+        else:
+            out.append(f"DROP TRIGGER IF EXISTS {name}")
+    return out
+
+
+def fresh_rows(dialect: str) -> dict[str, str]:
+    """Per table, the SELECT computing its rows from the source tables."""
+    sql = _Sql(dialect)
+    key = sql.case_key("c")
+    return {
+        case_month.name: f"SELECT {', '.join(key)}, COUNT(*) FROM {CASES} c"
+        f" GROUP BY {', '.join(key)}",
+        month.name: f"SELECT {', '.join(sql.month_key('c'))}, COUNT(*) FROM {CASES} c"
+        f" GROUP BY {', '.join(sql.month_key('c'))}",
+        case_year.name: f"SELECT {', '.join(sql.year_key('c'))}, COUNT(*) FROM {CASES} c"
+        f" GROUP BY {', '.join(sql.year_key('c'))}",
+        open_day.name: f"SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM {CASES} c"
+        f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date, c.responsible_unit_id"
+        f" UNION ALL SELECT c.due_date, {ALL_UNITS}, COUNT(*) FROM {CASES} c"
+        f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date",
+        recovery.name: f"SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*),"
+        f" SUM({_recommended('c')}), SUM({_paid_of('c.id')})"
+        f" FROM {CASES} c JOIN (SELECT 0 AS field_id, id AS inspection_id FROM inspection"
+        f" UNION ALL SELECT field_id, inspection_id FROM {FIELDS}) f"
+        f" ON f.inspection_id = c.inspection_id WHERE {_recovery_qualifies('c')}"
+        f" GROUP BY f.field_id, c.responsible_unit_id, c.type"
+        f" UNION ALL SELECT f.field_id, {ALL_UNITS}, c.type, COUNT(*),"
+        f" SUM({_recommended('c')}), SUM({_paid_of('c.id')})"
+        f" FROM {CASES} c JOIN {FIELDS} f ON f.inspection_id = c.inspection_id"
+        f" WHERE {_recovery_qualifies('c')} GROUP BY f.field_id, c.type",
+    }
+
+
+def rebuild(connection) -> None:
+    """Recompute the three tables from the cases, payments and inspection fields."""
+    for table in TABLES:
+        connection.execute(table.delete())
+    for name, select_sql in fresh_rows(connection.dialect.name).items():
+        table = {t.name: t for t in TABLES}[name]
+        columns = ", ".join(c.name for c in table.columns)
+        connection.exec_driver_sql(f"INSERT INTO {name} ({columns}) {select_sql}")
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_triggers(target, connection, **kw) -> None:
+    for statement in trigger_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(db.metadata, "before_drop")
+def _drop_triggers(target, connection, **kw) -> None:
+    names = set(sa.inspect(connection).get_table_names())
+    if {CASES, PAYMENTS, FIELDS} <= names:
+        for statement in drop_ddl(connection.dialect.name):
+            connection.exec_driver_sql(statement)
