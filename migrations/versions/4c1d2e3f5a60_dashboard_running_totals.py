@@ -4,7 +4,7 @@ field; kept by triggers on recommendation, recovery_payment and inspection_field
 here from the existing rows.
 
 Revision ID: 4c1d2e3f5a60
-Revises: 78d5c7654cf7
+Revises: a3c9e2f41b07
 Create Date: 2026-12-01 19:40:00
 
 The trigger and backfill SQL below is a copy of what `inspect_app.dashboard.rollup` generated
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4c1d2e3f5a60"
-down_revision = "78d5c7654cf7"
+down_revision = "a3c9e2f41b07"
 branch_labels = None
 depends_on = None
 
