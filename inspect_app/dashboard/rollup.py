@@ -1,4 +1,5 @@
 # ruff: noqa: S608 - trigger and backfill SQL built from this module's own names and constants
+# (bandit: each such line is marked nosec B608 for the same reason)
 """The dashboard's running totals, kept by the database itself (triggers), so that its figures
 cost the same whatever the number of cases.
 
@@ -211,8 +212,42 @@ def _upsert(table: sa.Table, select_sql: str) -> str:
     values = [c.name for c in table.columns if c.name not in keys]
     sets = ", ".join(f"{v} = {table.name}.{v} + excluded.{v}" for v in values)
     return (
-        f"INSERT INTO {table.name} ({', '.join(keys + values)}) {select_sql}"
+        f"INSERT INTO {table.name} ({', '.join(keys + values)}) {select_sql}"  # nosec B608
         f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
+
+
+# A contribution to one table: SELECTs of its rows, each (the column expressions in the
+# table's order: keys, then values; the FROM / WHERE tail), joined by UNION ALL.
+Part = tuple[list[str], str]
+
+
+def _columns(table: sa.Table) -> list[str]:
+    keys = [c.name for c in table.primary_key.columns]
+    return keys + [c.name for c in table.columns if c.name not in keys]
+
+
+def _select(table: sa.Table, parts: list[Part]) -> str:
+    names = _columns(table)
+    return " UNION ALL ".join(
+        "SELECT " + ", ".join(f"{e} AS {n}" for e, n in zip(exprs, names, strict=True)) + f" {tail}"
+        for exprs, tail in parts
+    )
+
+
+def _change(table: sa.Table, old: list[Part], new: list[Part]) -> str:
+    """One statement for an update's two contributions (the old row's taken away, the new
+    row's added): summed per key, so a key both share is written once, and in key order, so
+    two transactions moving cases between the same totals lock their rows in the same order
+    (no deadlock on PostgreSQL)."""
+    keys = [c.name for c in table.primary_key.columns]
+    values = [c.name for c in table.columns if c.name not in keys]
+    key_list = ", ".join(keys)
+    return _upsert(
+        table,
+        f"SELECT {key_list}, {', '.join(f'SUM({v})' for v in values)}"  # nosec B608
+        f" FROM ({_select(table, old)} UNION ALL {_select(table, new)}) d"
+        f" WHERE 1 = 1 GROUP BY {key_list} ORDER BY {key_list}",
     )
 
 
@@ -226,88 +261,117 @@ def _recommended(x: str) -> str:
 
 def _paid_of(case_id: str) -> str:
     return (
-        f"(SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0)"
+        f"(SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0)"  # nosec B608
         f" FROM {PAYMENTS} p WHERE p.case_id = {case_id})"
     )
 
 
-def _case_statements(sql: _Sql, x: str, sign: int) -> list[str]:
-    """Add (sign 1) or take away (-1) the contribution of case row `x`."""
-    key = ", ".join(sql.case_key(x))
+def _case_parts(sql: _Sql, x: str, sign: int) -> dict[sa.Table, list[Part]]:
+    """The contribution (sign 1) or its removal (-1) of case row `x`, per table."""
     qualifies = _recovery_qualifies(x)
-    money = f"{sign} * ({_recommended(x)}), {sign} * {_paid_of(x + '.id')}"
-    return [
-        _upsert(case_month, f"SELECT {key}, {sign} WHERE 1 = 1"),
-        _upsert(month, f"SELECT {', '.join(sql.month_key(x))}, {sign} WHERE 1 = 1"),
-        _upsert(case_year, f"SELECT {', '.join(sql.year_key(x))}, {sign} WHERE 1 = 1"),
-        _upsert(
-            open_day,
-            f"SELECT {x}.due_date, {x}.responsible_unit_id, {sign}"
-            f" WHERE {x}.state = '{CaseState.OPEN.value}'"
-            f" UNION ALL SELECT {x}.due_date, {ALL_UNITS}, {sign}"
-            f" WHERE {x}.state = '{CaseState.OPEN.value}'",
-        ),
-        _upsert(
-            recovery,
-            f"SELECT 0, {x}.responsible_unit_id, {x}.type, {sign}, {money} WHERE {qualifies}"
-            f" UNION ALL SELECT i.field_id, u.unit_id, {x}.type, {sign}, {money}"
-            f" FROM {FIELDS} i, (SELECT {x}.responsible_unit_id AS unit_id UNION ALL"
-            f" SELECT {ALL_UNITS}) u"
-            f" WHERE i.inspection_id = {x}.inspection_id AND {qualifies}",
-        ),
-    ]
+    money = [f"{sign} * ({_recommended(x)})", f"{sign} * {_paid_of(x + '.id')}"]
+    is_open = f"WHERE {x}.state = '{CaseState.OPEN.value}'"
+    return {
+        case_month: [([*sql.case_key(x), str(sign)], "WHERE 1 = 1")],
+        month: [([*sql.month_key(x), str(sign)], "WHERE 1 = 1")],
+        case_year: [([*sql.year_key(x), str(sign)], "WHERE 1 = 1")],
+        open_day: [
+            ([f"{x}.due_date", f"{x}.responsible_unit_id", str(sign)], is_open),
+            ([f"{x}.due_date", str(ALL_UNITS), str(sign)], is_open),
+        ],
+        recovery: [
+            (
+                ["0", f"{x}.responsible_unit_id", f"{x}.type", str(sign), *money],
+                f"WHERE {qualifies}",
+            ),
+            (
+                ["i.field_id", "u.unit_id", f"{x}.type", str(sign), *money],
+                f"FROM {FIELDS} i, (SELECT {x}.responsible_unit_id AS unit_id UNION ALL"
+                f" SELECT {ALL_UNITS}) u"
+                f" WHERE i.inspection_id = {x}.inspection_id AND {qualifies}",
+            ),
+        ],
+    }
 
 
-def _payment_statements(x: str, sign: int) -> list[str]:
-    """Add or take away payment row `x` in its case's recovered totals."""
+def _payment_parts(x: str, sign: int) -> dict[sa.Table, list[Part]]:
+    """Payment row `x` added to (or taken from) its case's recovered totals."""
     amount = f"{sign} * ({_recommended(x)})"
     qualifies = _recovery_qualifies("c")
-    return [
-        _upsert(
-            recovery,
-            f"SELECT 0, c.responsible_unit_id, c.type, 0, 0, {amount} FROM {CASES} c"
-            f" WHERE c.id = {x}.case_id AND {qualifies}"
-            f" UNION ALL SELECT i.field_id, u.unit_id, c.type, 0, 0, {amount}"
-            f" FROM {CASES} c JOIN {FIELDS} i ON i.inspection_id = c.inspection_id"
-            f" JOIN (SELECT {x}.case_id AS case_id, c2.responsible_unit_id AS unit_id"
-            f" FROM {CASES} c2 WHERE c2.id = {x}.case_id"
-            f" UNION ALL SELECT {x}.case_id, {ALL_UNITS}) u ON u.case_id = c.id"
-            f" WHERE c.id = {x}.case_id AND {qualifies}",
-        )
-    ]
+    return {
+        recovery: [
+            (
+                ["0", "c.responsible_unit_id", "c.type", "0", "0", amount],
+                f"FROM {CASES} c WHERE c.id = {x}.case_id AND {qualifies}",
+            ),
+            (
+                ["i.field_id", "u.unit_id", "c.type", "0", "0", amount],
+                f"FROM {CASES} c JOIN {FIELDS} i ON i.inspection_id = c.inspection_id"  # nosec B608
+                f" JOIN (SELECT {x}.case_id AS case_id, c2.responsible_unit_id AS unit_id"
+                f" FROM {CASES} c2 WHERE c2.id = {x}.case_id"
+                f" UNION ALL SELECT {x}.case_id, {ALL_UNITS}) u ON u.case_id = c.id"
+                f" WHERE c.id = {x}.case_id AND {qualifies}",
+            ),
+        ]
+    }
 
 
-def _field_statements(x: str, sign: int) -> list[str]:
-    """Add or take away the recovery cases of an inspection under one of its fields."""
-    return [
-        _upsert(
-            recovery,
-            f"SELECT {x}.field_id, u.unit_id, c.type, {sign} * COUNT(*),"
-            f" {sign} * SUM({_recommended('c')}), {sign} * SUM({_paid_of('c.id')})"
-            f" FROM {CASES} c JOIN (SELECT DISTINCT responsible_unit_id AS id,"
-            f" responsible_unit_id AS unit_id FROM {CASES} WHERE inspection_id = {x}.inspection_id"
-            f" UNION ALL SELECT DISTINCT responsible_unit_id, {ALL_UNITS} FROM {CASES}"
-            f" WHERE inspection_id = {x}.inspection_id) u ON u.id = c.responsible_unit_id"
-            f" WHERE c.inspection_id = {x}.inspection_id"
-            f" AND {_recovery_qualifies('c')} GROUP BY u.unit_id, c.type",
-        )
-    ]
+def _field_parts(x: str, sign: int) -> dict[sa.Table, list[Part]]:
+    """The recovery cases of an inspection added to (or taken from) one of its fields."""
+    return {
+        recovery: [
+            (
+                [
+                    f"{x}.field_id",
+                    "u.unit_id",
+                    "c.type",
+                    f"{sign} * COUNT(*)",
+                    f"{sign} * SUM({_recommended('c')})",
+                    f"{sign} * SUM({_paid_of('c.id')})",
+                ],
+                f"FROM {CASES} c JOIN (SELECT DISTINCT responsible_unit_id AS id,"  # nosec B608
+                f" responsible_unit_id AS unit_id FROM {CASES}"
+                f" WHERE inspection_id = {x}.inspection_id"
+                f" UNION ALL SELECT DISTINCT responsible_unit_id, {ALL_UNITS} FROM {CASES}"
+                f" WHERE inspection_id = {x}.inspection_id) u ON u.id = c.responsible_unit_id"
+                f" WHERE c.inspection_id = {x}.inspection_id"
+                f" AND {_recovery_qualifies('c')} GROUP BY u.unit_id, c.type",
+            )
+        ]
+    }
 
 
 def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str]]]:
-    """(name, table, event, statements) of every trigger."""
+    """(name, table, event, statements) of every trigger: an insert adds the row's
+    contribution, a delete takes it away, an update does both in one statement per table."""
     columns = ", ".join(CASE_COLUMNS)
     payment_columns = "case_id, amount_vnd, area_m2"
     result = []
     for table, prefix, build, update_of in (
-        (CASES, "dash_case", lambda x, s: _case_statements(sql, x, s), columns),
-        (PAYMENTS, "dash_payment", _payment_statements, payment_columns),
-        (FIELDS, "dash_field", _field_statements, "inspection_id, field_id"),
+        (CASES, "dash_case", lambda x, s: _case_parts(sql, x, s), columns),
+        (PAYMENTS, "dash_payment", _payment_parts, payment_columns),
+        (FIELDS, "dash_field", _field_parts, "inspection_id, field_id"),
     ):
+        added, removed = build("NEW", 1), build("OLD", -1)
         result += [
-            (f"{prefix}_ins", table, "INSERT", build("NEW", 1)),
-            (f"{prefix}_del", table, "DELETE", build("OLD", -1)),
-            (f"{prefix}_upd", table, f"UPDATE OF {update_of}", build("OLD", -1) + build("NEW", 1)),
+            (
+                f"{prefix}_ins",
+                table,
+                "INSERT",
+                [_upsert(t, _select(t, p)) for t, p in added.items()],
+            ),
+            (
+                f"{prefix}_del",
+                table,
+                "DELETE",
+                [_upsert(t, _select(t, p)) for t, p in removed.items()],
+            ),
+            (
+                f"{prefix}_upd",
+                table,
+                f"UPDATE OF {update_of}",
+                [_change(t, removed[t], added[t]) for t in added],
+            ),
         ]
     return result
 
@@ -355,17 +419,17 @@ def fresh_rows(dialect: str) -> dict[str, str]:
     sql = _Sql(dialect)
     key = sql.case_key("c")
     return {
-        case_month.name: f"SELECT {', '.join(key)}, COUNT(*) FROM {CASES} c"
+        case_month.name: f"SELECT {', '.join(key)}, COUNT(*) FROM {CASES} c"  # nosec B608
         f" GROUP BY {', '.join(key)}",
-        month.name: f"SELECT {', '.join(sql.month_key('c'))}, COUNT(*) FROM {CASES} c"
+        month.name: f"SELECT {', '.join(sql.month_key('c'))}, COUNT(*) FROM {CASES} c"  # nosec B608
         f" GROUP BY {', '.join(sql.month_key('c'))}",
-        case_year.name: f"SELECT {', '.join(sql.year_key('c'))}, COUNT(*) FROM {CASES} c"
+        case_year.name: f"SELECT {', '.join(sql.year_key('c'))}, COUNT(*) FROM {CASES} c"  # nosec B608
         f" GROUP BY {', '.join(sql.year_key('c'))}",
-        open_day.name: f"SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM {CASES} c"
+        open_day.name: f"SELECT c.due_date, c.responsible_unit_id, COUNT(*) FROM {CASES} c"  # nosec B608
         f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date, c.responsible_unit_id"
         f" UNION ALL SELECT c.due_date, {ALL_UNITS}, COUNT(*) FROM {CASES} c"
         f" WHERE c.state = '{CaseState.OPEN.value}' GROUP BY c.due_date",
-        recovery.name: f"SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*),"
+        recovery.name: f"SELECT f.field_id, c.responsible_unit_id, c.type, COUNT(*),"  # nosec B608
         f" SUM({_recommended('c')}), SUM({_paid_of('c.id')})"
         f" FROM {CASES} c JOIN (SELECT 0 AS field_id, id AS inspection_id FROM inspection"
         f" UNION ALL SELECT field_id, inspection_id FROM {FIELDS}) f"

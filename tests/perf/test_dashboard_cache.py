@@ -34,7 +34,13 @@ def data(db):
 
 
 def _aggregates(statements: list[str]) -> list[str]:
-    return [s for s in statements if "FROM recommendation" in s and "count(" in s.lower()]
+    """The statements computing figures: the running totals (dashboard.rollup), or a count
+    over the cases (the field filter, the conclusion steps)."""
+    return [
+        s
+        for s in statements
+        if "FROM dashboard_" in s or ("FROM recommendation" in s and "count(" in s.lower())
+    ]
 
 
 def _statements(app):

@@ -55,7 +55,10 @@ def aggregates(app):
     seen: list[str] = []
 
     def before(conn, cursor, statement, *args):
-        if "FROM recommendation" in statement and "count(" in statement.lower():
+        # Figures computed: the running totals (dashboard.rollup) or a count over the cases.
+        if "FROM dashboard_" in statement or (
+            "FROM recommendation" in statement and "count(" in statement.lower()
+        ):
             seen.append(statement)
 
     event.listen(_db.engine, "before_cursor_execute", before)
