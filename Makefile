@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: setup run test lint translations clean
+.PHONY: setup run test lint test-unit test-browser translations clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,18 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: setup
+test: lint test-unit test-browser
+
+lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+test-unit: setup
 	$(BIN)/python -m pytest -n auto --ignore=tests/browser
-	# The browser journeys one at a time: timing-sensitive swaps stay deterministic.
+
+# The browser journeys one at a time: timing-sensitive swaps stay deterministic.
+test-browser: setup
 	$(BIN)/python -m pytest tests/browser
 
 extract: $(BIN)/flask
