@@ -14,6 +14,7 @@ uncaught script error or a Content-Security-Policy violation fails the test at t
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -49,12 +50,28 @@ class LiveServer:
     app: Flask  # the same configuration and database, for checking rows from the tests
 
 
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory) -> Path:
+    """A folder with the demo seeded once (`flask seed-demo`: database and uploads), copied
+    for each test file's server."""
+    folder = tmp_path_factory.mktemp("browser-seed")
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.browser.serve", str(folder), "--seed-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> LiveServer:
-    """The app on 127.0.0.1:<free port> in a child process (`.url`), its SQLite database
-    seeded by `flask seed-demo`; `.app` reads the same database from the tests. One per test
+def live_server(tmp_path_factory, seeded_demo) -> LiveServer:
+    """The app on 127.0.0.1:<free port> in a child process (`.url`), its SQLite database a
+    copy of the demo as seeded; `.app` reads the same database from the tests. One per test
     file: each file's journeys start from the demo as seeded, whatever the other files did."""
     folder = tmp_path_factory.mktemp("browser")
+    shutil.copytree(seeded_demo, folder, dirs_exist_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.serve", str(folder)],
         cwd=ROOT,
