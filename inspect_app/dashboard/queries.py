@@ -52,7 +52,7 @@ from inspect_app.core.memo import per_request
 from inspect_app.dashboard import rollup
 from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
-from inspect_app.recovery.queries import MEASURES, RateRow, RecoveryFigures
+from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of
 from inspect_app.reference.calendar import current_calendar
 from inspect_app.reference.models import FieldOfWork, Holiday
 from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
@@ -615,19 +615,7 @@ def _recovery_rows(by: str, unit_ids) -> list[RateRow]:
 
 def recovery(unit_ids=None) -> RecoveryFigures:
     """`recovery.queries.recovery_figures(unit_ids)` from the running totals (two queries)."""
-    by_unit = _recovery_rows("unit", unit_ids)
-    province = {}
-    for measure in MEASURES:
-        rows = [r for r in by_unit if r.measure == measure]
-        province[measure] = RateRow(
-            None,
-            "",
-            measure,
-            sum(r.cases for r in rows),
-            sum((r.recommended for r in rows), Decimal(0)),
-            sum((r.recovered for r in rows), Decimal(0)),
-        )
-    return RecoveryFigures(province, by_unit, _recovery_rows("field", unit_ids))
+    return figures_of(_recovery_rows("unit", unit_ids), _recovery_rows("field", unit_ids))
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -191,10 +191,9 @@ class RecoveryFigures:
     by_field: list[RateRow]
 
 
-def recovery_figures(unit_ids=None) -> RecoveryFigures:
-    """The three figures in two queries (the province is the sum of its units: each case has
-    one responsible unit)."""
-    by_unit = recovery_rates("unit", unit_ids)
+def figures_of(by_unit: list[RateRow], by_field: list[RateRow]) -> RecoveryFigures:
+    """The three figures from the per-unit and per-field rows: the province is the sum of its
+    units (each case has one responsible unit)."""
     province = {}
     for measure in MEASURES:
         rows = [r for r in by_unit if r.measure == measure]
@@ -206,7 +205,12 @@ def recovery_figures(unit_ids=None) -> RecoveryFigures:
             sum((r.recommended for r in rows), Decimal(0)),
             sum((r.recovered for r in rows), Decimal(0)),
         )
-    return RecoveryFigures(province, by_unit, recovery_rates("field", unit_ids))
+    return RecoveryFigures(province, by_unit, by_field)
+
+
+def recovery_figures(unit_ids=None) -> RecoveryFigures:
+    """The three figures in two queries."""
+    return figures_of(recovery_rates("unit", unit_ids), recovery_rates("field", unit_ids))
 
 
 def format_amount(value: Decimal, measure: str) -> str:
