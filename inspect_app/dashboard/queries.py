@@ -29,12 +29,11 @@ import calendar as _calendar
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import case, func, or_, select
 
-from inspect_app.cases.models import Case, CaseState, CaseType, recovery_unit
+from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for the dashboard
     CaseFilters,
     case_conditions,
@@ -52,7 +51,7 @@ from inspect_app.core.memo import per_request
 from inspect_app.dashboard import rollup
 from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
-from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of
+from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of, rate_rows
 from inspect_app.reference.calendar import current_calendar
 from inspect_app.reference.models import FieldOfWork, Holiday
 from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
@@ -188,9 +187,16 @@ def _scan_ageing(user, filters: DashboardFilters, today: date) -> list[AgeingBuc
         .where(*_scope(user, filters, today), overdue_clause(today))
         .group_by(Case.due_date)
     ).all()
+    return _ageing_buckets(rows, today)
+
+
+def _ageing_buckets(by_due, today: date, before_window: int = 0) -> list[AgeingBucket]:
+    """(due date, count) pairs filed into the ageing buckets by working days overdue (one
+    Calendar for all); `before_window` cases go to the last bucket without a date."""
     buckets = [AgeingBucket(key, low, high) for key, low, high in AGEING_BUCKETS]
+    buckets[-1].count += before_window
     cal = current_calendar()
-    for due, count in rows:
+    for due, count in by_due:
         days = cal.between(due, today)
         for bucket in buckets:
             if days >= bucket.low and (bucket.high is None or days <= bucket.high):
@@ -477,16 +483,7 @@ def ageing(user, filters: DashboardFilters, today: date) -> list[AgeingBucket]:
     if filters.field:
         return _scan_ageing(user, filters, today)
     totals = _totals(user, filters, today)
-    buckets = [AgeingBucket(key, low, high) for key, low, high in AGEING_BUCKETS]
-    buckets[-1].count += totals.overdue_before_window
-    cal = current_calendar()
-    for due, count in totals.overdue_by_day.items():
-        days = cal.between(due, today)
-        for bucket in buckets:
-            if days >= bucket.low and (bucket.high is None or days <= bucket.high):
-                bucket.count += count
-                break
-    return buckets
+    return _ageing_buckets(totals.overdue_by_day.items(), today, totals.overdue_before_window)
 
 
 def compliance(user, filters: DashboardFilters, today: date) -> ComplianceReport:
@@ -574,12 +571,6 @@ def monthly_trend(user, filters: DashboardFilters, today: date) -> list[Month]:
     return months
 
 
-def _exact(value, measure: str) -> Decimal:
-    """As `recovery.queries`: a sum as an exact Decimal in its measure's scale."""
-    scale = Decimal("0.01") if measure == "m²" else Decimal(1)
-    return Decimal(str(value or 0)).quantize(scale)
-
-
 def _recovery_rows(by: str, unit_ids) -> list[RateRow]:
     """`recovery.queries.recovery_rates(by, unit_ids)` from the running totals."""
     rc = rollup.recovery.c
@@ -596,21 +587,7 @@ def _recovery_rows(by: str, unit_ids) -> list[RateRow]:
         stmt = stmt.where(rc.unit_id.in_(list(unit_ids)))
     elif by == "field":  # every unit: the field's own totals
         stmt = stmt.where(rc.unit_id == rollup.ALL_UNITS)
-    merged: dict[tuple, list] = {}
-    for key_id, name, case_type, count, due, got in db.session.execute(stmt).all():
-        if not count:
-            continue
-        measure = recovery_unit(CaseType(case_type))
-        slot = merged.setdefault((name, key_id, measure), [0, Decimal(0), Decimal(0)])
-        slot[0] += int(count)
-        slot[1] += _exact(due, measure)
-        slot[2] += _exact(got, measure)
-    return [
-        RateRow(key_id, name, measure, n, due, got)
-        for (name, key_id, measure), (n, due, got) in sorted(
-            merged.items(), key=lambda item: (item[0][0], item[0][2])
-        )
-    ]
+    return rate_rows(db.session.execute(stmt).all())
 
 
 def recovery(unit_ids=None) -> RecoveryFigures:

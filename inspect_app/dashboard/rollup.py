@@ -39,19 +39,36 @@ from inspect_app.cases.models import RECOVERY_TYPES, CaseState
 from inspect_app.core import clock
 from inspect_app.extensions import db
 
-# No foreign keys on purpose: a table nothing depends on is emptied after the source tables
-# when every table is wiped children first (the tests), so the triggers' last updates land in
-# a table that is then emptied too.
-case_month = sa.Table(
+
+def _totals_table(name: str, keys: dict, values: dict, *indexes: sa.Index) -> sa.Table:
+    """A table of running totals: its key columns are its primary key (without a rowid in
+    SQLite: the key is the row, each total read from its index), its values never null.
+    No foreign keys on purpose: a table nothing depends on is emptied after the source tables
+    when every table is wiped children first (the tests), so the triggers' last updates land in
+    a table that is then emptied too."""
+    return sa.Table(
+        name,
+        db.metadata,
+        *(sa.Column(column, kind, primary_key=True) for column, kind in keys.items()),
+        *(sa.Column(column, kind, nullable=False) for column, kind in values.items()),
+        *indexes,
+        sqlite_with_rowid=False,
+    )
+
+
+UNIT, STATE, MONTH = {"unit_id": sa.Integer}, {"state": sa.String(30)}, sa.Integer
+COUNT = {"n": sa.Integer}
+case_month = _totals_table(
     "dashboard_case_month",
-    db.metadata,
-    sa.Column("unit_id", sa.Integer, primary_key=True),
-    sa.Column("state", sa.String(30), primary_key=True),
-    sa.Column("due_month", sa.Integer, primary_key=True),
-    sa.Column("due_last_day", sa.SmallInteger, primary_key=True),
-    sa.Column("closed_month", sa.Integer, primary_key=True),
-    sa.Column("timeliness", sa.SmallInteger, primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
+    UNIT
+    | STATE
+    | {
+        "due_month": MONTH,
+        "due_last_day": sa.SmallInteger,
+        "closed_month": MONTH,
+        "timeliness": sa.SmallInteger,
+    },
+    COUNT,
     # The dashboard reads a year of deadlines: every column, so the index alone answers.
     sa.Index(
         "ix_dashboard_case_month_due",
@@ -65,50 +82,22 @@ case_month = sa.Table(
     ),
     # The open cases due before a month, per unit.
     sa.Index("ix_dashboard_case_month_state", "state", "due_month", "unit_id", "n"),
-    sqlite_with_rowid=False,  # the key is the row: each total read from its index
 )
-
-month = sa.Table(
+month = _totals_table(
     "dashboard_month",
-    db.metadata,
-    sa.Column("due_month", sa.Integer, primary_key=True),
-    sa.Column("state", sa.String(30), primary_key=True),
-    sa.Column("closed_month", sa.Integer, primary_key=True),
-    sa.Column("due_last_day", sa.SmallInteger, primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+    {"due_month": MONTH} | STATE | {"closed_month": MONTH, "due_last_day": sa.SmallInteger},
+    COUNT,
 )
-
-case_year = sa.Table(
+case_year = _totals_table(
     "dashboard_case_year",
-    db.metadata,
-    sa.Column("due_year", sa.Integer, primary_key=True),
-    sa.Column("unit_id", sa.Integer, primary_key=True),
-    sa.Column("state", sa.String(30), primary_key=True),
-    sa.Column("timeliness", sa.SmallInteger, primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+    {"due_year": sa.Integer} | UNIT | STATE | {"timeliness": sa.SmallInteger},
+    COUNT,
 )
-
-open_day = sa.Table(
-    "dashboard_open_day",
-    db.metadata,
-    sa.Column("due_date", sa.Date, primary_key=True),
-    sa.Column("unit_id", sa.Integer, primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-    sqlite_with_rowid=False,  # the key is the row: each total read from its index
-)
-
-recovery = sa.Table(
+open_day = _totals_table("dashboard_open_day", {"due_date": sa.Date} | UNIT, COUNT)
+recovery = _totals_table(
     "dashboard_recovery",
-    db.metadata,
-    sa.Column("field_id", sa.Integer, primary_key=True),
-    sa.Column("unit_id", sa.Integer, primary_key=True),
-    sa.Column("type", sa.String(30), primary_key=True),
-    sa.Column("cases", sa.Integer, nullable=False),
-    sa.Column("recommended", sa.Numeric(24, 2), nullable=False),
-    sa.Column("paid", sa.Numeric(24, 2), nullable=False),
-    sqlite_with_rowid=False,  # the key is the row: each total read from its index
+    {"field_id": sa.Integer} | UNIT | {"type": sa.String(30)},
+    {"cases": sa.Integer, "recommended": sa.Numeric(24, 2), "paid": sa.Numeric(24, 2)},
 )
 
 TABLES = (case_month, month, case_year, open_day, recovery)

@@ -152,13 +152,20 @@ def recovery_rates(by: str | None = None, unit_ids=None) -> list[RateRow]:
         ).join(FieldOfWork, FieldOfWork.id == inspection_field.c.field_id)
     if unit_ids is not None:
         stmt = stmt.where(Case.responsible_unit_id.in_(list(unit_ids)))
+    rows = db.session.execute(stmt).all()
+    return rate_rows(row if keys else (None, "", *row) for row in rows)
+
+
+def rate_rows(rows) -> list[RateRow]:
+    """(key, name, case type, cases, recommended, recovered) rows merged into measures (the
+    types recovering money add up, land stays apart), by name then measure."""
     merged: dict[tuple, list] = {}
-    for row in db.session.execute(stmt).all():
-        *ids, case_type, count, due, got = row
-        key, name = (ids[0], ids[1]) if ids else (None, "")
-        measure = recovery_unit(case_type)
+    for key, name, case_type, count, due, got in rows:
+        if not count:
+            continue
+        measure = recovery_unit(CaseType(case_type))
         slot = merged.setdefault((name, key, measure), [0, Decimal(0), Decimal(0)])
-        slot[0] += count
+        slot[0] += int(count)
         slot[1] += _exact(due, measure)
         slot[2] += _exact(got, measure)
     return [
