@@ -282,3 +282,25 @@ def test_trend_chart_marks_link_to_their_lists(data, login_as):
     assert len(hrefs) == 12 * 2 + 9
     assert {"year": "2026", "overdue_on": "2026-08-31"} in hrefs
     assert {"year": "2026", "overdue": "1"} in hrefs
+
+
+def test_the_units_chart_draws_the_units_with_most_overdue_and_the_table_lists_all(db, login_as):
+    """A province has hundreds of units: the chart draws the 15 with most overdue cases (most
+    first) and says how many more the data table lists; the table has every unit."""
+    from datetime import date
+
+    clock.freeze(TODAY)
+    inspection = f.make_inspection(state="monitoring")
+    units = [f.make_unit(f"Đơn vị {i:02d}") for i in range(18)]
+    for i, unit in enumerate(units):
+        for _ in range(i + 1):  # unit i has i + 1 overdue cases
+            f.make_case(inspection, responsible_unit=unit, due=date(2026, 9, 1))
+    db.session.commit()
+    html = login_as(Role.LEADERSHIP).get("/dashboard").get_data(as_text=True)
+    chart = html.split('aria-labelledby="units-title"')[1].split("</figure>")[0]
+    assert re.findall(r"<title>(Đơn vị \d+): \d+</title>", chart) == [
+        f"Đơn vị {i:02d}" for i in range(17, 2, -1)
+    ]
+    assert "15 đơn vị có nhiều kiến nghị quá hạn nhất; 3 đơn vị khác" in chart
+    table = html.split('id="table-overdue-units"')[1].split("</table>")[0]
+    assert all(f'<th scope="row">Đơn vị {i:02d}</th>' in table for i in range(18))
