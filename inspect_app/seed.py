@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from inspect_app.answers import seed as answers_seed
 from inspect_app.auth import operations as auth_ops
-from inspect_app.auth.demo import DEMO_PASSWORD
+from inspect_app.auth.demo import DEMO_PASSWORD, demo_password_hash
 from inspect_app.auth.models import User
 from inspect_app.cases import seed as cases_seed
 from inspect_app.cases.models import Case
@@ -169,6 +169,7 @@ def seed_users(units: dict[str, Unit], accounts=USERS) -> list[User]:
                     "email": f"{username}@thanhtra.example.vn",
                     "password": DEMO_PASSWORD,
                 },
+                password_hash=demo_password_hash(),
             )
         users.append(user)
     return users

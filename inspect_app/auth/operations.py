@@ -136,8 +136,9 @@ def _keep_a_chief_inspector(user: User, role: Role, active: bool) -> None:
         )
 
 
-def create_user(actor: User | None, data: dict) -> User:
-    """Create an account (admin page, CLI or seed)."""
+def create_user(actor: User | None, data: dict, password_hash: str | None = None) -> User:
+    """Create an account (admin page, CLI or seed); `password_hash`: the password's hash
+    computed beforehand (the demo accounts share one)."""
     username = data["username"].strip().lower()
     if db.session.execute(select(User.id).where(User.username == username)).first():
         raise OperationError(_("This username is already taken."), field="username")
@@ -155,7 +156,10 @@ def create_user(actor: User | None, data: dict) -> User:
         locale=data.get("locale") or "vi",
         active=True,
     )
-    user.set_password(data["password"])
+    if password_hash is None:
+        user.set_password(data["password"])
+    else:
+        user.password_hash = password_hash
     return records.add(actor, user, "user_created", USER_FIELDS)
 
 

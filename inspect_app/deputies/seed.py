@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from inspect_app.auth import operations as auth_ops
-from inspect_app.auth.demo import DEMO_PASSWORD
+from inspect_app.auth.demo import DEMO_PASSWORD, demo_password_hash
 from inspect_app.auth.models import User
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
@@ -52,6 +52,7 @@ def seed(units: dict, users: dict) -> None:
                 "email": f"{username}@thanhtra.example.vn",
                 "password": DEMO_PASSWORD,
             },
+            password_hash=demo_password_hash(),
         )
     users[username] = deputy
     if any(d.principal_id == principal.id for d in active_delegations(deputy)):

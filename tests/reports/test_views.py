@@ -138,6 +138,8 @@ TABLE = [
 def test_permission_table(db, client, login_as, monkeypatch, method, url, role, expected):
     # Permissions do not depend on the PDF's content: a stub keeps 100+ cases fast.
     monkeypatch.setattr(documents, "render_pdf", lambda doc: b"%PDF-1.4 stub")
+    # Issuing stores the PDF it renders: stubbed too (the world issues two letters).
+    monkeypatch.setattr(documents, "render_signable", lambda doc: (b"%PDF-1.4 stub", None))
     w = _world(db)
     c = _client(role, w, login_as, client)
     path = url.format(
