@@ -5,6 +5,7 @@ from inspect_app.auth.calendar import CalendarFeed  # noqa: F401
 from inspect_app.auth.models import LoginAttempt, User  # noqa: F401
 from inspect_app.auth.sessions import UserSession  # noqa: F401
 from inspect_app.auth.tokens import ApiToken  # noqa: F401
+from inspect_app.cases import totals  # noqa: F401 - the running totals' tables and triggers
 from inspect_app.cases.models import (
     Case,  # noqa: F401
     EscalationStep,  # noqa: F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import ClassVar
 
@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.sql.functions import FunctionElement
 
 from inspect_app.auth.models import User
+from inspect_app.cases import totals
 from inspect_app.cases.models import (
     ACTIVE_CASE_STATES,
     LADDER_STEPS,
@@ -340,14 +341,74 @@ def case_list(user, filters: CaseFilters, today: date, loads=CASE_LIST_LOADS) ->
     )
 
 
+# The filters the running totals answer (by responsible unit and deadline year); the state is
+# not a filter of the counters, the sort is none.
+_BY_TOTALS = {"state", "unit", "year", "sort"}
+
+
 def state_counters(user, filters: CaseFilters, today: date) -> dict[str, int]:
-    """How many visible cases match the other filters, per state and overdue (one query)."""
+    """How many visible cases match the other filters, per state and overdue: from the
+    running totals when the list is filtered by unit and year at most (three small queries,
+    whatever the number of cases), else one query over the matching cases."""
+    if all(
+        getattr(filters, f.name) == f.default for f in fields(filters) if f.name not in _BY_TOTALS
+    ):
+        return _counters_from_totals(user, filters, today)
+    return _counters_by_scan(user, filters, today)
+
+
+def _counters_by_scan(user, filters: CaseFilters, today: date) -> dict[str, int]:
+    """`state_counters` counted over the matching cases (one query)."""
     conditions = case_conditions(user, filters, today, with_state=False)
     columns = [func.count().filter(Case.state == s).label(s.value) for s in CaseState]
     columns.append(func.count().filter(overdue_clause(today)).label("overdue"))
     columns.append(func.count().label("all"))
     row = db.session.execute(select(*columns).select_from(Case).where(*conditions)).one()
     return dict(row._mapping)
+
+
+def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, int]:
+    """`state_counters` read from `cases.totals`: cases per state (per deadline year and unit),
+    and the overdue ones: open and due before this month (monthly totals), or this month up to
+    yesterday (daily totals; every unit's row when no unit is chosen)."""
+    units = visible_unit_ids(user)
+    if filters.unit:
+        chosen = set(lineage_ids(filters.unit))
+        units = chosen if units is None else chosen & set(units)
+    cy, cm, od = totals.case_year.c, totals.case_month.c, totals.open_day.c
+    year = filters.year
+
+    def of_units(column) -> list:
+        return [] if units is None else [column.in_(units or {-1})]
+
+    by_state = select(cy.state, func.sum(cy.n)).where(*of_units(cy.unit_id)).group_by(cy.state)
+    if year:
+        by_state = by_state.where(cy.due_year == year)
+    counts = {s.value: 0 for s in CaseState}
+    for state, n in db.session.execute(by_state):
+        counts[state] = counts.get(state, 0) + int(n or 0)
+    current = today.replace(day=1)
+    month_to = current.year * 100 + current.month
+    day_from, day_to = current, today
+    month_from = 0
+    if year:
+        month_from, month_to = year * 100 + 1, min(month_to, (year + 1) * 100 + 1)
+        day_from, day_to = max(day_from, date(year, 1, 1)), min(day_to, date(year + 1, 1, 1))
+    before = select(func.sum(cm.n)).where(
+        *of_units(cm.unit_id),
+        cm.state == CaseState.OPEN.value,
+        cm.due_month >= month_from,
+        cm.due_month < month_to,
+    )
+    this_month = select(func.sum(od.n)).where(
+        *(of_units(od.unit_id) or [od.unit_id == totals.ALL_UNITS]),
+        od.due_date >= day_from,
+        od.due_date < day_to,
+    )
+    overdue = db.session.execute(select(before.scalar_subquery(), this_month.scalar_subquery()))
+    counts["overdue"] = sum(int(n or 0) for n in overdue.one())
+    counts["all"] = sum(counts[s.value] for s in CaseState)
+    return counts
 
 
 def cases_of_inspection(user, inspection_id: int) -> list[Case]:

@@ -1,5 +1,5 @@
 """The leadership dashboard's figures, read from running totals the database keeps
-(`dashboard.rollup`: per unit, state and deadline month or year, open cases per deadline day,
+(`cases.totals`: per unit, state and deadline month or year, open cases per deadline day,
 recovery per field), so that they cost the same at 1,000 or 1,000,000 cases. A dashboard
 narrowed to a field of work counts the cases themselves (`_scan_*`: one aggregate query each;
 the totals have no field), and the tests check that both ways give the same figures.
@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import case, func, or_, select
 
+from inspect_app.cases import totals as rollup
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for the dashboard
     CaseFilters,
@@ -48,7 +49,6 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
 from inspect_app.core import clock, versions
 from inspect_app.core import filters as parse
 from inspect_app.core.memo import per_request
-from inspect_app.dashboard import rollup
 from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of, rate_rows
@@ -326,7 +326,7 @@ def _scan_monthly_trend(user, filters: DashboardFilters, today: date) -> list[Mo
     return months
 
 
-# --- the figures from the running totals (dashboard.rollup) ----------------------------------
+# --- the figures from the running totals (cases.totals) ----------------------------------
 
 # The totals have no field of work: a dashboard narrowed to a field counts the cases (above).
 

@@ -107,3 +107,40 @@ def test_list_page_query_count_is_constant(db, login_as, count_queries, role):
     large = measure()
     assert small == large
     assert small <= 10
+
+
+def test_counters_from_the_running_totals_equal_the_count_over_the_cases(db):
+    """The case list's counters filtered by unit and year at most come from the running totals:
+    for every user and such filter, the same figures as counting the cases themselves (states,
+    overdue: open and due before today, this month's and earlier months', all)."""
+    from inspect_app.cases import queries
+
+    parent = f.make_unit("Sở Tài chính")
+    child = f.make_unit("Chi cục Tài chính doanh nghiệp", parent=parent)
+    other = f.make_unit("UBND xã Đồng Văn", kind="commune")
+    inspection = f.make_inspection(state="monitoring")
+    today = date(2026, 12, 10)
+    dues = [date(2025, 6, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 11, 30)]
+    dues += [date(2026, 12, 1), date(2026, 12, 9), date(2026, 12, 10), date(2027, 1, 5)]
+    states = ["open", "answered", "accepted", "withdrawn", "open", "open"]
+    n = 0
+    for unit in (parent, child, other):
+        for due in dues:
+            for state in states[: 3 + n % 4]:
+                f.make_case(inspection, state=state, due=due, responsible_unit=unit)
+                n += 1
+    leader = f.make_user(Role.UNIT_LEADER, unit=parent)
+    admin = f.make_user(Role.ADMIN)
+    db.session.commit()
+    tried = 0
+    for user in (admin, leader):
+        for unit in (None, parent.id, child.id, other.id):
+            for year in (None, 2025, 2026, 2027, 2028):
+                filters = CaseFilters(unit=unit, year=year, state="open")
+                expected = queries._counters_by_scan(user, filters, today)
+                assert state_counters(user, filters, today) == expected, (user, unit, year)
+                tried += expected["overdue"] > 0
+    assert tried > 10  # most combinations have overdue cases to count
+    # Any other filter counts the cases themselves.
+    filters = CaseFilters(type="recovery")
+    assert state_counters(admin, filters, today) == queries._counters_by_scan(admin, filters, today)

@@ -1,4 +1,4 @@
-"""The dashboard's running totals (dashboard.rollup): after a series of changes to cases,
+"""The dashboard's running totals (cases.totals): after a series of changes to cases,
 payments and inspection fields they equal a fresh computation from the source tables, and the
 figures read from them equal the figures counted over the cases."""
 
@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, select, text
 
+from inspect_app.cases import totals as rollup
 from inspect_app.cases.models import CaseState
 from inspect_app.core.roles import Role
 from inspect_app.dashboard import queries as q
-from inspect_app.dashboard import rollup
 from inspect_app.recovery.models import RecoveryPayment
 from inspect_app.recovery.queries import recovery_figures
 from inspect_app.reference.models import Holiday
@@ -153,7 +153,7 @@ def test_recovery_figures_from_the_totals(changed, db):
 
 def test_the_migration_creates_the_triggers_of_the_module():
     """The migration that added the totals carries a copy of the trigger and backfill SQL:
-    a change to `dashboard.rollup` needs a new migration replacing them (then point this test
+    a change to `cases.totals` needs a new migration replacing them (then point this test
     at it)."""
     import importlib.util
     from pathlib import Path

@@ -34,7 +34,7 @@ def data(db):
 
 
 def _aggregates(statements: list[str]) -> list[str]:
-    """The statements computing figures: the running totals (dashboard.rollup), or a count
+    """The statements computing figures: the running totals (cases.totals), or a count
     over the cases (the field filter, the conclusion steps)."""
     return [
         s

@@ -55,7 +55,7 @@ def aggregates(app):
     seen: list[str] = []
 
     def before(conn, cursor, statement, *args):
-        # Figures computed: the running totals (dashboard.rollup) or a count over the cases.
+        # Figures computed: the running totals (cases.totals) or a count over the cases.
         if "FROM dashboard_" in statement or (
             "FROM recommendation" in statement and "count(" in statement.lower()
         ):

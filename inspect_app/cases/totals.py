@@ -1,7 +1,7 @@
 # ruff: noqa: S608 - trigger and backfill SQL built from this module's own names and constants
 # (bandit: each such line is marked nosec B608 for the same reason)
-"""The dashboard's running totals, kept by the database itself (triggers), so that its figures
-cost the same whatever the number of cases.
+"""Running totals of the cases, kept by the database itself (triggers), so that the dashboard's
+figures and the case list's counters cost the same whatever the number of cases.
 
 Five small tables, each row a count (or sum) over the cases sharing its key:
 
