@@ -44,8 +44,17 @@ class HBar(Bar):
 
 
 def _short(label: str, length: int = 28) -> str:
-    """As Jinja's `truncate(length, true, "…", 0)`."""
-    return label if len(label) <= length else label[: length - 1] + "…"
+    """The label cut in its middle to `length` characters: units' names often differ only at
+    the end ("Trung tâm Dịch vụ thuộc Sở Y tế", "... thuộc Sở Xây dựng")."""
+    if len(label) <= length:
+        return label
+    head = label[: (length - 1) * 2 // 5].rstrip()
+    tail: list[str] = []
+    for word in reversed(label.split()):  # whole words from the end, as many as fit
+        if len(" ".join([word, *tail])) > length - 1 - len(head):
+            break
+        tail.insert(0, word)
+    return head + "…" + " ".join(tail)
 
 
 @dataclass
@@ -58,7 +67,7 @@ class HBarChart:
 
 def horizontal_bars(items: list[tuple[str, int, str]], width: int = 560) -> HBarChart:
     """One bar per (label, value, href), longest bar = the largest value, labels on the left."""
-    row, label_width, pad = 32, 200, 40
+    row, label_width, pad = 32, 240, 56  # labels of 28 letters and values of 5 digits fit
     chart = HBarChart(width=width, height=max(row * len(items), row), label_width=label_width)
     top = max((value for _, value, _ in items), default=0) or 1
     span = width - label_width - pad
