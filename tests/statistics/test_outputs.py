@@ -30,6 +30,7 @@ ENUMS = {
     "type": {t.value for t in CaseType},
     "kind": {k.value for k in ActivityKind},
     "unit_kind": {k.value for k in UnitKind},
+    "inspected_kind": {k.value for k in UnitKind},
 }
 
 
@@ -61,6 +62,34 @@ def test_every_term_of_every_version_names_an_attribute_its_records_have(world):
                     assert attr in queries.RECORD_ATTRIBUTES[col["record"]], col["key"]
                 if how == "distinct":
                     assert attr in queries.DISTINCT_KINDS, col["key"]
+
+
+def _cell(snap, code, row, col):
+    table = next(t for t in snap["tables"] if t["code"] == code)
+    return Decimal(next(r for r in table["rows"] if r["key"] == row)["cells"][col]["value"])
+
+
+def test_activity_rows_follow_the_inspected_unit_and_follow_up_rows_the_responsible_one(world):
+    """A recommendation of the service unit's inspection addressed to the department: in the
+    service unit's row of 01/TTr (đối tượng thanh tra), in the department's row of 03/TTr
+    (đơn vị thực hiện kiến nghị); the rows still add up to the totals."""
+    i3, dept = world["inspections"]["i3"], world["units"]["dept"]
+    f.make_case(inspection=i3, type="recovery", due=D(2026, 6, 30), responsible_unit=dept,
+                amount_vnd=Decimal(5_000_000))  # fmt: skip
+    f.db.session.commit()
+    snap = operations.live_snapshot(*operations.resolve(PERIOD))
+    assert _cell(snap, "01/TTr", "service", "recover_vnd") == 5_000_000
+    assert _cell(snap, "01/TTr", "province", "recover_vnd") == 100_000_000
+    assert [_cell(snap, "01/TTr", r, "units_violating") for r in ("province", "service", "total")] == [1, 1, 2]  # fmt: skip
+    assert _cell(snap, "03/TTr", "province", "vnd_due") == 105_000_000
+    assert _cell(snap, "03/TTr", "service", "vnd_due") == 0
+    for table in snap["tables"]:
+        *rows, total = table["rows"]
+        for col in table["columns"]:
+            key = col["key"]
+            assert sum(Decimal(r["cells"][key]["value"]) for r in rows) == Decimal(
+                total["cells"][key]["value"]
+            ), (table["code"], key)
 
 
 # --- versions ------------------------------------------------------------------------------
