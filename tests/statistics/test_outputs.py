@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from inspect_app.cases.models import CaseType
 from inspect_app.core import clock
+from inspect_app.recovery.models import RecoveryPayment
 from inspect_app.reference.models import ActivityKind
 from inspect_app.reports.models import Document, DocumentKind
 from inspect_app.statistics import definitions, operations, queries
@@ -355,3 +356,28 @@ def test_periods_that_cannot_be_reported_are_explained_never_an_error(world, log
     for key in ("2026-Q2", "2026-Q7", "2019-Y"):
         r = client.get(f"/api/v1/statistics/{key}", headers=headers)
         assert r.status_code == 422 and r.is_json, key
+
+
+def test_the_dashboard_shows_an_issued_period_as_issued(world, login_as):
+    chief = world["chief"]
+    report = operations.generate(chief, PERIOD)
+    f.issue_document(chief, report.document)
+    # a payment back-dated into the period, entered after the issue (a correction)
+    f.db.session.add(
+        RecoveryPayment(case_id=world["cases"]["c1"].id, paid_on=D(2026, 3, 1), amount_vnd=Decimal(7),
+                        document_number="PT-7", recorded_by_id=chief.id, recorded_at=clock.now())
+    )  # fmt: skip
+    f.db.session.commit()
+    body = login_as("chairman").get(f"/dashboard/periodic?period={PERIOD}").get_data(as_text=True)
+    units = body.split('id="periodic-units"')[1].split("</table>")[0]
+    assert "30.000.000" in units and "30.000.007" not in units
+    assert 'id="periodic-issued"' in body and report.document.number_label in body
+    live, _fields = queries.breakdown(queries.load(*operations.resolve(PERIOD)))
+    assert sum(b.vnd_recovered for b in live) == 30_000_007  # the live figure has moved
+
+
+def test_the_dashboard_of_a_period_without_an_issued_report_is_live(world, login_as):
+    operations.generate(world["chief"], PERIOD)  # a draft: not yet the issued figures
+    f.db.session.commit()
+    body = login_as("chairman").get(f"/dashboard/periodic?period={PERIOD}").get_data(as_text=True)
+    assert 'id="periodic-issued"' not in body and "30.000.000" in body
