@@ -381,3 +381,28 @@ def test_the_dashboard_of_a_period_without_an_issued_report_is_live(world, login
     f.db.session.commit()
     body = login_as("chairman").get(f"/dashboard/periodic?period={PERIOD}").get_data(as_text=True)
     assert 'id="periodic-issued"' not in body and "30.000.000" in body
+
+
+def test_two_asking_at_once_get_one_report(world, monkeypatch):
+    """The second request found no report when it looked (the first had not committed yet):
+    the unique period keeps one report and the second regenerates it, or is offered it once
+    issued."""
+    chief = world["chief"]
+    first = operations.generate(chief, PERIOD)
+    f.db.session.commit()
+    real, blind = operations.report_for, []  # `blind`: the next look finds nothing
+
+    def report_for(key):
+        return None if blind and blind.pop() else real(key)
+
+    monkeypatch.setattr(operations, "report_for", report_for)
+    blind.append(True)
+    again = operations.generate(chief, PERIOD)
+    assert again.id == first.id and _count(PeriodicReport) == 1
+    assert _count(Document, Document.kind == DocumentKind.PERIODIC) == 1
+    f.issue_document(chief, first.document)
+    f.db.session.commit()
+    blind.append(True)
+    with pytest.raises(operations.AlreadyIssued):
+        operations.generate(chief, PERIOD)
+    assert _count(PeriodicReport) == 1 and not blind
