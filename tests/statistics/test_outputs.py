@@ -406,3 +406,47 @@ def test_two_asking_at_once_get_one_report(world, monkeypatch):
     with pytest.raises(operations.AlreadyIssued):
         operations.generate(chief, PERIOD)
     assert _count(PeriodicReport) == 1 and not blind
+
+
+# --- a fixed number of queries whatever the number of records --------------------------------
+
+
+def test_pages_read_a_fixed_number_of_queries(world, login_as, count_queries):
+    chief = world["chief"]
+    report = operations.generate(chief, PERIOD)
+    f.db.session.commit()
+    client = login_as(chief)
+    urls = [
+        f"/statistics?period={PERIOD}",
+        f"/statistics/reports/{report.id}",
+        f"/statistics/reports/{report.id}/cells/03-TTr/total/cases_due",
+        f"/statistics/reports/{report.id}/cells/03-TTr/total/vnd_recovered",
+        f"/statistics/cells/{PERIOD}/01-TTr/total/total",
+        f"/dashboard/periodic?period={PERIOD}",
+    ]
+
+    def measure():
+        counts = []
+        for url in urls:
+            with count_queries() as n:
+                assert client.get(url).status_code == 200, url
+            counts.append(n())
+        return counts
+
+    small = measure()
+    i1, dept = world["inspections"]["i1"], world["units"]["dept"]
+    for _ in range(15):  # more records in every cell above
+        f.make_inspection("monitoring", target_unit=dept, decision_date=D(2026, 1, 2),
+                          conclusion_date=D(2026, 2, 2), conclusion_number="X/KL")  # fmt: skip
+        case = f.make_case(
+            inspection=i1, type="recovery", due=D(2026, 6, 30), amount_vnd=Decimal(1)
+        )
+        f.db.session.add(
+            RecoveryPayment(case_id=case.id, paid_on=D(2026, 3, 1), amount_vnd=Decimal(1),
+                            document_number="PT", recorded_by_id=chief.id, recorded_at=clock.now())
+        )  # fmt: skip
+    f.db.session.commit()
+    operations.regenerate(chief, report, report.version)
+    f.db.session.commit()
+    assert _cell(report.snapshot, "03/TTr", "total", "cases_due") == 7 + 15
+    assert measure() == small
