@@ -24,7 +24,6 @@ from inspect_app.recovery.queries import format_amount
 from inspect_app.reference.models import FieldOfWork
 from inspect_app.statistics import operations as stat_operations
 from inspect_app.statistics import periods as stat_periods
-from inspect_app.statistics import queries as stat_queries
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -174,14 +173,16 @@ def index():
 @access(*VIEWERS)
 def periodic():
     """The period's figures (Circular 06/2025/TT-TTCP tables) per inspected unit and per field,
-    as of the period's cut-off, with the period selector (a fragment of the dashboard)."""
+    as of the period's cut-off (as issued once its report is issued), with the period selector
+    (a fragment of the dashboard)."""
     today = clock.today()
     latest = stat_periods.latest_ended(today)
     key = request.args.get("period") or (latest.key if latest else "")
-    refusal, units, fields, period, cutoff = None, [], [], None, None
+    refusal, units, fields, period, cutoff, issued = None, [], [], None, None, None
     try:
         period, cutoff = stat_operations.resolve(key, today=today)
-        units, fields = stat_queries.breakdown(stat_queries.load(period, cutoff))
+        units, fields, issued = stat_operations.breakdown_of(period, cutoff)
+        cutoff = issued.cutoff if issued else cutoff
     except OperationError as e:
         refusal = str(e.message)
     return render(
@@ -191,6 +192,7 @@ def periodic():
         period=period,
         cutoff=cutoff,
         refusal=refusal,
+        issued=issued,
         units=units,
         fields=fields,
         choices=stat_periods.recent(today, 16),

@@ -13,10 +13,12 @@ Decisions:
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
@@ -295,10 +297,40 @@ class AlreadyIssued(OperationError):
         self.report = report
 
 
+MONEY_FIELDS = ("vnd_due", "vnd_recovered")
+
+
+def _saved_lines(lines: list[queries.Breakdown]) -> list[dict]:
+    return [{k: str(v) if k in MONEY_FIELDS else v for k, v in asdict(b).items()} for b in lines]
+
+
+def _lines(saved: list[dict]) -> list[queries.Breakdown]:
+    return [
+        queries.Breakdown(**{k: Decimal(v) if k in MONEY_FIELDS else v for k, v in d.items()})
+        for d in saved
+    ]
+
+
+def breakdown_of(period: Period, cutoff: date):
+    """(per inspected unit, per field, the issued report or None): the Chairman's breakdown as
+    issued once the period's report is issued (kept with its figures), else computed as of the
+    cut-off."""
+    report = report_for(period.key)
+    if report is not None and report.is_frozen and "breakdown" in report.snapshot:
+        saved = report.snapshot["breakdown"]
+        return _lines(saved["units"]), _lines(saved["fields"]), report
+    units, fields = queries.breakdown(queries.load(period, cutoff))
+    return units, fields, None
+
+
 def _fill(actor, report: PeriodicReport, period: Period, cutoff: date) -> None:
-    """Compute the report's figures as of `cutoff` into its snapshot and its document's annexes
-    (and the narrative, unless edited since it was pre-filled); audited."""
-    snap = live_snapshot(period, cutoff)
+    """Compute the report's figures as of `cutoff` into its snapshot (with the breakdown per
+    unit and per field) and its document's annexes (and the narrative, unless edited since it
+    was pre-filled); audited."""
+    records = queries.load(period, cutoff)
+    snap = snapshot_of(period, cutoff, queries.compute(period.version, period, cutoff, records))
+    units, fields = queries.breakdown(records)
+    snap["breakdown"] = {"units": _saved_lines(units), "fields": _saved_lines(fields)}
     doc = report.document
     text = narrative(snap, period)
     previous = (report.snapshot or {}).get("narrative")
@@ -356,7 +388,6 @@ def generate(
         as_of=cutoff,
         created_by_id=getattr(actor, "id", None),
     )
-    db.session.add(doc)
     report = PeriodicReport(
         period_key=period.key,
         period_kind=period.kind,
@@ -370,8 +401,18 @@ def generate(
         computed_at=clock.now(),
         created_by_id=getattr(actor, "id", None),
     )
-    db.session.add(report)
-    db.session.flush()
+    try:
+        # Two asking at once: the unique period key keeps one report; the other is offered it.
+        with db.session.begin_nested():
+            db.session.add_all([doc, report])
+            db.session.flush()
+    except IntegrityError:
+        existing = report_for(period.key)
+        if existing is None:
+            raise
+        if existing.document.state != DocumentState.DRAFT:
+            raise AlreadyIssued(existing) from None
+        return regenerate(actor, existing, None, cutoff, version_key)
     audit.record(
         actor,
         doc,

@@ -41,15 +41,18 @@ from inspect_app.statistics.periods import Period
 from inspect_app.units.models import Unit
 
 # The attributes the forms' `where` terms and `value`s name, per record (documentation and the
-# definitions' test: every term of every version must be one of these).
+# definitions' test: every term of every version must be one of these). `unit_kind` is the kind
+# of the unit the record concerns (an inspection's inspected unit; a case's or a payment's
+# responsible unit: the follow-up table's rows); `inspected_kind` that of the inspected unit
+# (the rows of the activity tables, "đối tượng thanh tra", for inspections and their cases alike).
 RECORD_ATTRIBUTES = {
     "inspection": {
-        "kind", "unit_kind", "target_unit_id", "carried_over", "started_in_period",
+        "kind", "unit_kind", "inspected_kind", "target_unit_id", "carried_over", "started_in_period",
         "in_period", "planned", "ad_hoc", "onsite_ended", "concluded", "followed",
         "follow_done", "id",
     },
     "case": {
-        "kind", "unit_kind", "type", "target_unit_id", "inspection_id", "counted",
+        "kind", "unit_kind", "inspected_kind", "type", "target_unit_id", "inspection_id", "counted",
         "concluded_in_period", "to_implement", "accepted", "overdue", "urged_in_period",
         "checked_in_period", "amount_vnd", "area_m2", "persons", "id",
     },
@@ -128,6 +131,7 @@ def load(period: Period, cutoff: date) -> Records:
             "id": iid,
             "kind": kind.value,
             "unit_kind": unit_kind.value,
+            "inspected_kind": unit_kind.value,
             "target_unit_id": unit_id,
             "carried_over": carried,
             "started_in_period": started,
@@ -187,6 +191,7 @@ def load(period: Period, cutoff: date) -> Records:
             "id": cid,
             "kind": insp["kind"],
             "unit_kind": unit_kind.value,
+            "inspected_kind": insp["inspected_kind"],
             "type": ctype.value,
             "target_unit_id": insp["target_unit_id"],
             "inspection_id": iid,

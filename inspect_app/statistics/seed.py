@@ -1,8 +1,10 @@
 """Demo data of periodic reports: a year of history (the 2025 reporting year, 15/12/2024 -
-14/12/2025) with something in every table: an inspection carried over from 2024 under the 2025
-plan, a check, land and assets partly recovered, individuals to discipline, a referral,
-an urging letter and a check decision issued in the year; then the 2025 annual report drafted
-from it. Idempotent: looked up by decision number and period."""
+14/12/2025) with a figure in every column of every table: inspections and checks carried over
+from 2024 and started in the year, planned and ad hoc, of a department, a public service unit
+and a commune; money, land and other assets partly recovered; organisations and individuals
+handled; referrals; a conclusion fully implemented; an urging letter and a check decision
+issued in the year; then the 2025 annual report drafted from it. Idempotent: looked up by
+decision number and period."""
 
 from __future__ import annotations
 
@@ -28,10 +30,14 @@ from inspect_app.statistics import operations
 
 D = date
 PLAN_2025 = "Kế hoạch thanh tra, kiểm tra năm 2025 của Thanh tra tỉnh"
-# decision, unit, kind, title, decided, on-site ended, concluded, conclusion number, fields
+# decision, unit, kind, title, decided, on-site ended, concluded, conclusion number, fields,
+# and the plan's quarter for a planned one (None: ad hoc)
 HISTORY = [
-    ("41/QĐ-TTr", "TTLT", "thanh_tra", "Thanh tra việc quản lý, sử dụng đất và kinh phí chỉnh lý tài liệu tại Trung tâm Lưu trữ lịch sử tỉnh", D(2024, 11, 25), D(2025, 1, 24), D(2025, 3, 20), "07/KL-TTr", ["VTLT"]),
-    ("29/QĐ-SNV", "XBQ", "kiem_tra", "Kiểm tra công vụ và việc quản lý cán bộ, công chức tại UBND xã Bắc Quang", D(2025, 10, 6), D(2025, 10, 31), D(2025, 11, 20), "31/KL-SNV", ["CBCCVC"]),
+    ("41/QĐ-TTr", "TTLT", "thanh_tra", "Thanh tra việc quản lý, sử dụng đất và kinh phí chỉnh lý tài liệu tại Trung tâm Lưu trữ lịch sử tỉnh", D(2024, 11, 25), D(2025, 1, 24), D(2025, 3, 20), "07/KL-TTr", ["VTLT"], 1),
+    ("29/QĐ-SNV", "XBQ", "kiem_tra", "Kiểm tra công vụ và việc quản lý cán bộ, công chức tại UBND xã Bắc Quang", D(2025, 10, 6), D(2025, 10, 31), D(2025, 11, 20), "31/KL-SNV", ["CBCCVC"], None),
+    ("12/QĐ-SNV", "TTBTXH", "kiem_tra", "Kiểm tra việc thực hiện quy định về quản lý viên chức tại Trung tâm Bảo trợ xã hội tỉnh", D(2024, 11, 18), D(2024, 12, 20), D(2025, 1, 20), "03/KL-SNV", ["CBCCVC"], None),
+    ("15/QĐ-SNV", "SXD", "kiem_tra", "Kiểm tra công tác cải cách hành chính và việc chi trả phụ cấp tại Sở Xây dựng", D(2025, 4, 14), D(2025, 5, 20), D(2025, 6, 30), "15/KL-SNV", ["CCHC"], 2),
+    ("11/QĐ-TTr", "XMV", "thanh_tra", "Thanh tra việc quản lý, sử dụng tài sản công tại UBND xã Mèo Vạc", D(2025, 3, 3), D(2025, 4, 10), D(2025, 5, 15), "11/KL-TTr", ["CQDP"], None),
 ]  # fmt: skip
 # decision, unit, type, title, amount, area, persons, due, state, closed on
 CASES = [
@@ -41,6 +47,23 @@ CASES = [
     ("41/QĐ-TTr", "TTLT", CaseType.REFERRAL, "Chuyển hồ sơ vụ việc nghiệm thu khống sang cơ quan điều tra", None, None, 1, D(2025, 6, 30), CaseState.ACCEPTED, D(2025, 6, 20)),
     ("29/QĐ-SNV", "XBQ", CaseType.DISCIPLINE, "Kiểm điểm, xử lý công chức vi phạm quy định về công vụ", None, None, 1, D(2025, 12, 5), CaseState.OPEN, None),
     ("29/QĐ-SNV", "XBQ", CaseType.ADMIN_HANDLING, "Kiểm điểm trách nhiệm tập thể lãnh đạo UBND xã", None, None, None, D(2026, 1, 30), CaseState.OPEN, None),
+    # a conclusion fully implemented within the year
+    ("12/QĐ-SNV", "TTBTXH", CaseType.ADMIN_HANDLING, "Kiểm điểm trách nhiệm tập thể Ban Giám đốc Trung tâm", None, None, None, D(2025, 4, 30), CaseState.ACCEPTED, D(2025, 4, 18)),
+    ("12/QĐ-SNV", "TTBTXH", CaseType.DISCIPLINE, "Xử lý kỷ luật viên chức vi phạm quy định về chế độ làm việc", None, None, 1, D(2025, 5, 31), CaseState.ACCEPTED, D(2025, 5, 20)),
+    ("15/QĐ-SNV", "SXD", CaseType.RECOVERY, "Thu hồi tiền phụ cấp chi sai chế độ", Decimal("18500000"), None, None, D(2025, 12, 31), CaseState.OPEN, None),
+    ("15/QĐ-SNV", "SXD", CaseType.RECOVERY_LAND, "Thu hồi diện tích đất công cho thuê trái quy định", None, Decimal("450.00"), None, D(2025, 12, 31), CaseState.OPEN, None),
+    ("15/QĐ-SNV", "SXD", CaseType.RECOVERY_ASSETS, "Thu hồi giá trị tài sản mua sắm không đúng quy định", Decimal("26000000"), None, None, D(2026, 3, 31), CaseState.OPEN, None),
+    ("15/QĐ-SNV", "SXD", CaseType.REFERRAL, "Chuyển hồ sơ vụ việc lập khống chứng từ thanh toán sang cơ quan điều tra", None, None, 2, D(2025, 9, 30), CaseState.ACCEPTED, D(2025, 9, 15)),
+    ("11/QĐ-TTr", "XMV", CaseType.RECOVERY_ASSETS, "Thu hồi giá trị tài sản công sử dụng sai mục đích", Decimal("60000000"), None, None, D(2025, 12, 31), CaseState.OPEN, None),
+    ("11/QĐ-TTr", "XMV", CaseType.ADMIN_HANDLING, "Kiểm điểm trách nhiệm tập thể UBND xã trong quản lý tài sản công", None, None, None, D(2025, 10, 31), CaseState.OPEN, None),
+]  # fmt: skip
+# decision, case type, paid on, amount, area: partial payments (every recovery stays open)
+PAYMENTS = [
+    ("41/QĐ-TTr", CaseType.RECOVERY_LAND, D(2025, 6, 10), None, Decimal("800.00")),
+    ("41/QĐ-TTr", CaseType.RECOVERY, D(2025, 8, 15), Decimal("20000000"), None),
+    ("15/QĐ-SNV", CaseType.RECOVERY, D(2025, 9, 12), Decimal("5000000"), None),
+    ("15/QĐ-SNV", CaseType.RECOVERY_LAND, D(2025, 11, 20), None, Decimal("150.00")),
+    ("11/QĐ-TTr", CaseType.RECOVERY_ASSETS, D(2025, 11, 5), Decimal("15000000"), None),
 ]  # fmt: skip
 
 
@@ -48,46 +71,55 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(10), tzinfo=clock.ZONE)
 
 
-def _plan_item(units, users, fields):
+def _plan_items(units, users, fields) -> dict:
+    """The 2025 plan's items of the planned history, by decision number (the plan drafted,
+    submitted and approved the first time)."""
+    planned = [h for h in HISTORY if h[9] is not None]
     plan = db.session.execute(select(Plan).where(Plan.title == PLAN_2025)).scalar_one_or_none()
     if plan is None:
         author = users["truongdoan"]
         plan = plan_ops.create_plan(
             author, {"year": 2025, "title": PLAN_2025, "issuing_unit_id": units["TTT"].id}
         )
-        plan_ops.add_item(
-            author,
-            plan,
-            {
-                "target_unit_id": units["TTLT"].id,
-                "field_ids": [fields["VTLT"].id],
-                "kind": "thanh_tra",
-                "period_kind": "quarter",
-                "period": 1,
-                "lead_id": author.id,
-                "content": "Thanh tra việc quản lý, sử dụng đất và kinh phí chỉnh lý tài liệu.",
-            },
-        )
+        for _n, code, kind, title, *_dates, field_codes, quarter in planned:
+            plan_ops.add_item(
+                author,
+                plan,
+                {
+                    "target_unit_id": units[code].id,
+                    "field_ids": [fields[c].id for c in field_codes],
+                    "kind": kind,
+                    "period_kind": "quarter",
+                    "period": quarter,
+                    "lead_id": author.id,
+                    "content": title + ".",
+                },
+            )
         plan_ops.submit(author, plan)
         plan_ops.approve(users["chanhthanhtra"], plan)
-    return plan.items[0] if plan.items else None
+    items = {(i.target_unit_id, i.kind.value): i for i in plan.items}
+    return {h[0]: items.get((units[h[1]].id, h[2])) for h in planned}
 
 
 def seed(units: dict, users: dict) -> None:
-    """The 2025 history and the 2025 annual report draft (skipped when the units or users of the
-    demo are missing)."""
-    needed = ("TTLT", "XBQ", "TTT")
-    if any(code not in units for code in needed) or "chanhthanhtra" not in users:
-        return
+    """The 2025 history and the 2025 annual report draft (skipped when the units, fields or
+    users of the demo are missing)."""
     fields = {f.code: f for f in db.session.execute(select(FieldOfWork)).scalars()}
+    if (
+        any(h[1] not in units for h in HISTORY)
+        or "TTT" not in units
+        or any(c not in fields for h in HISTORY for c in h[8])
+        or "chanhthanhtra" not in users
+    ):
+        return
     existing = set(db.session.execute(select(Inspection.decision_number)).scalars())
     lead, chief, clerk = users["truongdoan"], users["chanhthanhtra"], users.get("vanthu")
-    item = _plan_item(units, users, fields) if "VTLT" in fields else None
+    items = _plan_items(units, users, fields)
     made = {}
-    for number, code, kind, title, decided, ended, concluded, concl_no, field_codes in HISTORY:
+    for number, code, kind, title, decided, ended, concluded, concl_no, field_codes, _q in HISTORY:
         if number in existing:
             continue
-        planned = item if kind == "thanh_tra" and item is not None else None
+        planned = items.get(number)
         inspection = Inspection(
             kind=ActivityKind(kind),
             issuing_body=issuing_body_for(ActivityKind(kind)),  # a check: Sở Nội vụ's
@@ -98,7 +130,7 @@ def seed(units: dict, users: dict) -> None:
             decision_date=decided,
             target_unit=units[code],
             lead=lead,
-            fields=[fields[c] for c in field_codes if c in fields],
+            fields=[fields[c] for c in field_codes],
             start_date=decided,
             planned_end_date=ended,
             onsite_started_on=decided,
@@ -114,7 +146,7 @@ def seed(units: dict, users: dict) -> None:
     if not made:
         return
     db.session.flush()
-    cases = {}
+    cases: dict[tuple[str, CaseType], Case] = {}
     for position, (number, code, ctype, title, amount, area, persons, due, state, closed) in enumerate(CASES, start=1):  # fmt: skip
         if number not in made:
             continue
@@ -137,16 +169,13 @@ def seed(units: dict, users: dict) -> None:
             created_by_id=lead.id,
         )
         db.session.add(case)
-        cases[ctype] = case
+        cases[(number, ctype)] = case
     db.session.flush()
-    for ctype, day, amount, area in (
-        (CaseType.RECOVERY_LAND, D(2025, 6, 10), None, Decimal("800.00")),
-        (CaseType.RECOVERY, D(2025, 8, 15), Decimal("20000000"), None),
-    ):
-        if ctype in cases:
+    for number, ctype, day, amount, area in PAYMENTS:
+        if (number, ctype) in cases:
             db.session.add(
                 RecoveryPayment(
-                    case_id=cases[ctype].id,
+                    case_id=cases[(number, ctype)].id,
                     paid_on=day,
                     amount_vnd=amount,
                     area_m2=area,
@@ -158,7 +187,7 @@ def seed(units: dict, users: dict) -> None:
                 )  # fmt: skip
             )
     db.session.flush()
-    land = cases.get(CaseType.RECOVERY_LAND)
+    land = cases.get(("41/QĐ-TTr", CaseType.RECOVERY_LAND))
     if land is not None and clerk is not None:
         with clock.frozen(D(2025, 10, 8)):  # the land is overdue: an urging letter, then a check
             drafted = doc_ops.create_urging_letters([land.id], D(2025, 10, 8))
