@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inspect_app.cases.models import Case
 from inspect_app.cases.queries import CaseFilters, case_list
@@ -176,3 +176,27 @@ def test_the_case_list_marks_the_match(db, world, login_as):
     assert "Chấn chỉnh lưu trữ" not in body
     body = client.get("/cases?q=dong+van", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<mark>Đồng Văn</mark>" in body
+
+
+def test_a_search_without_hits_reads_no_page_of_cases(db, world, login_as):
+    """The counters say there is none: the list's query (on SQLite a walk of the whole table
+    in deadline order) is not run; neither for a page past the end."""
+    client = login_as(Role.LEADERSHIP)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    def list_queries(path: str) -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        return sum(1 for s in statements if s.startswith("SELECT recommendation.id"))
+
+    assert list_queries("/cases?q=thu+hoi") == 1
+    assert list_queries("/cases?q=zzzz") == 0
+    assert list_queries("/cases?q=thu+hoi&page=9") == 0
+    assert "Không có kiến nghị" in client.get("/cases?q=zzzz").get_data(as_text=True)
