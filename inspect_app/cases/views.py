@@ -129,7 +129,7 @@ def index():
     counters = state_counters(current_user, filters, today)
     # The counters hold the list's size already: no second COUNT over the table.
     total = counters[filters.state] if filters.state else counters["all"]
-    page = paginate(case_list(current_user, filters, today), total=total)
+    page = paginate(case_list(current_user, filters, today, hits=total), total=total)
     context = {"page": page, "filters": filters, "counters": counters, "today": today}
     # The bulk actions are the staff's (the route's roles); who may be named verifier is
     # their choice there and the filter's.
