@@ -348,3 +348,20 @@ def test_a_file_of_100000_rows_is_refused_at_once_with_the_limit(db, login_as, w
         assert elapsed < 30, (name, elapsed)  # about 1 s here; refused before any row is checked
     assert cases_count(db) == 0
     assert not uploads.exists() or not any(uploads.rglob("*"))  # the upload was not kept
+
+
+def test_both_forms_show_a_progress_indication_while_the_server_works(db, login_as, world):
+    """Checking or importing 10,000 rows takes a few seconds in one request: each form carries
+    the indeterminate bar that imports.js shows on submit (hidden until then)."""
+    unit, ref = world
+    c = login_as("admin")
+    page = c.get("/imports").get_data(as_text=True)
+    assert "/static/imports.js" in page
+    form = page[page.index('action="/imports/check"') :].split("</form>")[0]
+    assert "data-import-progress" in form and "<progress" in form
+    assert re.search(r'role="status"[^>]*data-progress hidden', form)
+    body = upload(c, xlsx([row(unit, ref)])).get_data(as_text=True)
+    run_form = body[TOKEN.search(body).start() :].split("</form>")[0]
+    assert "data-import-progress" in run_form and "<progress" in run_form
+    script = c.get("/static/imports.js")
+    assert script.status_code == 200 and b"data-import-progress" in script.data
