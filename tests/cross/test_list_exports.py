@@ -185,3 +185,28 @@ def test_the_statistics_annex_escapes_formulas(app, db):
     assert [v for v in values if v.startswith(STARTS)] == []
     assert "'" + EVIL in values and "'=THANH TRA" in values and "'+ các sở" in values
     assert "'@cột" in values
+
+
+@pytest.mark.parametrize(
+    ("path", "excluding"),
+    [
+        ("/cases/export.{fmt}", "state=withdrawn"),
+        ("/inspections/export.{fmt}", "state=planned"),
+        ("/findings/export.{fmt}", "q=zzzz"),
+        ("/plans/export.{fmt}", "year=2001"),
+        ("/reports/export.{fmt}", "year=1901"),
+        ("/analytics/export.{fmt}?year_from=2020&year_to=2030", "year_from=2001&year_to=2002"),
+    ],
+)
+def test_every_export_follows_its_lists_filters(db, login_as, uploads, path, excluding):
+    """What is on screen is what is exported: a filter that leaves out the world's records
+    leaves them out of the XLSX and the CSV alike."""
+    _world(db)
+    c = login_as("admin")
+    for fmt, texts in (("xlsx", _xlsx_texts), ("csv", _csv_texts)):
+        url = path.format(fmt=fmt)
+        everything = texts(c.get(url).data)
+        base = url.split("?")[0] + "?"
+        narrowed = texts(c.get(base + excluding).data)
+        assert "'" + EVIL in everything, (url, everything)
+        assert "'" + EVIL not in narrowed, (base + excluding, narrowed)
