@@ -290,7 +290,8 @@ def case_conditions(
 REFERENCE = re.compile(r"kn-(\d{1,9})/(\d{1,9})")
 
 
-# Fewer hits than this and the case list reads its page from the hits (`search_clause`).
+# At most this many hits (the counters tell) and the case list reads its page from the hits
+# (`search_clause`): below it that beats walking the deadline index, above it the walk stops soon.
 FEW_HITS = 300
 
 
