@@ -3,9 +3,6 @@ actions, which show the sections of features above cases, are in workflows.case_
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -39,6 +36,7 @@ from inspect_app.core.loading import get_visible_or_404
 from inspect_app.core.pagination import paginate
 from inspect_app.core.permissions import AUTHENTICATED, PUBLIC, access, require
 from inspect_app.core.roles import Role
+from inspect_app.core.tabular import export
 from inspect_app.core.templating import register_actions, register_nav
 from inspect_app.extensions import db
 from inspect_app.findings.models import Finding
@@ -131,7 +129,7 @@ def index():
     counters = state_counters(current_user, filters, today)
     # The counters hold the list's size already: no second COUNT over the table.
     total = counters[filters.state] if filters.state else counters["all"]
-    page = paginate(case_list(current_user, filters, today), total=total)
+    page = paginate(case_list(current_user, filters, today, hits=total), total=total)
     context = {"page": page, "filters": filters, "counters": counters, "today": today}
     # The bulk actions are the staff's (the route's roles); who may be named verifier is
     # their choice there and the filter's.
@@ -175,39 +173,22 @@ BULK_ACTIONS = {
     "verifier": _l("Assign a verifier"),
     "export": _l("Export the selection (CSV)"),
 }
-# A cell a spreadsheet would read as a formula is written as text (a leading apostrophe).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    text_value = "" if value is None else str(value)
-    return "'" + text_value if text_value.startswith(FORMULA_START) else text_value
+# What the list shows of each case, as the selection's export (core.tabular makes text that
+# looks like a formula safe).
+SELECTION_COLUMNS = (
+    (_l("No."), lambda case: case.reference),
+    (_l("Case"), lambda case: case.title),
+    (_l("Type"), lambda case: case.type.label),
+    (_l("Responsible unit"), lambda case: case.responsible_unit.name),
+    (_l("Legal basis"), lambda case: case.legal_reference.citation),
+    (_l("Deadline"), lambda case: case.due_date),
+    (_l("State"), lambda case: case.state.label),
+)
 
 
 def _export_selection(cases: list[Case]) -> Response:
     """The chosen cases as CSV (UTF-8 with BOM, for Excel): what the list shows of each."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [_("No."), _("Case"), _("Type"), _("Responsible unit"), _("Legal basis"),
-         _("Deadline"), _("State")]
-    )  # fmt: skip
-    for case in cases:
-        writer.writerow(
-            _csv_cell(v)
-            for v in (
-                case.reference,
-                case.title,
-                case.type.label,
-                case.responsible_unit.name,
-                case.legal_reference.citation,
-                case.due_date.strftime("%d/%m/%Y"),
-                case.state.label,
-            )
-        )
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="cases-selection.csv"'
-    return response
+    return export("csv", _("Cases"), "cases-selection", SELECTION_COLUMNS, cases)
 
 
 @bp.route("/bulk", methods=["POST"])

@@ -50,10 +50,15 @@ def paginate(
     COUNT when the caller already knows it (the case list's counters do)."""
     per_page = per_page or _int_arg("per_page", current_app.config["PER_PAGE"], 1, 200)
     page = _int_arg("page", 1, 1, 100_000)
+    offset = (page - 1) * per_page
     if total is None:
         count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
         total = db.session.execute(count_stmt).scalar_one()
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    elif offset >= total:
+        # Known to be empty (a search without hits, a page past the end): no query. Without a
+        # hit an ordered search reads the whole table in the order's index on SQLite.
+        return Page([], total, page, per_page)
+    result = db.session.execute(stmt.limit(per_page).offset(offset))
     items = list(result.unique().scalars() if scalars else result.all())
     return Page(items, total, page, per_page)
 

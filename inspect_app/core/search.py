@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import ClassVar
 
 from markupsafe import Markup, escape
@@ -24,6 +25,10 @@ _SPACE = re.compile(r"\s+")
 MAX_NEEDLE = 100
 
 
+# Per character, remembered: a page highlights hundreds of texts (the list's 50 rows, several
+# columns each) drawn from a few hundred distinct letters; decomposing each anew cost as much
+# as the rest of the page.
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in "đĐ":
         return "d"
@@ -38,7 +43,7 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", "".join(_fold_char(c) for c in text)).strip()
+    return _SPACE.sub(" ", "".join(map(_fold_char, text))).strip()
 
 
 def _fold_with_positions(text: str) -> tuple[str, list[int]]:
@@ -64,6 +69,8 @@ def highlight(text: str | None, needle: str | None) -> Markup:
     if not folded_needle:
         return escape(text)
     text = unicodedata.normalize("NFC", text)
+    if folded_needle not in fold(text):  # most cells of a page: no position map needed
+        return escape(text)
     folded, positions = _fold_with_positions(text)
     parts: list[str] = []
     start = 0  # in `text`

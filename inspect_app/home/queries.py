@@ -49,8 +49,11 @@ def site_search(user, q: str, limit: int = PER_KIND) -> SearchResults:
     if not fold(q):
         return results
     today = clock.today()
+    # Newest first by id (given in order of creation): the primary key read backwards stops at
+    # the first hits, where sorting every hit by created_at (no index) took 80-140 ms at 100k.
+    cases = case_list(user, CaseFilters(q=q), today, loads=CASE_LIST_LOADS)
     results.cases, results.more["cases"] = _first(
-        case_list(user, CaseFilters(q=q, sort="-created"), today, loads=CASE_LIST_LOADS), limit
+        cases.order_by(None).order_by(Case.id.desc()), limit
     )
     inspections = (
         visible(select(Inspection), user)

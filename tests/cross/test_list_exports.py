@@ -164,3 +164,49 @@ def test_cells_keep_numbers_and_dates_and_escape_text():
     assert safe_text("@x") == "'@x"
     assert _csv_texts(csv_bytes(["=h"], [["+1", 2]])) == ["'=h", "'+1", "2"]
     assert _xlsx_texts(xlsx_bytes("t", ["h"], [["=1+1"]])) == ["h", "'=1+1"]
+
+
+def test_the_statistics_annex_escapes_formulas(app, db):
+    """The annex workbook of the periodic report: its texts (the issuing body from settings,
+    the tables' titles, headers and row labels) written as text, never as formulas."""
+    from inspect_app.statistics import operations as statistics
+    from inspect_app.statistics import xlsx as annex
+
+    with clock.frozen(clock.today().replace(year=2026, month=4, day=20)):
+        snap = statistics.live_snapshot(*statistics.resolve("2026-Q1"))
+    table = snap["tables"][0]
+    table["title"] = EVIL
+    table["rows"][0]["label"] = "+ các sở"
+    table["row_header"] = "@cột"
+    book = load_workbook(io.BytesIO(annex.workbook(snap, "=THANH TRA", "-1/BC")))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = [c.value for c in cells if isinstance(c.value, str)]
+    assert [v for v in values if v.startswith(STARTS)] == []
+    assert "'" + EVIL in values and "'=THANH TRA" in values and "'+ các sở" in values
+    assert "'@cột" in values
+
+
+@pytest.mark.parametrize(
+    ("path", "excluding"),
+    [
+        ("/cases/export.{fmt}", "state=withdrawn"),
+        ("/inspections/export.{fmt}", "state=planned"),
+        ("/findings/export.{fmt}", "q=zzzz"),
+        ("/plans/export.{fmt}", "year=2001"),
+        ("/reports/export.{fmt}", "year=1901"),
+        ("/analytics/export.{fmt}?year_from=2020&year_to=2030", "year_from=2001&year_to=2002"),
+    ],
+)
+def test_every_export_follows_its_lists_filters(db, login_as, uploads, path, excluding):
+    """What is on screen is what is exported: a filter that leaves out the world's records
+    leaves them out of the XLSX and the CSV alike."""
+    _world(db)
+    c = login_as("admin")
+    for fmt, texts in (("xlsx", _xlsx_texts), ("csv", _csv_texts)):
+        url = path.format(fmt=fmt)
+        everything = texts(c.get(url).data)
+        base = url.split("?")[0] + "?"
+        narrowed = texts(c.get(base + excluding).data)
+        assert "'" + EVIL in everything, (url, everything)
+        assert "'" + EVIL not in narrowed, (base + excluding, narrowed)

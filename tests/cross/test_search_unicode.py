@@ -5,10 +5,10 @@ import unicodedata
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inspect_app.cases.models import Case
-from inspect_app.cases.queries import CaseFilters, case_list
+from inspect_app.cases.queries import CaseFilters, case_list, state_counters
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.core.search import fold, highlight, refresh_search_text
@@ -176,3 +176,43 @@ def test_the_case_list_marks_the_match(db, world, login_as):
     assert "Chấn chỉnh lưu trữ" not in body
     body = client.get("/cases?q=dong+van", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<mark>Đồng Văn</mark>" in body
+
+
+def test_a_search_without_hits_reads_no_page_of_cases(db, world, login_as):
+    """The counters say there is none: the list's query (on SQLite a walk of the whole table
+    in deadline order) is not run; neither for a page past the end."""
+    client = login_as(Role.LEADERSHIP)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    def list_queries(path: str) -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        return sum(1 for s in statements if s.startswith("SELECT recommendation.id"))
+
+    assert list_queries("/cases?q=thu+hoi") == 1
+    assert list_queries("/cases?q=zzzz") == 0
+    assert list_queries("/cases?q=thu+hoi&page=9") == 0
+    assert "Không có kiến nghị" in client.get("/cases?q=zzzz").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ["thu hoi", "dong van", "27/kl-ttr", "dieu 52", "chan chinh", "zzz"])
+def test_reading_the_hits_first_finds_the_same_cases_in_the_same_order(db, world, q):
+    """The plan for few hits (the ids from the folded texts' index on SQLite, then the rows)
+    and the plan for many give the same page and the counters the same count."""
+    user = f.make_user(Role.ADMIN)
+    today = clock.today()
+    few_first = case_list(user, CaseFilters(q=q), today, hits=1)
+    if db.engine.dialect.name == "sqlite":  # the other plan indeed
+        assert "recommendation.id IN (SELECT" in str(few_first.compile(db.engine))
+    many = db.session.execute(case_list(user, CaseFilters(q=q), today, hits=10_000)).scalars()
+    many, few = [c.id for c in many], [c.id for c in db.session.execute(few_first).scalars()]
+    assert few == many
+    assert state_counters(user, CaseFilters(q=q), today)["all"] == len(many) == len(_found(db, q))
+    assert q == "zzz" or many

@@ -1,6 +1,8 @@
 """The header's search: cases, inspections and units at once, grouped by kind, as users type,
 each user seeing only what they may see (a unit leader: their units' records)."""
 
+import re
+
 import pytest
 
 from inspect_app.core.roles import Role
@@ -95,3 +97,13 @@ def test_search_query_count_is_constant(db, login_as, count_queries, role):
     make(12)
     large = measure()
     assert small == large
+
+
+def test_cases_come_newest_first_and_more_says_so(db, login_as):
+    inspection = f.make_inspection(state="monitoring", title="Thanh tra ngân sách")
+    made = [f.make_case(inspection, title=f"Thu hồi khoản {n}") for n in range(12)]
+    db.session.commit()
+    body = login_as(Role.LEADERSHIP).get("/search?q=thu+hoi+khoan").get_data(as_text=True)
+    cases = body.split('id="hits-cases"')[1].split('id="hits-inspections"')[0]
+    shown = [int(i) for i in re.findall(r'href="/cases/(\d+)"', cases)]
+    assert shown == [c.id for c in reversed(made)][:10]

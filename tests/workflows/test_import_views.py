@@ -317,3 +317,51 @@ def test_the_demo_exports_and_imports_again_unchanged(db, login_as, uploads):
         token = TOKEN.search(body).group(1)
         assert admin.post(f"/imports/{token}/run", data={}).status_code == 303
         assert db.session.execute(select(Case.id, Case.version).order_by(Case.id)).all() == versions
+
+
+def test_a_file_of_100000_rows_is_refused_at_once_with_the_limit(db, login_as, world, uploads):
+    """At the configured limit (20,000 rows): a clear 422 naming it, in seconds, nothing
+    stored or imported, for CSV and XLSX alike."""
+    import time
+
+    from openpyxl import Workbook
+
+    headers = [c.header for c in imports.COLUMNS]
+    lines = [",".join(headers)] + [f"{n},12/KL-TTr" for n in range(100_000)]
+    big_csv = ("\ufeff" + "\n".join(lines)).encode()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(imports.SHEET_TITLE)
+    sheet.append(headers)
+    for n in range(100_000):
+        sheet.append([n])
+    out = io.BytesIO()
+    book.save(out)
+    c = login_as("admin")
+    for name, data in (("lon.csv", big_csv), ("lon.xlsx", out.getvalue())):
+        started = time.perf_counter()
+        r = upload(c, data, name)
+        elapsed = time.perf_counter() - started
+        body = r.get_data(as_text=True)
+        assert r.status_code == 422, name
+        assert "20000" in body.replace(".", "").replace(",", ""), name
+        assert TOKEN.search(body) is None  # no dry run to import from
+        assert elapsed < 30, (name, elapsed)  # about 1 s here; refused before any row is checked
+    assert cases_count(db) == 0
+    assert not uploads.exists() or not any(uploads.rglob("*"))  # the upload was not kept
+
+
+def test_both_forms_show_a_progress_indication_while_the_server_works(db, login_as, world):
+    """Checking or importing 10,000 rows takes a few seconds in one request: each form carries
+    the indeterminate bar that imports.js shows on submit (hidden until then)."""
+    unit, ref = world
+    c = login_as("admin")
+    page = c.get("/imports").get_data(as_text=True)
+    assert "/static/imports.js" in page
+    form = page[page.index('action="/imports/check"') :].split("</form>")[0]
+    assert "data-import-progress" in form and "<progress" in form
+    assert re.search(r'role="status"[^>]*data-progress hidden', form)
+    body = upload(c, xlsx([row(unit, ref)])).get_data(as_text=True)
+    run_form = body[TOKEN.search(body).start() :].split("</form>")[0]
+    assert "data-import-progress" in run_form and "<progress" in run_form
+    script = c.get("/static/imports.js")
+    assert script.status_code == 200 and b"data-import-progress" in script.data

@@ -475,3 +475,38 @@ def test_parsing_areas(cell, expected):
 def test_areas_that_are_refused(cell):
     with pytest.raises(ValueError):
         imports.parse_area(cell)
+
+
+def test_legal_references_match_without_diacritics_or_case(db, world):
+    admin, unit, ref = world
+    assert ref.citation == "Khoản 2, Điều 12, Luật Cán bộ, công chức"
+    for typed in (
+        "khoan 2, dieu 12, luat can bo, cong chuc",
+        "KHOẢN 2, ĐIỀU 12, LUẬT CÁN BỘ, CÔNG CHỨC",
+    ):
+        run = dry(admin, xlsx([row(unit, ref, legal=typed)]))
+        assert statuses(run) == [(2, "ok")], (typed, run.results[0].message)
+        assert run.results[0].values["legal_reference"].id == ref.id
+    # A part of the citation is no match: the basis is asked for, never guessed.
+    run = dry(admin, xlsx([row(unit, ref, legal="dieu 12")]))
+    assert statuses(run) == [(2, "error")] and messages(run, 2)[0][0] == "Căn cứ pháp lý"
+
+
+def test_the_error_report_writes_formula_text_as_text(db, world):
+    """A cell that reads "=HYPERLINK(...)" comes back in the report as text, never as a formula,
+    and the corrected report imports it as it was typed."""
+    admin, unit, ref = world
+    evil = '=HYPERLINK("http://example.com/x","Bấm")'
+    data = csv_bytes([row(unit, ref, number=1, title=evil), row(unit, ref, number=2, due_date="@")])
+    table = imports.read_table(data, "so.csv")
+    run = imports.check(admin, table, "so.csv")
+    assert statuses(run) == [(2, "ok"), (3, "error")]
+    report = imports.error_report(table, run)
+    cells = [c for r in load_workbook(io.BytesIO(report)).active.iter_rows() for c in r]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = [c.value for c in cells]
+    assert "'" + evil in values and "'@" in values
+    assert not [v for v in values if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
+    again = dry(admin, report, "so-ket-qua-kiem-tra.xlsx")
+    assert again.results[0].values["title"] == evil
+    assert statuses(again) == [(2, "ok"), (3, "error")]
