@@ -19,9 +19,10 @@ from typing import Any
 
 from flask import Response, flash, g, request
 from marshmallow import Schema
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from inspect_app.core.errors import Conflict, OperationError
+from inspect_app.core.errors import Conflict, OperationError, concurrent_write, is_unique_violation
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to
 from inspect_app.extensions import db
@@ -144,7 +145,13 @@ def keep_so_far() -> None:
 def finish_request(response: Response) -> Response:
     """after_request: commit what a successful request changed, roll back any other."""
     if response.status_code < 400 or g.get("keep_changes"):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError as e:  # checked free, taken meanwhile by a concurrent request
+            db.session.rollback()
+            if not is_unique_violation(e):
+                raise
+            return concurrent_write(e)
     else:
         db.session.rollback()
     return response

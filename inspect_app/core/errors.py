@@ -8,6 +8,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -121,6 +122,14 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return error_response(409, str(Conflict().message))
 
+    @app.errorhandler(IntegrityError)
+    def integrity(e: IntegrityError):
+        db.session.rollback()
+        if not is_unique_violation(e):
+            log.exception("integrity error on %s %s", request.method, request.path)
+            return error_response(500)
+        return concurrent_write(e)
+
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         db.session.rollback()
@@ -139,6 +148,25 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500)
+
+
+def is_unique_violation(e: IntegrityError) -> bool:
+    """A unique key already taken (PostgreSQL 23505, SQLite "UNIQUE constraint failed"): the
+    same record saved by a concurrent request, where each one's checks saw it free."""
+    code = getattr(e.orig, "sqlstate", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(e.orig)
+
+
+def concurrent_write(e: IntegrityError):
+    """The answer to a unique key taken by a concurrent request: 409, nothing saved."""
+    log.warning("concurrent write on %s %s: %s", request.method, request.path, e.orig)
+    return error_response(
+        409,
+        _(
+            "The same record was saved by someone else at the same moment; nothing of yours "
+            "was saved. Reload the page and try again."
+        ),
+    )
 
 
 def _custom(e: HTTPException) -> bool:

@@ -407,3 +407,36 @@ def test_full_page_and_boosted_request_get_the_page(admin, three_users):
         assert "<html" in body(r)
         assert 'id="users-table"' in body(r)
         assert "HX-Request" in r.headers["Vary"]
+
+
+@pytest.mark.parametrize("when", ["flush", "commit"])
+def test_a_username_taken_by_a_concurrent_request_is_a_conflict_not_a_server_error(
+    db, admin, monkeypatch, when
+):
+    """Two admins creating the same account at once: both checks saw the name free, the
+    database refuses the second (unique key, at a flush in the view or at the request's
+    commit). The second gets 409 with a message and nothing of it is saved."""
+    from inspect_app.auth import operations
+    from inspect_app.extensions import db as _db
+
+    create = operations.create_user
+    taken = factories.make_user(Role.INSPECTOR, username="nguoi.dung.moi")
+    _db.session.commit()
+
+    def racing(actor, data):
+        user = User(username=taken.username, full_name="Bản sao", role=Role.INSPECTOR)
+        user.password_hash = taken.password_hash
+        if when == "flush":  # refused inside the view
+            _db.session.add(user)
+            _db.session.flush()
+        created = create(actor, data)
+        _db.session.add(user)  # refused at the request's commit
+        return created
+
+    monkeypatch.setattr(operations, "create_user", racing)
+    r = admin.post("/admin/users/new", data=NEW_USER)
+    assert r.status_code == 409, r.get_data(as_text=True)[:300]
+    assert "saved by someone else at the same moment" in r.get_data(as_text=True)
+    _db.session.expire_all()
+    names = [u.username for u in _db.session.query(User).order_by(User.id)]
+    assert names.count(taken.username) == 1 and NEW_USER["username"] not in names
