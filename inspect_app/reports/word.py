@@ -9,6 +9,7 @@ top centre from page 2, the closing paragraph kept with the signature.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 from docx import Document as WordDocument
@@ -52,8 +53,18 @@ class _Measure:
         return inner - 2 * self.pdf.c_margin, widest, len(lines)
 
 
+# A hyphen inside a word ("05/KL-TTr", "Sở Nông nghiệp-Môi trường"): Word and LibreOffice may
+# break the line after it where the PDF never does; written as a non-breaking hyphen.
+WORD_HYPHEN = re.compile(r"(?<=\S)-(?=\S)")
+
+
 def _run(paragraph, text: str, size: float, style: str = "", color=None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run()
+    for index, part in enumerate(WORD_HYPHEN.split(text)):
+        if index:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            run._r.add_t(part)
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold = "B" in style
