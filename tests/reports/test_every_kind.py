@@ -11,11 +11,12 @@ import io
 import os
 import subprocess
 import unicodedata
+from datetime import date
 
 import pdfplumber
 import pytest
 
-from inspect_app.reports import documents, papers, word
+from inspect_app.reports import documents, operations, papers, word
 from inspect_app.reports import layout as blocks
 from inspect_app.reports.models import DocumentKind
 from tests.reports.test_decision_layout import BODY as DECISION_BODY
@@ -23,6 +24,19 @@ from tests.reports.test_decree30 import LONG_BODY, LONG_SUMMARY, _doc, _issued, 
 from tests.reports.test_papers import _inspection, _minutes
 from tests.reports.test_word import LIBREOFFICE, _texts
 
+FACTS = operations.CaseFacts(
+    id=1,
+    reference="KN-3/12",
+    title="Thu hồi khoản chi sai chế độ",
+    required_action="Nộp lại ngân sách nhà nước 12.500.000 đồng",
+    due_date=date(2026, 9, 30),
+    escalation_level=2,
+    unit_id=1,
+    unit_name="Sở Y tế",
+    inspection_title="Thanh tra việc quản lý, sử dụng kinh phí mua sắm thiết bị y tế",
+    conclusion_number="05/KL-TTr",
+    conclusion_date=date(2026, 3, 12),
+)
 ANNEX = {
     "code": "03/TTr",
     "title": "TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÔN ĐỐC, KIỂM TRA VIỆC THỰC HIỆN KẾT LUẬN THANH TRA",
@@ -59,15 +73,16 @@ def _sheets(app, db) -> dict[str, blocks.Layout]:
     report = _issued(_doc(items=40, body="Các đơn vị chậm khắc phục: ố ự ẫ ỹ Đ."), number=3)
     report.issuing_body = LONG_BODY  # a body that wraps in its column
     report.title = LONG_SUMMARY  # a summary that wraps
-    urging = _issued(
-        _doc(
-            DocumentKind.URGING,
-            body="Đề nghị Sở Y tế khẩn trương thực hiện kiến nghị.",
-            recipient="Sở Y tế",
-            title="V/v đôn đốc thực hiện Kết luận thanh tra số 05/KL-TTr ngày 12/3/2026",
-        ),
-        number=12,
-    )
+    with app.app_context():  # the letter's own wording (operations), its reply time configured
+        urging = _issued(
+            _doc(
+                DocumentKind.URGING,
+                body=operations.urging_body(FACTS, date(2026, 11, 25), 29),
+                recipient="Sở Y tế",
+                title=operations.urging_summary(FACTS),
+            ),
+            number=12,
+        )
     decision = _issued(
         _doc(
             DocumentKind.CHECK_DECISION,
