@@ -280,6 +280,7 @@ FONT_FAMILIES = (
 FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
 STYLES = ("", "B", "I", "BI")
 PT = 25.4 / 72  # millimetres per point
+CELL_PAD = 3 * PT  # a ruled table's cell padding (mm), Word's cell margins too
 RED = (179, 38, 30)
 
 
@@ -360,7 +361,7 @@ class _Paper:
     repeated on every page, a unit's name never alone at the foot of a page, the closing
     paragraph kept with the signature block; page numbers top centre from page 2."""
 
-    PAD = 3 * PT
+    PAD = CELL_PAD
 
     def __init__(self, title: str, page: blocks.Page = blocks.PAGE):
         pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))

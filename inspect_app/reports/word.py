@@ -134,7 +134,8 @@ def _table(container, widths_mm, borders=False):
     layout.set(qn("w:type"), "fixed")
     pr.append(layout)
     margins = OxmlElement("w:tblCellMar")
-    for side, mm in (("left", 1.0 if borders else 0), ("right", 1.0 if borders else 0)):
+    pad = documents.CELL_PAD if borders else 0  # the PDF's cell padding
+    for side, mm in (("top", pad), ("left", pad), ("bottom", pad), ("right", pad)):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
         el.set(qn("w:type"), "dxa")
@@ -169,6 +170,9 @@ class _Word:
         self.measure = _Measure()
         normal = self.doc.styles["Normal"]
         normal.font.name, normal.font.size = FONT, Pt(blocks.BODY_SIZE)
+        # No 10 pt after every paragraph (python-docx's template default): a table cell's text
+        # is spaced by the cell's margins, as in the PDF.
+        normal.paragraph_format.space_after = Pt(0)
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
         section = self.doc.sections[0]
         section.start_type = WD_SECTION.NEW_PAGE
