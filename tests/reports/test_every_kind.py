@@ -252,3 +252,35 @@ def test_a_wrapping_centred_text_keeps_its_line_count_and_evens_its_lines(app, w
     # A left-aligned or one-line text keeps its column.
     assert documents.wrapped(measure.pdf, blocks.Text(words, 14, "B", "L"), width)[0] == width
     assert documents.wrapped(measure.pdf, blocks.Text("Ngắn", 14, "B"), width)[0] == width
+
+
+def test_word_keeps_the_closing_paragraph_with_the_signature(app, tmp_path):
+    """Converted by LibreOffice, whatever the letter's length, the signature's page also holds
+    the closing paragraph (Decree 30: the signature never alone on a page)."""
+    assert LIBREOFFICE, "libreoffice-writer-nogui is installed by .ci/run"
+    lengths = range(17, 24)
+    with app.app_context():
+        for n in lengths:
+            body = "\n\n".join(
+                f"Đoạn {k}: nội dung đôn đốc thực hiện kiến nghị thanh tra, báo cáo kết quả."
+                for k in range(n)
+            )
+            doc = _issued(_doc(DocumentKind.URGING, body=body, recipient="Sở Y tế"))
+            (tmp_path / f"thu{n}.docx").write_bytes(word.render_docx(doc))
+    subprocess.run(
+        [LIBREOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [f"thu{n}.docx" for n in lengths],
+        cwd=tmp_path,
+        env={**os.environ, "HOME": str(tmp_path)},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pages = set()
+    for n in lengths:
+        pdf = pdfplumber.open(tmp_path / f"thu{n}.pdf")
+        last = _flat(pdf.pages[-1].extract_text())
+        assert "Nơi nhận:" in last and "Nguyễn Văn Hùng" in last, n
+        assert "./." in last, f"{n} paragraphs: the signature alone on page {len(pdf.pages)}"
+        pages.add(len(pdf.pages))
+    assert len(pages) > 1  # some of them ran onto a second page
