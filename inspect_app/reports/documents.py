@@ -251,6 +251,11 @@ def render_layout(sheet: blocks.Layout, title: str) -> tuple[bytes, tuple | None
     return data, getattr(paper, "signature_box", None)
 
 
+def annex_columns(block: blocks.AnnexTable, width: float) -> tuple[list[float], float]:
+    """A data table's column widths (mm) and size (pt) as the PDF draws them, for Word."""
+    return _Paper("", blocks.PAGE).annex_columns(block, width)
+
+
 def issued_file_path(doc) -> str:
     """The issued file: the signed final uploaded back if there is one, else the stored PDF."""
     return files.stored_path(doc.final_stored_name or doc.pdf_stored_name)
@@ -275,6 +280,7 @@ FONT_FAMILIES = (
 FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
 STYLES = ("", "B", "I", "BI")
 PT = 25.4 / 72  # millimetres per point
+CELL_PAD = 3 * PT  # a ruled table's cell padding (mm), Word's cell margins too
 RED = (179, 38, 30)
 
 
@@ -323,13 +329,39 @@ def document_font() -> tuple[str, tuple[str, ...]]:
     return _find_font(current_app.config.get("DOCUMENT_FONT_DIR"))
 
 
+def _line_count(pdf: FPDF, text: str, width: float) -> int:
+    return len(pdf.multi_cell(width, 1, text, dry_run=True, output="LINES"))
+
+
+def wrapped(pdf: FPDF, t: blocks.Text, width: float) -> tuple[float, list[str]]:
+    """(the width `t` is wrapped in, its lines) in a column `width` mm wide, at the font set:
+    the column inside t's inset; for a centred text of several lines (a long summary, issuing
+    body or signer's position) the narrowest width that keeps as many lines, so the lines come
+    out even and no word is left alone on the last."""
+    inner = width - 2 * t.inset
+    if t.align == "C" and _line_count(pdf, t.text, inner) > 1:
+        lines = _line_count(pdf, t.text, inner)
+        words = max(pdf.get_string_width(word) for word in t.text.split())
+        low, high = min(inner, words + 2 * pdf.c_margin + 0.01), inner
+        if _line_count(pdf, t.text, low) <= lines:
+            high = low
+        while high - low > 0.05:  # the line count only grows as the width shrinks
+            middle = (low + high) / 2
+            if _line_count(pdf, t.text, middle) <= lines:
+                high = middle
+            else:
+                low = middle
+        inner = high
+    return inner, pdf.multi_cell(inner, 1, t.text, align=t.align, dry_run=True, output="LINES")
+
+
 class _Paper:
     """Draws a `reports.layout.Layout` on A4 with fpdf2 in its page's margins, in a Times-metric
     serif; rules as long as their fraction of the text above them; the case table's header row
     repeated on every page, a unit's name never alone at the foot of a page, the closing
     paragraph kept with the signature block; page numbers top centre from page 2."""
 
-    PAD = 3 * PT
+    PAD = CELL_PAD
 
     def __init__(self, title: str, page: blocks.Page = blocks.PAGE):
         pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))
@@ -368,13 +400,11 @@ class _Paper:
         if t.gap:
             pdf.ln(t.gap)
         self.font(t.size, t.style)
-        inner = w - 2 * t.inset
-        pdf.set_x(x + t.inset)
-        if t.rule:
-            lines = pdf.multi_cell(inner, 1, t.text, align=t.align, dry_run=True, output="LINES")
-            widest = max(pdf.get_string_width(line) for line in lines)
+        inner, lines = wrapped(pdf, t, w)
+        pdf.set_x(x + (w - inner) / 2)
         pdf.multi_cell(inner, t.size * 1.25 * PT, t.text, align=t.align, new_x="LEFT", new_y="NEXT")
         if t.rule:
+            widest = max(pdf.get_string_width(line) for line in lines)
             length = min(widest, inner) * t.rule
             y = pdf.get_y() + 0.6
             left = x + (w - length) / 2
@@ -608,10 +638,12 @@ class _Paper:
         return self.pdf.multi_cell(width, line_h, text, dry_run=True, output="HEIGHT")
 
     def _paragraphs_height(self, block: blocks.Paragraphs) -> float:
-        """About the height `paragraphs()` takes (a line more per paragraph for the indent)."""
+        """At least the height `paragraphs()` takes: each text wrapped as if every line had the
+        first line's indent (as many lines or one more), 6 pt after each."""
         line_h = block.size * 1.3 * PT
         return sum(
-            self._lines_height(t, self.width, block.size, "", line_h) + line_h + 6 * PT
+            self._lines_height(t, self.width - block.indent, block.size, block.style, line_h)
+            + 6 * PT
             for t in block.texts
         )
 
@@ -684,17 +716,23 @@ class _Paper:
         scale = width / sum(needs)
         return [n * scale for n in needs], scale
 
+    def annex_columns(self, block: blocks.AnnexTable, width: float) -> tuple[list[float], float]:
+        """The data table's column widths (mm) across `width` and its size (pt): ANNEX_SIZE, or
+        smaller (down to ANNEX_MIN) when its widest values do not fit."""
+        size = self.ANNEX_SIZE
+        widths, scale = self._annex_widths(block, width, size)
+        if scale < 1:  # too wide: a smaller size, then the widths again
+            size = max(self.ANNEX_MIN, size * scale)
+            widths, _scale = self._annex_widths(block, width, size)
+        return widths, size
+
     def annextable(self, block: blocks.AnnexTable) -> None:
         """A data table on a landscape page: code top right, title, subtitle, the merged header
         (drawn cell by cell), units and column numbers, then the rows (totals in bold)."""
         pdf = self.pdf
         pdf.add_page(orientation="L")
         width = pdf.w - self.LEFT - self.RIGHT
-        size = self.ANNEX_SIZE
-        widths, scale = self._annex_widths(block, width, size)
-        if scale < 1:  # too wide: a smaller size (down to ANNEX_MIN), then the widths again
-            size = max(self.ANNEX_MIN, size * scale)
-            widths, _scale = self._annex_widths(block, width, size)
+        widths, size = self.annex_columns(block, width)
         self.font(11, "B")
         pdf.set_x(self.LEFT)
         pdf.cell(width, 5, f"Biểu số {block.code}", align="R", new_x="LMARGIN", new_y="NEXT")

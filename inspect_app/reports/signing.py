@@ -42,7 +42,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign import pkcs11 as pkcs11_signing
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -213,9 +213,18 @@ def _sign_with(signer, data: bytes, box, page_height: float) -> bytes:
     )
     url = current_app.config.get("DOCUMENT_TSA_URL")
     stamper = HTTPTimeStamper(url) if url else None
-    out = signers.PdfSigner(
-        meta, signer=signer, timestamper=stamper, stamp_style=_stamp_style()
-    ).sign_pdf(writer, appearance_text_params=_stamp_params(signer))
+    try:
+        out = signers.PdfSigner(
+            meta, signer=signer, timestamper=stamper, stamp_style=_stamp_style()
+        ).sign_pdf(writer, appearance_text_params=_stamp_params(signer))
+    except (TimestampRequestError, OSError):  # a refusal, no answer, no connection
+        raise SigningError(
+            _(
+                "the time-stamping service (TSA) %(url)s did not answer; try again later or "
+                "ask the administrator.",
+                url=url,
+            )
+        ) from None
     return out.getvalue()
 
 

@@ -9,6 +9,8 @@ top centre from page 2, the closing paragraph kept with the signature.
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -22,6 +24,7 @@ from fpdf import FPDF
 from inspect_app.reports import documents
 from inspect_app.reports import layout as blocks
 
+LABEL_GAP = 6 / 72 * 25.4  # mm above "Nơi nhận:" and the signer's first line (6 pt)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
 ALIGN = {
@@ -41,16 +44,27 @@ class _Measure:
         for style, path in zip(documents.STYLES, documents.document_font()[1], strict=True):
             self.pdf.add_font("Serif", style, path)
 
-    def widest_line(self, t: blocks.Text, width: float) -> float:
+    def wrapped(self, t: blocks.Text, width: float) -> tuple[float, float, int]:
+        """(the width the PDF wraps `t` in less its cell margins, its widest line, its line
+        count): `documents.wrapped`, so Word breaks the lines where the PDF does."""
         self.pdf.set_font("Serif", t.style, t.size)
-        lines = self.pdf.multi_cell(
-            width - 2 * t.inset, 1, t.text, align=t.align, dry_run=True, output="LINES"
-        )
-        return min(max(self.pdf.get_string_width(line) for line in lines), width)
+        inner, lines = documents.wrapped(self.pdf, t, width)
+        widest = min(max(self.pdf.get_string_width(line) for line in lines), width)
+        return inner - 2 * self.pdf.c_margin, widest, len(lines)
+
+
+# A hyphen inside a word ("05/KL-TTr", "Sở Nông nghiệp-Môi trường"): Word and LibreOffice may
+# break the line after it where the PDF never does; written as a non-breaking hyphen.
+WORD_HYPHEN = re.compile(r"(?<=\S)-(?=\S)")
 
 
 def _run(paragraph, text: str, size: float, style: str = "", color=None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run()
+    for index, part in enumerate(WORD_HYPHEN.split(text)):
+        if index:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            run._r.add_t(part)
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold = "B" in style
@@ -120,7 +134,8 @@ def _table(container, widths_mm, borders=False):
     layout.set(qn("w:type"), "fixed")
     pr.append(layout)
     margins = OxmlElement("w:tblCellMar")
-    for side, mm in (("left", 1.0 if borders else 0), ("right", 1.0 if borders else 0)):
+    pad = documents.CELL_PAD if borders else 0  # the PDF's cell padding
+    for side, mm in (("top", pad), ("left", pad), ("bottom", pad), ("right", pad)):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
         el.set(qn("w:type"), "dxa")
@@ -155,6 +170,9 @@ class _Word:
         self.measure = _Measure()
         normal = self.doc.styles["Normal"]
         normal.font.name, normal.font.size = FONT, Pt(blocks.BODY_SIZE)
+        # No 10 pt after every paragraph (python-docx's template default): a table cell's text
+        # is spaced by the cell's margins, as in the PDF.
+        normal.paragraph_format.space_after = Pt(0)
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
         section = self.doc.sections[0]
         section.start_type = WD_SECTION.NEW_PAGE
@@ -184,10 +202,14 @@ class _Word:
             run._r.append(el)
 
     def text(self, container, t: blocks.Text, width: float) -> None:
-        p = _paragraph(container, t.align, before=t.gap / 25.4 * 72, indent=t.inset)
+        inner, widest, lines = self.measure.wrapped(t, width)
+        indent = t.inset
+        if t.align == "C" and lines > 1:  # the PDF's even lines: wrapped in its width
+            indent = max(0.0, (width - inner - 0.2) / 2)
+        p = _paragraph(container, t.align, before=t.gap / 25.4 * 72, indent=indent)
         _run(p, t.text, t.size, t.style)
         if t.rule:
-            length = self.measure.widest_line(t, width) * t.rule
+            length = widest * t.rule
             rule = _paragraph(container, "C", indent=max(0.0, (width - length) / 2))
             rule.paragraph_format.line_spacing = Pt(3)
             _run(rule, "", 2)
@@ -201,7 +223,7 @@ class _Word:
     # --- blocks ----------------------------------------------------------------------------
 
     def draftmark(self, block: blocks.DraftMark) -> None:
-        p = _paragraph(self.doc, "L", after=6)
+        p = _paragraph(self.doc, "C", after=6)
         _run(p, block.text, 13, "B", color=documents.RED)
         for side in ("top", "bottom", "left", "right"):
             _border(p, side, 10)
@@ -275,6 +297,7 @@ class _Word:
             merged = group.cells[0].merge(group.cells[-1])
             p = merged.paragraphs[0]
             _run(p, f"{number}. {unit_name}", block.size, "B")
+            _flag(p._p.get_or_add_pPr(), "keepNext")  # a unit's name never alone at a page foot
             for item in rows:
                 row = table.add_row()
                 _flag(row._tr.get_or_add_trPr(), "cantSplit")
@@ -292,18 +315,24 @@ class _Word:
         _flag(table.rows[0]._tr.get_or_add_trPr(), "cantSplit")  # never split across pages
         left, right = table.rows[0].cells
         left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
-        p = _paragraph(left, "L", before=6)
+        p = _paragraph(left, "L", before=LABEL_GAP / 25.4 * 72)
         _run(p, block.label.text, block.label.size, block.label.style)
         for line in block.recipients:
             _run(_paragraph(left, "L"), line.text, line.size, line.style)
         self._signer(right, blocks.Signer(block.signer, block.name), block.unsigned, half)
         _fix_widths(table, (half, half))
 
-    def _signer(self, cell, signer: blocks.Signer, unsigned: blocks.Text | None, width: float):
+    def _signer(
+        self, cell, signer: blocks.Signer, unsigned: blocks.Text | None, width: float, lines=0
+    ):
+        """The signer's position (its first line level with "Nơi nhận:", 6 pt down, as in the
+        PDF), the signing space and the name; `lines` the position's lines beside it (two
+        signers' names on one line, however their positions wrap)."""
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-        _paragraph(cell, "C", before=0)
-        for t in signer.lines:
-            self.text(cell, t, width)
+        for index, t in enumerate(signer.lines):
+            self.text(cell, replace(t, gap=max(t.gap, LABEL_GAP)) if index == 0 else t, width)
+        for _ in range(lines - self._line_count(signer, width)):
+            _run(_paragraph(cell, "C"), "", signer.lines[-1].size, signer.lines[-1].style)
         space = _paragraph(cell, "C", before=0)
         space.paragraph_format.line_spacing = Pt(blocks.BODY_SIZE)
         if unsigned is not None:
@@ -312,19 +341,24 @@ class _Word:
             _paragraph(cell, "C")
         self.text(cell, signer.name, width)
 
+    def _line_count(self, signer: blocks.Signer, width: float) -> int:
+        return sum(self.measure.wrapped(t, width)[2] for t in signer.lines)
+
     def signatories(self, block: blocks.Signatories) -> None:
         half = self.width / 2
         table = _table(self.doc, (half, half))
         _flag(table.rows[0]._tr.get_or_add_trPr(), "cantSplit")  # never split across pages
         left, right = table.rows[0].cells
-        self._signer(left, block.left, block.unsigned, half)
-        self._signer(right, block.right, block.unsigned, half)
+        lines = max(self._line_count(s, half) for s in (block.left, block.right))
+        self._signer(left, block.left, block.unsigned, half, lines)
+        self._signer(right, block.right, block.unsigned, half, lines)
         _fix_widths(table, (half, half))
 
     def annextable(self, block: blocks.AnnexTable) -> None:
         """A data table in a landscape section of its own: code, title, subtitle, the merged
         header (repeated on every page), units, column numbers, rows (totals in bold)."""
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False  # numbered like the pages before
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(self.page.height), Mm(self.page.width)
         width = self.page.height - self.page.left - self.page.right
@@ -333,11 +367,8 @@ class _Word:
         _run(_paragraph(self.doc, "C"), block.title, 12, "B")
         if block.subtitle:
             _run(_paragraph(self.doc, "C", after=4), block.subtitle, 11, "I")
-        count = block.columns
-        first = 40.0
-        widths = [8.0, first] + [(width - 8.0 - first) / (count - 2)] * (count - 2)
+        widths, size = documents.annex_columns(block, width)  # the PDF's columns and size
         table = _table(self.doc, widths, borders=True)
-        size = 7
         depth = len(block.header)
         for _ in range(depth + 1):
             table.add_row()

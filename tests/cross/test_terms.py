@@ -1,9 +1,11 @@
-"""The words officials use (DOMAIN.md, Terms): the Vietnamese catalog and the documents' texts
-contain none of the replaced terms."""
+"""The words officials use (DOMAIN.md, Terms): the Vietnamese catalog and every kind of
+document's text contain none of the replaced terms, and a count of working days says "ngày làm
+việc" (DOMAIN.md, Deadlines: "quá hạn 44 ngày làm việc", never a bare "ngày")."""
 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from babel.messages.pofile import read_po
@@ -61,3 +63,42 @@ def test_documents_use_the_terms_of_the_domain(app, kind):
     assert "dừng theo dõi" in texts or kind == "urging"
     headers = " ".join(documents.HEADERS + list(documents.FIGURE_LABELS.values())).casefold()
     assert [t for t in REPLACED if t in headers] == []
+
+
+# A number of days ("%(num)d working days overdue", "%(n)d days").
+COUNTED_DAYS = re.compile(r"%\(\w+\)d (working )?days?\b")
+# In a document: "quá hạn 44 ngày" or "Số ngày quá hạn" without "làm việc".
+BARE_DAYS = re.compile(r"(quá (thời )?hạn \d+ ngày(?! làm việc))|(số ngày quá hạn)")
+
+
+def test_catalog_counts_overdue_in_working_days():
+    wrong = [
+        (english, text)
+        for english, text in _catalog()
+        if COUNTED_DAYS.search(english)
+        and ("working" in english or "overdue" in english.casefold())
+        and "ngày làm việc" not in text
+    ]
+    assert wrong == [], wrong
+
+
+def test_every_kind_of_document_uses_the_terms_and_counts_working_days(app, db):
+    from tests.reports.test_every_kind import _cells, _sheets
+    from tests.reports.test_word import _texts
+
+    counted = 0
+    for kind, sheet in _sheets(app, db).items():
+        texts = " ".join(_texts(sheet) + sorted(_cells(sheet))).casefold()
+        headers = " ".join(
+            h for block in sheet.body if hasattr(block, "headers") for h in block.headers
+        ).casefold()
+        texts = f"{texts} {headers}"
+        found = [t for t in REPLACED if t in texts]
+        if kind == "conclusion":
+            # The team's verification (kiểm tra, xác minh) is the legal act an inspection
+            # performs: its conclusion reports it under that name.
+            found = [t for t in found if t != "xác minh"]
+        assert found == [], (kind, found)
+        assert BARE_DAYS.search(texts) is None, (kind, BARE_DAYS.search(texts))
+        counted += "ngày làm việc" in texts
+    assert counted >= 2  # the report's table and the urging letter count working days

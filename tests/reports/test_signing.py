@@ -157,6 +157,7 @@ def test_signed_final_upload(db, pki, login_as):
     assert bad_signature.status_code == 422
     db.session.expire_all()
     assert doc.final_stored_name is None
+    assert _stored(doc) == generated  # the issued file is still the registered one
     scan = documents.render_pdf(doc)  # a scanned-like PDF without a digital signature
     filed = clerk.post(url, data={"version": doc.version, "file": (io.BytesIO(scan), "k.pdf")})
     assert filed.status_code == 303
@@ -169,6 +170,9 @@ def test_signed_final_upload(db, pki, login_as):
     assert again.status_code == 409
     db.session.expire_all()
     assert doc.final_sha256 == hashlib.sha256(scan).hexdigest()
+    assert _stored(doc) == scan  # filed once: the second upload changed nothing on disk
+    with open(documents.files.stored_path(doc.pdf_stored_name), "rb") as f:
+        assert f.read() == generated
     with pytest.raises(OperationError) as draft:
         operations.upload_final(
             factories.make_user("clerk"),

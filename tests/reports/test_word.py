@@ -49,7 +49,7 @@ def _docx_paragraphs(document) -> list[str]:
     found = []
     body = document.element.body
     for p in body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        text = "".join(r.text for r in p.iter(qn("w:r")))  # a w:noBreakHyphen reads "-"
         if text.strip():
             found.append(text)
     return found
