@@ -518,7 +518,7 @@ ISSUING_BODIES = [
         "CHÁNH THANH TRA",
         "Luật Thanh tra số 84/2025/QH15 ngày 25 tháng 6 năm 2025 của Quốc hội\n"
         "Nghị định số 216/2025/NĐ-CP ngày 05 tháng 8 năm 2025 của Chính phủ quy định chi tiết "
-        "một số điều và biện pháp thi hành Luật Thanh tra",
+        "một số điều và hướng dẫn thi hành Luật Thanh tra",
         models.ActivityKind.THANH_TRA,
     ),
     (
