@@ -41,6 +41,9 @@ cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
 
 
+SQLITE_BUSY_MS = 30_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_connection(dbapi_connection, _record) -> None:
     """Two things every SQLite connection needs (other drivers are untouched):
@@ -52,11 +55,15 @@ def _sqlite_connection(dbapi_connection, _record) -> None:
       that read under a shared lock and then wants to write while another worker commits is
       refused at once with "database is locked": SQLite will not wait where waiting could
       deadlock. Reads outside a transaction are unaffected.
+    - The wait for the write lock is 30 s (the driver's default is 5 s): issuing a document
+      holds it while the PDF is drawn, signed and time-stamped, and a request queued behind it
+      should wait, not fail.
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function(
             "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
         )
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
         dbapi_connection.isolation_level = "IMMEDIATE"
 
 

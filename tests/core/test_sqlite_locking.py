@@ -69,3 +69,13 @@ def test_a_transaction_that_reads_then_writes_waits_for_the_other_writer(tmp_pat
     with engine.connect() as conn:
         assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 102
     engine.dispose()
+
+
+def test_a_connection_waits_30_seconds_for_the_write_lock(db):
+    """Issuing holds the write lock while it draws, signs and time-stamps: others wait for it
+    (SQLite's busy timeout), they do not fail after the driver's 5 s."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        else:  # PostgreSQL waits for a row lock as long as it takes (no lock_timeout set)
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "0"
