@@ -101,13 +101,16 @@ def add_case(inspection: Inspection, **fields) -> Case:
     case = Case(inspection=inspection, number=number, created_by_id=inspection.lead_id, **fields)
     db.session.add(case)
     db.session.flush()
-    audit.record(
-        inspection.lead,
-        case,
-        "case_created",
-        after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-        note="Dữ liệu mẫu",
-    )
+    # On its timeline the case dates from its inspection's conclusion, not from the seeding.
+    made = inspection.conclusion_date or inspection.reported_on or clock.today()
+    with clock.frozen(min(made, clock.today())):
+        audit.record(
+            inspection.lead,
+            case,
+            "case_created",
+            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
+            note="Dữ liệu mẫu",
+        )
     return case
 
 
