@@ -205,3 +205,24 @@ def test_the_chief_inspectors_home_lists_the_usual_tasks(open_page):
     )
     expect(tasks.get_by_role("link", name=re.compile("Lập báo cáo mới"))).to_be_visible()
     expect(page.locator("nav.mainnav details.more summary.current")).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_log_a_finding_is_at_the_top_of_the_inspection_on_a_phone(open_page, live_server, viewport):
+    # 27/QĐ-TTr, on site: the inspector's button was below the decision, timeline, team and
+    # duration cards on a phone (a screen and a half down); at 1280 it stays in the findings.
+    page = open_page("thanhtra3", viewport=viewport)
+    page.goto(f"/inspections/{_decision(live_server.app, '27/QĐ-TTr')}")
+    top = page.locator("main > .pagehead").get_by_role("link", name="Ghi nhận phát hiện")
+    in_findings = page.locator("#inspection-findings").get_by_role(
+        "link", name="Ghi nhận phát hiện"
+    )
+    expect(in_findings).to_be_visible()
+    if viewport is PHONE:
+        expect(top).to_be_visible()
+        assert top.bounding_box()["y"] < viewport["height"]  # on the first screen
+        top.click()
+    else:
+        expect(top).to_have_count(0)  # hidden at 1280: the findings' button is near
+        in_findings.click()
+    expect(page).to_have_url(re.compile(r"/findings/new$"))
