@@ -177,8 +177,8 @@ def seed_users(units: dict[str, Unit], accounts=USERS) -> list[User]:
 # What `flask seed-demo` (and so `make run`) suggests trying first, per role: (username, what
 # to do). The menu names are the Vietnamese interface's.
 FIRST_STEPS = [
-    ("thanhtra3", "Inspector: open Cuộc thanh tra > 27/QĐ-TTr (UBND xã Đồng Văn, on site now) and press Ghi nhận phát hiện to log a finding with a photo, on a phone too."),
-    ("truongdoan2", "Lead inspector: open 21/QĐ-SNV (Trung tâm Lưu trữ), press Nộp báo cáo của Đoàn, then Tạo kiến nghị từ phát hiện for the recommendations."),
+    ("thanhtra3", "Inspector: on Trang chủ press Ghi nhận phát hiện on 27/QĐ-TTr (UBND xã Đồng Văn, on site now) to log a finding with a photo; on a phone the inspection page has the button at its top."),
+    ("truongdoan2", "Lead inspector: Trang chủ > 21/QĐ-SNV (Trung tâm Lưu trữ), press Nộp báo cáo của Đoàn, then Tạo kiến nghị từ phát hiện (it appears in place) for the recommendations."),
     ("chanhthanhtra", "Chief Inspector: on Trang chủ press Ghi nhận kết luận > 18/QĐ-SNV > Ghi nhận kết luận to record the conclusion; then Lập báo cáo mới gửi Ủy ban nhân dân tỉnh (level-3 cases come in) > Tạo dự thảo > Ký văn bản."),
     ("giamdoc.snv", "Unit leader: the home page shows the answer the team sent back and why; press Báo cáo lại; as head of Sở Nội vụ, signs its drafts (Văn bản chờ đồng chí ký). giamdoc.sgddt, chutich.xdv and others answer their units' cases."),
     ("thanhtra3", "Verifier: Trang chủ > Báo cáo chờ tôi xác nhận > the Sở Y tế case: Không chấp nhận kết quả báo cáo with a reason, and accept it once the unit reports again."),
