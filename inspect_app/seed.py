@@ -178,14 +178,14 @@ def seed_users(units: dict[str, Unit], accounts=USERS) -> list[User]:
 # What `flask seed-demo` (and so `make run`) suggests trying first, per role: (username, what
 # to do). The menu names are the Vietnamese interface's.
 FIRST_STEPS = [
-    ("thanhtra3", "Inspector: open Cuộc thanh tra > 27/QĐ-TTr (UBND xã Đồng Văn, on site now) and press Ghi nhận phát hiện to log a finding with a photo, on a phone too."),
-    ("truongdoan2", "Lead inspector: open 21/QĐ-SNV (Trung tâm Lưu trữ), press Nộp báo cáo của Đoàn, then Tạo kiến nghị từ phát hiện for the recommendations."),
-    ("chanhthanhtra", "Chief Inspector: open 18/QĐ-SNV from Kế hoạch or Cuộc thanh tra, press Ghi nhận kết luận to record the conclusion; then Văn bản > Lập báo cáo mới gửi Ủy ban nhân dân tỉnh (level-3 cases come in) > Ban hành văn bản."),
+    ("thanhtra3", "Inspector: on Trang chủ press Ghi nhận phát hiện on 27/QĐ-TTr (UBND xã Đồng Văn, on site now) to log a finding with a photo; on a phone the inspection page has the button at its top."),
+    ("truongdoan2", "Lead inspector: Trang chủ > 21/QĐ-SNV (Trung tâm Lưu trữ), press Nộp báo cáo của Đoàn, then Tạo kiến nghị từ phát hiện (it appears in place) for the recommendations."),
+    ("chanhthanhtra", "Chief Inspector: on Trang chủ press Ghi nhận kết luận > 18/QĐ-SNV > Ghi nhận kết luận to record the conclusion; then Lập báo cáo mới gửi Ủy ban nhân dân tỉnh (level-3 cases come in) > Tạo dự thảo > Ký văn bản."),
     ("giamdoc.snv", "Unit leader: the home page shows the answer the team sent back and why; press Báo cáo lại; as head of Sở Nội vụ, signs its drafts (Văn bản chờ đồng chí ký). giamdoc.sgddt, chutich.xdv and others answer their units' cases."),
-    ("thanhtra3", "Verifier: Kiến nghị > Đơn vị đã báo cáo kết quả > the Sở Y tế case: Không chấp nhận kết quả báo cáo with a reason, and accept it once the unit reports again."),
-    ("chutich", "Chairman: Văn bản > the issued report to the Chairman (PDF), and Bảng điều hành for the figures."),
-    ("vanthu", "Clerk: Văn bản, where issued documents are registered and numbered."),
-    ("admin", "Administrator: Người dùng, Đơn vị and Danh mục dùng chung (deadline rules with their legal citation, holidays) in the menu."),
+    ("thanhtra3", "Verifier: Trang chủ > Báo cáo chờ tôi xác nhận > the Sở Y tế case: Không chấp nhận kết quả báo cáo with a reason, and accept it once the unit reports again."),
+    ("chutich", "Chairman: Trang chủ > Báo cáo gửi Chủ tịch UBND tỉnh > the report (PDF), and Bảng điều hành for the figures."),
+    ("vanthu", "Clerk: Trang chủ lists the signed documents; press Vào sổ và phát hành to number and issue one (Văn bản has them all)."),
+    ("admin", "Administrator: Trang chủ > Nhập sổ theo dõi to import an Excel tracker (Kiểm tra tệp, then Nhập); Người dùng, Đơn vị and Danh mục dùng chung (deadline rules with their legal citation, holidays) in the menu."),
 ]  # fmt: skip
 
 # Feature seeders, in dependency order; each takes (units by code, users by username).

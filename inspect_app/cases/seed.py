@@ -101,13 +101,16 @@ def add_case(inspection: Inspection, **fields) -> Case:
     case = Case(inspection=inspection, number=number, created_by_id=inspection.lead_id, **fields)
     db.session.add(case)
     db.session.flush()
-    audit.record(
-        inspection.lead,
-        case,
-        "case_created",
-        after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
-        note="Dữ liệu mẫu",
-    )
+    # On its timeline the case dates from its inspection's conclusion, not from the seeding.
+    made = inspection.conclusion_date or inspection.reported_on or clock.today()
+    with clock.frozen(min(made, clock.today())):
+        audit.record(
+            inspection.lead,
+            case,
+            "case_created",
+            after=audit.snapshot(case, ("number", "type", "title", "due_date", "state")),
+            note="Dữ liệu mẫu",
+        )
     return case
 
 
@@ -154,8 +157,23 @@ def seed(units: dict, users: dict) -> None:
                 else None
             ),
             closed_at=clock.now() if state in (CaseState.ACCEPTED, CaseState.WITHDRAWN) else None,
-            findings=inspection.findings[:2],
+            findings=_related(inspection.findings, f"{title} {action}"),
         )
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in text.lower().replace(",", " ").replace(".", " ").split() if len(w) > 2}
+
+
+def _related(findings: list, text: str) -> list:
+    """The one or two findings of the inspection that share words with the case's title and
+    required action (a records case cites the records finding); else its first finding."""
+    wanted = _words(text)
+    scored = sorted(
+        ((len(_words(f.description) & wanted), f) for f in findings), key=lambda p: -p[0]
+    )
+    close = [f for score, f in scored[:2] if score >= 3]
+    return close or [scored[0][1]]
 
 
 def _local_noon(day: date):

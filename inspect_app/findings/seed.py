@@ -65,7 +65,43 @@ FINDINGS = [
         "medium",
         (),
     ),
+    (
+        "Chưa cập nhật 02 trụ sở dôi dư sau sắp xếp vào Cơ sở dữ liệu quốc gia về tài sản công.",
+        "Phòng Kế hoạch - Tài chính",
+        "medium",
+        ("pdf",),
+    ),
+    (
+        "Quyết định nâng bậc lương trước thời hạn cho 02 viên chức chưa đủ tiêu chuẩn về thành "
+        "tích.",
+        "Phòng Tổ chức cán bộ",
+        "high",
+        ("pdf",),
+    ),
 ]
+
+
+# The fields of work each finding above belongs to (FINDINGS' order): an inspection gets the
+# findings of its own fields first (no fire-safety finding in a ward's administrative reform).
+FINDING_FIELDS = (
+    {"CBCCVC", "TDKT"},
+    {"TCBM", "CQDP", "CBCCVC"},
+    {"VTLT", "CCHC"},
+    {"LDTL", "CBCCVC", "TDKT", "BHXH", "VL"},
+    {"VTLT"},
+    {"CCHC", "CQDP"},
+    {"LDTL"},
+    {"CBCCVC", "TDKT", "LDTL"},
+)
+
+
+def _findings_for(inspection: Inspection, i: int) -> list[int]:
+    """FINDINGS' indexes in the order this inspection takes them: those of its fields, then
+    the rest, each group rotated by the inspection's rank so inspections of a field differ."""
+    codes = {f.code for f in inspection.fields}
+    order = [(i + k) % len(FINDINGS) for k in range(len(FINDINGS))]
+    own = [n for n in order if FINDING_FIELDS[n] & codes]
+    return own + [n for n in order if n not in own]
 
 
 def demo_png(text: str) -> bytes:
@@ -145,10 +181,13 @@ def _seed_inspection(inspection: Inspection, i: int, fields: list[FieldOfWork]) 
         # Findings are logged while on site: for concluded demo inspections, replay that time.
         inspection.state = InspectionState.IN_PROGRESS
     count = 2 + i % 3
+    chosen = _findings_for(inspection, i)
     for k in range(count):
-        description, place, severity, kinds = FINDINGS[(i + k) % len(FINDINGS)]
-        field = (inspection.fields or fields or [None])[
-            k % max(1, len(inspection.fields or fields))
+        description, place, severity, kinds = FINDINGS[chosen[k]]
+        # the inspection's field the finding belongs to, else one of its fields in turn
+        matching = [f for f in inspection.fields if f.code in FINDING_FIELDS[chosen[k]]]
+        field = (matching or inspection.fields or fields or [None])[
+            0 if matching else k % max(1, len(inspection.fields or fields))
         ]
         author = team[k % len(team)]
         data = {

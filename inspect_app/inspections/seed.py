@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from inspect_app.core import audit
+from inspect_app.core import audit, clock
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, InspectionState
 from inspect_app.inspections.operations import FIELDS
@@ -104,10 +104,35 @@ def seed(units: dict, users: dict) -> None:
         )
         db.session.add(inspection)
         db.session.flush()
+        _history(inspection, users)
+
+
+# The steps an inspection's timeline shows, by the date field that says the step was reached,
+# with who took it ("lead" the team's lead): each recorded on its day, as the operations would.
+STEPS = (
+    ("onsite_started_on", "inspection_started", "lead"),
+    ("onsite_ended_on", "inspection_onsite_ended", "lead"),
+    ("reported_on", "inspection_reported", "lead"),
+    ("conclusion_date", "inspection_concluded", "chanhthanhtra"),
+    ("closed_on", "inspection_closed", "chanhthanhtra"),
+)
+
+
+def _history(inspection: Inspection, users: dict) -> None:
+    """The inspection's timeline: opened on its decision date, then each step it reached on
+    the day it did (not all on the day the demo was seeded)."""
+    chief = users.get("chanhthanhtra")
+    with clock.frozen(min(inspection.decision_date, clock.today())):
         audit.record(
-            users.get("chanhthanhtra"),
+            chief,
             inspection,
             "inspection_created",
             after=audit.snapshot(inspection, FIELDS),
             note="Dữ liệu mẫu",
         )
+    for field, action, who in STEPS:
+        day = getattr(inspection, field)
+        if day is None or day > clock.today():
+            continue
+        with clock.frozen(day):
+            audit.record(inspection.lead if who == "lead" else chief, inspection, action)

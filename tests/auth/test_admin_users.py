@@ -50,7 +50,7 @@ def edit_data(user: User, **changes) -> dict:
 
 def listed_usernames(response) -> list[str]:
     """The usernames in the rows of the users table (second column)."""
-    return re.findall(r"</a></td>\s*<td>([^<]+)</td>", body(response))
+    return re.findall(r"</a></td>\s*<td[^>]*>([^<]+)</td>", body(response))
 
 
 @pytest.fixture()

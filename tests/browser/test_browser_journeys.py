@@ -145,9 +145,10 @@ def test_lead_creates_recommendations_and_the_conclusion_is_recorded(
     """truongdoan2. 1280: Trang chủ > 21/QĐ-SNV in "Cuộc thanh tra của tôi" > Nộp báo cáo của
     Đoàn (in place) > Tạo kiến nghị từ phát hiện > tick a finding, title, legal basis, required
     action > Tạo kiến nghị (4 clicks, 4 fields). 375: Trang chủ > Tạo kiến nghị từ phát hiện
-    on the row of 18/QĐ-SNV > the same form (2 taps). Then chanhthanhtra: Thêm > Cuộc thanh
-    tra (Trình đơn > Cuộc thanh tra on a phone) > the inspection > Ghi nhận kết luận > number,
-    date, summary > Ghi nhận kết luận (4 clicks, 3 fields)."""
+    on the row of 18/QĐ-SNV > the same form (2 taps). Then chanhthanhtra: the home page's task
+    "Ghi nhận kết luận" (the inspections awaiting one; Trình đơn > Cuộc thanh tra on a phone)
+    > the inspection > Ghi nhận kết luận > number, date, summary > Ghi nhận kết luận (4
+    clicks, 3 fields)."""
     app = live_server.app
     decision, conclusion = LEAD_RUNS[viewport["width"]]
     inspection = inspection_of(app, decision)
@@ -179,7 +180,13 @@ def test_lead_creates_recommendations_and_the_conclusion_is_recorded(
     assert case.inspection_id == inspection and case.state == CaseState.OPEN
 
     chief = start(open_page, "chanhthanhtra", viewport)
-    menu(chief, "Cuộc thanh tra")
+    if viewport is DESKTOP:  # the home page's usual tasks: the inspections awaiting a conclusion
+        chief.locator(".home-tasks").get_by_role(
+            "link", name=re.compile("Ghi nhận kết luận")
+        ).click()
+        chief.wait_for_url(re.compile(r"/inspections/\?state=reported"))
+    else:
+        menu(chief, "Cuộc thanh tra")
     chief.locator("#main tr", has_text=decision).get_by_role("link").first.click()
     chief.wait_for_url(f"**/inspections/{inspection}")
     chief.get_by_role("link", name="Ghi nhận kết luận").click()

@@ -179,3 +179,50 @@ def test_unit_leader_sees_the_sent_back_answer_first_and_reports_again(open_page
     returned.get_by_role("link", name="Báo cáo lại").click()
     expect(page).to_have_url(re.compile(r"/cases/\d+/answer$"))
     no_horizontal_scroll(page)
+
+
+def test_case_list_title_column_is_readable_at_1280(open_page):
+    # The title column kept a readable measure beside the nowrap deadline and state badges
+    # (it was 180 px of 1280, its titles wrapping every two words); the tick-box column is
+    # no wider than its box.
+    page = open_page("chanhthanhtra")
+    page.goto("/cases")
+    widths = page.eval_on_selector_all(
+        "#case-list table thead th", "ths => ths.map(th => th.getBoundingClientRect().width)"
+    )
+    assert widths[2] >= 280, widths  # Kiến nghị
+    assert widths[0] <= 60, widths  # the tick boxes
+    counters = page.locator("#case-list .counters .tile").all()
+    assert len({round(t.bounding_box()["y"]) for t in counters}) == 1  # one row of five
+
+
+def test_the_chief_inspectors_home_lists_the_usual_tasks(open_page):
+    page = open_page("chanhthanhtra")
+    page.goto("/")
+    tasks = page.locator(".home-tasks")
+    expect(tasks.get_by_role("link", name=re.compile("Ghi nhận kết luận"))).to_have_attribute(
+        "href", "/inspections/?state=reported"
+    )
+    expect(tasks.get_by_role("link", name=re.compile("Lập báo cáo mới"))).to_be_visible()
+    expect(page.locator("nav.mainnav details.more summary.current")).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_log_a_finding_is_at_the_top_of_the_inspection_on_a_phone(open_page, live_server, viewport):
+    # 27/QĐ-TTr, on site: the inspector's button was below the decision, timeline, team and
+    # duration cards on a phone (a screen and a half down); at 1280 it stays in the findings.
+    page = open_page("thanhtra3", viewport=viewport)
+    page.goto(f"/inspections/{_decision(live_server.app, '27/QĐ-TTr')}")
+    top = page.locator("main > .pagehead").get_by_role("link", name="Ghi nhận phát hiện")
+    in_findings = page.locator("#inspection-findings").get_by_role(
+        "link", name="Ghi nhận phát hiện"
+    )
+    expect(in_findings).to_be_visible()
+    if viewport is PHONE:
+        expect(top).to_be_visible()
+        assert top.bounding_box()["y"] < viewport["height"]  # on the first screen
+        top.click()
+    else:
+        expect(top).to_have_count(0)  # hidden at 1280: the findings' button is near
+        in_findings.click()
+    expect(page).to_have_url(re.compile(r"/findings/new$"))
