@@ -3,7 +3,7 @@
 sweep itself drafts the other urging letters.
 
 Idempotent: cases are looked up by title; a report or urging letter is issued only if none of
-that type has been issued this year.
+that type has been issued this year, a letter is signed for the clerk only if none is waiting.
 """
 
 from __future__ import annotations
@@ -93,6 +93,30 @@ def _sign_and_register(chief, clerk, doc: Document) -> None:
     operations.register(clerk, doc, doc.version)
 
 
+def _draft_letter() -> Document | None:
+    """The first draft urging letter of an open case still at the deadline it was drafted for."""
+    return db.session.execute(
+        select(Document)
+        .join(Case, Case.id == Document.case_id)
+        .where(
+            Document.kind == DocumentKind.URGING,
+            Document.state == DocumentState.DRAFT,
+            Case.state == CaseState.OPEN,
+            Case.due_date == Document.due_date,
+        )
+        .order_by(Document.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _signed_waiting() -> bool:
+    return bool(
+        db.session.execute(
+            select(Document.id).where(Document.state == DocumentState.SIGNED).limit(1)
+        ).first()
+    )
+
+
 def _clerk(users: dict):
     """The clerk who registers the demo's documents (an administrator if the demo has none)."""
     for user in users.values():
@@ -102,25 +126,19 @@ def _clerk(users: dict):
 
 
 def seed(units: dict, users: dict) -> None:
-    """After the sweep: sign and register the previous month's report and one urging letter."""
+    """After the sweep: sign and register the previous month's report and one urging letter,
+    and sign a second letter the clerk has still to register."""
     chief, clerk = users.get("chanhthanhtra"), _clerk(users)
     if chief is None or clerk is None:
         return
     if not _issued_this_year(DocumentKind.URGING):
-        letter = db.session.execute(
-            select(Document)
-            .join(Case, Case.id == Document.case_id)
-            .where(
-                Document.kind == DocumentKind.URGING,
-                Document.state == DocumentState.DRAFT,
-                Case.state == CaseState.OPEN,
-                Case.due_date == Document.due_date,
-            )
-            .order_by(Document.id)
-            .limit(1)
-        ).scalar_one_or_none()
+        letter = _draft_letter()
         if letter is not None:
             _sign_and_register(chief, clerk, letter)
+    if not _signed_waiting():  # the clerk's first task: a signed letter to register
+        letter = _draft_letter()
+        if letter is not None:
+            operations.sign(chief, letter, letter.version)
     if not _issued_this_year(DocumentKind.REPORT):
         doc, _outcome = operations.monthly_report_draft(clock.today())
         if doc is not None and not doc.is_issued:

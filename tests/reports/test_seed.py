@@ -40,6 +40,9 @@ def test_demo_seed_has_issued_documents_and_every_level(db, today):
         # (the periodic reports' history has its own letter, in the 2025 register)
         issued = [d.number_label for d in letters if d.is_issued and d.year == today.year]
         assert issued == ["01/TTr-NV"]
+        # The clerk's first task in a fresh demo: a signed letter waiting for its number.
+        waiting = [d for d in letters if d.state == DocumentState.SIGNED]
+        assert len(waiting) == 1 and waiting[0].number is None
         for doc in (d for d in docs if d.is_issued):
             with open(documents.stored_pdf_path(doc), "rb") as f:
                 assert hashlib.sha256(f.read()).hexdigest() == doc.pdf_sha256
