@@ -45,7 +45,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 test-unit: setup
-	$(BIN)/python -m pytest -n auto --ignore=tests/browser
+	$(BIN)/python -m pytest -n auto --dist worksteal --ignore=tests/browser
 
 # The browser journeys one at a time: timing-sensitive swaps stay deterministic.
 test-browser: setup

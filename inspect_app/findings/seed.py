@@ -22,6 +22,7 @@ from inspect_app.inspections.models import (
     Inspection,
     InspectionState,
 )
+from inspect_app.inspections.seed import INSPECTIONS as DEMO_INSPECTIONS
 from inspect_app.reference.models import FieldOfWork
 
 # (description, place, severity, field code hint, files: "png"/"pdf")
@@ -160,14 +161,19 @@ def _observed(inspection: Inspection, offset: int) -> datetime:
 
 
 def seed(units: dict, users: dict) -> None:
-    """Two to four findings (with evidence files) on demo inspections that have none."""
+    """Two to four findings (with evidence files) on the demo inspections (`inspections.seed`)
+    that have none: not on those other seeders add later (the periodic history's), so that
+    seeding again adds nothing."""
     with_findings = exists().where(Finding.inspection_id == Inspection.id)
     states = (*FINDINGS_OPEN_STATES, *CONCLUDED_STATES)
     inspections = db.session.execute(
         select(Inspection)
-        .where(Inspection.state.in_(states), ~with_findings)
+        .where(
+            Inspection.state.in_(states),
+            Inspection.decision_number.in_([row[0] for row in DEMO_INSPECTIONS]),
+            ~with_findings,
+        )
         .order_by(Inspection.id)
-        .limit(12)  # every demo inspection on the first run (a second run adds none)
     ).scalars()
     fields = list(db.session.execute(select(FieldOfWork).order_by(FieldOfWork.id)).scalars())
     for i, inspection in enumerate(list(inspections)):

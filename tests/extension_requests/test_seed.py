@@ -14,9 +14,7 @@ from inspect_app.seed import seed_demo
 
 
 def test_demo_seed(app, db):
-    seed_demo()
-    db.session.commit()
-    users = {u.username: u for u in seed_demo()}
+    users = {u.username: u for u in seed_demo()}  # (seeding again: tests/cross/test_demo_seed)
     db.session.commit()
     requests = list(db.session.execute(select(ExtensionRequest)).scalars())
     assert sorted(r.state.value for r in requests) == ["approved", "pending"]

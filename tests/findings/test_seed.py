@@ -12,15 +12,20 @@ from inspect_app.extensions import db as _db
 from inspect_app.findings.models import Finding
 from inspect_app.findings.seed import demo_pdf, seed
 from inspect_app.inspections.models import Inspection
+from inspect_app.inspections.seed import INSPECTIONS
 from tests import factories
 
 
 def test_seed_is_idempotent_and_stores_real_files(db, uploads):
     with clock.frozen(clock.start_of_local_day(clock.today()).replace(year=2026, month=6)):
         member = factories.make_user("inspector")
-        open_one = factories.make_inspection(state="in_progress", members=[member])
-        concluded = factories.make_inspection(state="concluded")
-        factories.make_inspection(state="planned")
+        demo = iter(row[0] for row in INSPECTIONS)  # the demo's decision numbers
+        open_one = factories.make_inspection(
+            state="in_progress", members=[member], decision_number=next(demo)
+        )
+        concluded = factories.make_inspection(state="concluded", decision_number=next(demo))
+        factories.make_inspection(state="planned", decision_number=next(demo))
+        factories.make_inspection(state="concluded")  # another seeder's: left as it is
         seed({}, {})
         _db.session.commit()
         counts = dict(

@@ -18,9 +18,7 @@ def test_demo_seed_has_lifecycle_steps_and_a_check(db):
     from inspect_app.seed import seed_demo
 
     with clock.frozen(date(2026, 11, 25)):
-        seed_demo()
-        db.session.commit()
-        seed_demo()  # safe to run again
+        seed_demo()  # (seeding again adds nothing: tests/cross/test_demo_seed)
         db.session.commit()
         inspections = db.session.execute(
             select(Inspection).where(Inspection.reported_on.is_not(None))

@@ -14,11 +14,8 @@ from inspect_app.seed import seed_demo
 def test_demo_seed_has_partly_recovered_money(app, db):
     seed_demo()
     db.session.commit()
-    count = select(func.count(RecoveryPayment.id))
-    first = db.session.execute(count).scalar_one()
-    seed_demo()
-    db.session.commit()
-    assert db.session.execute(count).scalar_one() == first >= 3
+    count = select(func.count(RecoveryPayment.id))  # (again: tests/cross/test_demo_seed)
+    assert db.session.execute(count).scalar_one() >= 3
     cases = {p.case for p in db.session.execute(select(RecoveryPayment)).scalars()}
     assert len(cases) >= 2
     for case in cases:
