@@ -46,6 +46,7 @@ from inspect_app.cases.queries import (  # noqa: F401 - clauses re-exported for 
     overdue_on_clause,
     state_counters,
 )
+from inspect_app.conclusions.lifecycle import overdue_count
 from inspect_app.core import clock, versions
 from inspect_app.core import filters as parse
 from inspect_app.core.memo import per_request
@@ -53,7 +54,7 @@ from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of, rate_rows
 from inspect_app.reference.calendar import current_calendar
-from inspect_app.reference.models import FieldOfWork, Holiday
+from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday
 from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
 from inspect_app.units.queries import UnitHistory, visible_unit_ids
 
@@ -656,6 +657,7 @@ SOURCES = tuple(
         UnitPeriod.__table__,
         Holiday.__table__,
         FieldOfWork.__table__,
+        DeadlineRule.__table__,  # the conclusion lifecycle's due dates
     )
 )
 
@@ -690,6 +692,13 @@ def cached_dashboard(user, filters: DashboardFilters, today: date | None = None)
     """`dashboard()`, remembered for DASHBOARD_CACHE_SECONDS per scope, filters and day."""
     today = today or clock.today()
     return _cached("page", user, filters, today, lambda: dashboard(user, filters, today))
+
+
+def cached_lifecycle_overdue(user, today: date) -> int:
+    """`conclusions.lifecycle.overdue_count(today)` (the province's overdue conclusion steps),
+    remembered like the dashboard: it scans the live inspections."""
+    filters = DashboardFilters(year=today.year)
+    return _cached("lifecycle", user, filters, today, lambda: overdue_count(today))
 
 
 def cached_summary(user, today: date | None = None):

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from inspect_app.conclusions.lifecycle import overdue_count
 from inspect_app.core import clock, versions
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import is_fragment_request, render
@@ -154,7 +153,9 @@ def index():
         "overdue_href": lambda month: _overdue_href(filters, month),
         "month_links": month_links,
         # Conclusion lifecycle steps past their due date (the province's, not a unit's).
-        "conclusion_overdue": None if current_user.is_unit_leader else overdue_count(today),
+        "conclusion_overdue": None
+        if current_user.is_unit_leader
+        else queries.cached_lifecycle_overdue(current_user, today),
         "recovery": data.recovery,
         "fmt_amount": format_amount,
     }

@@ -39,7 +39,8 @@ def _aggregates(statements: list[str]) -> list[str]:
     return [
         s
         for s in statements
-        if "FROM dashboard_" in s or ("FROM recommendation" in s and "count(" in s.lower())
+        if "FROM dashboard_" in s
+        or ("count(" in s.lower() and ("FROM recommendation" in s or "FROM inspection" in s))
     ]
 
 
