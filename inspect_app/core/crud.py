@@ -12,6 +12,8 @@ from marshmallow import Schema
 
 from inspect_app.core.actions import PageAgain, form_action
 from inspect_app.core.htmx import render
+from inspect_app.core.loading import get_or_404
+from inspect_app.core.permissions import access
 
 
 def typed_input(status: int):
@@ -59,3 +61,34 @@ def create_or_edit(
         return update(current_user, record, data)
 
     return edit_page(schema, save, **page)
+
+
+def record_pages(
+    bp,
+    rule: str,
+    model,
+    page: Callable[[Any], Any],
+    *,
+    roles: tuple,
+    arg: str,
+    names: tuple[str, str],
+    what: str,
+) -> tuple[Callable, Callable]:
+    """Register the two pages of one kind of record on `bp`: `{rule}/new` (endpoint `names[0]`,
+    `page(None)`) and `{rule}/<int:{arg}>` (endpoint `names[1]`, `page(record)`, 404 unknown),
+    both GET (the form) and POST (save: 422 with messages on bad input, 409 on a stale form),
+    open to `roles`. `what` names the record in the pages' descriptions. Returns both views (the
+    API's routes take their access from them)."""
+
+    def new():
+        return page(None)
+
+    def edit(**ids):
+        return page(get_or_404(model, ids[arg]))
+
+    new.__doc__ = f"Create {what} (422 with messages on bad input)."
+    edit.__doc__ = f"Edit {what}; 404 unknown, 409 stale form, 422 bad input."
+    methods = ["GET", "POST"]
+    bp.add_url_rule(f"{rule}/new", names[0], access(*roles)(new), methods=methods)
+    bp.add_url_rule(f"{rule}/<int:{arg}>", names[1], access(*roles)(edit), methods=methods)
+    return new, edit

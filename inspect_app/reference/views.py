@@ -12,7 +12,13 @@ from flask_login import current_user
 
 from inspect_app.core import audit, clock, filters
 from inspect_app.core.actions import form_action
-from inspect_app.core.crud import create_or_edit, edit_page, record_form, typed_input
+from inspect_app.core.crud import (
+    create_or_edit,
+    edit_page,
+    record_form,
+    record_pages,
+    typed_input,
+)
 from inspect_app.core.errors import OperationError
 from inspect_app.core.htmx import redirect_to, render
 from inspect_app.core.loading import get_or_404
@@ -113,20 +119,6 @@ def _field_page(field: models.FieldOfWork | None):
     )
 
 
-@bp.route("/fields/new", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def field_new():
-    """Create a field of work (422 with messages on bad input)."""
-    return _field_page(None)
-
-
-@bp.route("/fields/<int:field_id>", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def field_edit(field_id: int):
-    """Edit a field of work (404 unknown, 422 bad input)."""
-    return _field_page(get_or_404(models.FieldOfWork, field_id))
-
-
 @bp.route("/fields/<int:field_id>/active", methods=["POST"])
 @access(Role.ADMIN)
 def field_active(field_id: int):
@@ -174,20 +166,6 @@ def _body_page(body: models.IssuingBody | None):
     )
 
 
-@bp.route("/bodies/new", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def body_new():
-    """Add an issuing body (422 with messages on bad input)."""
-    return _body_page(None)
-
-
-@bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def body_edit(body_id: int):
-    """Edit an issuing body (404 unknown, 409 stale, 422 bad input)."""
-    return _body_page(get_or_404(models.IssuingBody, body_id))
-
-
 # --- legal references ----------------------------------------------------------------------
 
 
@@ -222,20 +200,6 @@ def _legal_page(ref: models.LegalReference | None):
     )
 
 
-@bp.route("/legal/new", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def legal_new():
-    """Create a legal reference (422 with messages on bad input or a duplicate citation)."""
-    return _legal_page(None)
-
-
-@bp.route("/legal/<int:ref_id>", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def legal_edit(ref_id: int):
-    """Edit a legal reference; 404 unknown, 409 stale form, 422 bad input."""
-    return _legal_page(get_or_404(models.LegalReference, ref_id))
-
-
 @bp.route("/legal/<int:ref_id>/active", methods=["POST"])
 @access(Role.ADMIN)
 def legal_active(ref_id: int):
@@ -248,6 +212,24 @@ def legal_active(ref_id: int):
         _legal_form(ref),
         lambda saved: redirect_to("reference.legal_edit", ref_id=saved.id),
         _citation_saved,
+    )
+
+
+# The create and edit pages of fields of work, issuing bodies and legal references.
+for _rule, _model, _page, _arg, _name, _what in (
+    ("/fields", models.FieldOfWork, _field_page, "field_id", "field", "a field of work"),
+    ("/bodies", models.IssuingBody, _body_page, "body_id", "body", "an issuing body"),
+    ("/legal", models.LegalReference, _legal_page, "ref_id", "legal", "a legal reference"),
+):
+    record_pages(
+        bp,
+        _rule,
+        _model,
+        _page,
+        roles=(Role.ADMIN,),
+        arg=_arg,
+        names=(f"{_name}_new", f"{_name}_edit"),
+        what=_what,
     )
 
 

@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from inspect_app.core import filters
-from inspect_app.core.crud import create_or_edit, record_form
+from inspect_app.core.crud import create_or_edit, record_form, record_pages
 from inspect_app.core.htmx import redirect_to, render
-from inspect_app.core.loading import get_or_404
 from inspect_app.core.permissions import access
 from inspect_app.core.roles import Role
 from inspect_app.core.templating import register_actions
@@ -68,15 +67,13 @@ def _unit_page(unit: Unit | None):
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def new():
-    """Create a unit (422 with messages on bad input)."""
-    return _unit_page(None)
-
-
-@bp.route("/<int:unit_id>", methods=["GET", "POST"])
-@access(Role.ADMIN)
-def edit(unit_id: int):
-    """Edit a unit; a stale form gets 409 and the current values."""
-    return _unit_page(get_or_404(Unit, unit_id))
+new, edit = record_pages(
+    bp,
+    "",
+    Unit,
+    _unit_page,
+    roles=(Role.ADMIN,),
+    arg="unit_id",
+    names=("new", "edit"),
+    what="a unit",
+)
