@@ -127,8 +127,16 @@ def server_env(url: str | None) -> dict:
 
 
 @contextmanager
-def gunicorn(name: str, app_spec: str, url: str | None, workers: int = 2, health="/healthz"):
-    """`gunicorn -w 2` (sync workers) serving `app_spec` on a free loopback port."""
+def gunicorn(
+    name: str,
+    app_spec: str,
+    url: str | None,
+    workers: int = 2,
+    health="/healthz",
+    env: dict | None = None,
+):
+    """`gunicorn -w 2` (sync workers) serving `app_spec` on a free loopback port (`env` added
+    to the server's environment)."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -147,7 +155,7 @@ def gunicorn(name: str, app_spec: str, url: str | None, workers: int = 2, health
     DATA.mkdir(parents=True, exist_ok=True)
     errlog = open(DATA / f"gunicorn_{name}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=server_env(url), start_new_session=True, stderr=errlog
+        cmd, cwd=ROOT, env={**server_env(url), **(env or {})}, start_new_session=True, stderr=errlog
     )
     server = Server(name, port, proc)
     try:

@@ -21,6 +21,8 @@ from bench.datagen import BENCH_PASSWORD, LEADERSHIP_USER, UNIT_LEADER_USER
 # a unit leader: their open cases.
 LIST_LEADERSHIP = "/cases?state=open&type=recovery&per_page=50"
 LIST_UNIT = "/cases?state=open&per_page=50"
+# The yardstick (bench.lean_app): the same SQL as each list, a plain template of its markup.
+LEAN_PAGES = f"leadership={LEADERSHIP_USER}:{LIST_LEADERSHIP};unit={UNIT_LEADER_USER}:{LIST_UNIT}"
 ADMIN_LEADERSHIP = "/admin/cases/?flt0_0=OPEN&flt1_5=RECOVERY"
 ADMIN_UNIT = "/admin/cases/?flt0_0=OPEN&flt1_22={units}"
 
@@ -64,6 +66,9 @@ def measure(
         servers = {
             "hello": stack.enter_context(common.gunicorn("hello", "bench.hello:app", None)),
             "app": stack.enter_context(common.gunicorn("app", "wsgi:app", url)),
+            "lean": stack.enter_context(
+                common.gunicorn("lean", "bench.lean_app:app", url, env={"LEAN_PAGES": LEAN_PAGES})
+            ),
         }
         if with_admin:
             servers["admin"] = stack.enter_context(
@@ -85,6 +90,10 @@ def measure(
                 "app",
                 [Req("GET", LIST_UNIT, {"Cookie": unit.cookie})],
             ),
+            Target(
+                "lean_leadership", "lean case list, leadership", "lean", [Req("GET", "/leadership")]
+            ),
+            Target("lean_unit", "lean case list, unit leader", "lean", [Req("GET", "/unit")]),
         ]
         if with_admin:
             units = _unit_leader_units(url)
@@ -124,7 +133,7 @@ def _check(server: common.Server, t: Target) -> None:
     status, _, body = common.request(server, r.method, r.path, headers=r.headers)
     if status != 200:
         raise RuntimeError(f"{t.label}: {r.path} answered {status}")
-    if t.key.startswith(("list", "admin")) and body.count("<tr") < 2:
+    if t.key.startswith(("list", "admin", "lean")) and body.count("<tr") < 2:
         raise RuntimeError(f"{t.label}: {r.path} shows no rows")
 
 
@@ -145,6 +154,8 @@ def _summarise(targets: list[Target], runs: dict[str, list[WrkResult]], with_adm
     for key in ("list_leadership", "list_unit"):
         row = out["targets"][key]
         row["share_of_hello"] = row["rps"] / hello if hello else 0.0
+        lean = out["targets"][key.replace("list", "lean")]["rps"]
+        row["ratio_to_lean"] = row["rps"] / lean if lean else 0.0
         if with_admin:
             admin_key = key.replace("list", "admin")
             admin = out["targets"][admin_key]["rps"]
@@ -170,6 +181,12 @@ def report(out: dict, with_admin: bool) -> bool:
         log(
             f"S1 {row['label']}: {share:.1%} of hello-world throughput "
             f"(target >= 25%): {verdict(share >= 0.25)}; {fmt_runs(row['rps_runs'], ' req/s')}"
+        )
+        lean = row["ratio_to_lean"]
+        log(
+            f"   {row['label']}: {lean:.2f}x the lean implementation's throughput, i.e. "
+            f"{1 / lean if lean else 0:.2f}x its server time per request (target <= 1.25x): "
+            f"{verdict(lean > 0 and 1 / lean <= 1.25)}"
         )
         if with_admin:
             ratio = row["ratio_to_admin"]

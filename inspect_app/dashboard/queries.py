@@ -676,7 +676,9 @@ def _cache_key(kind: str, user, filters: DashboardFilters, today: date) -> str:
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _cached(kind: str, user, filters: DashboardFilters, today: date, compute):
+def cached(kind: str, user, filters: DashboardFilters, today: date, compute):
+    """`compute()`, remembered under `kind` for the user's scope, the filters, the day and the
+    data's version (a change to a source renews it)."""
     ttl = _cache_seconds()
     if ttl <= 0:
         return compute()
@@ -691,18 +693,18 @@ def _cached(kind: str, user, filters: DashboardFilters, today: date, compute):
 def cached_dashboard(user, filters: DashboardFilters, today: date | None = None) -> Dashboard:
     """`dashboard()`, remembered for DASHBOARD_CACHE_SECONDS per scope, filters and day."""
     today = today or clock.today()
-    return _cached("page", user, filters, today, lambda: dashboard(user, filters, today))
+    return cached("page", user, filters, today, lambda: dashboard(user, filters, today))
 
 
 def cached_lifecycle_overdue(user, today: date) -> int:
     """`conclusions.lifecycle.overdue_count(today)` (the province's overdue conclusion steps),
     remembered like the dashboard: it scans the live inspections."""
     filters = DashboardFilters(year=today.year)
-    return _cached("lifecycle", user, filters, today, lambda: overdue_count(today))
+    return cached("lifecycle", user, filters, today, lambda: overdue_count(today))
 
 
 def cached_summary(user, today: date | None = None):
     """`summary()`, remembered like the dashboard."""
     today = today or clock.today()
     filters = DashboardFilters(year=today.year)
-    return _cached("summary", user, filters, today, lambda: summary(user, today))
+    return cached("summary", user, filters, today, lambda: summary(user, today))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from inspect_app.core import clock, versions
@@ -131,6 +132,36 @@ def index():
     """The dashboard for the year and field in the URL (htmx: the body only); 403 for others."""
     today = clock.today()
     filters = queries.DashboardFilters.from_args(request.args, today)
+    body = _body(filters, today)
+    if is_fragment_request():
+        return render("dashboard/index.html", "core/_html.html", html=body)
+    fields = db.session.execute(select(FieldOfWork).order_by(FieldOfWork.name)).scalars()
+    return render(
+        "dashboard/index.html",
+        body=body,
+        filters=filters,
+        fields=list(fields),
+        years=_year_choices(filters, today),
+    )
+
+
+def _body(filters: queries.DashboardFilters, today) -> Markup:
+    """The figures' part of the page, rendered once and kept with the figures (for the same
+    scope, filters, day and data version, in the same language): rendering its 190 KB was
+    most of a cached dashboard's time, and it is the same for everyone who sees those units.
+    Without the cache (DASHBOARD_CACHE_SECONDS=0, tests) it is rendered on every request."""
+    kind = f"body|{get_locale()}|{'unit' if current_user.is_unit_leader else 'province'}"
+    html = queries.cached(
+        kind,
+        current_user,
+        filters,
+        today,
+        lambda: str(render_template("dashboard/_body.html", **_body_context(filters, today))),
+    )
+    return Markup(html)  # noqa: S704 - our own template's output, escaped when rendered
+
+
+def _body_context(filters: queries.DashboardFilters, today) -> dict:
     data = queries.cached_dashboard(current_user, filters, today)
     # The units with most overdue cases (the list is in that order); all of them in the table.
     by_unit_chart = charts.horizontal_bars(
@@ -141,7 +172,7 @@ def index():
     )
     month_links = _month_links(filters)
     trend_chart = charts.trend_chart(data.trend, lambda m: str(m.month), month_links)
-    context = {
+    return {
         "dash": data,
         "filters": filters,
         "today": today,
@@ -159,15 +190,6 @@ def index():
         "recovery": data.recovery,
         "fmt_amount": format_amount,
     }
-    if is_fragment_request():
-        return render("dashboard/index.html", "dashboard/_body.html", **context)
-    fields = db.session.execute(select(FieldOfWork).order_by(FieldOfWork.name)).scalars()
-    return render(
-        "dashboard/index.html",
-        **context,
-        fields=list(fields),
-        years=_year_choices(filters, today),
-    )
 
 
 @bp.route("/periodic")

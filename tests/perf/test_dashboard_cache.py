@@ -127,3 +127,46 @@ def test_cache_type_from_the_environment(monkeypatch, env, expected):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert cache_type() == expected
+
+
+def test_rendered_figures_kept_with_the_figures(app, db, data, login_as, cache_on):
+    """The figures' part of the page is rendered once per scope, filters, day, language and
+    data version: a repeated view (page or htmx fragment) does not render it again, a change
+    to a case renders it anew with the new figures, and English has its own copy."""
+    import flask
+
+    rendered: list[str] = []
+
+    def note(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    def body_renders() -> int:
+        return rendered.count("dashboard/_body.html")
+
+    def total(page: str) -> int:
+        figure = page.split('data-figure="all">', 1)[1].split("<", 1)[0]
+        return int(figure.replace(".", "").replace(",", ""))
+
+    flask.template_rendered.connect(note, app)
+    try:
+        client = login_as(Role.LEADERSHIP)
+        first = client.get("/dashboard?year=2026").get_data(as_text=True)
+        assert body_renders() == 1
+        again = client.get("/dashboard?year=2026").get_data(as_text=True)
+        fragment = client.get("/dashboard?year=2026", headers={"HX-Request": "true"})
+        assert body_renders() == 1
+        assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+        assert total(fragment.get_data(as_text=True)) == total(first) == total(again)
+
+        f.make_case(inspection=f.make_inspection(state="monitoring"), due=TODAY)
+        db.session.commit()
+        renewed = client.get("/dashboard?year=2026").get_data(as_text=True)
+        assert body_renders() == 2
+        assert total(renewed) == total(first) + 1
+
+        assert client.post("/language", data={"lang": "en"}).status_code == 303
+        english = client.get("/dashboard?year=2026").get_data(as_text=True)
+        assert body_renders() == 3
+        assert "All cases" in english and "All cases" not in renewed
+    finally:
+        flask.template_rendered.disconnect(note, app)
