@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer, Verdict
 from inspect_app.auth.models import User
@@ -43,6 +43,24 @@ def answers_of_case(case_id: int) -> list[CaseAnswer]:
         .unique()
         .scalars()
     )
+
+
+# What a row of the unit leader's home shows: its reference, title, unit, deadline, legal basis
+# and required action (read-only: nothing loaded this way is changed in the same request).
+HOME_LOADS = (
+    load_only(
+        Case.inspection_id,
+        Case.number,
+        Case.title,
+        Case.due_date,
+        Case.state,
+        Case.required_action,
+        Case.responsible_unit_id,
+        Case.legal_reference_id,
+    ),
+    joinedload(Case.responsible_unit).load_only(Unit.name),
+    joinedload(Case.legal_reference),
+)
 
 
 @dataclass
@@ -124,7 +142,7 @@ def unit_leader_home(user, today: date) -> UnitLeaderHome:
     cases = list(
         db.session.execute(
             select(Case)
-            .options(*LIST_LOADS)
+            .options(*HOME_LOADS)
             .where(is_open, *conditions)
             .order_by(Case.due_date, Case.id)
             .limit(HOME_LIMIT + 1)

@@ -3,6 +3,8 @@ actions, which show the sections of features above cases, are in workflows.case_
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -95,15 +97,9 @@ def _filter_choices() -> dict:
 def _labels() -> dict:
     """State and type labels translated once per request (not once per row), and the overdue
     badge's text once per distinct number of days."""
-    overdue: dict[int, str] = {}
-
-    def overdue_label(days: int) -> str:
-        if days not in overdue:
-            overdue[days] = ngettext(
-                "%(num)d working day overdue", "%(num)d working days overdue", days
-            )
-        return overdue[days]
-
+    overdue_label = functools.cache(
+        lambda days: ngettext("%(num)d working day overdue", "%(num)d working days overdue", days)
+    )
     vietnamese = str(get_locale()) == "vi"
 
     def vnd(value) -> str:  # the `vnd` filter's output, the locale looked up once per request

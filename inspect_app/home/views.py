@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -50,6 +52,21 @@ def index():
     return render(f"home/{current_user.role.value}.html", **_home_context(current_user))
 
 
+def _days_labels() -> dict:
+    """A row's "N working days overdue" and "N working days left", translated once per
+    distinct number in the request, not once per row."""
+    return {
+        "overdue_label": functools.cache(
+            lambda days: ngettext(
+                "%(num)d working day overdue", "%(num)d working days overdue", days
+            )
+        ),
+        "left_label": functools.cache(
+            lambda days: ngettext("%(num)d working day left", "%(num)d working days left", days)
+        ),
+    }
+
+
 def _home_context(user) -> dict:
     """What each role's home shows (a constant number of queries whatever the rows)."""
     if user.is_unit_leader:
@@ -59,6 +76,7 @@ def _home_context(user) -> dict:
             "home": unit_leader_home(user, today),
             "today": today,
             "to_sign": to_sign_count(user),
+            **_days_labels(),
         }
     if user.role == Role.CLERK:
         signed = document_list(user, DocumentFilters(state=DocumentState.SIGNED.value))
