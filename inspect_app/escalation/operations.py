@@ -470,7 +470,8 @@ def sweep(as_of: date, dry_run: bool = False) -> SweepReport:
 def manual_steps_due(case: Case, as_of: date) -> list[str]:
     """The steps the sweep does not take by itself that `case` is due for on `as_of` (one
     query per such step; none when every step is automatic)."""
-    manual = [s for s in LADDER_STEPS if s not in automatic_steps()]
+    automatic = automatic_steps()
+    manual = [s for s in LADDER_STEPS if s not in automatic]
     if not manual or case.state != CaseState.OPEN:
         return []
     bounds = boundaries(as_of)
