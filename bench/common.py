@@ -279,6 +279,7 @@ function init(args)
   if %(stride)d > 0 then last = math.min(#built, (tid + 1) * %(stride)d) end
   idx = first - 1
 end
+%(delay)s
 function request()
   idx = idx + 1
   if idx > last then idx = first end
@@ -330,8 +331,11 @@ def wrk(
     connections: int = 20,
     threads: int = 2,
     stride: int = 0,
+    think_ms: tuple[int, int] | None = None,
 ) -> WrkResult:
-    """Run wrk against `server`, cycling through `reqs` (thread k starts at k * stride)."""
+    """Run wrk against `server`, cycling through `reqs` (thread k starts at k * stride); with
+    `think_ms` (low, high), each connection waits a random time in that range before each
+    request, as a user reading the page does (wrk's latency does not count the wait)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
     items = []
@@ -342,7 +346,14 @@ def wrk(
         hs = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
         body = _lua_string(r.body) if r.body is not None else "nil"
         items.append(f"{{{_lua_string(r.method)}, {_lua_string(r.path)}, {{{hs}}}, {body}}}")
-    script = LUA % {"requests": "{\n" + ",\n".join(items) + "\n}", "stride": stride}
+    delay = (
+        f"function delay() return math.random({think_ms[0]}, {think_ms[1]}) end" if think_ms else ""
+    )
+    script = LUA % {
+        "requests": "{\n" + ",\n".join(items) + "\n}",
+        "stride": stride,
+        "delay": delay,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
         path = f.name

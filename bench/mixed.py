@@ -1,5 +1,7 @@
-"""Scenario 5: 50 concurrent simulated users, mixed (list, detail, answer, dashboard), for 60 s
-against `gunicorn -w 2` on loopback: errors and p95.
+"""Scenario 5: concurrent simulated users, mixed (list, detail, answer, dashboard), for 60 s
+against `gunicorn -w 2` on loopback: errors and p95. By default 50 connections in a tight loop;
+with `--think 2-5` each user waits 2-5 s before each request (people reading pages), and
+`--users 200 400 600 800` steps up the load to find the knee (a fresh rotation each step).
 
 wrk keeps 50 connections busy, each request the next of a rotation built from real ids:
 4 in 10 are case lists (leadership with filters, a unit leader's open cases), 3 case details
@@ -106,40 +108,79 @@ def check(server: common.Server, reqs: list[Req]) -> None:
             raise RuntimeError(f"{r.method} {r.path}: {status} {text[:300]}")
 
 
+TIGHT_P95_MS = 250  # 50 connections in a tight loop
+THINK_P95_MS = 150  # users with think time (600 of them)
+
+
+def _think(value: str) -> tuple[int, int]:
+    """ "2-5" (seconds) -> (2000, 5000) ms."""
+    low, _, high = value.partition("-")
+    return round(float(low) * 1000), round(float(high or low) * 1000)
+
+
+def run_step(server, url: str, users: int, seconds: float, writes: int, think_ms) -> dict:
+    """One load step: a fresh rotation (the cases' current versions), wrk, the figures."""
+    reqs = build(server, url, writes=writes)
+    check(server, reqs)
+    result = common.wrk(
+        server, reqs, seconds, users, threads=2, stride=len(reqs) // 2, think_ms=think_ms
+    )
+    log(
+        f"  {users} users, {seconds:.0f} s: {result.requests:,} requests "
+        f"({result.rps:.1f} req/s), errors {result.errors}, p50 {result.p50_ms:.1f} ms, "
+        f"p95 {result.p95_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max {result.max_ms:.1f} ms"
+    )
+    return {"users": users, **vars(result), "rps": result.rps}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Scenario 5: mixed load")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--data", default="std")
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--users", type=int, default=50, help="concurrent connections")
+    parser.add_argument(
+        "--users", type=int, nargs="+", default=[50], help="concurrent connections (steps)"
+    )
+    parser.add_argument(
+        "--think",
+        type=_think,
+        help="seconds each user waits before each request, e.g. 2-5 (default: none, a tight loop)",
+    )
     parser.add_argument("--writes", type=int, default=1200, help="open cases to report on")
     args = parser.parse_args(argv)
     url = common.database_url(args.data, args.backend)
-    log(f"== mixed load on {args.backend} ({args.data}); {common.machine()}")
+    mode = f"think {args.think[0]}-{args.think[1]} ms" if args.think else "tight loop"
+    log(f"== mixed load on {args.backend} ({args.data}), {mode}; {common.machine()}")
+    target = THINK_P95_MS if args.think else TIGHT_P95_MS
+    steps = []
     with common.gunicorn("app", "wsgi:app", url) as server:
-        reqs = build(server, url, writes=args.writes)
-        log(f"  rotation of {len(reqs)} requests, {len(reqs) // 10} of them writes")
-        check(server, reqs)
-        result = common.wrk(
-            server, reqs, args.seconds, args.users, threads=2, stride=len(reqs) // 2
-        )
-    log(
-        f"  {args.users} users, {args.seconds:.0f} s: {result.requests:,} requests "
-        f"({result.rps:.1f} req/s), errors {result.errors}, p50 {result.p50_ms:.1f} ms, "
-        f"p95 {result.p95_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max {result.max_ms:.1f} ms"
-    )
+        for users in args.users:
+            steps.append(run_step(server, url, users, args.seconds, args.writes, args.think))
     errors = common.server_errors("app")
     if errors:
         log(f"  server logged {len(errors)} error lines, e.g.:")
         for line in sorted(set(errors))[:5]:
             log(f"    {line[:200]}")
-    log(f"S5 errors {result.errors} (target 0): {verdict(result.errors == 0)}")
-    log(f"S5 p95 {result.p95_ms:.1f} ms (target <= 200 ms): {verdict(result.p95_ms <= 200)}")
+    ok = True
+    for step in steps:
+        log(
+            f"S5 {step['users']} users ({mode}): errors {step['errors']} (target 0): "
+            f"{verdict(step['errors'] == 0)}; p95 {step['p95_ms']:.1f} ms "
+            f"(target <= {target} ms): {verdict(step['p95_ms'] <= target)}"
+        )
+        ok &= step["errors"] == 0
+    knee = next((s["users"] for s in steps if s["p95_ms"] > target), None)
+    if len(steps) > 1:
+        log(
+            f"S5 knee: p95 first above {target} ms at {knee} users"
+            if knee
+            else f"S5 knee: not reached up to {steps[-1]['users']} users"
+        )
     common.write_json(
-        f"mixed_{args.backend}_{args.data}",
-        {"result": vars(result), "rps": result.rps, "machine": common.machine()},
+        f"mixed_{args.backend}_{args.data}" + ("_think" if args.think else ""),
+        {"mode": mode, "steps": steps, "knee": knee, "machine": common.machine()},
     )
-    return 0 if result.errors == 0 else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

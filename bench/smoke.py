@@ -67,6 +67,10 @@ def _mixed(backend: str) -> None:
     args = ["--backend", backend, "--data", "smoke", "--seconds", "1", "--users", "8"]
     if mixed.main(args + ["--writes", "600"]) != 0:
         raise RuntimeError("errors under the mixed load")
+    # Users with think time, two steps (each its own rotation with the current versions).
+    think = ["--backend", backend, "--data", "smoke", "--seconds", "1", "--users", "4", "8"]
+    if mixed.main(think + ["--writes", "600", "--think", "0.05-0.2"]) != 0:
+        raise RuntimeError("errors under the mixed load with think time")
 
 
 def _search(backend: str) -> None:
