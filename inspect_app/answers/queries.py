@@ -14,12 +14,12 @@ from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.cases.queries import LIST_LOADS, overdue_clause
 from inspect_app.core import clock
-from inspect_app.deputies.queries import active_delegations
+from inspect_app.deputies.queries import acting_for, active_delegations
 from inspect_app.extensions import db
 from inspect_app.inspections.models import Inspection, inspection_member
 from inspect_app.reference.calendar import add_working_days, current_calendar
 from inspect_app.units.models import Unit
-from inspect_app.units.queries import visible_unit_ids
+from inspect_app.units.queries import subtrees, visible_unit_ids
 
 DUE_SOON_WORKING_DAYS = 7
 HOME_LIMIT = 50  # the home lists the nearest deadlines; the case list has them all
@@ -93,28 +93,17 @@ def _unit_condition(user):
 
 
 def _delegated_units(user, today: date) -> dict[int, User]:
-    """Unit id -> principal, for the units `user` sees only as a deputy (two queries)."""
-    delegations = active_delegations(user, today)
+    """Unit id -> principal, for the units `user` sees only as a deputy (today's delegations
+    are the request's own, read once; one query for the unit tree)."""
+    delegations = acting_for(user) if today == clock.today() else active_delegations(user, today)
     if not delegations:
         return {}
-    pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for uid, pid in pairs:
-        children.setdefault(pid, []).append(uid)
-
-    def subtree(root: int) -> set[int]:
-        found, stack = set(), [root]
-        while stack:
-            uid = stack.pop()
-            if uid not in found:
-                found.add(uid)
-                stack.extend(children.get(uid, []))
-        return found
-
-    own = subtree(user.unit_id) if user.unit_id else set()
+    roots = [d.unit_id for d in delegations] + ([user.unit_id] if user.unit_id else [])
+    trees = subtrees(roots)
+    own = trees.get(user.unit_id, set()) if user.unit_id else set()
     result: dict[int, User] = {}
     for d in delegations:
-        for uid in subtree(d.unit_id) - own:
+        for uid in trees[d.unit_id] - own:
             result.setdefault(uid, d.principal)
     return result
 

@@ -54,20 +54,29 @@ def subtree_ids(root_id: int) -> set[int]:
 
 def _subtrees(root_ids: list[int]) -> set[int]:
     """The ids of the given units and of every unit below them (one query, none if no root)."""
+    return set().union(*subtrees(root_ids).values())
+
+
+def subtrees(root_ids: list[int]) -> dict[int, set[int]]:
+    """Each given unit's id -> its id and the ids of every unit below it (one query for them
+    all, none if no root)."""
     if not root_ids:
-        return set()
+        return {}
     pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for uid, pid in pairs:
         children.setdefault(pid, []).append(uid)
-    found, stack = set(), list(root_ids)
-    while stack:
-        uid = stack.pop()
-        if uid in found:
-            continue
-        found.add(uid)
-        stack.extend(children.get(uid, []))
-    return found
+
+    def below(root: int) -> set[int]:
+        found, stack = set(), [root]
+        while stack:
+            uid = stack.pop()
+            if uid not in found:
+                found.add(uid)
+                stack.extend(children.get(uid, []))
+        return found
+
+    return {root: below(root) for root in root_ids}
 
 
 # The units a unit leader deputises for today. Delegations are a feature above units, so it
