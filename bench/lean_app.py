@@ -202,10 +202,10 @@ nghị phù hợp bộ lọc</label></div>
 value="{{ c.id }}" form="bulk-form" aria-label="{{ c.reference }}"></td>{% endif %}
       <td data-label="Số"><a href="/cases/{{ c.id }}">{{ c.reference }}</a></td>
       <td data-label="Kiến nghị"><a href="/cases/{{ c.id }}">{{ c.title }}</a>
-        <br><small class="muted">{{ c.title_1 }} · {{ c.citation }}</small></td>
+        <br><small class="muted">{{ c.inspection_title }} · {{ c.citation }}</small></td>
       <td data-label="Loại">{{ labels.type[c.type] }}{% if c.amount_vnd %}<br><small>\
 {{ c.amount }}</small>{% endif %}</td>
-      <td data-label="Đơn vị chịu trách nhiệm">{{ c.name }}</td>
+      <td data-label="Đơn vị chịu trách nhiệm">{{ c.unit_name }}</td>
       <td data-label="Thời hạn">{{ c.due }} {% if c.late %}<span class="badge bad">Quá hạn \
 {{ c.late }} ngày làm việc</span>{% endif %}</td>
       <td data-label="Trạng thái"><span class="badge {{ badge[c.state] }}">\

@@ -201,11 +201,21 @@ class Case(Searchable, EditableMixin, db.Model):
 
     def is_overdue(self, today: date) -> bool:
         """Mirrors `queries.overdue_clause` for one loaded case (the lists use the SQL one)."""
-        return self.state in ACTIVE_CASE_STATES and self.due_date < today
+        return Case.overdue_of(self.state, self.due_date, today)
 
     def days_overdue(self, today: date) -> int:
         """Working days past the deadline (the figure the home page and the reports show)."""
-        return working_days_overdue(self.due_date, today) if self.is_overdue(today) else 0
+        return Case.days_overdue_of(self.due_date, today) if self.is_overdue(today) else 0
+
+    @staticmethod
+    def overdue_of(state: CaseState, due_date: date, today: date) -> bool:
+        """`is_overdue` from plain values (the case list's rows)."""
+        return state in ACTIVE_CASE_STATES and due_date < today
+
+    @staticmethod
+    def days_overdue_of(due_date: date, today: date) -> int:
+        """Working days from `due_date` to `today` (0 when not past)."""
+        return working_days_overdue(due_date, today)
 
     @property
     def is_recovery(self) -> bool:

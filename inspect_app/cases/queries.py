@@ -362,6 +362,80 @@ def case_list(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CaseListRow:
+    """A row of the case list page, from plain values (`case_list_rows`): what the row shows,
+    no ORM object. Loading 50 cases with their three relations as objects, then reading their
+    attributes in the template, was 2 ms of the page's 12 at 100k cases."""
+
+    id: int
+    reference: str
+    title: str
+    type: CaseType
+    amount_vnd: int | None
+    due_date: date
+    state: CaseState
+    inspection_title: str
+    citation: str
+    unit_name: str
+    overdue: bool
+    overdue_days: int
+
+    @classmethod
+    def of(cls, row, today: date) -> CaseListRow:
+        overdue = Case.overdue_of(row.state, row.due_date, today)
+        return cls(
+            id=row.id,
+            reference=Case.reference_of(row.inspection_id, row.number),
+            title=row.title,
+            type=row.type,
+            amount_vnd=row.amount_vnd,
+            due_date=row.due_date,
+            state=row.state,
+            inspection_title=row.inspection_title,
+            citation=LegalReference.citation_of(row.instrument, row.article, row.clause),
+            unit_name=row.unit_name,
+            overdue=overdue,
+            overdue_days=Case.days_overdue_of(row.due_date, today) if overdue else 0,
+        )
+
+
+# The earlier inspection of a repeat violation (`prior_violations`), made once.
+_EARLIER_INSPECTION = aliased(Inspection)
+# The list rows' relations under their own names (made once: `aliased` per request was 1.3 ms).
+_ROW_INSPECTION, _ROW_LEGAL, _ROW_UNIT = aliased(Inspection), aliased(LegalReference), aliased(Unit)
+
+
+def case_list_rows(user, filters: CaseFilters, today: date, hits: int | None = None) -> Select:
+    """`case_list` as plain rows for the list page (`CaseListRow.of` each): the same
+    conditions and order, the relations outer-joined under their own aliases as the ORM's
+    joined loading does (the same plan)."""
+    hits_first = hits is not None and hits <= FEW_HITS
+    inspection, legal, unit = _ROW_INSPECTION, _ROW_LEGAL, _ROW_UNIT
+    return (
+        select(
+            Case.id,
+            Case.inspection_id,
+            Case.number,
+            Case.type,
+            Case.title,
+            Case.amount_vnd,
+            Case.due_date,
+            Case.state,
+            inspection.title.label("inspection_title"),
+            legal.instrument,
+            legal.article,
+            legal.clause,
+            unit.name.label("unit_name"),
+        )
+        .outerjoin(inspection, inspection.id == Case.inspection_id)
+        .outerjoin(legal, legal.id == Case.legal_reference_id)
+        .outerjoin(unit, unit.id == Case.responsible_unit_id)
+        .where(*case_conditions(user, filters, today, hits_first=hits_first))
+        .order_by(*SORTS[filters.sort])
+    )
+
+
 # The filters the running totals answer (by responsible unit and deadline year); the state is
 # not a filter of the counters, the sort is none.
 _BY_TOTALS = {"state", "unit", "year", "sort"}
@@ -530,10 +604,9 @@ def prior_violations(
     mapping = UnitHistory().grouping(clock.today())
     group = mapping.get(unit_id, unit_id)
     same_unit_ids = {u for u, g in mapping.items() if g == group} | {unit_id, group}
-    earlier_inspection = aliased(Inspection)
     conditions = repeat_conditions(
         Case,
-        earlier_inspection,
+        _EARLIER_INSPECTION,
         legal_reference_id,
         Case.responsible_unit_id.in_(same_unit_ids),
         issued,
@@ -545,10 +618,10 @@ def prior_violations(
         conditions.append(Case.responsible_unit_id.in_(visible or {-1}))
     stmt = (
         select(Case)
-        .join(earlier_inspection, Case.inspection_id == earlier_inspection.id)
+        .join(_EARLIER_INSPECTION, Case.inspection_id == _EARLIER_INSPECTION.id)
         .options(load_only(Case.inspection_id, Case.number, Case.title, Case.state))
         .where(*conditions)
-        .order_by(issued_date(earlier_inspection).desc(), Case.id.desc())
+        .order_by(issued_date(_EARLIER_INSPECTION).desc(), Case.id.desc())
         .limit(limit)
     )
     return list(db.session.execute(stmt).scalars())

@@ -22,7 +22,8 @@ from inspect_app.cases.queries import (
     LIST_LOADS,
     REPEAT_WINDOW,
     CaseFilters,
-    case_list,
+    CaseListRow,
+    case_list_rows,
     cases_for_batch,
     prior_violations,
     state_counters,
@@ -125,7 +126,10 @@ def index():
     counters = state_counters(current_user, filters, today)
     # The counters hold the list's size already: no second COUNT over the table.
     total = counters[filters.state] if filters.state else counters["all"]
-    page = paginate(case_list(current_user, filters, today, hits=total), total=total)
+    page = paginate(
+        case_list_rows(current_user, filters, today, hits=total), scalars=False, total=total
+    )
+    page.items = [CaseListRow.of(row, today) for row in page.items]
     context = {"page": page, "filters": filters, "counters": counters, "today": today}
     # The bulk actions are the staff's (the route's roles); who may be named verifier is
     # their choice there and the filter's.

@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from inspect_app.core import clock
 from inspect_app.core.roles import Role
@@ -121,16 +121,16 @@ def action_label(action: str, kind=None) -> str:
 
 def select_options(rows, selected=None) -> Markup:
     """The <option>s of a long select (173 units, the inspectors) from (value, text) rows, in
-    one pass: a Jinja loop over them was a tenth of the case list's time. `selected` the value
-    chosen (compared as text, as the form sends it back)."""
+    one pass: a Jinja loop over them was a tenth of the case list's time, and `Markup % args`
+    per option still a seventh; each value and text is escaped once (markupsafe's C escape)
+    and the markup joined as plain text. `selected` the value chosen (compared as text, as
+    the form sends it back)."""
     chosen = "" if selected is None else str(selected)
-    plain, picked = (
-        Markup('<option value="%s">%s</option>'),
-        Markup('<option value="%s" selected>%s</option>'),
-    )
-    return Markup("").join(
-        (picked if str(value) == chosen else plain) % (value, text) for value, text in rows
-    )
+    options = []
+    for value, text in rows:
+        mark = " selected" if str(value) == chosen else ""
+        options.append(f'<option value="{escape(value)}"{mark}>{escape(text)}</option>')
+    return Markup("".join(options))  # noqa: S704  # nosec B704 - every part escaped above
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -162,11 +162,15 @@ class LegalReference(Searchable, EditableMixin, db.Model):
 
     @property
     def citation(self) -> str:
-        parts = []
-        if self.clause:
-            parts.append(f"Khoản {self.clause}")
-        parts.append(f"Điều {self.article}")
-        parts.append(self.instrument)
+        return LegalReference.citation_of(self.instrument, self.article, self.clause)
+
+    @staticmethod
+    def citation_of(instrument: str, article, clause) -> str:
+        """ "Khoản 2, Điều 55, Luật Thanh tra số 84/2025/QH15" from plain values (lists read
+        rows)."""
+        parts = [f"Khoản {clause}"] if clause else []
+        parts.append(f"Điều {article}")
+        parts.append(instrument)
         return ", ".join(parts)
 
     def __str__(self) -> str:

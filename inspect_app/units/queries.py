@@ -118,9 +118,14 @@ def unit_choices(user) -> list:
 # --- history: succession, names and the tree at a date ---------------------------------------
 
 
+# The two sides of a merge or split (`succession_edges`), made once: `aliased` costs a few
+# tenths of a millisecond per call.
+_SOURCE, _TARGET = aliased(UnitEventUnit), aliased(UnitEventUnit)
+
+
 def succession_edges() -> list[tuple[int, int, date]]:
     """(source unit, target unit, effective date) of every merge and split (one query)."""
-    source, target = aliased(UnitEventUnit), aliased(UnitEventUnit)
+    source, target = _SOURCE, _TARGET
     stmt = (
         select(source.unit_id, target.unit_id, UnitEvent.effective_date)
         .join(UnitEvent, source.event_id == UnitEvent.id)
