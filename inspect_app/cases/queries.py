@@ -57,28 +57,6 @@ LIST_LOADS = (
     joinedload(Case.responsible_unit),
 )
 
-# The case list page: the same relations, only the columns its rows show (less to fetch and to
-# convert per row). Read-only: nothing loaded this way is changed in the same request.
-CASE_LIST_LOADS = (
-    load_only(
-        Case.inspection_id,
-        Case.number,
-        Case.type,
-        Case.title,
-        Case.amount_vnd,
-        Case.due_date,
-        Case.state,
-        Case.responsible_unit_id,
-        Case.legal_reference_id,
-        Case.created_at,
-    ),
-    joinedload(Case.inspection).load_only(Inspection.title),
-    joinedload(Case.legal_reference).load_only(
-        LegalReference.instrument, LegalReference.article, LegalReference.clause
-    ),
-    joinedload(Case.responsible_unit).load_only(Unit.name),
-)
-
 SORTS = {
     "due": (Case.due_date.asc(), Case.id.asc()),
     "-due": (Case.due_date.desc(), Case.id.desc()),
@@ -348,11 +326,11 @@ def related_matches(q: str) -> dict[str, list[int]]:
 
 
 def case_list(
-    user, filters: CaseFilters, today: date, loads=CASE_LIST_LOADS, hits: int | None = None
+    user, filters: CaseFilters, today: date, loads=LIST_LOADS, hits: int | None = None
 ) -> Select:
-    """Cases `user` may see matching `filters`, with the list page's columns and relations
-    loaded; callers that read every column (the API, exports) pass `loads=LIST_LOADS`; `hits`,
-    when the caller counted them (the list's counters), picks the search's plan."""
+    """Cases `user` may see matching `filters` as objects, with `loads` (the rows' relations;
+    the exports pass theirs); the list page reads plain rows instead (`case_list_rows`);
+    `hits`, when the caller counted them (the list's counters), picks the search's plan."""
     hits_first = hits is not None and hits <= FEW_HITS
     return (
         select(Case)

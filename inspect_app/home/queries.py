@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only
 
 from inspect_app.cases.models import Case
-from inspect_app.cases.queries import CASE_LIST_LOADS, CaseFilters, case_list
+from inspect_app.cases.queries import CaseFilters, CaseListRow, case_list_rows
 from inspect_app.core import clock
 from inspect_app.core.search import fold, matches
 from inspect_app.extensions import db
@@ -26,7 +26,7 @@ class SearchResults:
     """Up to PER_KIND hits of each kind; `more_*` says whether the kind had more."""
 
     q: str
-    cases: list[Case] = field(default_factory=list)
+    cases: list[CaseListRow] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     more: dict[str, bool] = field(default_factory=dict)
@@ -51,10 +51,10 @@ def site_search(user, q: str, limit: int = PER_KIND) -> SearchResults:
     today = clock.today()
     # Newest first by id (given in order of creation): the primary key read backwards stops at
     # the first hits, where sorting every hit by created_at (no index) took 80-140 ms at 100k.
-    cases = case_list(user, CaseFilters(q=q), today, loads=CASE_LIST_LOADS)
-    results.cases, results.more["cases"] = _first(
-        cases.order_by(None).order_by(Case.id.desc()), limit
-    )
+    cases = case_list_rows(user, CaseFilters(q=q), today).order_by(None).order_by(Case.id.desc())
+    rows = list(db.session.execute(cases.limit(limit + 1)))
+    results.cases = [CaseListRow.of(row, today) for row in rows[:limit]]
+    results.more["cases"] = len(rows) > limit
     inspections = (
         visible(select(Inspection), user)
         .options(
