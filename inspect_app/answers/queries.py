@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from inspect_app.answers.models import AnswerKind, CaseAnswer, Verdict
 from inspect_app.auth.models import User
 from inspect_app.cases.models import Case, CaseState
-from inspect_app.cases.queries import LIST_LOADS, overdue_clause
+from inspect_app.cases.queries import (
+    LIST_LOADS,
+    CaseFilters,
+    open_due_between,
+    state_counters,
+)
 from inspect_app.core import clock
 from inspect_app.deputies.queries import acting_for, active_delegations
 from inspect_app.extensions import db
@@ -110,24 +115,20 @@ def _delegated_units(user, today: date) -> dict[int, User]:
 
 def unit_leader_home(user, today: date) -> UnitLeaderHome:
     """Counters and the open cases of the user's units by deadline, with working days left
-    (a constant number of queries: counters, rows, delegations, one calendar)."""
+    (a constant number of queries: counters, rows, delegations, one calendar). The counters
+    are the case list's (from the running totals: a count over the units' cases grew with
+    them, 24 ms at 1M cases)."""
     condition = _unit_condition(user)
     conditions = [condition] if condition is not None else []
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     is_open = Case.state == CaseState.OPEN
-    row = db.session.execute(
-        select(
-            func.count().filter(is_open).label("open"),
-            func.count().filter(overdue_clause(today)).label("overdue"),
-            func.count()
-            .filter(is_open, Case.due_date >= today, Case.due_date <= soon)
-            .label("due_soon"),
-            func.count().filter(Case.state == CaseState.ANSWERED).label("answered"),
-        )
-        .select_from(Case)
-        .where(*conditions)
-    ).one()
-    counters = dict(row._mapping)
+    listed = state_counters(user, CaseFilters(), today)
+    counters = {
+        "open": listed[CaseState.OPEN.value],
+        "overdue": listed["overdue"],
+        "due_soon": open_due_between(user, today, soon),
+        "answered": listed[CaseState.ANSWERED.value],
+    }
     cases = list(
         db.session.execute(
             select(Case)

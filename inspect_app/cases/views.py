@@ -127,7 +127,12 @@ def index():
     # The counters hold the list's size already: no second COUNT over the table.
     total = counters[filters.state] if filters.state else counters["all"]
     page = paginate(
-        case_list_rows(current_user, filters, today, hits=total), scalars=False, total=total
+        case_list_rows(current_user, filters, today, hits=total),
+        scalars=False,
+        total=total,
+        window=lambda limit, offset: case_list_rows(
+            current_user, filters, today, hits=total, window=(limit, offset)
+        ),
     )
     page.items = [CaseListRow.of(row, today) for row in page.items]
     context = {"page": page, "filters": filters, "counters": counters, "today": today}

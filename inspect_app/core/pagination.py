@@ -44,10 +44,16 @@ def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
 
 
 def paginate(
-    stmt: Select, per_page: int | None = None, scalars: bool = True, total: int | None = None
+    stmt: Select,
+    per_page: int | None = None,
+    scalars: bool = True,
+    total: int | None = None,
+    window: Callable[[int, int], Select] | None = None,
 ) -> Page:
     """Run `stmt` for the page named in the query string (`page`, `per_page`); `total` skips the
-    COUNT when the caller already knows it (the case list's counters do)."""
+    COUNT when the caller already knows it (the case list's counters do); `window(limit,
+    offset)`, when given, is the statement of one page (a list that reads its page's ids
+    first, then only those rows)."""
     per_page = per_page or _int_arg("per_page", current_app.config["PER_PAGE"], 1, 200)
     page = _int_arg("page", 1, 1, 100_000)
     offset = (page - 1) * per_page
@@ -58,7 +64,8 @@ def paginate(
         # Known to be empty (a search without hits, a page past the end): no query. Without a
         # hit an ordered search reads the whole table in the order's index on SQLite.
         return Page([], total, page, per_page)
-    result = db.session.execute(stmt.limit(per_page).offset(offset))
+    one_page = window(per_page, offset) if window else stmt.limit(per_page).offset(offset)
+    result = db.session.execute(one_page)
     items = list(result.unique().scalars() if scalars else result.all())
     return Page(items, total, page, per_page)
 
