@@ -144,3 +144,47 @@ def test_counters_from_the_running_totals_equal_the_count_over_the_cases(db):
     # Any other filter counts the cases themselves.
     filters = CaseFilters(type="recovery")
     assert state_counters(admin, filters, today) == queries._counters_by_scan(admin, filters, today)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"state": "open"},
+        {"sort": "-due"},
+        {"sort": "created", "state": "answered"},
+        {"q": "tuyen dung"},
+        {"overdue": "1", "sort": "-created"},
+    ],
+)
+def test_list_page_read_by_its_ids_first_gives_the_same_rows(db, args):
+    """The list page reads a page's ids first, then those rows (`window`): for every page,
+    filter and sort, the same rows in the same order as the plain query's LIMIT/OFFSET, for
+    a unit leader (several units) and for the leadership."""
+    from inspect_app.cases.queries import CaseListRow, case_list_rows
+
+    today = date(2026, 10, 1)
+    parent = f.make_unit("Sở Nội vụ")
+    child = f.make_unit("Trung tâm Lưu trữ", parent=parent)
+    other = f.make_unit("Sở Y tế")
+    days = [date(2026, 9, 1 + i % 20) for i in range(27)]  # ties on the deadline
+    for i, due in enumerate(days):
+        unit = (parent, child, other)[i % 3]
+        state = ("open", "open", "answered", "accepted")[i % 4]
+        title = "Chấn chỉnh công tác tuyển dụng" if i % 2 else "Thu hồi phụ cấp"
+        f.make_case(
+            f.make_inspection(state="monitoring", target_unit=unit), state, due, title=title
+        )
+    leader = f.make_user(Role.UNIT_LEADER, unit=parent)
+    boss = f.make_user(Role.LEADERSHIP)
+    db.session.commit()
+    filters = CaseFilters.from_args(args)
+    for user in (leader, boss):
+        plain = case_list_rows(user, filters, today)
+        total = len(db.session.execute(plain).all())
+        assert total > 0 or args.get("q")
+        for offset in range(0, total + 5, 5):
+            expected = [r.id for r in db.session.execute(plain.limit(5).offset(offset))]
+            page = db.session.execute(case_list_rows(user, filters, today, window=(5, offset)))
+            rows = [CaseListRow.of(r, today) for r in page]
+            assert [r.id for r in rows] == expected, (user.role, offset)
