@@ -113,10 +113,12 @@ def dump_items(schema: type[Schema], items):
     return jsonify(items=schema(many=True).dump(items))
 
 
-def dump_page(schema: type[Schema], stmt: Select, rows: bool = False):
+def dump_page(schema: type[Schema], stmt: Select | tuple[Select, int], rows: bool = False):
     """The page of `stmt` named by `page` and `per_page` in the envelope of `page_schema`;
-    `rows`: the statement selects rows whose first column is the object."""
-    page = paginate(stmt, scalars=not rows)
+    `rows`: the statement selects rows whose first column is the object; `stmt` may come
+    with the list's size when the caller knows it (`(stmt, total)`: no COUNT)."""
+    stmt, total = stmt if isinstance(stmt, tuple) else (stmt, None)
+    page = paginate(stmt, scalars=not rows, total=total)
     items = [row[0] for row in page.items] if rows else page.items
     return jsonify(
         items=schema(many=True).dump(items),
@@ -205,9 +207,9 @@ class Kind:
         return self.rule.rsplit("/", 1)[0]
 
     def listing(self, page_view, *, query=PageQuery, response=None, rows=False, **doc_):
-        """Decorate a function that returns the list's statement: GET <collection> sends the
-        page of it named by `page` and `per_page`; `rows`: the statement selects rows whose
-        first column is the object."""
+        """Decorate a function that returns the list's statement (or the statement and the
+        list's size): GET <collection> sends the page of it named by `page` and `per_page`;
+        `rows`: the statement selects rows whose first column is the object."""
         item = response or self.response
 
         def register(statement: Callable[[], Select]):

@@ -124,8 +124,7 @@ def index():
     filters = CaseFilters.from_args(request.args)
     today = clock.today()
     counters = state_counters(current_user, filters, today)
-    # The counters hold the list's size already: no second COUNT over the table.
-    total = counters[filters.state] if filters.state else counters["all"]
+    total = filters.total_in(counters)
     page = paginate(
         case_list_rows(current_user, filters, today, hits=total),
         scalars=False,
