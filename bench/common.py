@@ -184,6 +184,85 @@ def gunicorn(
         errlog.close()
 
 
+NGINX_CONF = """\
+%(user)s
+worker_processes 1;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    proxy_temp_path %(dir)s/proxy;
+    fastcgi_temp_path %(dir)s/fastcgi;
+    uwsgi_temp_path %(dir)s/uwsgi;
+    scgi_temp_path %(dir)s/scgi;
+    keepalive_timeout 75s;
+    server {
+        listen 127.0.0.1:%(port)d;
+        location / {
+            proxy_pass http://127.0.0.1:%(upstream)d;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header Connection "";
+            proxy_read_timeout 90s;
+            proxy_request_buffering on;
+        }
+    }
+}
+"""
+
+
+@contextmanager
+def nginx(upstream: Server):
+    """nginx in front of `upstream`, as deploy/nginx-inspect.conf puts it in production (plain
+    HTTP on loopback): it holds the users' idle keep-alive connections and hands gunicorn's
+    sync workers whole requests. Without it, a sync worker that accepts a connection waits on
+    it until its user, thinking, sends the next request (`apt-get install -y nginx`)."""
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
+    if binary is None:
+        raise RuntimeError("nginx is not installed: apt-get install -y nginx")
+    folder = tempfile.mkdtemp(prefix="bench-nginx-")
+    port = free_port()
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(
+            NGINX_CONF
+            % {
+                "dir": folder,
+                "port": port,
+                "upstream": upstream.port,
+                "user": "user root;" if os.geteuid() == 0 else "",
+            }
+        )
+    proc = subprocess.Popen(
+        [binary, "-c", conf, "-p", folder, "-g", "daemon off;"], start_new_session=True
+    )
+    server = Server("nginx", port, proc)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"nginx exited with {proc.returncode} (see {folder})")
+            try:
+                if request(server, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx: no answer on /healthz within 20 s")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(15)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def server_errors(name: str) -> list[str]:
     """The exception lines the server logged (gunicorn's stderr, kept under bench/data)."""
     path = DATA / f"gunicorn_{name}.log"

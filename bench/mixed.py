@@ -1,7 +1,9 @@
 """Scenario 5: concurrent simulated users, mixed (list, detail, answer, dashboard), for 60 s
 against `gunicorn -w 2` on loopback: errors and p95. By default 50 connections in a tight loop;
 with `--think 2-5` each user waits 2-5 s before each request (people reading pages), and
-`--users 200 400 600 800` steps up the load to find the knee (a fresh rotation each step).
+`--users 200 400 600 800` steps up the load to find the knee (a fresh rotation each step);
+users with think time go through nginx as in production (deploy/nginx-inspect.conf: it holds
+their idle connections; a sync worker would otherwise wait on one until its user sends).
 
 wrk keeps 50 connections busy, each request the next of a rotation built from real ids:
 4 in 10 are case lists (leadership with filters, a unit leader's open cases), 3 case details
@@ -16,6 +18,7 @@ import argparse
 import random
 import sys
 import urllib.parse
+from contextlib import ExitStack
 
 from bench import common
 from bench.common import Req, log, verdict
@@ -153,7 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     log(f"== mixed load on {args.backend} ({args.data}), {mode}; {common.machine()}")
     target = THINK_P95_MS if args.think else TIGHT_P95_MS
     steps = []
-    with common.gunicorn("app", "wsgi:app", url) as server:
+    with ExitStack() as stack:
+        server = stack.enter_context(common.gunicorn("app", "wsgi:app", url))
+        if args.think:  # as in production: nginx holds the idle users' connections
+            server = stack.enter_context(common.nginx(server))
         for users in args.users:
             steps.append(run_step(server, url, users, args.seconds, args.writes, args.think))
     errors = common.server_errors("app")
