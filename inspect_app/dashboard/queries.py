@@ -54,7 +54,7 @@ from inspect_app.extensions import cache, db
 from inspect_app.inspections.models import Inspection, inspection_field
 from inspect_app.recovery.queries import RateRow, RecoveryFigures, figures_of, rate_rows
 from inspect_app.reference.calendar import current_calendar
-from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday
+from inspect_app.reference.models import DeadlineRule, FieldOfWork, Holiday, Setting
 from inspect_app.units.models import Unit, UnitEvent, UnitEventUnit, UnitPeriod
 from inspect_app.units.queries import UnitHistory, visible_unit_ids
 
@@ -662,27 +662,39 @@ SOURCES = tuple(
 )
 
 
+#: The conclusion steps' overdue count reads only the inspections and their time limits: kept
+#: on its own version, a case's change (a progress report, an answer) does not recompute it
+#: (a scan of the live inspections: 6 ms at 12,500, 60 ms at 125,000).
+LIFECYCLE_SET = "dashboard-lifecycle"
+LIFECYCLE_SOURCES = tuple(
+    t.name
+    for t in (Inspection.__table__, Holiday.__table__, DeadlineRule.__table__, Setting.__table__)
+)
+
+
 def _cache_seconds() -> int:
     return int(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
 
 
-def _cache_key(kind: str, user, filters: DashboardFilters, today: date) -> str:
+def _cache_key(kind: str, user, filters: DashboardFilters, today: date, data_set: str) -> str:
     visible = visible_unit_ids(user)
     scope = "all" if visible is None else ",".join(map(str, sorted(visible)))
     raw = (
-        f"{kind}|{versions.version(DATA_SET)}|{scope}|{filters.year}|{filters.field}"
+        f"{kind}|{versions.version(data_set)}|{scope}|{filters.year}|{filters.field}"
         f"|{filters.tree}|{today.isoformat()}"
     )
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached(kind: str, user, filters: DashboardFilters, today: date, compute):
+def cached(
+    kind: str, user, filters: DashboardFilters, today: date, compute, data_set: str = DATA_SET
+):
     """`compute()`, remembered under `kind` for the user's scope, the filters, the day and the
-    data's version (a change to a source renews it)."""
+    version of `data_set` (a change to one of its sources renews it)."""
     ttl = _cache_seconds()
     if ttl <= 0:
         return compute()
-    key = _cache_key(kind, user, filters, today)
+    key = _cache_key(kind, user, filters, today, data_set)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -698,9 +710,11 @@ def cached_dashboard(user, filters: DashboardFilters, today: date | None = None)
 
 def cached_lifecycle_overdue(user, today: date) -> int:
     """`conclusions.lifecycle.overdue_count(today)` (the province's overdue conclusion steps),
-    remembered like the dashboard: it scans the live inspections."""
+    remembered on its own sources' version (`LIFECYCLE_SET`): it scans the live inspections."""
     filters = DashboardFilters(year=today.year)
-    return cached("lifecycle", user, filters, today, lambda: overdue_count(today))
+    return cached(
+        "lifecycle", user, filters, today, lambda: overdue_count(today), data_set=LIFECYCLE_SET
+    )
 
 
 def cached_summary(user, today: date | None = None):

@@ -34,6 +34,9 @@ VIEWERS = (Role.ADMIN, Role.LEAD_INSPECTOR, Role.LEADERSHIP, Role.CHAIRMAN)
 
 register_nav("dashboard.index", _l("Dashboard"), VIEWERS)
 bp.record_once(lambda state: versions.watch(state.app, queries.DATA_SET, queries.SOURCES))
+bp.record_once(
+    lambda state: versions.watch(state.app, queries.LIFECYCLE_SET, queries.LIFECYCLE_SOURCES)
+)
 
 
 @bp.app_template_global("dash_percent")

@@ -170,3 +170,31 @@ def test_rendered_figures_kept_with_the_figures(app, db, data, login_as, cache_o
         assert "All cases" in english and "All cases" not in renewed
     finally:
         flask.template_rendered.disconnect(note, app)
+
+
+def test_conclusion_steps_count_kept_across_case_changes(app, db, data, login_as, cache_on):
+    """The overdue conclusion steps are counted over the inspections only: a change to a case
+    (renewing the figures) does not count them again; a change to an inspection does."""
+
+    def lifecycle_counts(seen: list[str]) -> int:
+        return sum(1 for s in seen if "count(" in s.lower() and "FROM inspection" in s)
+
+    client = login_as(Role.LEADERSHIP)
+    client.get("/dashboard?year=2026")
+    seen, stop = _statements(app)
+    try:
+        f.make_case(inspection=f.make_inspection(state="monitoring"), due=TODAY)
+        db.session.commit()  # a new inspection and a case: both renewed
+        client.get("/dashboard?year=2026")
+        assert lifecycle_counts(seen) == 1
+        seen.clear()
+        from inspect_app.cases.models import Case
+
+        case = db.session.execute(db.select(Case).order_by(Case.id.desc())).scalars().first()
+        case.title = case.title + " (sửa)"
+        case.due_date = TODAY.replace(day=1)
+        db.session.commit()  # a case only: the figures renewed, the steps' count kept
+        client.get("/dashboard?year=2026")
+        assert len(_aggregates(seen)) >= 5 and lifecycle_counts(seen) == 0
+    finally:
+        stop()
