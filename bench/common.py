@@ -159,19 +159,7 @@ def gunicorn(
     )
     server = Server(name, port, proc)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name}: gunicorn exited with {proc.returncode}")
-            try:
-                status, _, _ = request(server, "GET", health)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name}: no answer on {health} within 60 s")
-            time.sleep(0.2)
+        _wait_healthy(server, health, 60, f"{name}: gunicorn")
         yield server
     finally:
         if proc.poll() is None:
@@ -214,6 +202,22 @@ http {
 """
 
 
+def _wait_healthy(server: Server, health: str, seconds: float, what: str) -> None:
+    """Until `health` answers 200; RuntimeError if the process exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {server.proc.returncode}")
+        try:
+            if request(server, "GET", health)[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: no answer on {health} within {seconds:g} s")
+        time.sleep(0.2)
+
+
 @contextmanager
 def nginx(upstream: Server):
     """nginx in front of `upstream`, as deploy/nginx-inspect.conf puts it in production (plain
@@ -243,18 +247,7 @@ def nginx(upstream: Server):
     )
     server = Server("nginx", port, proc)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"nginx exited with {proc.returncode} (see {folder})")
-            try:
-                if request(server, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("nginx: no answer on /healthz within 20 s")
-            time.sleep(0.1)
+        _wait_healthy(server, "/healthz", 20, f"nginx (see {folder})")
         yield server
     finally:
         if proc.poll() is None:
