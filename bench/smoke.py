@@ -87,6 +87,13 @@ def _pages(backend: str) -> None:
         raise RuntimeError("pages scenario failed")
 
 
+def _intake(backend: str) -> None:
+    from bench import intake
+
+    if intake.main(["--backend", backend, "--data", "smoke", "--rows", "200"]) != 0:
+        raise RuntimeError("tracker import or periodic report failed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Smoke run of every benchmark scenario")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -104,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             ("S5 mixed load", lambda: _mixed(args.backend)),
             ("S6 search", lambda: _search(args.backend)),
             ("S7 pages", lambda: _pages(args.backend)),
+            ("S8 tracker import, periodic report", lambda: _intake(args.backend)),
         ]
         for name, step in steps:
             log(f"== smoke: {name}")

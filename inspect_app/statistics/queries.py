@@ -20,6 +20,7 @@ issued report (frozen, see `operations`).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -242,19 +243,25 @@ def load(period: Period, cutoff: date) -> Records:
     return recs
 
 
-def _term(record: dict, term: str) -> bool:
+@functools.cache
+def _test(term: str):
+    """A form's term ("unit_kind=province|department", "!accepted", "overdue") as a test of a
+    record, parsed once."""
     negate = term.startswith("!")
     name = term.lstrip("!")
     if "=" in name:
         name, values = name.split("=", 1)
-        result = str(record.get(name)) in values.split("|")
-    else:
-        result = bool(record.get(name))
-    return result != negate
+        allowed = frozenset(values.split("|"))
+        return lambda record: (str(record.get(name)) in allowed) != negate
+    return lambda record: bool(record.get(name)) != negate
 
 
-def matches(record: dict, terms) -> bool:
-    return all(_term(record, t) for t in terms)
+def narrowed(records, terms) -> list[dict]:
+    """The `records` matching every one of `terms`."""
+    pool = records
+    for term in terms:  # one pass a term, each on what the last one kept
+        pool = list(filter(_test(term), pool))
+    return pool if isinstance(pool, list) else list(pool)
 
 
 @dataclass(frozen=True)
@@ -266,11 +273,13 @@ class CellValue:
     ids: tuple[int, ...]
 
 
-def evaluate(records: Records, terms, column: dict) -> CellValue:
+def evaluate(records: Records, terms, column: dict, pool=None) -> CellValue:
     """One cell: the column's records matching `terms` (table, row and column where), counted,
-    summed or their distinct attribute counted."""
-    pool = getattr(records, column["record"])
-    chosen = [r for r in pool.values() if matches(r, terms)]
+    summed or their distinct attribute counted; `pool`, when given, holds the column's records
+    already narrowed to the table's and row's terms (`terms` then the column's only)."""
+    if pool is None:
+        pool = getattr(records, column["record"]).values()
+    chosen = narrowed(pool, terms)
     how, _sep, attr = column["value"].partition(":")
     if how == "count":
         return CellValue(
@@ -283,6 +292,19 @@ def evaluate(records: Records, terms, column: dict) -> CellValue:
     return CellValue(total, column["record"], tuple(sorted(r["id"] for r in chosen)))
 
 
+def _narrowed_by_prefix(memo: dict, pools: dict[str, list], column: dict) -> list[dict]:
+    """`pools[column's record]` narrowed by the column's terms one at a time, each step kept in
+    `memo`: columns sharing their first terms ("to_implement", then "accepted") narrow once."""
+    kind, terms = column["record"], tuple(column["where"])
+    pool = pools[kind]
+    for n in range(1, len(terms) + 1):
+        key = (kind, terms[:n])
+        if key not in memo:
+            memo[key] = narrowed(pool, terms[n - 1 : n])
+        pool = memo[key]
+    return pool
+
+
 def compute(version: FormVersion, period: Period, cutoff: date, records: Records | None = None):
     """Every cell of every table of `version` for the period as of `cutoff`: a list of tables,
     each {code, title, row_header, columns, rows: [{key, label, total, cells: {column key:
@@ -292,11 +314,18 @@ def compute(version: FormVersion, period: Period, cutoff: date, records: Records
     tables = []
     for table in version.tables:
         base = list(table.get("where", []))
+        # Each kind of record narrowed once to the table's terms, then once per row: a cell
+        # tests only its column's terms, on its row's records.
+        in_table = {
+            kind: narrowed(getattr(records, kind).values(), base)
+            for kind in {col["record"] for col in table["columns"]}
+        }
         rows = []
         for row in [*table["rows"], {"key": "total", "label": "Tổng cộng", "where": []}]:
-            terms = base + list(row.get("where", []))
+            in_row = {kind: narrowed(pool, row.get("where", [])) for kind, pool in in_table.items()}
+            prefixes: dict = {}
             cells = {
-                col["key"]: evaluate(records, terms + list(col["where"]), col)
+                col["key"]: evaluate(records, [], col, _narrowed_by_prefix(prefixes, in_row, col))
                 for col in table["columns"]
             }
             rows.append(
