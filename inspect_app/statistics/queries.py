@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
@@ -73,13 +73,15 @@ class Records:
     inspection: dict[int, dict] = field(default_factory=dict)
     case: dict[int, dict] = field(default_factory=dict)
     payment: dict[int, dict] = field(default_factory=dict)
+    # The ids of the period's inspections as SQL: the later queries select within them (a
+    # province's year holds more ids than PostgreSQL takes parameters in one statement).
+    inspection_ids: Select | None = None
 
 
-def _deadlines_at(case_ids: list[int], after) -> dict[int, date]:
-    """The deadline each case had before its first deadline change at or after `after`
-    (a case changed later than the cut-off had that deadline at the cut-off)."""
-    if not case_ids:
-        return {}
+def _deadlines_at(case_ids: Select, after) -> dict[int, date]:
+    """The deadline each case of `case_ids` (a select of ids) had before its first deadline
+    change at or after `after` (a case changed later than the cut-off had that deadline at the
+    cut-off)."""
     rows = db.session.execute(
         select(AuditEvent.object_id, AuditEvent.before)
         .where(
@@ -109,7 +111,7 @@ def load(period: Period, cutoff: date) -> Records:
     """Read the records of the period as of `cutoff` (five queries)."""
     start = period.start
     end_of_cutoff = clock.start_of_local_day(cutoff + timedelta(days=1))
-    recs = Records()
+    recs = Records(inspection_ids=select(Inspection.id).where(Inspection.decision_date <= cutoff))
     for row in db.session.execute(
         select(
             Inspection.id,
@@ -174,9 +176,10 @@ def load(period: Period, cutoff: date) -> Records:
             Unit.kind,
         )
         .join(Unit, Unit.id == Case.responsible_unit_id)
-        .where(Case.inspection_id.in_(list(recs.inspection)))
+        .where(Case.inspection_id.in_(recs.inspection_ids))
     ).all()
-    deadlines = _deadlines_at([r[0] for r in rows], end_of_cutoff)
+    case_ids = select(Case.id).where(Case.inspection_id.in_(recs.inspection_ids))
+    deadlines = _deadlines_at(case_ids, end_of_cutoff)
     per_inspection: dict[int, list[dict]] = defaultdict(list)
     for cid, iid, ctype, state, closed_at, due, amount, area, persons, unit_kind in rows:
         insp = recs.inspection[iid]
@@ -381,14 +384,23 @@ def _measure(record_value: str, amount, area, persons) -> Decimal:
 
 
 def _in_id_order(model, ids: list[int], *columns, joins=()) -> list:
-    """`model`'s id and `columns` for the records of `ids`, in id order (one query); `joins`
-    are the (target, on clause) pairs the columns need."""
+    """`model`'s id and `columns` for the records of `ids`, in id order (one query per
+    `ID_CHUNK` ids: PostgreSQL takes at most 65,535 parameters); `joins` are the (target, on
+    clause) pairs the columns need."""
     stmt = select(model.id, *columns)
     for target, on in joins:
         stmt = stmt.join(target, on)
-    return db.session.execute(stmt.where(model.id.in_(ids)).order_by(model.id)).all()
+    ordered = sorted(ids)
+    return [
+        row
+        for at in range(0, len(ordered), ID_CHUNK)
+        for row in db.session.execute(
+            stmt.where(model.id.in_(ordered[at : at + ID_CHUNK])).order_by(model.id)
+        )
+    ]
 
 
+ID_CHUNK = 10_000
 # The unit a case is addressed to, and the case of a payment: the joins of the drill rows.
 CASE_UNIT = (Unit, Unit.id == Case.responsible_unit_id)
 PAYMENT_CASE = (Case, Case.id == RecoveryPayment.case_id)
@@ -511,7 +523,7 @@ def breakdown(records: Records) -> tuple[list[Breakdown], list[Breakdown]]:
     for iid, name in db.session.execute(
         select(inspection_field.c.inspection_id, FieldOfWork.name)
         .join(FieldOfWork, FieldOfWork.id == inspection_field.c.field_id)
-        .where(inspection_field.c.inspection_id.in_(list(records.inspection)))
+        .where(inspection_field.c.inspection_id.in_(records.inspection_ids))
     ):
         fields_of[iid].append(name)
     units: dict[int, Breakdown] = {}
