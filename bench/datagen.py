@@ -384,7 +384,11 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
                 }
             )
         end = start + timedelta(days=45)
+        reported = end + timedelta(days=15)
         concl = end + timedelta(days=40)
+        # The conclusion's lifecycle recorded step by step, as a province runs it; the newest
+        # 2% still wait for the recommendation to the Chairman and his instruction.
+        followed = i <= n_inspections * 0.98
         inspections.append(
             {
                 "id": i,
@@ -403,7 +407,14 @@ def _fill(conn: Connection, sizes: Sizes, rnd: random.Random, summary: Summary, 
                 "state": "monitoring",
                 "onsite_started_on": start,
                 "onsite_ended_on": end,
-                "reported_on": end + timedelta(days=15),
+                "reported_on": reported,
+                "drafting_assigned_on": reported + timedelta(days=2),
+                "draft_submitted_on": reported + timedelta(days=15),
+                "appraised_on": reported + timedelta(days=20),
+                "published_on": concl + timedelta(days=5),
+                "recommended_on": concl + timedelta(days=3) if followed else None,
+                "instruction_number": f"{i}/UBND-NC" if followed else None,
+                "instruction_date": concl + timedelta(days=15) if followed else None,
                 "extension_reference": None,
                 "extension_days": None,
                 "conclusion_number": f"{i}/KL-TTr",

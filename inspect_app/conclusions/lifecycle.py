@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 
 from inspect_app.core.memo import per_request
 from inspect_app.extensions import db
-from inspect_app.inspections.models import Inspection, InspectionState
+from inspect_app.inspections.models import LIFECYCLE_RECORDS, Inspection, InspectionState
 from inspect_app.reference.calendar import add_days, working_days_between
 from inspect_app.reference.models import DayKind, DeadlineRule
 from inspect_app.reference.rules import FALLBACKS
@@ -92,6 +92,9 @@ STEPS = (
     ),
 )
 BY_KEY = {s.key: s for s in STEPS}
+# A step still to record: the condition of the partial index `ix_inspection_lifecycle_pending`
+# (written as the index writes it, so that both databases read only that index's rows).
+PENDING = or_(*(getattr(Inspection, column).is_(None) for column in LIFECYCLE_RECORDS))
 RECORDABLE = tuple(s.key for s in STEPS if s.key != "sign")
 # Inspections whose lifecycle may still have a step to take (closed ones are done with).
 LIVE_STATES = (
@@ -194,17 +197,20 @@ def _due_by(limit: date, known: dict) -> dict[str, object]:
     return conditions
 
 
+def _pending(stmt):
+    """`stmt` on the live inspections with a step still to record: their partial index (keyed
+    by state and report date, so that SQLite prefers it to the index of every inspection's
+    state)."""
+    return stmt.where(
+        PENDING, Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None)
+    )
+
+
 def live_inspections_stmt(due_by: date | None = None, known: dict | None = None):
     """Inspections with a step left to record (SQL; the reminders and the dashboard); with
     `due_by`, only those with a step due on or before that day (under the rules `known`)."""
-    pending = or_(*(getattr(Inspection, s.done).is_(None) for s in STEPS))
-    if due_by is not None:
-        pending = or_(*_due_by(due_by, known or rules()).values())
-    return (
-        select(Inspection)
-        .where(Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None), pending)
-        .order_by(Inspection.id)
-    )
+    due = [] if due_by is None else [or_(*_due_by(due_by, known or rules()).values())]
+    return _pending(select(Inspection).where(*due).order_by(Inspection.id))
 
 
 def overdue_steps(today: date) -> list[tuple[Inspection, Step]]:
@@ -223,8 +229,6 @@ def overdue_count(today: date) -> int:
     """How many lifecycle steps are overdue on `today`: one SQL count, whatever the rows."""
     conditions = _due_by(today - timedelta(days=1), rules())
     counts = db.session.execute(
-        select(*(func.count().filter(c) for c in conditions.values())).where(
-            Inspection.state.in_(LIVE_STATES), Inspection.reported_on.is_not(None)
-        )
+        _pending(select(*(func.count().filter(c) for c in conditions.values())))
     ).one()
     return sum(counts)

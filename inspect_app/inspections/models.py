@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import Date, Integer, String, Text
 
@@ -55,6 +55,20 @@ inspection_member = secondary(
 )
 
 
+# The columns recording the conclusion's lifecycle steps, in order (conclusions.lifecycle.STEPS
+# names the step of each); an inspection with one of them empty has a step still to record.
+LIFECYCLE_RECORDS = (
+    "drafting_assigned_on",
+    "draft_submitted_on",
+    "appraised_on",
+    "conclusion_date",
+    "published_on",
+    "recommended_on",
+    "instruction_date",
+)
+LIFECYCLE_PENDING_SQL = " OR ".join(f"{column} IS NULL" for column in LIFECYCLE_RECORDS)
+
+
 class Inspection(Searchable, EditableMixin, db.Model):
     """One inspection or check of a target unit, led by a team leader (trưởng đoàn)."""
 
@@ -76,6 +90,15 @@ class Inspection(Searchable, EditableMixin, db.Model):
         ),
         # The list's default order (start date, then id): the first page without a sort.
         Index("ix_inspection_start_id", "start_date", "id"),
+        # The inspections with a lifecycle step still to record: the overdue steps' count and
+        # reminders read these, not every inspection of the province.
+        Index(
+            "ix_inspection_lifecycle_pending",
+            "state",
+            "reported_on",
+            sqlite_where=text(LIFECYCLE_PENDING_SQL),
+            postgresql_where=text(LIFECYCLE_PENDING_SQL),
+        ),
         Searchable.search_index("ix_inspection_search"),
     )
 
