@@ -14,8 +14,7 @@ from inspect_app.core.memo import per_request
 from inspect_app.core.roles import Role
 from inspect_app.deputies.models import Delegation
 from inspect_app.extensions import db
-from inspect_app.units.models import Unit
-from inspect_app.units.queries import register_delegated_units, subtree_ids
+from inspect_app.units.queries import register_delegated_units, subtree_ids, unit_parents
 
 
 def active_delegations(user, day: date | None = None) -> list[Delegation]:
@@ -127,7 +126,7 @@ def recipients_by_unit(unit_ids, today: date | None = None) -> dict[int, list[Us
     active leaders of each unit and the deputies acting today for it or a unit above it."""
     today = today or clock.today()
     unit_ids = set(unit_ids)
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    parents = unit_parents()
     chains: dict[int, list[int]] = {}
     for unit_id in unit_ids:
         chain, current = [], unit_id

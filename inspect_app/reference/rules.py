@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inspect_app.core import audit
 from inspect_app.core.errors import Conflict, OperationError
-from inspect_app.core.memo import per_request
+from inspect_app.core.memo import forget_on_write, per_request
 from inspect_app.extensions import db
 from inspect_app.reference.models import DayKind, DeadlineRule, Setting
 
@@ -250,8 +250,17 @@ def setting_rows() -> dict[str, Setting]:
 
 
 def _setting(key: str) -> str:
-    value = db.session.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
+    """A setting's stored value or its default (one query per key and request)."""
+    memo = per_request("settings")
+    if key not in memo:
+        memo[key] = db.session.execute(
+            select(Setting.value).where(Setting.key == key)
+        ).scalar_one_or_none()
+    value = memo[key]
     return value if value is not None else SETTING_DEFAULTS[key]
+
+
+forget_on_write(Setting, "settings")
 
 
 def extension_approver() -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from inspect_app.core.memo import per_request
+from inspect_app.core.memo import forget_on_write, per_request
 from inspect_app.extensions import db
 from inspect_app.units.models import (
     Unit,
@@ -47,6 +47,18 @@ def tree_rows(units: list[Unit] | list[UnitAt]) -> list[tuple]:
     return rows
 
 
+def unit_parents() -> dict[int, int | None]:
+    """Every unit's id -> its parent's id (one query a request: the signed-in user's scope, a
+    notice's recipients and the filters all read the tree; a unit written drops it)."""
+    memo = per_request("unit_tree")
+    if "parents" not in memo:
+        memo["parents"] = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    return memo["parents"]
+
+
+forget_on_write(Unit, "unit_tree", "visible_units")
+
+
 def subtree_ids(root_id: int) -> set[int]:
     """The id of a unit and of every unit below it (one query)."""
     return _subtrees([root_id])
@@ -62,9 +74,8 @@ def subtrees(root_ids: list[int]) -> dict[int, set[int]]:
     all, none if no root)."""
     if not root_ids:
         return {}
-    pairs = db.session.execute(select(Unit.id, Unit.parent_id)).all()
     children: dict[int | None, list[int]] = {}
-    for uid, pid in pairs:
+    for uid, pid in unit_parents().items():
         children.setdefault(pid, []).append(uid)
 
     def below(root: int) -> set[int]:
