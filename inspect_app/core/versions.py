@@ -61,10 +61,21 @@ def _written(session: Session) -> set[str]:
     return session.info.setdefault(WRITTEN, set())
 
 
+# Columns that stamp a row's change (when, and the optimistic lock) without being data any set
+# is computed from: a row whose only change is its stamp (a progress report touches its case
+# so that two concurrent writes conflict) renews no data set.
+STAMPS = frozenset({"updated_at", "version"})
+
+
 def _note_flush(session: Session, _context, _instances) -> None:
     written = _written(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in (*session.new, *session.deleted):
         written.update(t.name for t in inspect(obj).mapper.tables)
+    for obj in session.dirty:
+        state = inspect(obj)
+        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        if changed - STAMPS:
+            written.update(t.name for t in state.mapper.tables)
 
 
 def _note_statement(state: ORMExecuteState) -> None:

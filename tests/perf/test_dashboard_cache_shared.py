@@ -129,6 +129,24 @@ def test_a_rollback_or_a_write_elsewhere_keeps_the_cache(db, world, shared, aggr
     assert _all(world) == 1 and aggregates() == 0
 
 
+def test_a_change_of_a_case_s_stamp_only_keeps_the_figures(db, world, shared, aggregates):
+    """A progress report touches its case (updated_at, and so its version) to make concurrent
+    writes conflict: no figure changes, the cache stays; a change of data renews it."""
+    from inspect_app.core import clock as clock_
+
+    _all(world)
+    aggregates()
+    before = versions.version(queries.DATA_SET)
+    case = db.session.get(Case, world["case"].id)
+    case.updated_at = clock_.now()
+    db.session.commit()
+    assert versions.version(queries.DATA_SET) == before
+    assert _all(world) == 1 and aggregates() == 0
+    case.title = "Tiêu đề khác"
+    db.session.commit()
+    assert versions.version(queries.DATA_SET) != before
+
+
 def test_a_savepoint_rolled_back_keeps_the_outer_change(db, world, shared, aggregates):
     _all(world)
     aggregates()
