@@ -44,17 +44,17 @@ def ensure_data(n: int, backend: str, regenerate: bool = False) -> str:
     return url
 
 
-def fresh_copy(url: str, n: int, backend: str) -> str:
+def fresh_copy(url: str, n: int, backend: str, suffix: str = "run") -> str:
     """A throwaway copy of the pristine data set (file copy, or CREATE DATABASE ... TEMPLATE)."""
     if backend == "sqlite":
         src = Path(url.removeprefix("sqlite:///"))
-        dst = src.with_name(src.stem + "_run.db")
+        dst = src.with_name(f"{src.stem}_{suffix}.db")
         shutil.copyfile(src, dst)
         return f"sqlite:///{dst}"
     from sqlalchemy import create_engine
 
     base = url.rsplit("/", 1)[0]
-    name = f"bench_{data_name(n)}_run"
+    name = f"bench_{data_name(n)}_{suffix}"
     engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
@@ -63,7 +63,99 @@ def fresh_copy(url: str, n: int, backend: str) -> str:
     return f"{base}/{name}"
 
 
+def drop_copy(url: str) -> None:
+    """Remove a throwaway copy (the anchor's is as large as the data set and its rows)."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    from sqlalchemy import create_engine
+
+    base, name = url.rsplit("/", 1)
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    engine.dispose()
+
+
 # --- the child process -----------------------------------------------------------------------
+
+
+ANCHOR_CHUNK = 5000  # rows a commit, as the sweep commits a batch of 5,000 cases
+
+
+def _stage_rows(url: str, swept_url: str) -> tuple[list, dict]:
+    """Untimed set-up of the anchor: every row the sweep added to `swept_url` (ids above the
+    pristine copy's largest), and the cases it changed, copied into staging tables of `url`.
+    Returns [(table, stage)] in the schema's dependency order and the row counts."""
+    from sqlalchemy import Column, MetaData, Table, create_engine, func, insert, select
+
+    import inspect_app.models  # noqa: F401 - the whole schema
+    from inspect_app.extensions import db
+
+    src, dst = create_engine(swept_url), create_engine(url)
+    staging = MetaData()
+    staged, counts = [], {}
+    with src.connect() as read, dst.begin() as write:
+        for table in db.metadata.sorted_tables:
+            if "id" not in table.c:
+                continue
+            top = write.execute(select(func.max(table.c.id))).scalar() or 0
+            if table.name == "recommendation":  # changed rows: the case updates of the steps
+                changed = table.c.escalated_on.is_not(None)
+                where = [changed]
+            else:
+                where = [table.c.id > top]
+            columns = [Column(c.name, c.type) for c in table.c]
+            stage = Table(f"stage_{table.name}", staging, *columns)
+            stage.create(write)
+            total = 0
+            result = read.execution_options(yield_per=ANCHOR_CHUNK).execute(
+                select(table).where(*where).order_by(table.c.id)
+            )
+            for rows in result.partitions():
+                write.execute(insert(stage), [dict(r._mapping) for r in rows])
+                total += len(rows)
+            if total:
+                staged.append((table, stage))
+                counts[table.name] = total
+    src.dispose()
+    dst.dispose()
+    return staged, counts
+
+
+def anchor(url: str, swept_url: str) -> None:
+    """The plain-SQL anchor: the same rows the sweep wrote, written set-based (INSERT ...
+    SELECT, UPDATE ... FROM) from staging tables, 5,000 rows a commit, table by table."""
+    from sqlalchemy import create_engine, func, insert, select, update
+
+    staged, counts = _stage_rows(url, swept_url)
+    emit({"event": "start", "todo": counts, "overdue": counts.get("recommendation", 0),
+          "rss_mb": rss_mb()})  # fmt: skip
+    engine = create_engine(url)
+    t0 = time.perf_counter()
+    with engine.connect() as conn:
+        for table, stage in staged:
+            ids = conn.execute(select(stage.c.id).order_by(stage.c.id)).scalars().all()
+            for at in range(0, len(ids), ANCHOR_CHUNK):
+                lo, hi = ids[at], ids[min(at + ANCHOR_CHUNK, len(ids)) - 1]
+                chunk = stage.c.id.between(lo, hi)
+                if table.name == "recommendation":
+                    values = {
+                        c: stage.c[c]
+                        for c in ("escalation_level", "escalated_on", "version", "updated_at")
+                    }
+                    stmt = update(table).values(values).where(table.c.id == stage.c.id, chunk)
+                else:
+                    names = [c.name for c in table.c]
+                    stmt = insert(table).from_select(names, select(stage).where(chunk))
+                conn.execute(stmt)
+                conn.commit()
+        written = {
+            t.name: conn.execute(select(func.count()).select_from(s)).scalar() for t, s in staged
+        }
+    seconds = time.perf_counter() - t0
+    engine.dispose()
+    emit({"event": "done", "seconds": seconds, "done": written, "rss_mb": rss_mb()})
 
 
 def child(url: str, mode: str) -> None:
@@ -165,8 +257,9 @@ def emit(data: dict) -> None:
 # --- the parent ------------------------------------------------------------------------------
 
 
-def run_mode(url: str, mode: str, max_seconds: float) -> dict:
+def run_mode(url: str, mode: str, max_seconds: float, source: str | None = None) -> dict:
     cmd = [sys.executable, "-m", "bench.sweep", "--child", mode, "--url", url]
+    cmd += ["--source", source] if source else []
     env = common.server_env(None)
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=subprocess.PIPE, text=True)
     events: list[dict] = []
@@ -231,9 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--runs", type=int, default=1, help="runs of the bare UPDATE (median)")
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--child", choices=("sweep", "sql"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("sweep", "sql", "rows"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--source", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "rows":
+        anchor(args.url, args.source)
+        return 0
     if args.child:
         child(args.url, args.child)
         return 0
@@ -246,18 +343,35 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             sql_runs.append(run_mode(fresh_copy(pristine, n, args.backend), "sql", 600))
         sql = sorted(sql_runs, key=lambda r: r["seconds"])[len(sql_runs) // 2]
-        sweep = run_mode(fresh_copy(pristine, n, args.backend), "sweep", args.max_seconds)
+        swept = fresh_copy(pristine, n, args.backend)
+        sweep = run_mode(swept, "sweep", args.max_seconds)
         ratio = sweep["seconds"] / sql["seconds"] if sql["seconds"] else float("inf")
         row = {"cases": n, "sweep": sweep, "sql": sql, "ratio": ratio}
-        results.append(row)
         mark = " (projected from the rate so far)" if sweep["projected"] else ""
         log(
             f"  {n:>9,} open cases, {sweep['overdue']:,} overdue; steps due {sweep['todo']}\n"
             f"    sweep:      {sweep['seconds']:9.2f} s{mark}, peak RSS {sweep['rss_mb']:.0f} MB\n"
             f"    bare UPDATE {sql['seconds']:9.3f} s ({sql['done']['updated']:,} rows), "
-            f"peak RSS {sql['rss_mb']:.0f} MB\n"
-            f"    ratio {ratio:,.1f}x (target <= 1.5x): {verdict(ratio <= 1.5)}"
+            f"peak RSS {sql['rss_mb']:.0f} MB, ratio {ratio:,.1f}x"
         )
+        if not sweep["projected"]:
+            # The anchor: the very rows the sweep wrote (steps, cases, notifications grouped
+            # and single, letters, report rows, audit events, mails), as plain SQL.
+            target = fresh_copy(pristine, n, args.backend, "anchor")
+            rows = run_mode(target, "rows", 3600, swept)
+            drop_copy(target)
+            row["anchor"] = rows
+            row["anchor_ratio"] = sweep["seconds"] / rows["seconds"]
+            written = sum(rows["done"].values())
+            log(
+                f"    plain-SQL anchor {rows['seconds']:.2f} s writing the same {written:,} rows "
+                f"({', '.join(f'{k} {v:,}' for k, v in rows['done'].items())}), peak RSS "
+                f"{rows['rss_mb']:.0f} MB\n"
+                f"    sweep / anchor {row['anchor_ratio']:.2f}x (target <= 1.3x): "
+                f"{verdict(row['anchor_ratio'] <= 1.3)}"
+            )
+        drop_copy(swept)
+        results.append(row)
     if len(results) > 1:
         lo, hi = results[0], results[-1]
         growth = hi["sweep"]["rss_mb"] / lo["sweep"]["rss_mb"]

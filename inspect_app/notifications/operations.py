@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
 from inspect_app.auth.models import User
 from inspect_app.core import audit, clock
@@ -50,7 +50,7 @@ def notify_many(rows: Iterable[dict]) -> int:
         [_row(r["user_id"], r["kind"], r["title"], r.get("body"), r.get("link")) for r in rows]
     )
     if rows:
-        db.session.execute(insert(Notification), rows)
+        db.session.execute(Notification.__table__.insert(), rows)  # Core executemany
     return len(rows)
 
 
@@ -88,7 +88,7 @@ def _with_mail(rows: list[dict]) -> list[dict]:
             text = "\n\n".join(filter(None, [row["title"], row["body"], _link(row["link"])]))
             mails.append(_mail(user.id, user.email, row["title"], text, now))
     if mails:
-        db.session.execute(insert(OutgoingMail), mails)
+        db.session.execute(OutgoingMail.__table__.insert(), mails)
     return rows
 
 
