@@ -49,7 +49,8 @@ def tree_rows(units: list[Unit] | list[UnitAt]) -> list[tuple]:
 
 def unit_parents() -> dict[int, int | None]:
     """Every unit's id -> its parent's id (one query a request: the signed-in user's scope, a
-    notice's recipients and the filters all read the tree; a unit written drops it)."""
+    notice's recipients and the filters all read the tree). A unit's change drops it once
+    flushed: every unit operation flushes before it returns."""
     memo = per_request("unit_tree")
     if "parents" not in memo:
         memo["parents"] = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
