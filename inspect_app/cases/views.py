@@ -211,6 +211,12 @@ def bulk():
         error = _("Choose an action.")
     elif not everything and not ids:
         error = _("Tick at least one case, or choose all the cases matching the filters.")
+    elif not everything and len(ids) > operations.MAX_BATCH:
+        error = _(
+            "At most %(max)d cases can be ticked for one action: choose all the cases matching "
+            "the filters instead.",
+            max=operations.MAX_BATCH,
+        )
     if error:
         return render("cases/bulk_result.html", status=422, error=error, filters=filters)
     today = clock.today()

@@ -76,6 +76,17 @@ def test_nothing_chosen_is_a_clear_422(db, login_as, world):
     assert _reminders(db) == 0
 
 
+def test_more_ticked_cases_than_one_action_takes_is_a_clear_422(db, login_as, world):
+    """Tens of thousands of ticked ids (no page offers them) are refused before any query: an IN
+    list that long is more than PostgreSQL takes."""
+    client = login_as(Role.LEADERSHIP)
+    ticked = [str(n) for n in range(1, operations.MAX_BATCH + 2)]
+    r = client.post("/cases/bulk", data={"action": "remind", "ids": ticked})
+    assert r.status_code == 422
+    assert f"Chỉ đánh dấu được tối đa {operations.MAX_BATCH} kiến nghị" in r.get_data(as_text=True)
+    assert _reminders(db) == 0
+
+
 def test_a_unit_leader_may_not(db, login_as, world):
     client = login_as(world["leader"])
     r = client.post("/cases/bulk", data={"action": "remind", "all": "1"})
