@@ -162,6 +162,7 @@ def load(period: Period, cutoff: date) -> Records:
             .where(*_issued_in(start, cutoff))
         ).scalars()
     )
+    in_period = Case.inspection_id.in_(recs.inspection_ids)
     rows = db.session.execute(
         select(
             Case.id,
@@ -176,10 +177,9 @@ def load(period: Period, cutoff: date) -> Records:
             Unit.kind,
         )
         .join(Unit, Unit.id == Case.responsible_unit_id)
-        .where(Case.inspection_id.in_(recs.inspection_ids))
+        .where(in_period)
     ).all()
-    case_ids = select(Case.id).where(Case.inspection_id.in_(recs.inspection_ids))
-    deadlines = _deadlines_at(case_ids, end_of_cutoff)
+    deadlines = _deadlines_at(select(Case.id).where(in_period), end_of_cutoff)
     per_inspection: dict[int, list[dict]] = defaultdict(list)
     for cid, iid, ctype, state, closed_at, due, amount, area, persons, unit_kind in rows:
         insp = recs.inspection[iid]
@@ -276,13 +276,9 @@ class CellValue:
     ids: tuple[int, ...]
 
 
-def evaluate(records: Records, terms, column: dict, pool=None) -> CellValue:
-    """One cell: the column's records matching `terms` (table, row and column where), counted,
-    summed or their distinct attribute counted; `pool`, when given, holds the column's records
-    already narrowed to the table's and row's terms (`terms` then the column's only)."""
-    if pool is None:
-        pool = getattr(records, column["record"]).values()
-    chosen = narrowed(pool, terms)
+def evaluate(chosen: list[dict], column: dict) -> CellValue:
+    """One cell from the records it counts (those of its table, row and column terms):
+    counted, summed or their distinct attribute counted."""
     how, _sep, attr = column["value"].partition(":")
     if how == "count":
         return CellValue(
@@ -328,7 +324,7 @@ def compute(version: FormVersion, period: Period, cutoff: date, records: Records
             in_row = {kind: narrowed(pool, row.get("where", [])) for kind, pool in in_table.items()}
             prefixes: dict = {}
             cells = {
-                col["key"]: evaluate(records, [], col, _narrowed_by_prefix(prefixes, in_row, col))
+                col["key"]: evaluate(_narrowed_by_prefix(prefixes, in_row, col), col)
                 for col in table["columns"]
             }
             rows.append(
@@ -383,6 +379,9 @@ def _measure(record_value: str, amount, area, persons) -> Decimal:
     return Decimal(persons or 1)
 
 
+ID_CHUNK = 10_000  # ids a drill-down query names at most
+
+
 def _in_id_order(model, ids: list[int], *columns, joins=()) -> list:
     """`model`'s id and `columns` for the records of `ids`, in id order (one query per
     `ID_CHUNK` ids: PostgreSQL takes at most 65,535 parameters); `joins` are the (target, on
@@ -400,7 +399,6 @@ def _in_id_order(model, ids: list[int], *columns, joins=()) -> list:
     ]
 
 
-ID_CHUNK = 10_000
 # The unit a case is addressed to, and the case of a payment: the joins of the drill rows.
 CASE_UNIT = (Unit, Unit.id == Case.responsible_unit_id)
 PAYMENT_CASE = (Case, Case.id == RecoveryPayment.case_id)
