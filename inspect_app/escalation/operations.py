@@ -158,7 +158,6 @@ class Recipients:
                 self.chairman.append((uid, locale))
             else:
                 self.leadership.append((uid, locale))
-        self.parent = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
 
     def of(self, step: str, unit_id: int) -> list[tuple[int, str]]:
         """The leaders told of the step on a case of `unit_id`, one notice per case."""
