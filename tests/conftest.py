@@ -10,19 +10,30 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g, has_app_context
+from flask import session as flask_session
 from flask.testing import FlaskClient
+from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 import inspect_app.models  # noqa: F401 - the whole schema, before any test module imports a query
 from inspect_app import create_app
-from inspect_app.auth import tokens
+from inspect_app.auth import sessions, tokens
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from inspect_app.extensions import db as _db
 from tests import factories
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def _forget_request_state() -> None:
+    """Requests reuse the test's app context: forget what the last one cached on g (signed-in
+    user, CSRF token)."""
+    if has_app_context():
+        for key in list(vars(g)):
+            g.pop(key, None)
 
 
 class Client(FlaskClient):
@@ -43,18 +54,14 @@ class Client(FlaskClient):
             return "_user_id" in s
 
     def open(self, *args, csrf: bool = True, **kwargs):
-        # Requests reuse the test's app context: forget what the last request cached on g
-        # (signed-in user, CSRF token), and read fresh rows afterwards.
-        if has_app_context():
-            for key in list(vars(g)):
-                g.pop(key, None)
+        _forget_request_state()
         method = kwargs.get("method", "GET")
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.token or self.refresh_token())
             kwargs["headers"] = headers
         response = super().open(*args, **kwargs)
-        if has_app_context():
+        if has_app_context():  # the test reads fresh rows after each request
             _db.session.expire_all()
         return response
 
@@ -119,22 +126,47 @@ def client(app, db):
 
 @pytest.fixture()
 def login_as(app, db):
-    """login_as(role or user) -> a signed-in client (a user of that role is made if needed)."""
+    """login_as(role or user) -> a signed-in client (a user of that role is made if needed).
 
-    def _login(who, client=None, **user_kwargs):
+    The session is opened as the login view opens it (`flask_login.login_user` and a
+    server-side session row), in a request context whose session becomes the client's cookie,
+    with a CSRF token ready: a sign-in costs no page renders. `form=True` signs in through the
+    login form instead (the sign-in tests themselves post to /login)."""
+
+    def _login(who, client=None, form=False, **user_kwargs):
         user = who if hasattr(who, "username") else factories.make_user(role=who, **user_kwargs)
         _db.session.commit()
         c = client or app.test_client()
         c.token = None
-        response = c.post(
-            "/login", data={"username": user.username, "password": factories.PASSWORD}
-        )
-        assert response.status_code == 303, response.get_data(as_text=True)[:500]
-        c.token = None
+        if form:
+            response = c.post(
+                "/login", data={"username": user.username, "password": factories.PASSWORD}
+            )
+            assert response.status_code == 303, response.get_data(as_text=True)[:500]
+            c.token = None
+        else:
+            c.token = _open_session(app, c, user)
         c.user = user
         return c
 
     return _login
+
+
+def _open_session(app, client, user) -> str:
+    """Sign `user` in on `client` the way the login view does; the CSRF token of the session."""
+    _forget_request_state()
+    with app.test_request_context(environ_base=client.environ_base):
+        login_user(user)
+        flask_session[sessions.COOKIE_KEY] = sessions.start(user, "", "127.0.0.1")
+        flask_session["lang"] = user.locale
+        token = generate_csrf()
+        signed_in = dict(flask_session)
+    _forget_request_state()
+    _db.session.commit()
+    with client.session_transaction() as s:
+        s.clear()
+        s.update(signed_in)
+    return token
 
 
 @pytest.fixture()

@@ -54,6 +54,7 @@ def form_action(
             result = operation(data if data is not None else {})
             db.session.flush()
         except StaleDataError:
+            db.session.rollback()  # first: the message reads the user's language from the row
             return _again(page, 409, {}, Conflict().message)
         except OperationError as e:
             if e.status == 409:

@@ -366,8 +366,8 @@ class _Paper:
     def __init__(self, title: str, page: blocks.Page = blocks.PAGE):
         pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))
         _family, paths = document_font()
-        for style, path in zip(STYLES, paths, strict=True):
-            pdf.add_font("Serif", style, path)
+        # Faces are read when first drawn with (~50 ms each): most papers use two or three.
+        self._faces = dict(zip(STYLES, paths, strict=True))
         self.page = page
         self.LEFT, self.RIGHT, self.TOP, self.BOTTOM = page.left, page.right, page.top, page.bottom
         pdf.set_margins(self.LEFT, self.TOP, self.RIGHT)
@@ -383,6 +383,10 @@ class _Paper:
     # --- primitives ------------------------------------------------------------------------
 
     def font(self, size: float, style: str = "") -> None:
+        face = "".join(sorted(set(style.upper()) - {"U"}))  # "IB" -> "BI", as fpdf2 keys them
+        path = self._faces.pop(face, None)
+        if path is not None:
+            self.pdf.add_font("Serif", face, path)
         self.pdf.set_font("Serif", style, size)
 
     def _page_number(self) -> None:

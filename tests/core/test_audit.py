@@ -41,7 +41,7 @@ def verify(app):
 
 
 def test_operations_record_who_what_before_after(db, login_as):
-    admin = login_as("admin")
+    admin = login_as("admin", form=True)
     events = make_events(db, admin)
     actions = [e.action for e in events]
     assert actions == ["login", "user_updated", "user_deactivated", "unit_created"]
@@ -157,7 +157,7 @@ def test_verify_detects_a_rehashed_event(app, db, login_as):
 
 
 def test_verify_walks_the_chain_in_batches(app, db, login_as):
-    make_events(db, login_as("admin"))
+    make_events(db, login_as("admin", form=True))
     report = verify_chain(batch=2)
     assert report.ok and report.checked == 4
     last_id = db.session.query(func.max(AuditEvent.id)).scalar()

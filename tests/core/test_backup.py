@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,30 +28,70 @@ def _config() -> dict:
     return {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
 
 
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory):
+    """A database migrated to the head once per test file (`flask db upgrade`, ~2 s); each
+    source database starts as a copy of it: a file copy on SQLite, CREATE DATABASE ...
+    TEMPLATE on PostgreSQL."""
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    if base_url is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('migrated') / 'head.db'}"
+    else:
+        base = make_url(base_url)
+        url = base.set(database=f"{base.database}_migrated").render_as_string(hide_password=False)
+        _recreate(base, url)
+    app = _app(url, tmp_path_factory.mktemp("template_uploads"))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    yield url
+    if base_url is not None:
+        _drop(make_url(base_url), url)
+
+
+def _admin(base):
+    return create_engine(base, isolation_level="AUTOCOMMIT")
+
+
+def _recreate(base, url: str, template: str | None = None) -> None:
+    name = make_url(url).database
+    admin = _admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+
+
+def _drop(base, url: str) -> None:
+    admin = _admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture()
-def new_database(tmp_path):
-    """new_database(name) -> the URL of a brand-new empty database of the suite's kind."""
+def new_database(tmp_path, migrated_template):
+    """new_database(name, migrated=False) -> the URL of a brand-new database of the suite's
+    kind: empty, or a copy of one migrated to the head."""
     base_url = os.environ.get("TEST_DATABASE_URL")
     made: list[str] = []
-    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT") if base_url else None
 
-    def _new(name: str) -> str:
-        if admin is None:
-            return f"sqlite:///{tmp_path / (name + '.db')}"
+    def _new(name: str, migrated: bool = False) -> str:
+        if base_url is None:
+            path = tmp_path / (name + ".db")
+            if migrated:
+                shutil.copyfile(make_url(migrated_template).database, path)
+            return f"sqlite:///{path}"
         base = make_url(base_url)
-        full = f"{base.database}_{name}"
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{full}"'))
-        made.append(full)
-        return base.set(database=full).render_as_string(hide_password=False)
+        url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
+        _recreate(base, url, migrated_template if migrated else None)
+        made.append(url)
+        return url
 
     yield _new
-    if admin is not None:
-        with admin.connect() as conn:
-            for full in made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
-        admin.dispose()
+    for url in made:
+        _drop(make_url(base_url), url)
 
 
 def _app(url: str, uploads: Path, **extra):
@@ -86,9 +127,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 def source(new_database, tmp_path):
     """A migrated database with cases, findings, audit events and evidence files (an image
     with its thumbnail, a PDF)."""
-    app = _app(new_database("backup_src"), tmp_path / "uploads_src")
+    app = _app(new_database("backup_src", migrated=True), tmp_path / "uploads_src")
     with app.app_context():
-        upgrade()
         finding = f.make_finding()
         f.make_case(inspection=finding.inspection, state="open")
         lead = finding.inspection.lead
