@@ -12,14 +12,14 @@ from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask import session as flask_session
 from flask.testing import FlaskClient
-from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 import inspect_app.models  # noqa: F401 - the whole schema, before any test module imports a query
 from inspect_app import create_app
-from inspect_app.auth import sessions, tokens
+from inspect_app.auth import tokens
+from inspect_app.auth.views import sign_in
 from inspect_app.config import TestingConfig
 from inspect_app.core import clock
 from inspect_app.extensions import db as _db
@@ -128,9 +128,9 @@ def client(app, db):
 def login_as(app, db):
     """login_as(role or user) -> a signed-in client (a user of that role is made if needed).
 
-    The session is opened as the login view opens it (`flask_login.login_user` and a
-    server-side session row), in a request context whose session becomes the client's cookie,
-    with a CSRF token ready: a sign-in costs no page renders. `form=True` signs in through the
+    The session is opened by the login view's own `sign_in`, in a request context whose
+    session becomes the client's cookie, with a CSRF token ready: a sign-in costs no page
+    renders. `form=True` signs in through the
     login form instead (the sign-in tests themselves post to /login)."""
 
     def _login(who, client=None, form=False, **user_kwargs):
@@ -145,23 +145,22 @@ def login_as(app, db):
             assert response.status_code == 303, response.get_data(as_text=True)[:500]
             c.token = None
         else:
-            c.token = _open_session(app, c, user)
+            c.token = _sign_in(app, c, user)
         c.user = user
         return c
 
     return _login
 
 
-def _open_session(app, client, user) -> str:
-    """Sign `user` in on `client` the way the login view does; the CSRF token of the session."""
+def _sign_in(app, client, user) -> str:
+    """Sign `user` in on `client` as the login form does (`auth.views.sign_in`, in a request
+    context with the client's address and agent); the CSRF token of the session."""
     _forget_request_state()
     with app.test_request_context(environ_base=client.environ_base):
-        login_user(user)
-        flask_session[sessions.COOKIE_KEY] = sessions.start(user, "", "127.0.0.1")
-        flask_session["lang"] = user.locale
+        sign_in(user)
         token = generate_csrf()
         signed_in = dict(flask_session)
-    _forget_request_state()
+    _forget_request_state()  # login_user and generate_csrf cached the user and token on g
     _db.session.commit()
     with client.session_transaction() as s:
         s.clear()

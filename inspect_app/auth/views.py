@@ -64,10 +64,7 @@ def login():
         if data:
             result = operations.authenticate(data["username"], data["password"], _client_ip())
             if result.user:
-                session.clear()
-                login_user(result.user)
-                _open_session(result.user)
-                session["lang"] = result.user.locale
+                sign_in(result.user)
                 return redirect(_safe_next(data.get("next")) or url_for("home.index"), 303)
             keep_changes()  # the failed attempt is recorded: it counts towards the throttle
             return render("auth/login.html", status=result.status, form=form, error=result.error)
@@ -77,6 +74,15 @@ def login():
 
 def _client_ip() -> str:
     return (request.remote_addr or "unknown")[:64]
+
+
+def sign_in(user: User) -> None:
+    """Sign `user` in on this browser: a fresh cookie session naming a new server-side
+    session, in the user's language (the login form's success; the tests' `login_as`)."""
+    session.clear()
+    login_user(user)
+    _open_session(user)
+    session["lang"] = user.locale
 
 
 def _open_session(user: User) -> None:

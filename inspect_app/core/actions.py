@@ -22,7 +22,12 @@ from marshmallow import Schema
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from inspect_app.core.errors import Conflict, OperationError, concurrent_write, is_unique_violation
+from inspect_app.core.errors import (
+    STALE_WRITE,
+    OperationError,
+    concurrent_write,
+    is_unique_violation,
+)
 from inspect_app.core.forms import load_form
 from inspect_app.core.htmx import redirect_to
 from inspect_app.extensions import db
@@ -54,8 +59,7 @@ def form_action(
             result = operation(data if data is not None else {})
             db.session.flush()
         except StaleDataError:
-            db.session.rollback()  # first: the message reads the user's language from the row
-            return _again(page, 409, {}, Conflict().message)
+            return _again(page, 409, {}, STALE_WRITE)  # its text is read after the rollback
         except OperationError as e:
             if e.status == 409:
                 return _again(page, 409, {}, e.message)

@@ -41,14 +41,19 @@ class Forbidden(OperationError):
         return _l("You do not have permission to do this.")
 
 
+# What a stale write answers (lazy: shown only after the failed transaction is rolled back,
+# since reading the user's language may need the database).
+STALE_WRITE = _l(
+    "Someone else changed this record since you opened it. "
+    "The current version is shown; please check it and try again."
+)
+
+
 class Conflict(OperationError):
     status = 409
 
     def default_message(self):
-        return _l(
-            "Someone else changed this record since you opened it. "
-            "The current version is shown; please check it and try again."
-        )
+        return STALE_WRITE
 
 
 TITLES = {
@@ -120,7 +125,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def stale(e):
         db.session.rollback()
-        return error_response(409, str(Conflict().message))
+        return error_response(409, str(STALE_WRITE))
 
     @app.errorhandler(IntegrityError)
     def integrity(e: IntegrityError):

@@ -366,7 +366,8 @@ class _Paper:
     def __init__(self, title: str, page: blocks.Page = blocks.PAGE):
         pdf = FPDF(orientation="P", unit="mm", format=(page.width, page.height))
         _family, paths = document_font()
-        # Faces are read when first drawn with (~50 ms each): most papers use two or three.
+        # Each face is read when first drawn with (~50 ms a face): a paper without italics
+        # never reads them.
         self._faces = dict(zip(STYLES, paths, strict=True))
         self.page = page
         self.LEFT, self.RIGHT, self.TOP, self.BOTTOM = page.left, page.right, page.top, page.bottom
