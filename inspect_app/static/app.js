@@ -65,6 +65,15 @@
     });
   });
 
+  // Back twice quickly: each step asks the server for its page (no history cache). A slow
+  // answer for the first step must not land after the second and show the wrong list for the
+  // address bar, so a new history request cancels the one still on its way.
+  var pendingRestore = null;
+  document.addEventListener("htmx:historyCacheMiss", function (e) {
+    if (pendingRestore && pendingRestore.readyState !== 4) { pendingRestore.abort(); }
+    pendingRestore = e.detail.xhr;
+  });
+
   var resizeTimer = null;
   document.addEventListener("DOMContentLoaded", markScrollers);
   document.addEventListener("htmx:afterSettle", markScrollers);
