@@ -151,23 +151,29 @@ def test_recovery_figures_from_the_totals(changed, db):
     assert (vnd.cases, vnd.recommended, vnd.recovered) == (2, Decimal(100_000_007), 45_000_000)
 
 
-def test_the_migration_creates_the_triggers_of_the_module():
-    """The migration that added the totals carries a copy of the trigger and backfill SQL:
-    a change to `cases.totals` needs a new migration replacing them (then point this test
-    at it)."""
+def _migration(name: str):
     import importlib.util
     from pathlib import Path
 
-    path = (
-        Path(__file__).parents[2] / "migrations/versions/4c1d2e3f5a60_dashboard_running_totals.py"
-    )
-    spec = importlib.util.spec_from_file_location("dashboard_totals_migration", path)
+    path = Path(__file__).parents[2] / "migrations/versions" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
+    return migration
+
+
+def test_the_migrations_create_the_triggers_of_the_module():
+    """The migration that added the totals carries a copy of the trigger and backfill SQL, and
+    the one that made PostgreSQL's triggers run per statement a copy of those: a change to
+    `cases.totals` needs a new migration replacing them (then point this test at it)."""
+    added = _migration("4c1d2e3f5a60_dashboard_running_totals.py")
+    per_statement = _migration("b7f2c9d41e30_case_totals_per_statement_on_postgresql.py")
+    assert rollup.trigger_ddl("sqlite") == added.SQLITE_TRIGGERS
+    assert rollup.trigger_ddl("postgresql") == per_statement.PG_TRIGGERS
+    assert per_statement._row_triggers() == added.PG_TRIGGERS
     for dialect, prefix in (("sqlite", "SQLITE"), ("postgresql", "PG")):
-        assert getattr(migration, f"{prefix}_TRIGGERS") == rollup.trigger_ddl(dialect)
-        assert getattr(migration, f"{prefix}_DROP") == rollup.drop_ddl(dialect)
-        assert getattr(migration, f"{prefix}_FRESH") == rollup.fresh_rows(dialect)
+        assert getattr(added, f"{prefix}_DROP") == rollup.drop_ddl(dialect)
+        assert getattr(added, f"{prefix}_FRESH") == rollup.fresh_rows(dialect)
 
 
 def test_totals_follow_the_case_operations(db):
