@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import pytest
@@ -70,7 +71,7 @@ RECORDERS = ("admin", "lead_inspector", "leadership", "chairman")
 REGISTRARS = ("admin", "clerk")  # the clerk (văn thư) and administrators register documents
 STAT_READERS = (*READERS, "clerk")  # periodic reports: the readers, and the clerk who sends them
 
-# endpoint: (method, path, expected). Paths name records with {placeholders} (see `_records`).
+# endpoint: (method, path, expected). Paths name records with {placeholders} (see `_Records`).
 TABLE: dict[str, tuple[str, str, dict]] = {
     "analytics.add_suggestion": ("POST", "/analytics/suggestions", expect(LEADS, ok=422)),
     "analytics.export": ("GET", "/analytics/export.{fmt}", expect(READERS)),
@@ -618,104 +619,206 @@ TABLE: dict[str, tuple[str, str, dict]] = {
 }
 
 
-def _records(db, app, tmp_path) -> dict:
-    """One record of each kind, belonging to unit A (the matrix's unit leader leads unit B)."""
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    from inspect_app.auth import sessions, tokens
-    from inspect_app.deputies.models import Delegation
-    from inspect_app.extension_requests.models import ExtensionRequest
-    from inspect_app.findings import operations as finding_operations
-    from inspect_app.notifications.operations import notify
-    from inspect_app.reference.models import DayKind, DeadlineRule, Holiday
-    from inspect_app.units.models import UnitEvent, UnitEventKind
+class _Records(dict):
+    """The records a path names, each made when the path first names it (`format_map`): one
+    of each kind, belonging to unit A (the matrix's unit leader leads unit B). The owner's
+    notification is always there: a unit leader's page must not show it."""
 
-    unit_a = f.make_unit()
-    owner = f.make_user("inspector", unit=unit_a)
-    lead = f.make_user("lead_inspector")
-    inspection = f.make_inspection("monitoring", target_unit=unit_a, lead=lead)
-    onsite = f.make_inspection("in_progress", target_unit=unit_a, lead=lead)
-    finding = f.make_finding(inspection=onsite)
-    evidence = finding_operations.add_evidence(
-        lead, finding, FileStorage(io.BytesIO(b"%PDF-1.4\n%m\n"), "bb.pdf", "application/pdf")
-    )
-    case = f.make_case(inspection=inspection, state="answered")
-    plan = f.make_plan()
-    item = f.make_plan_item(plan=plan, target_unit=unit_a, fields=[f.make_field()])
-    note = notify(owner, "test", "Thông báo")
-    token, _secret = tokens.create_token(owner, "matrix")
-    f.make_case_answer(case, f.make_user("unit_leader", unit=unit_a))
-    open_case = f.make_case(inspection=inspection, state="open")
-    ext = ExtensionRequest(
-        case_id=open_case.id,
-        requested_date=open_case.due_date + timedelta(days=30),
-        previous_due_date=open_case.due_date,
-        reason="Cần thêm thời gian",
-        requested_by_id=f.make_user("unit_leader", unit=unit_a).id,
-    )
-    delegation = Delegation(
-        principal_id=f.make_user("unit_leader", unit=unit_a).id,
-        deputy_id=f.make_user("unit_leader", unit=unit_a).id,
-        unit_id=unit_a.id,
-        starts_on=clock.today(),
-        ends_on=clock.today() + timedelta(days=10),
-    )
-    event = UnitEvent(
-        kind=UnitEventKind.RENAME, effective_date=clock.today(), decision_reference="1/QĐ-UBND"
-    )
-    holiday = Holiday(day=date(2031, 12, 24), name="Ngày thử")
-    db.session.add_all([ext, delegation, event, holiday])
-    document = f.make_urging_letter(open_case, clock.today())
-    from inspect_app.implementation_checks.operations import create_check
+    def __init__(self, db, app, tmp_path):
+        super().__init__(filename="app.css", fmt="csv", kind="merge")
+        app.config["UPLOAD_FOLDER"] = str(tmp_path)
+        self.db = db
+        self["note_id"]  # noqa: B018 - made now
 
-    check = create_check(
-        lead, inspection, [open_case.id], lead.id, [], clock.today(), clock.today()
-    )
-    rule = DeadlineRule(
-        key="matrix.rule", label="Thời hạn thử", amount=30, day_kind=DayKind.WORKING, source="Luật"
-    )
-    db.session.add(rule)
-    sessions.start(owner, "matrix", "127.0.0.1")
-    recovery_case, payment = _recovery(db, inspection, lead, owner)
-    session_id = sessions.active_for(owner)[0].id
-    from inspect_app.statistics.operations import generate
+    def __missing__(self, key):
+        made = getattr(self, f"_{key}")()
+        self.db.session.flush()
+        self[key] = value = getattr(made, "id", made)
+        return value
 
-    periodic = generate(None, "2025-Y")
-    from inspect_app.reference.seed import seed_issuing_bodies
+    def _add(self, row):
+        self.db.session.add(row)
+        return row
 
-    seed_issuing_bodies()
-    db.session.commit()
-    from inspect_app.reference.models import IssuingBody
+    @cached_property
+    def unit_a(self):
+        return f.make_unit()
 
-    body_id = db.session.execute(select(IssuingBody.id).limit(1)).scalar_one()
-    return {
-        "body_id": body_id,
-        "session_id": session_id,
-        "unit_id": unit_a.id,
-        "user_id": owner.id,
-        "inspection_id": inspection.id,
-        "finding_id": finding.id,
-        "evidence_id": evidence.id,
-        "case_id": case.id,
-        "plan_id": plan.id,
-        "item_id": item.id,
-        "note_id": note.id,
-        "token_id": token.id,
-        "field_id": item.fields[0].id,
-        "ref_id": case.legal_reference_id,
-        "filename": "app.css",
-        "fmt": "csv",
-        "kind": "merge",
-        "holiday_id": holiday.id,
-        "rule_id": rule.id,
-        "document_id": document.id,
-        "ext_id": ext.id,
-        "delegation_id": delegation.id,
-        "event_id": event.id,
-        "check_id": check.id,
-        "recovery_case_id": recovery_case.id,
-        "payment_id": payment.id,
-        "periodic_id": periodic.id,
-    }
+    @cached_property
+    def owner(self):
+        return f.make_user("inspector", unit=self.unit_a)
+
+    @cached_property
+    def lead(self):
+        return f.make_user("lead_inspector")
+
+    @cached_property
+    def follow_up(self):
+        """An inspection under follow-up with a case still open (it can't be closed: 409)."""
+        inspection = f.make_inspection("monitoring", target_unit=self.unit_a, lead=self.lead)
+        return inspection, f.make_case(inspection=inspection, state="open")
+
+    @property
+    def inspection(self):
+        return self.follow_up[0]
+
+    @property
+    def open_case(self):
+        return self.follow_up[1]
+
+    @cached_property
+    def finding(self):
+        onsite = f.make_inspection("in_progress", target_unit=self.unit_a, lead=self.lead)
+        return f.make_finding(inspection=onsite)
+
+    @cached_property
+    def case(self):
+        case = f.make_case(inspection=self.inspection, state="answered")
+        f.make_case_answer(case, f.make_user("unit_leader", unit=self.unit_a))
+        return case
+
+    @cached_property
+    def item(self):
+        return f.make_plan_item(
+            plan=f.make_plan(), target_unit=self.unit_a, fields=[f.make_field()]
+        )
+
+    @cached_property
+    def recovery(self):
+        return _recovery(self.db, self.inspection, self.lead, self.owner)
+
+    def _unit_id(self):
+        return self.unit_a
+
+    def _user_id(self):
+        return self.owner
+
+    def _inspection_id(self):
+        return self.inspection
+
+    def _finding_id(self):
+        return self.finding
+
+    def _evidence_id(self):
+        from inspect_app.findings import operations as finding_operations
+
+        upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%m\n"), "bb.pdf", "application/pdf")
+        return finding_operations.add_evidence(self.lead, self.finding, upload)
+
+    def _case_id(self):
+        return self.case
+
+    def _ref_id(self):
+        return self.case.legal_reference_id
+
+    def _plan_id(self):
+        return self.item.plan
+
+    def _item_id(self):
+        return self.item
+
+    def _field_id(self):
+        return self.item.fields[0]
+
+    def _note_id(self):
+        from inspect_app.notifications.operations import notify
+
+        return notify(self.owner, "test", "Thông báo")
+
+    def _token_id(self):
+        from inspect_app.auth import tokens
+
+        return tokens.create_token(self.owner, "matrix")[0]
+
+    def _session_id(self):
+        from inspect_app.auth import sessions
+
+        sessions.start(self.owner, "matrix", "127.0.0.1")
+        return sessions.active_for(self.owner)[0]
+
+    def _ext_id(self):
+        from inspect_app.extension_requests.models import ExtensionRequest
+
+        case = self.open_case
+        return self._add(
+            ExtensionRequest(
+                case_id=case.id,
+                requested_date=case.due_date + timedelta(days=30),
+                previous_due_date=case.due_date,
+                reason="Cần thêm thời gian",
+                requested_by_id=f.make_user("unit_leader", unit=self.unit_a).id,
+            )
+        )
+
+    def _delegation_id(self):
+        from inspect_app.deputies.models import Delegation
+
+        return self._add(
+            Delegation(
+                principal_id=f.make_user("unit_leader", unit=self.unit_a).id,
+                deputy_id=f.make_user("unit_leader", unit=self.unit_a).id,
+                unit_id=self.unit_a.id,
+                starts_on=clock.today(),
+                ends_on=clock.today() + timedelta(days=10),
+            )
+        )
+
+    def _event_id(self):
+        from inspect_app.units.models import UnitEvent, UnitEventKind
+
+        event = UnitEvent(
+            kind=UnitEventKind.RENAME,
+            effective_date=clock.today(),
+            decision_reference="1/QĐ-UBND",
+        )
+        return self._add(event)
+
+    def _holiday_id(self):
+        from inspect_app.reference.models import Holiday
+
+        return self._add(Holiday(day=date(2031, 12, 24), name="Ngày thử"))
+
+    def _rule_id(self):
+        from inspect_app.reference.models import DayKind, DeadlineRule
+
+        rule = DeadlineRule(
+            key="matrix.rule",
+            label="Thời hạn thử",
+            amount=30,
+            day_kind=DayKind.WORKING,
+            source="Luật",
+        )
+        return self._add(rule)
+
+    def _document_id(self):
+        return f.make_urging_letter(self.open_case, clock.today())
+
+    def _check_id(self):
+        from inspect_app.implementation_checks.operations import create_check
+
+        today = clock.today()
+        lead = self.lead
+        return create_check(
+            lead, self.inspection, [self.open_case.id], lead.id, [], today, today
+        ).id
+
+    def _recovery_case_id(self):
+        return self.recovery[0]
+
+    def _payment_id(self):
+        return self.recovery[1]
+
+    def _periodic_id(self):
+        from inspect_app.statistics.operations import generate
+
+        return generate(None, "2025-Y")
+
+    def _body_id(self):
+        from inspect_app.reference.models import IssuingBody
+        from inspect_app.reference.seed import seed_issuing_bodies
+
+        seed_issuing_bodies()
+        return self.db.session.execute(select(IssuingBody.id).limit(1)).scalar_one()
 
 
 def _recovery(db, inspection, lead, owner):
@@ -759,8 +862,8 @@ def _call(c, method: str, path: str):
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
 def test_permission_matrix(app, db, login_as, tmp_path, endpoint):
     method, template, expected = TABLE[endpoint]
-    values = _records(db, app, tmp_path)
-    path = template.format(**values)
+    path = template.format_map(_Records(db, app, tmp_path))
+    db.session.commit()
     assert app.url_map.bind("localhost").match(path, method=method)[0] == endpoint
     outcomes = {}
     for role in ROLES:
