@@ -41,7 +41,9 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp/h/shots"))
+# Screenshots for a human look, taken only when BROWSER_SHOTS names a folder (about 0.3 s
+# each: CI doesn't look at them).
+SHOTS = os.environ.get("BROWSER_SHOTS")
 
 
 @dataclass
@@ -148,6 +150,18 @@ class Watch:
         )
 
 
+def _new_page(browser, live_server, signed_in_state, user, viewport, options) -> Page:
+    """A page in a context of its own, signed in as `user` when given."""
+    if user:
+        options["storage_state"] = str(signed_in_state(user))
+    options.setdefault("timezone_id", "Asia/Ho_Chi_Minh")  # the province's phones
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, locale="vi-VN", **options
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
 @pytest.fixture()
 def open_page(browser, live_server, signed_in_state):
     """open_page(user=None, viewport=DESKTOP, **context_options) -> a new page in its own
@@ -156,21 +170,45 @@ def open_page(browser, live_server, signed_in_state):
     watch = Watch()
 
     def _open(user: str | None = None, viewport=DESKTOP, **options) -> Page:
-        if user:
-            options["storage_state"] = str(signed_in_state(user))
-        options.setdefault("timezone_id", "Asia/Ho_Chi_Minh")  # the province's phones
-        context = browser.new_context(
-            base_url=live_server.url, viewport=viewport, locale="vi-VN", **options
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = _new_page(browser, live_server, signed_in_state, user, viewport, options)
+        contexts.append(page.context)
         watch.attach(page)
         return page
 
     yield _open
     for context in contexts:
         context.close()
+    assert not watch.problems, watch.problems
+
+
+@pytest.fixture(scope="module")
+def _kept_pages(live_server):
+    """The pages `visit` keeps for a test file, one per user and browser options."""
+    pages: dict[tuple, Page] = {}
+    watch = Watch()
+    yield pages, watch
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.fixture()
+def visit(_kept_pages, browser, live_server, signed_in_state):
+    """visit(user, path, viewport=DESKTOP, **context_options) -> (page, response): `path`
+    opened in the page this test file keeps for that user and those options (a new context
+    and page per visit cost a quarter of a second each: these tests only read). Watched as
+    `open_page` is: a server error, script error or CSP violation during the test fails it."""
+    pages, watch = _kept_pages
+    watch.problems.clear()
+
+    def _visit(user: str | None, path: str, viewport=DESKTOP, **options):
+        key = (user, tuple(viewport.items()), tuple(sorted(options.items())))
+        if key not in pages:
+            pages[key] = _new_page(browser, live_server, signed_in_state, user, viewport, options)
+            watch.attach(pages[key])
+        page = pages[key]
+        return page, page.goto(path)
+
+    yield _visit
     assert not watch.problems, watch.problems
 
 
@@ -244,5 +282,6 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 def screenshot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)

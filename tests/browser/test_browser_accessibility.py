@@ -1,7 +1,7 @@
 """axe-core on every main page, for the role that uses it: no serious or critical violation.
 
-Each page is also photographed at desktop (1280 px) and phone (375 px) width into
-/tmp/h/shots (BROWSER_SHOTS) for a human look, and must not scroll sideways on the phone.
+Each page must not scroll sideways on the phone; with BROWSER_SHOTS naming a folder, each is
+also photographed there at desktop (1280 px) and phone (375 px) width for a human look.
 """
 
 from __future__ import annotations
@@ -85,19 +85,18 @@ def seeded_ids(live_server):
 
 
 @pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
-def test_main_page_has_no_serious_axe_violation(open_page, seeded_ids, name, user, path):
+def test_main_page_has_no_serious_axe_violation(visit, seeded_ids, name, user, path):
     url = path.format(**seeded_ids)
     # axe is injected as a script tag: only these contexts bypass the CSP.
-    page = open_page(user, viewport=DESKTOP, bypass_csp=True)
-    response = page.goto(url)
+    page, response = visit(user, url, DESKTOP, bypass_csp=True)
     assert response.status == 200, (url, response.status)
     screenshot(page, f"{name}-desktop")
     no_horizontal_scroll(page)
     assert page.evaluate(SQUEEZED) == [], name
     assert axe_violations(page) == []
 
-    phone = open_page(user, viewport=PHONE, bypass_csp=True, has_touch=True, is_mobile=True)
-    phone.goto(url)
+    phone, response = visit(user, url, PHONE, bypass_csp=True, has_touch=True, is_mobile=True)
+    assert response.status == 200, (url, response.status)
     screenshot(phone, f"{name}-phone")
     no_horizontal_scroll(phone)
     assert phone.evaluate(SQUEEZED) == [], name

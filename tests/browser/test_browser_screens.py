@@ -101,11 +101,10 @@ def ids(live_server):
 
 
 @pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_is_readable_at_both_widths(open_page, ids, name, user, path):
+def test_page_is_readable_at_both_widths(visit, ids, name, user, path):
     for viewport in (DESKTOP, PHONE):
         extra = {"has_touch": True, "is_mobile": True} if viewport is PHONE else {}
-        page = open_page(user, viewport=viewport, bypass_csp=True, **extra)
-        response = page.goto(path.format(**ids))
+        page, response = visit(user, path.format(**ids), viewport, bypass_csp=True, **extra)
         assert response.status == 200, (path, response.status)
         no_horizontal_scroll(page)
         assert page.evaluate(SQUEEZED) == [], (name, viewport["width"])
