@@ -40,6 +40,7 @@ def ensure_data(n: int, backend: str, regenerate: bool = False) -> str:
         log(f"  generating {n:,} open cases (10% overdue) on {backend} ...")
         summary = generate(url, Sizes(cases=n, findings=0, audit=0, all_open=True, overdue=0.1))
         log(f"  {summary.line()}")
+        marker.parent.mkdir(parents=True, exist_ok=True)  # (PostgreSQL's data has no file there)
         marker.write_text(summary.line())
     return url
 

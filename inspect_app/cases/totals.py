@@ -344,21 +344,25 @@ def _field_parts(x: str, sign: int) -> dict[sa.Table, list[Part]]:
     }
 
 
-# PostgreSQL's statement triggers see the statement's rows as these transition tables.
+# PostgreSQL's statement triggers see the statement's rows as these transition tables, each
+# row named as NEW / OLD in a row trigger.
 OLD_ROWS, NEW_ROWS = "old_rows", "new_rows"
 OLD_ROW, NEW_ROW = "old_row", "new_row"
 
 
 def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str], str]]:
-    """(name, table, event, statements, changed) of every trigger: an insert adds the rows'
+    """(name, table, event, statements, rows) of every trigger: an insert adds the rows'
     contribution, a delete takes it away, an update does both in one statement per table.
+    `rows` names the transition table a statement trigger reads ("" for a row trigger).
 
-    SQLite runs them for each row. PostgreSQL runs them once per statement over its transition
-    tables: row by row, the thousand rows of one bulk insert or sweep would update the same
-    few total rows a thousand times in one transaction, each update slower than the last (every
-    version of a row stays until the transaction ends: 10,000 imported cases took 20 s).
-    A statement trigger can't name the columns it watches, so `changed` is the query that
-    finds a row of an update that changed one of them (nothing is done otherwise)."""
+    Updates run for each row that changed a watched column (`UPDATE OF`), on both databases.
+    On PostgreSQL inserts and deletes run once per statement over its transition table: row by
+    row, the thousand rows of one bulk insert updated the same few total rows a thousand times
+    in one transaction, each update slower than the last (every version of a row stays until
+    the transaction ends: 10,000 imported cases took 20 s). Updates stay row triggers there:
+    a statement trigger can't name the columns it watches, so every update of a case (the
+    sweep's escalation steps) would pay for its transition tables (the sweep of 100,000 cases
+    took 10% longer)."""
     columns = ", ".join(CASE_COLUMNS)
     payment_columns = "case_id, amount_vnd, area_m2"
     field_columns = "inspection_id, field_id"
@@ -368,43 +372,32 @@ def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str], str]]:
         (PAYMENTS, "dash_payment", _payment_parts, payment_columns),
         (FIELDS, "dash_field", _field_parts, field_columns),
     ):
+        added, removed = build("NEW", 1), build("OLD", -1)
         if sql.pg:  # (NEW and OLD are PL/pgSQL's variables: a row of a transition table has
             # a name of its own)
-            added, removed = build(NEW_ROW, 1), build(OLD_ROW, -1)
-            # The rows' watched columns (and their id, which the paid sums depend on) before
-            # and after: the same multiset when nothing the totals depend on changed.
-            watched = update_of if table == FIELDS else f"id, {update_of}"
-            changed = (
-                f"SELECT {watched} FROM {OLD_ROWS} EXCEPT ALL"  # nosec B608
-                f" SELECT {watched} FROM {NEW_ROWS}"
-            )
             inserted = [
-                _summed(t, [_of_each(t, p, NEW_ROW, NEW_ROWS)], True) for t, p in added.items()
+                _summed(t, [_of_each(t, p, NEW_ROW, NEW_ROWS)], True)
+                for t, p in build(NEW_ROW, 1).items()
             ]
             deleted = [
-                _summed(t, [_of_each(t, p, OLD_ROW, OLD_ROWS)], True) for t, p in removed.items()
+                _summed(t, [_of_each(t, p, OLD_ROW, OLD_ROWS)], True)
+                for t, p in build(OLD_ROW, -1).items()
             ]
-            updated = [
-                _summed(
-                    t,
-                    [
-                        _of_each(t, removed[t], OLD_ROW, OLD_ROWS),
-                        _of_each(t, added[t], NEW_ROW, NEW_ROWS),
-                    ],
-                    True,
-                )
-                for t in added
-            ]
+            seen = (NEW_ROWS, OLD_ROWS)
         else:
-            added, removed = build("NEW", 1), build("OLD", -1)
-            changed = ""
             inserted = [_upsert(t, _select(t, p)) for t, p in added.items()]
             deleted = [_upsert(t, _select(t, p)) for t, p in removed.items()]
-            updated = [_change(t, removed[t], added[t]) for t in added]
+            seen = ("", "")
         result += [
-            (f"{prefix}_ins", table, "INSERT", inserted, ""),
-            (f"{prefix}_del", table, "DELETE", deleted, ""),
-            (f"{prefix}_upd", table, f"UPDATE OF {update_of}", updated, changed),
+            (f"{prefix}_ins", table, "INSERT", inserted, seen[0]),
+            (f"{prefix}_del", table, "DELETE", deleted, seen[1]),
+            (
+                f"{prefix}_upd",
+                table,
+                f"UPDATE OF {update_of}",
+                [_change(t, removed[t], added[t]) for t in added],
+                "",
+            ),
         ]
     return result
 
@@ -418,23 +411,21 @@ def trigger_ddl(dialect: str) -> list[str]:
     """The statements creating (or replacing) the triggers on `dialect`."""
     sql = _Sql(dialect)
     out = []
-    for name, table, when, statements, changed in _triggers(sql):
+    for name, table, when, statements, rows in _triggers(sql):
         body = "; ".join(statements)
         if sql.pg:
-            guard = f"IF NOT EXISTS ({changed}) THEN RETURN NULL; END IF; " if changed else ""
-            if when.startswith("UPDATE"):
-                when, seen = "UPDATE", f"OLD TABLE AS {OLD_ROWS} NEW TABLE AS {NEW_ROWS}"
-            else:
-                seen = f"{'NEW' if when == 'INSERT' else 'OLD'} TABLE AS "
-                seen += NEW_ROWS if when == "INSERT" else OLD_ROWS
             out.append(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {guard}{body}; RETURN NULL; END $$"
+                f" BEGIN {body}; RETURN NULL; END $$"
             )
             out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            if rows:
+                kind = "NEW" if rows == NEW_ROWS else "OLD"
+                each = f"REFERENCING {kind} TABLE AS {rows} FOR EACH STATEMENT"
+            else:
+                each = "FOR EACH ROW"
             out.append(
-                f"CREATE TRIGGER {name} AFTER {when} ON {table} REFERENCING {seen}"
-                f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+                f"CREATE TRIGGER {name} AFTER {when} ON {table} {each} EXECUTE FUNCTION {name}()"
             )
         else:
             out.append(f"DROP TRIGGER IF EXISTS {name}")
