@@ -224,21 +224,19 @@ def _select(table: sa.Table, parts: list[Part]) -> str:
     )
 
 
-def _summed(table: sa.Table, selects: list[str], skip_zero: bool = False) -> str:
+def _summed(table: sa.Table, selects: list[str]) -> str:
     """One statement adding the rows of `selects` (UNION ALL) summed per key, so that a key
     several rows share is written once, and in key order, so that two transactions moving
     cases between the same totals lock their rows in the same order (no deadlock on
-    PostgreSQL). `skip_zero`: keys whose sums are all 0 (an update that moved nothing) are not
-    written."""
+    PostgreSQL)."""
     keys = [c.name for c in table.primary_key.columns]
     values = [c.name for c in table.columns if c.name not in keys]
     key_list = ", ".join(keys)
-    having = " HAVING " + " OR ".join(f"SUM({v}) <> 0" for v in values) if skip_zero else ""
     return _upsert(
         table,
         f"SELECT {key_list}, {', '.join(f'SUM({v})' for v in values)}"  # nosec B608
         f" FROM ({' UNION ALL '.join(selects)}) d"
-        f" WHERE 1 = 1 GROUP BY {key_list}{having} ORDER BY {key_list}",
+        f" WHERE 1 = 1 GROUP BY {key_list} ORDER BY {key_list}",
     )
 
 
@@ -365,22 +363,21 @@ def _triggers(sql: _Sql) -> list[tuple[str, str, str, list[str], str]]:
     took 10% longer)."""
     columns = ", ".join(CASE_COLUMNS)
     payment_columns = "case_id, amount_vnd, area_m2"
-    field_columns = "inspection_id, field_id"
     result = []
     for table, prefix, build, update_of in (
         (CASES, "dash_case", lambda x, s: _case_parts(sql, x, s), columns),
         (PAYMENTS, "dash_payment", _payment_parts, payment_columns),
-        (FIELDS, "dash_field", _field_parts, field_columns),
+        (FIELDS, "dash_field", _field_parts, "inspection_id, field_id"),
     ):
         added, removed = build("NEW", 1), build("OLD", -1)
         if sql.pg:  # (NEW and OLD are PL/pgSQL's variables: a row of a transition table has
             # a name of its own)
             inserted = [
-                _summed(t, [_of_each(t, p, NEW_ROW, NEW_ROWS)], True)
+                _summed(t, [_of_each(t, p, NEW_ROW, NEW_ROWS)])
                 for t, p in build(NEW_ROW, 1).items()
             ]
             deleted = [
-                _summed(t, [_of_each(t, p, OLD_ROW, OLD_ROWS)], True)
+                _summed(t, [_of_each(t, p, OLD_ROW, OLD_ROWS)])
                 for t, p in build(OLD_ROW, -1).items()
             ]
             seen = (NEW_ROWS, OLD_ROWS)

@@ -36,35 +36,34 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  "CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE) <= new_row.due_date THEN 1 WHEN "
  "new_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE) > "
  'new_row.due_date THEN 2 ELSE 0 END AS timeliness, 1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 GROUP '
- 'BY unit_id, state, due_month, due_last_day, closed_month, timeliness HAVING SUM(n) <> 0 ORDER BY '
- 'unit_id, state, due_month, due_last_day, closed_month, timeliness ON CONFLICT (unit_id, state, '
- 'due_month, due_last_day, closed_month, timeliness) DO UPDATE SET n = dashboard_case_month.n + '
- 'excluded.n; INSERT INTO dashboard_month (due_month, state, closed_month, due_last_day, n) SELECT '
- 'due_month, state, closed_month, due_last_day, SUM(n) FROM (SELECT part.* FROM new_rows new_row '
- 'CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM new_row.due_date) * 100 + EXTRACT(MONTH FROM '
+ 'BY unit_id, state, due_month, due_last_day, closed_month, timeliness ORDER BY unit_id, state, '
+ 'due_month, due_last_day, closed_month, timeliness ON CONFLICT (unit_id, state, due_month, '
+ 'due_last_day, closed_month, timeliness) DO UPDATE SET n = dashboard_case_month.n + excluded.n; '
+ 'INSERT INTO dashboard_month (due_month, state, closed_month, due_last_day, n) SELECT due_month, '
+ 'state, closed_month, due_last_day, SUM(n) FROM (SELECT part.* FROM new_rows new_row CROSS JOIN '
+ 'LATERAL (SELECT CAST(EXTRACT(YEAR FROM new_row.due_date) * 100 + EXTRACT(MONTH FROM '
  'new_row.due_date) AS INTEGER) AS due_month, new_row.state AS state, CASE WHEN new_row.state IN '
  "('accepted', 'withdrawn') AND new_row.closed_at IS NOT NULL THEN CAST(EXTRACT(YEAR FROM "
  "CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE)) * 100 + EXTRACT(MONTH FROM "
  "CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE)) AS INTEGER) ELSE 0 END AS "
  'closed_month, CASE WHEN EXTRACT(MONTH FROM new_row.due_date + 1) <> EXTRACT(MONTH FROM '
  'new_row.due_date) THEN 1 ELSE 0 END AS due_last_day, 1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 '
- 'GROUP BY due_month, state, closed_month, due_last_day HAVING SUM(n) <> 0 ORDER BY due_month, '
- 'state, closed_month, due_last_day ON CONFLICT (due_month, state, closed_month, due_last_day) DO '
- 'UPDATE SET n = dashboard_month.n + excluded.n; INSERT INTO dashboard_case_year (due_year, '
- 'unit_id, state, timeliness, n) SELECT due_year, unit_id, state, timeliness, SUM(n) FROM (SELECT '
- 'part.* FROM new_rows new_row CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM new_row.due_date) '
- 'AS INTEGER) AS due_year, new_row.responsible_unit_id AS unit_id, new_row.state AS state, CASE '
- "WHEN new_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS "
- "DATE) <= new_row.due_date THEN 1 WHEN new_row.state = 'accepted' AND "
- "CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE) > new_row.due_date THEN 2 ELSE 0 "
- 'END AS timeliness, 1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 GROUP BY due_year, unit_id, state, '
- 'timeliness HAVING SUM(n) <> 0 ORDER BY due_year, unit_id, state, timeliness ON CONFLICT '
- '(due_year, unit_id, state, timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; '
- 'INSERT INTO dashboard_open_day (due_date, unit_id, n) SELECT due_date, unit_id, SUM(n) FROM '
- '(SELECT part.* FROM new_rows new_row CROSS JOIN LATERAL (SELECT new_row.due_date AS due_date, '
- "new_row.responsible_unit_id AS unit_id, 1 AS n WHERE new_row.state = 'open' UNION ALL SELECT "
- "new_row.due_date AS due_date, 0 AS unit_id, 1 AS n WHERE new_row.state = 'open') part) d WHERE 1 "
- '= 1 GROUP BY due_date, unit_id HAVING SUM(n) <> 0 ORDER BY due_date, unit_id ON CONFLICT '
+ 'GROUP BY due_month, state, closed_month, due_last_day ORDER BY due_month, state, closed_month, '
+ 'due_last_day ON CONFLICT (due_month, state, closed_month, due_last_day) DO UPDATE SET n = '
+ 'dashboard_month.n + excluded.n; INSERT INTO dashboard_case_year (due_year, unit_id, state, '
+ 'timeliness, n) SELECT due_year, unit_id, state, timeliness, SUM(n) FROM (SELECT part.* FROM '
+ 'new_rows new_row CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM new_row.due_date) AS INTEGER) '
+ 'AS due_year, new_row.responsible_unit_id AS unit_id, new_row.state AS state, CASE WHEN '
+ "new_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', new_row.closed_at) AS DATE) <= "
+ "new_row.due_date THEN 1 WHEN new_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', "
+ 'new_row.closed_at) AS DATE) > new_row.due_date THEN 2 ELSE 0 END AS timeliness, 1 AS n WHERE 1 = '
+ '1) part) d WHERE 1 = 1 GROUP BY due_year, unit_id, state, timeliness ORDER BY due_year, unit_id, '
+ 'state, timeliness ON CONFLICT (due_year, unit_id, state, timeliness) DO UPDATE SET n = '
+ 'dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, unit_id, n) SELECT '
+ 'due_date, unit_id, SUM(n) FROM (SELECT part.* FROM new_rows new_row CROSS JOIN LATERAL (SELECT '
+ 'new_row.due_date AS due_date, new_row.responsible_unit_id AS unit_id, 1 AS n WHERE new_row.state '
+ "= 'open' UNION ALL SELECT new_row.due_date AS due_date, 0 AS unit_id, 1 AS n WHERE new_row.state "
+ "= 'open') part) d WHERE 1 = 1 GROUP BY due_date, unit_id ORDER BY due_date, unit_id ON CONFLICT "
  '(due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO '
  'dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT field_id, unit_id, '
  'type, SUM(cases), SUM(recommended), SUM(paid) FROM (SELECT part.* FROM new_rows new_row CROSS '
@@ -79,11 +78,10 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'WHERE p.case_id = new_row.id) AS paid FROM inspection_field i, (SELECT '
  'new_row.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = '
  "new_row.inspection_id AND new_row.type IN ('recovery', 'recovery_assets', 'recovery_land') AND "
- "new_row.state <> 'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type HAVING "
- 'SUM(cases) <> 0 OR SUM(recommended) <> 0 OR SUM(paid) <> 0 ORDER BY field_id, unit_id, type ON '
- 'CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + '
- 'excluded.cases, recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ "new_row.state <> 'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type ORDER BY "
+ 'field_id, unit_id, type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = '
+ 'dashboard_recovery.cases + excluded.cases, recommended = dashboard_recovery.recommended + '
+ 'excluded.recommended, paid = dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_case_ins ON recommendation',
  'CREATE TRIGGER dash_case_ins AFTER INSERT ON recommendation REFERENCING NEW TABLE AS new_rows '
  'FOR EACH STATEMENT EXECUTE FUNCTION dash_case_ins()',
@@ -101,54 +99,52 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  "CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE) <= old_row.due_date THEN 1 WHEN "
  "old_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE) > "
  'old_row.due_date THEN 2 ELSE 0 END AS timeliness, -1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 GROUP '
- 'BY unit_id, state, due_month, due_last_day, closed_month, timeliness HAVING SUM(n) <> 0 ORDER BY '
- 'unit_id, state, due_month, due_last_day, closed_month, timeliness ON CONFLICT (unit_id, state, '
- 'due_month, due_last_day, closed_month, timeliness) DO UPDATE SET n = dashboard_case_month.n + '
- 'excluded.n; INSERT INTO dashboard_month (due_month, state, closed_month, due_last_day, n) SELECT '
- 'due_month, state, closed_month, due_last_day, SUM(n) FROM (SELECT part.* FROM old_rows old_row '
- 'CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM old_row.due_date) * 100 + EXTRACT(MONTH FROM '
+ 'BY unit_id, state, due_month, due_last_day, closed_month, timeliness ORDER BY unit_id, state, '
+ 'due_month, due_last_day, closed_month, timeliness ON CONFLICT (unit_id, state, due_month, '
+ 'due_last_day, closed_month, timeliness) DO UPDATE SET n = dashboard_case_month.n + excluded.n; '
+ 'INSERT INTO dashboard_month (due_month, state, closed_month, due_last_day, n) SELECT due_month, '
+ 'state, closed_month, due_last_day, SUM(n) FROM (SELECT part.* FROM old_rows old_row CROSS JOIN '
+ 'LATERAL (SELECT CAST(EXTRACT(YEAR FROM old_row.due_date) * 100 + EXTRACT(MONTH FROM '
  'old_row.due_date) AS INTEGER) AS due_month, old_row.state AS state, CASE WHEN old_row.state IN '
  "('accepted', 'withdrawn') AND old_row.closed_at IS NOT NULL THEN CAST(EXTRACT(YEAR FROM "
  "CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE)) * 100 + EXTRACT(MONTH FROM "
  "CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE)) AS INTEGER) ELSE 0 END AS "
  'closed_month, CASE WHEN EXTRACT(MONTH FROM old_row.due_date + 1) <> EXTRACT(MONTH FROM '
  'old_row.due_date) THEN 1 ELSE 0 END AS due_last_day, -1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 '
- 'GROUP BY due_month, state, closed_month, due_last_day HAVING SUM(n) <> 0 ORDER BY due_month, '
- 'state, closed_month, due_last_day ON CONFLICT (due_month, state, closed_month, due_last_day) DO '
- 'UPDATE SET n = dashboard_month.n + excluded.n; INSERT INTO dashboard_case_year (due_year, '
- 'unit_id, state, timeliness, n) SELECT due_year, unit_id, state, timeliness, SUM(n) FROM (SELECT '
- 'part.* FROM old_rows old_row CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM old_row.due_date) '
- 'AS INTEGER) AS due_year, old_row.responsible_unit_id AS unit_id, old_row.state AS state, CASE '
- "WHEN old_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS "
- "DATE) <= old_row.due_date THEN 1 WHEN old_row.state = 'accepted' AND "
- "CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE) > old_row.due_date THEN 2 ELSE 0 "
- 'END AS timeliness, -1 AS n WHERE 1 = 1) part) d WHERE 1 = 1 GROUP BY due_year, unit_id, state, '
- 'timeliness HAVING SUM(n) <> 0 ORDER BY due_year, unit_id, state, timeliness ON CONFLICT '
- '(due_year, unit_id, state, timeliness) DO UPDATE SET n = dashboard_case_year.n + excluded.n; '
- 'INSERT INTO dashboard_open_day (due_date, unit_id, n) SELECT due_date, unit_id, SUM(n) FROM '
- '(SELECT part.* FROM old_rows old_row CROSS JOIN LATERAL (SELECT old_row.due_date AS due_date, '
- "old_row.responsible_unit_id AS unit_id, -1 AS n WHERE old_row.state = 'open' UNION ALL SELECT "
- "old_row.due_date AS due_date, 0 AS unit_id, -1 AS n WHERE old_row.state = 'open') part) d WHERE "
- '1 = 1 GROUP BY due_date, unit_id HAVING SUM(n) <> 0 ORDER BY due_date, unit_id ON CONFLICT '
- '(due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; INSERT INTO '
- 'dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT field_id, unit_id, '
- 'type, SUM(cases), SUM(recommended), SUM(paid) FROM (SELECT part.* FROM old_rows old_row CROSS '
- 'JOIN LATERAL (SELECT 0 AS field_id, old_row.responsible_unit_id AS unit_id, old_row.type AS '
- 'type, -1 AS cases, -1 * (COALESCE(old_row.amount_vnd, 0) + COALESCE(old_row.area_m2, 0)) AS '
+ 'GROUP BY due_month, state, closed_month, due_last_day ORDER BY due_month, state, closed_month, '
+ 'due_last_day ON CONFLICT (due_month, state, closed_month, due_last_day) DO UPDATE SET n = '
+ 'dashboard_month.n + excluded.n; INSERT INTO dashboard_case_year (due_year, unit_id, state, '
+ 'timeliness, n) SELECT due_year, unit_id, state, timeliness, SUM(n) FROM (SELECT part.* FROM '
+ 'old_rows old_row CROSS JOIN LATERAL (SELECT CAST(EXTRACT(YEAR FROM old_row.due_date) AS INTEGER) '
+ 'AS due_year, old_row.responsible_unit_id AS unit_id, old_row.state AS state, CASE WHEN '
+ "old_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', old_row.closed_at) AS DATE) <= "
+ "old_row.due_date THEN 1 WHEN old_row.state = 'accepted' AND CAST(timezone('Asia/Ho_Chi_Minh', "
+ 'old_row.closed_at) AS DATE) > old_row.due_date THEN 2 ELSE 0 END AS timeliness, -1 AS n WHERE 1 '
+ '= 1) part) d WHERE 1 = 1 GROUP BY due_year, unit_id, state, timeliness ORDER BY due_year, '
+ 'unit_id, state, timeliness ON CONFLICT (due_year, unit_id, state, timeliness) DO UPDATE SET n = '
+ 'dashboard_case_year.n + excluded.n; INSERT INTO dashboard_open_day (due_date, unit_id, n) SELECT '
+ 'due_date, unit_id, SUM(n) FROM (SELECT part.* FROM old_rows old_row CROSS JOIN LATERAL (SELECT '
+ 'old_row.due_date AS due_date, old_row.responsible_unit_id AS unit_id, -1 AS n WHERE '
+ "old_row.state = 'open' UNION ALL SELECT old_row.due_date AS due_date, 0 AS unit_id, -1 AS n "
+ "WHERE old_row.state = 'open') part) d WHERE 1 = 1 GROUP BY due_date, unit_id ORDER BY due_date, "
+ 'unit_id ON CONFLICT (due_date, unit_id) DO UPDATE SET n = dashboard_open_day.n + excluded.n; '
+ 'INSERT INTO dashboard_recovery (field_id, unit_id, type, cases, recommended, paid) SELECT '
+ 'field_id, unit_id, type, SUM(cases), SUM(recommended), SUM(paid) FROM (SELECT part.* FROM '
+ 'old_rows old_row CROSS JOIN LATERAL (SELECT 0 AS field_id, old_row.responsible_unit_id AS '
+ 'unit_id, old_row.type AS type, -1 AS cases, -1 * (COALESCE(old_row.amount_vnd, 0) + '
+ 'COALESCE(old_row.area_m2, 0)) AS recommended, -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, '
+ '0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p WHERE p.case_id = old_row.id) AS paid '
+ "WHERE old_row.type IN ('recovery', 'recovery_assets', 'recovery_land') AND old_row.state <> "
+ "'withdrawn' UNION ALL SELECT i.field_id AS field_id, u.unit_id AS unit_id, old_row.type AS type, "
+ '-1 AS cases, -1 * (COALESCE(old_row.amount_vnd, 0) + COALESCE(old_row.area_m2, 0)) AS '
  'recommended, -1 * (SELECT COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) '
- "FROM recovery_payment p WHERE p.case_id = old_row.id) AS paid WHERE old_row.type IN ('recovery', "
- "'recovery_assets', 'recovery_land') AND old_row.state <> 'withdrawn' UNION ALL SELECT i.field_id "
- 'AS field_id, u.unit_id AS unit_id, old_row.type AS type, -1 AS cases, -1 * '
- '(COALESCE(old_row.amount_vnd, 0) + COALESCE(old_row.area_m2, 0)) AS recommended, -1 * (SELECT '
- 'COALESCE(SUM(COALESCE(p.amount_vnd, 0) + COALESCE(p.area_m2, 0)), 0) FROM recovery_payment p '
- 'WHERE p.case_id = old_row.id) AS paid FROM inspection_field i, (SELECT '
+ 'FROM recovery_payment p WHERE p.case_id = old_row.id) AS paid FROM inspection_field i, (SELECT '
  'old_row.responsible_unit_id AS unit_id UNION ALL SELECT 0) u WHERE i.inspection_id = '
  "old_row.inspection_id AND old_row.type IN ('recovery', 'recovery_assets', 'recovery_land') AND "
- "old_row.state <> 'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type HAVING "
- 'SUM(cases) <> 0 OR SUM(recommended) <> 0 OR SUM(paid) <> 0 ORDER BY field_id, unit_id, type ON '
- 'CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + '
- 'excluded.cases, recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
- 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ "old_row.state <> 'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type ORDER BY "
+ 'field_id, unit_id, type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = '
+ 'dashboard_recovery.cases + excluded.cases, recommended = dashboard_recovery.recommended + '
+ 'excluded.recommended, paid = dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_case_del ON recommendation',
  'CREATE TRIGGER dash_case_del AFTER DELETE ON recommendation REFERENCING OLD TABLE AS old_rows '
  'FOR EACH STATEMENT EXECUTE FUNCTION dash_case_del()',
@@ -258,11 +254,10 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'new_row.case_id AS case_id, c2.responsible_unit_id AS unit_id FROM recommendation c2 WHERE c2.id '
  '= new_row.case_id UNION ALL SELECT new_row.case_id, 0) u ON u.case_id = c.id WHERE c.id = '
  "new_row.case_id AND c.type IN ('recovery', 'recovery_assets', 'recovery_land') AND c.state <> "
- "'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type HAVING SUM(cases) <> 0 OR "
- 'SUM(recommended) <> 0 OR SUM(paid) <> 0 ORDER BY field_id, unit_id, type ON CONFLICT (field_id, '
- 'unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
- 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
- 'excluded.paid; RETURN NULL; END $$',
+ "'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type ORDER BY field_id, unit_id, "
+ 'type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + '
+ 'excluded.cases, recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
+ 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_payment_ins ON recovery_payment',
  'CREATE TRIGGER dash_payment_ins AFTER INSERT ON recovery_payment REFERENCING NEW TABLE AS '
  'new_rows FOR EACH STATEMENT EXECUTE FUNCTION dash_payment_ins()',
@@ -279,11 +274,10 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'old_row.case_id AS case_id, c2.responsible_unit_id AS unit_id FROM recommendation c2 WHERE c2.id '
  '= old_row.case_id UNION ALL SELECT old_row.case_id, 0) u ON u.case_id = c.id WHERE c.id = '
  "old_row.case_id AND c.type IN ('recovery', 'recovery_assets', 'recovery_land') AND c.state <> "
- "'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type HAVING SUM(cases) <> 0 OR "
- 'SUM(recommended) <> 0 OR SUM(paid) <> 0 ORDER BY field_id, unit_id, type ON CONFLICT (field_id, '
- 'unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
- 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
- 'excluded.paid; RETURN NULL; END $$',
+ "'withdrawn') part) d WHERE 1 = 1 GROUP BY field_id, unit_id, type ORDER BY field_id, unit_id, "
+ 'type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + '
+ 'excluded.cases, recommended = dashboard_recovery.recommended + excluded.recommended, paid = '
+ 'dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_payment_del ON recovery_payment',
  'CREATE TRIGGER dash_payment_del AFTER DELETE ON recovery_payment REFERENCING OLD TABLE AS '
  'old_rows FOR EACH STATEMENT EXECUTE FUNCTION dash_payment_del()',
@@ -327,10 +321,10 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'recommendation WHERE inspection_id = new_row.inspection_id) u ON u.id = c.responsible_unit_id '
  "WHERE c.inspection_id = new_row.inspection_id AND c.type IN ('recovery', 'recovery_assets', "
  "'recovery_land') AND c.state <> 'withdrawn' GROUP BY u.unit_id, c.type) part) d WHERE 1 = 1 "
- 'GROUP BY field_id, unit_id, type HAVING SUM(cases) <> 0 OR SUM(recommended) <> 0 OR SUM(paid) <> '
- '0 ORDER BY field_id, unit_id, type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = '
- 'dashboard_recovery.cases + excluded.cases, recommended = dashboard_recovery.recommended + '
- 'excluded.recommended, paid = dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ 'GROUP BY field_id, unit_id, type ORDER BY field_id, unit_id, type ON CONFLICT (field_id, '
+ 'unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_field_ins ON inspection_field',
  'CREATE TRIGGER dash_field_ins AFTER INSERT ON inspection_field REFERENCING NEW TABLE AS new_rows '
  'FOR EACH STATEMENT EXECUTE FUNCTION dash_field_ins()',
@@ -346,10 +340,10 @@ PG_TRIGGERS = ['CREATE OR REPLACE FUNCTION dash_case_ins() RETURNS trigger LANGU
  'recommendation WHERE inspection_id = old_row.inspection_id) u ON u.id = c.responsible_unit_id '
  "WHERE c.inspection_id = old_row.inspection_id AND c.type IN ('recovery', 'recovery_assets', "
  "'recovery_land') AND c.state <> 'withdrawn' GROUP BY u.unit_id, c.type) part) d WHERE 1 = 1 "
- 'GROUP BY field_id, unit_id, type HAVING SUM(cases) <> 0 OR SUM(recommended) <> 0 OR SUM(paid) <> '
- '0 ORDER BY field_id, unit_id, type ON CONFLICT (field_id, unit_id, type) DO UPDATE SET cases = '
- 'dashboard_recovery.cases + excluded.cases, recommended = dashboard_recovery.recommended + '
- 'excluded.recommended, paid = dashboard_recovery.paid + excluded.paid; RETURN NULL; END $$',
+ 'GROUP BY field_id, unit_id, type ORDER BY field_id, unit_id, type ON CONFLICT (field_id, '
+ 'unit_id, type) DO UPDATE SET cases = dashboard_recovery.cases + excluded.cases, recommended = '
+ 'dashboard_recovery.recommended + excluded.recommended, paid = dashboard_recovery.paid + '
+ 'excluded.paid; RETURN NULL; END $$',
  'DROP TRIGGER IF EXISTS dash_field_del ON inspection_field',
  'CREATE TRIGGER dash_field_del AFTER DELETE ON inspection_field REFERENCING OLD TABLE AS old_rows '
  'FOR EACH STATEMENT EXECUTE FUNCTION dash_field_del()',
