@@ -15,6 +15,7 @@ from inspect_app.cases.models import Case, CaseState
 from inspect_app.core import clock
 from inspect_app.deputies.models import Delegation
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.reference.calendar import time_limit_end
 from tests import factories as f
 
 PDF = b"%PDF-1.4\n%test\n"
@@ -89,7 +90,8 @@ def test_answer_bad_input_stale_version_and_other_roles(db, client, api, open_ca
 
 def test_extension_request_approve_and_history(db, client, api, open_case):
     headers, leader = api("unit_leader", unit=open_case.responsible_unit)
-    new_date = open_case.due_date + timedelta(days=15)
+    # A working day: a day off would move the deadline to the next one (tested in cases/).
+    new_date = time_limit_end(open_case.due_date + timedelta(days=15)).day
     r = client.post(
         f"/api/v1/cases/{open_case.id}/extensions",
         headers=headers,
