@@ -161,17 +161,20 @@ def test_two_issues_at_once_get_distinct_numbers(empty_database_url, tmp_path):
                 user = db.session.get(User, boss_id)
                 doc = db.session.get(Document, doc_id)
                 barrier.wait(timeout=30)
-                with clock.frozen(TODAY):
-                    factories.issue_document(user, doc)
+                factories.issue_document(user, doc)
                 db.session.commit()
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
             errors.append(e)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    # The clock is frozen for the process, once: a thread leaving its own frozen block would
+    # let the clock run for the others, and a draft issued in another year than TODAY's
+    # starts that year's register again at 1.
+    with clock.frozen(TODAY):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
     with app.app_context():
         numbers = sorted(
             db.session.execute(select(Document.number).where(Document.id.in_(ids))).scalars()

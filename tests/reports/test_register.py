@@ -177,17 +177,19 @@ def _in_threads(app, ids, clerk_id, numbers):
                 clerk = db.session.get(User, clerk_id)
                 doc = db.session.get(Document, doc_id)
                 barrier.wait(timeout=30)
-                with clock.frozen(TODAY):
-                    operations.register(clerk, doc, doc.version, number=number)
+                operations.register(clerk, doc, doc.version, number=number)
                 db.session.commit()
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
             errors.append(e)
 
     threads = [threading.Thread(target=run, args=a) for a in zip(ids, numbers, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    # Frozen once for the process (see tests/reports/test_documents.py: a thread leaving its
+    # own frozen block would let the clock run for the others).
+    with clock.frozen(TODAY):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
     return errors
 
 
