@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="bench.leadership")
     parser.add_argument("-n", type=int, default=20, help="requests profiled")
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
+    parser.add_argument("--statements", type=int, default=8, help="slowest statements shown")
     parser.add_argument(
         "--set",
         action="append",
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         f"one request: {total * 1000:.1f} ms, {len(statements)} SQL statements, "
         f"{sql * 1000:.1f} ms in SQL"
     )
-    for seconds, statement in sorted(statements, reverse=True)[:8]:
+    for seconds, statement in sorted(statements, reverse=True)[: args.statements]:
         print(f"  {seconds * 1000:7.1f} ms  {' '.join(statement.split())[:150]}")
 
     profiler = Profiler(interval=0.0005)

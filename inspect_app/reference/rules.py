@@ -131,14 +131,9 @@ def report_waits_for_check() -> bool:
 
 
 def automatic_steps() -> set[str]:
-    """The ladder steps the daily sweep takes by itself (one query); the others wait for
-    leadership to take them on the case page."""
-    stored = dict(
-        db.session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.like(f"{AUTO_PREFIX}%"))
-        ).all()
-    )
-    return {step for step in LADDER if stored.get(f"{AUTO_PREFIX}{step}", "1") != "0"}
+    """The ladder steps the daily sweep takes by itself; the others wait for leadership to
+    take them on the case page."""
+    return {step for step in LADDER if _setting(f"{AUTO_PREFIX}{step}") != "0"}
 
 
 # The thresholds the escalation form edits: form field -> the rule holding it (its amount).
@@ -249,14 +244,18 @@ def setting_rows() -> dict[str, Setting]:
     return {s.key: s for s in db.session.execute(select(Setting)).scalars()}
 
 
-def _setting(key: str) -> str:
-    """A setting's stored value or its default (one query per key and request)."""
+def _stored_settings() -> dict[str, str]:
+    """Every stored setting's value by key, read once a request (the table holds a dozen
+    rows: one query for all of them costs what one for a key does)."""
     memo = per_request("settings")
-    if key not in memo:
-        memo[key] = db.session.execute(
-            select(Setting.value).where(Setting.key == key)
-        ).scalar_one_or_none()
-    value = memo[key]
+    if "all" not in memo:
+        memo["all"] = dict(db.session.execute(select(Setting.key, Setting.value)).all())
+    return memo["all"]
+
+
+def _setting(key: str) -> str:
+    """A setting's stored value or its default."""
+    value = _stored_settings().get(key)
     return value if value is not None else SETTING_DEFAULTS[key]
 
 

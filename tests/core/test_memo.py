@@ -31,10 +31,16 @@ def test_the_unit_tree_is_read_once_a_request_and_again_after_a_unit_is_written(
 
 
 def test_a_setting_is_read_once_a_request_and_again_after_it_is_written(app, db, count_queries):
+    db.session.add(Setting(key=f"{rules.AUTO_PREFIX}level_2", value="0"))
+    db.session.commit()
     with app.test_request_context():
+        # Every setting the case page reads, in one query.
         with count_queries() as n:
             assert rules.extension_approver() == rules.SETTING_DEFAULTS["extension.approver"]
             rules.extension_approver()
+            assert rules.extension_max_approved() == 2
+            assert "level_2" not in rules.automatic_steps()
+            assert "level_1" in rules.automatic_steps()
         assert n() == 1
         db.session.add(Setting(key="extension.approver", value="leadership"))
         db.session.flush()
