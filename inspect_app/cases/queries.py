@@ -441,7 +441,7 @@ _BY_TOTALS = {"state", "unit", "year", "sort"}
 
 def state_counters(user, filters: CaseFilters, today: date) -> dict[str, int]:
     """How many visible cases match the other filters, per state and overdue: from the
-    running totals when the list is filtered by unit and year at most (three small queries,
+    running totals when the list is filtered by unit and year at most (one small query,
     whatever the number of cases), else one query over the matching cases."""
     if all(
         getattr(filters, f.name) == f.default for f in fields(filters) if f.name not in _BY_TOTALS
@@ -474,12 +474,6 @@ def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, 
     def of_units(column) -> list:
         return [] if units is None else [column.in_(units or {-1})]
 
-    by_state = select(cy.state, func.sum(cy.n)).where(*of_units(cy.unit_id)).group_by(cy.state)
-    if year:
-        by_state = by_state.where(cy.due_year == year)
-    counts = {s.value: 0 for s in CaseState}
-    for state, n in db.session.execute(by_state):
-        counts[state] = counts.get(state, 0) + int(n or 0)
     current = today.replace(day=1)
     month_to = current.year * 100 + current.month
     day_from, day_to = current, today
@@ -498,8 +492,21 @@ def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, 
         od.due_date >= day_from,
         od.due_date < day_to,
     )
-    overdue = db.session.execute(select(before.scalar_subquery(), this_month.scalar_subquery()))
-    counts["overdue"] = sum(int(n or 0) for n in overdue.one())
+    # One statement: the sums per state over the yearly totals, and both overdue parts.
+    by_state = (
+        select(
+            *(func.sum(cy.n).filter(cy.state == s.value).label(s.value) for s in CaseState),
+            before.scalar_subquery().label("before"),
+            this_month.scalar_subquery().label("this_month"),
+        )
+        .select_from(totals.case_year)
+        .where(*of_units(cy.unit_id))
+    )
+    if year:
+        by_state = by_state.where(cy.due_year == year)
+    row = db.session.execute(by_state).one()._mapping
+    counts = {s.value: int(row[s.value] or 0) for s in CaseState}
+    counts["overdue"] = int(row["before"] or 0) + int(row["this_month"] or 0)
     counts["all"] = sum(counts[s.value] for s in CaseState)
     return counts
 
