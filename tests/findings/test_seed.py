@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from tests import factories
 
 
 def test_seed_is_idempotent_and_stores_real_files(db, uploads):
-    with clock.frozen(clock.start_of_local_day(clock.today()).replace(year=2026, month=6)):
+    with clock.frozen(clock.start_of_local_day(date(2026, 6, 15))):
         member = factories.make_user("inspector")
         demo = iter(row[0] for row in INSPECTIONS)  # the demo's decision numbers
         open_one = factories.make_inspection(
