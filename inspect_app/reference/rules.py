@@ -131,9 +131,10 @@ def report_waits_for_check() -> bool:
 
 
 def automatic_steps() -> set[str]:
-    """The ladder steps the daily sweep takes by itself; the others wait for leadership to
-    take them on the case page."""
-    return {step for step in LADDER if _setting(f"{AUTO_PREFIX}{step}") != "0"}
+    """The ladder steps the daily sweep takes by itself (one query, none more in a request);
+    the others wait for leadership to take them on the case page."""
+    stored = _stored_settings()
+    return {step for step in LADDER if stored.get(f"{AUTO_PREFIX}{step}", "1") != "0"}
 
 
 # The thresholds the escalation form edits: form field -> the rule holding it (its amount).

@@ -45,3 +45,10 @@ def test_a_setting_is_read_once_a_request_and_again_after_it_is_written(app, db,
         db.session.add(Setting(key="extension.approver", value="leadership"))
         db.session.flush()
         assert rules.extension_approver() == "leadership"
+
+
+def test_outside_a_request_the_automatic_steps_are_one_query(app, db, count_queries):
+    """The sweep (no request) reads the ladder's switches with one query, not one a step."""
+    with count_queries() as n:
+        assert rules.automatic_steps() == set(rules.LADDER)
+    assert n() == 1
