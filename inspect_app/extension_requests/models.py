@@ -14,6 +14,7 @@ from inspect_app.cases.models import Case
 from inspect_app.core.models import EditableMixin, LabelledEnum, UTCDateTime, enum_column
 from inspect_app.core.roles import signed_in
 from inspect_app.extensions import db
+from inspect_app.reference.calendar import time_limit_end
 from inspect_app.reference.rules import extension_approver
 
 
@@ -73,6 +74,12 @@ class ExtensionRequest(EditableMixin, db.Model):
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def effective_date(self) -> date:
+        """The deadline an approval sets: the date asked for, or the next working day when
+        that is a day off (a time limit ending on a day off ends on the next working day)."""
+        return time_limit_end(self.requested_date).day
 
     @property
     def is_pending(self) -> bool:

@@ -200,7 +200,7 @@ def _decide(actor, ext: ExtensionRequest, state: ExtensionState, reason: str, ac
                 title = _(
                     "Extension approved for case %(ref)s: the new deadline is %(date)s.",
                     ref=case.reference,
-                    date=_fmt(ext.requested_date),
+                    date=_fmt(case.due_date),  # as set: a day off asked for moves on
                 )
             else:
                 title = _(

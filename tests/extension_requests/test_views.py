@@ -13,6 +13,7 @@ from inspect_app.core import clock
 from inspect_app.core.roles import Role
 from inspect_app.extension_requests import operations as ops
 from inspect_app.extension_requests.models import ExtensionRequest, ExtensionState
+from inspect_app.notifications.models import Notification
 from inspect_app.reference.models import Setting
 from tests import factories as f
 from tests.helpers import assert_permission, permission_params
@@ -129,6 +130,10 @@ def test_lead_approves_and_deadline_shows_history(s, db, login_as):
     client = login_as(s["lead"])
     page = client.get(f"/cases/{s['case'].id}").get_data(as_text=True)
     assert f"/extensions/{ext.id}/approve" in page and f"/extensions/{ext.id}/refuse" in page
+    # Asked for Saturday 31/10: the approver is told, and approves the date that will be set.
+    assert "ngày nghỉ: thời hạn kết thúc vào ngày làm việc tiếp theo, 02/11/2026" in page
+    assert "Chấp thuận thời hạn mới 02/11/2026" in page
+    assert "Chấp thuận thời hạn mới 31/10/2026" not in page
     r = client.post(
         f"/extensions/{ext.id}/approve",
         data={"decision_reason": "Đồng ý", "version": "1", **f.deciding_form()},
@@ -136,6 +141,12 @@ def test_lead_approves_and_deadline_shows_history(s, db, login_as):
     assert r.status_code == 303
     db.session.expire_all()
     assert s["case"].due_date == date(2026, 11, 2)  # asked Sat 31/10: next working day
+    (note,) = db.session.execute(
+        select(Notification).where(
+            Notification.user_id == s["leader"].id, Notification.kind == "extension_approved"
+        )
+    ).scalars()
+    assert "02/11/2026" in note.title and "31/10/2026" not in note.title
     page = client.get(f"/cases/{s['case'].id}").get_data(as_text=True)
     assert "Đồng ý" in page and s["lead"].full_name in page
     # Deciding again: the stale form is 409, a fresh one 422; nothing changes.
