@@ -22,6 +22,13 @@ ExtensionOut = record_schema(
     ExtensionRequest,
     "id case_id requested_date previous_due_date reason state requested_by_id on_behalf_of_id "
     "decided_by_id decided_at decision_reason version",
+    effective_date=fields.Date(
+        required=True,
+        metadata={
+            "description": "The deadline an approval sets: requested_date, or the next "
+            "working day when that is a day off"
+        },
+    ),
 )
 
 

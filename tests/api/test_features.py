@@ -100,6 +100,7 @@ def test_extension_request_approve_and_history(db, client, api, open_case):
     assert r.status_code == 201, r.get_json()
     ext = r.get_json()
     assert ext["state"] == "pending" and ext["requested_by_id"] == leader.id
+    assert ext["effective_date"] == ext["requested_date"] == new_date.isoformat()
     # A second one while the first is pending: refused by the operation.
     r = client.post(
         f"/api/v1/cases/{open_case.id}/extensions",
@@ -334,3 +335,21 @@ def test_new_lists_use_a_constant_number_of_queries(db, client, api, count_queri
     with count_queries() as many:
         assert client.get(url, headers=headers).get_json()["total"] == 8
     assert many() == few()
+
+
+def test_an_extension_asked_for_a_day_off_says_the_deadline_it_would_set(
+    db, client, api, open_case
+):
+    headers, _leader = api("unit_leader", unit=open_case.responsible_unit)
+    day = open_case.due_date + timedelta(days=10)
+    while day.weekday() != 6:  # a Sunday: never a make-up working day
+        day += timedelta(days=1)
+    r = client.post(
+        f"/api/v1/cases/{open_case.id}/extensions",
+        headers=headers,
+        json={"requested_date": day.isoformat(), "reason": "Chờ kiểm toán", "version": 1},
+    )
+    assert r.status_code == 201, r.get_json()
+    ext = r.get_json()
+    assert ext["requested_date"] == day.isoformat()
+    assert ext["effective_date"] == time_limit_end(day).day.isoformat() > day.isoformat()
