@@ -88,25 +88,26 @@ def test_answer_bad_input_stale_version_and_other_roles(db, client, api, open_ca
     assert db.session.get(Case, open_case.id).state == CaseState.OPEN
 
 
+def _ask_extension(client, headers, case, day, reason="Chờ kiểm toán"):
+    """A unit's extension request through the API, for `day`."""
+    return client.post(
+        f"/api/v1/cases/{case.id}/extensions",
+        headers=headers,
+        json={"requested_date": day.isoformat(), "reason": reason, "version": 1},
+    )
+
+
 def test_extension_request_approve_and_history(db, client, api, open_case):
     headers, leader = api("unit_leader", unit=open_case.responsible_unit)
     # A working day: a day off would move the deadline to the next one (tested in cases/).
     new_date = time_limit_end(open_case.due_date + timedelta(days=15)).day
-    r = client.post(
-        f"/api/v1/cases/{open_case.id}/extensions",
-        headers=headers,
-        json={"requested_date": new_date.isoformat(), "reason": "Chờ kiểm toán", "version": 1},
-    )
+    r = _ask_extension(client, headers, open_case, new_date)
     assert r.status_code == 201, r.get_json()
     ext = r.get_json()
     assert ext["state"] == "pending" and ext["requested_by_id"] == leader.id
     assert ext["effective_date"] == ext["requested_date"] == new_date.isoformat()
     # A second one while the first is pending: refused by the operation.
-    r = client.post(
-        f"/api/v1/cases/{open_case.id}/extensions",
-        headers=headers,
-        json={"requested_date": new_date.isoformat(), "reason": "Lần nữa", "version": 1},
-    )
+    r = _ask_extension(client, headers, open_case, new_date, "Lần nữa")
     assert r.status_code == 422
     lead_headers, _ = api(open_case.inspection.lead)
     assert [
@@ -344,11 +345,7 @@ def test_an_extension_asked_for_a_day_off_says_the_deadline_it_would_set(
     day = open_case.due_date + timedelta(days=10)
     while day.weekday() != 6:  # a Sunday: never a make-up working day
         day += timedelta(days=1)
-    r = client.post(
-        f"/api/v1/cases/{open_case.id}/extensions",
-        headers=headers,
-        json={"requested_date": day.isoformat(), "reason": "Chờ kiểm toán", "version": 1},
-    )
+    r = _ask_extension(client, headers, open_case, day)
     assert r.status_code == 201, r.get_json()
     ext = r.get_json()
     assert ext["requested_date"] == day.isoformat()
