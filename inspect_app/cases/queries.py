@@ -493,7 +493,7 @@ def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, 
         od.due_date < day_to,
     )
     # One statement: the sums per state over the yearly totals, and both overdue parts.
-    by_state = (
+    sums = (
         select(
             *(func.sum(cy.n).filter(cy.state == s.value).label(s.value) for s in CaseState),
             before.scalar_subquery().label("before"),
@@ -503,8 +503,8 @@ def _counters_from_totals(user, filters: CaseFilters, today: date) -> dict[str, 
         .where(*of_units(cy.unit_id))
     )
     if year:
-        by_state = by_state.where(cy.due_year == year)
-    row = db.session.execute(by_state).one()._mapping
+        sums = sums.where(cy.due_year == year)
+    row = db.session.execute(sums).one()._mapping
     counts = {s.value: int(row[s.value] or 0) for s in CaseState}
     counts["overdue"] = int(row["before"] or 0) + int(row["this_month"] or 0)
     counts["all"] = sum(counts[s.value] for s in CaseState)
